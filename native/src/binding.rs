@@ -1,0 +1,463 @@
+//! The JavaScript face of the native core: a thin layer that converts arguments,
+//! calls the kernel or the reader, and converts results back.
+//!
+//! Every export runs inside [`guard`], which turns Rust errors and panics into thrown JS
+//! errors: no panic ever unwinds into Node. Counters and streaming scanners live in
+//! `napi_external` boxes that V8 frees with the JS object, so there is no global state
+//! and any number of worker threads can use the addon at once.
+
+use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
+use crate::napi::*;
+use crate::reader::{Outcome, ReadOptions, Reader};
+use std::ffi::{c_void, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::path::Path;
+use std::ptr;
+
+/// An error to throw in JS.
+enum JsError {
+    Type(String),
+    Range(String),
+    Error(String),
+    /// A JS exception is already pending (a napi call failed); leave it be.
+    Pending,
+}
+
+type JsResult<T> = Result<T, JsError>;
+
+const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+
+fn check(status: napi_status) -> JsResult<()> {
+    match status {
+        NAPI_OK => Ok(()),
+        NAPI_PENDING_EXCEPTION => Err(JsError::Pending),
+        s => Err(JsError::Error(format!("Node-API call failed with status {s}"))),
+    }
+}
+
+/// Thin safe wrappers over the raw calls, all bound to one `env`.
+#[derive(Clone, Copy)]
+struct Env(napi_env);
+
+macro_rules! out {
+    ($env:expr, $call:ident ( $($arg:expr),* )) => {{
+        let mut result = std::mem::MaybeUninit::uninit();
+        check(unsafe { $call($env.0, $($arg,)* result.as_mut_ptr()) })?;
+        unsafe { result.assume_init() }
+    }};
+}
+
+impl Env {
+    fn type_of(self, v: napi_value) -> JsResult<i32> {
+        Ok(out!(self, napi_typeof(v)))
+    }
+    fn double(self, v: napi_value) -> JsResult<f64> {
+        Ok(out!(self, napi_get_value_double(v)))
+    }
+    fn boolean(self, v: napi_value) -> JsResult<bool> {
+        Ok(out!(self, napi_get_value_bool(v)))
+    }
+    fn string(self, v: napi_value) -> JsResult<String> {
+        let len: usize = out!(self, napi_get_value_string_utf8(v, ptr::null_mut(), 0));
+        let mut buf = vec![0u8; len + 1];
+        let written: usize = out!(self, napi_get_value_string_utf8(v, buf.as_mut_ptr().cast(), len + 1));
+        buf.truncate(written);
+        // Node encodes lone surrogates as U+FFFD, so this is always valid UTF-8.
+        String::from_utf8(buf).map_err(|_| JsError::Error("string is not valid UTF-8".into()))
+    }
+    fn get(self, obj: napi_value, name: &str) -> JsResult<napi_value> {
+        let name = CString::new(name).unwrap();
+        Ok(out!(self, napi_get_named_property(obj, name.as_ptr())))
+    }
+    fn set(self, obj: napi_value, name: &str, value: napi_value) -> JsResult<()> {
+        let name = CString::new(name).unwrap();
+        check(unsafe { napi_set_named_property(self.0, obj, name.as_ptr(), value) })
+    }
+    fn object(self) -> JsResult<napi_value> {
+        Ok(out!(self, napi_create_object()))
+    }
+    fn array(self, len: usize) -> JsResult<napi_value> {
+        Ok(out!(self, napi_create_array_with_length(len)))
+    }
+    fn set_element(self, arr: napi_value, i: u32, v: napi_value) -> JsResult<()> {
+        check(unsafe { napi_set_element(self.0, arr, i, v) })
+    }
+    fn element(self, arr: napi_value, i: u32) -> JsResult<napi_value> {
+        Ok(out!(self, napi_get_element(arr, i)))
+    }
+    fn array_length(self, arr: napi_value) -> JsResult<u32> {
+        let is_array: bool = out!(self, napi_is_array(arr));
+        if !is_array {
+            return Err(JsError::Type("expected an array".into()));
+        }
+        Ok(out!(self, napi_get_array_length(arr)))
+    }
+    fn str_value(self, s: &str) -> JsResult<napi_value> {
+        Ok(out!(self, napi_create_string_utf8(s.as_ptr().cast(), s.len())))
+    }
+    fn number(self, x: f64) -> JsResult<napi_value> {
+        Ok(out!(self, napi_create_double(x)))
+    }
+    fn bool_value(self, b: bool) -> JsResult<napi_value> {
+        Ok(out!(self, napi_get_boolean(b)))
+    }
+    fn null(self) -> JsResult<napi_value> {
+        Ok(out!(self, napi_get_null()))
+    }
+    fn opt_number(self, x: Option<u64>) -> JsResult<napi_value> {
+        match x {
+            Some(x) => self.number(x as f64),
+            None => self.null(),
+        }
+    }
+    fn is_nullish(self, v: napi_value) -> JsResult<bool> {
+        let t = self.type_of(v)?;
+        Ok(t == NAPI_UNDEFINED || t == NAPI_NULL)
+    }
+
+    /// Callback arguments, padded with `undefined` up to `N`.
+    fn args<const N: usize>(self, info: napi_callback_info) -> JsResult<[napi_value; N]> {
+        let mut argv = [ptr::null_mut(); N];
+        let mut argc = N;
+        check(unsafe { napi_get_cb_info(self.0, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()) })?;
+        let undefined = out!(self, napi_get_undefined());
+        for a in argv.iter_mut().skip(argc) {
+            *a = undefined;
+        }
+        Ok(argv)
+    }
+
+    /// The bytes of a string (as UTF-8) or of a `Uint8Array`/`Buffer`.
+    fn input_bytes(self, v: napi_value) -> JsResult<Input> {
+        if self.type_of(v)? == NAPI_STRING {
+            return Ok(Input::Owned(self.string(v)?.into_bytes()));
+        }
+        let is_typed: bool = out!(self, napi_is_typedarray(v));
+        if is_typed {
+            let (mut kind, mut len, mut data) = (0i32, 0usize, ptr::null_mut::<c_void>());
+            let (mut ab, mut byte_offset) = (ptr::null_mut(), 0usize);
+            check(unsafe { napi_get_typedarray_info(self.0, v, &mut kind, &mut len, &mut data, &mut ab, &mut byte_offset) })?;
+            if kind == NAPI_UINT8_ARRAY {
+                return Ok(Input::Borrowed(data.cast(), len));
+            }
+        }
+        Err(JsError::Type("input must be a string or a Uint8Array".into()))
+    }
+
+    fn evaluation(self, e: &Evaluation) -> JsResult<napi_value> {
+        let o = self.object()?;
+        self.set(o, "matched", self.bool_value(e.matched)?)?;
+        self.set(o, "offset", self.opt_number(e.offset)?)?;
+        self.set(o, "line", self.opt_number(e.line)?)?;
+        if let Some(n) = e.occurrences {
+            self.set(o, "occurrences", self.number(n as f64)?)?;
+        }
+        if let Some(n) = e.segments {
+            self.set(o, "segments", self.number(n as f64)?)?;
+        }
+        Ok(o)
+    }
+
+    fn external(self, handle: Handle) -> JsResult<napi_value> {
+        unsafe extern "C" fn finalize(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
+            drop(Box::from_raw(data as *mut Handle));
+        }
+        let data = Box::into_raw(Box::new(handle)) as *mut c_void;
+        Ok(out!(self, napi_create_external(data, Some(finalize), ptr::null_mut())))
+    }
+
+    /// The handle inside an external made by [`Env::external`].
+    fn handle<'a>(self, v: napi_value) -> JsResult<&'a mut Handle> {
+        if self.type_of(v)? != NAPI_EXTERNAL {
+            return Err(JsError::Type("expected a native handle".into()));
+        }
+        let data: *mut c_void = out!(self, napi_get_value_external(v));
+        if data.is_null() {
+            return Err(JsError::Type("expected a native handle".into()));
+        }
+        let handle = unsafe { &mut *(data as *mut Handle) };
+        if handle.magic != Handle::MAGIC {
+            return Err(JsError::Type("expected a charcount native handle".into()));
+        }
+        Ok(handle)
+    }
+
+    fn counter(self, v: napi_value) -> JsResult<Config> {
+        match self.handle(v)?.kind {
+            HandleKind::Counter(c) => Ok(c),
+            _ => Err(JsError::Type("expected a counter handle".into())),
+        }
+    }
+
+    fn scanner<'a>(self, v: napi_value) -> JsResult<&'a mut Scanner> {
+        match &mut self.handle(v)?.kind {
+            HandleKind::Scanner(s) => Ok(s),
+            _ => Err(JsError::Type("expected a scanner handle".into())),
+        }
+    }
+
+    fn throw(self, e: JsError) {
+        let (f, msg): (unsafe extern "C" fn(_, _, _) -> _, String) = match e {
+            JsError::Pending => return,
+            JsError::Type(m) => (napi_throw_type_error, m),
+            JsError::Range(m) => (napi_throw_range_error, m),
+            JsError::Error(m) => (napi_throw_error, m),
+        };
+        let msg = CString::new(msg.replace('\0', " ")).unwrap();
+        unsafe {
+            let mut pending = false;
+            napi_is_exception_pending(self.0, &mut pending);
+            if !pending {
+                f(self.0, ptr::null(), msg.as_ptr());
+            }
+        }
+    }
+}
+
+enum Input {
+    Owned(Vec<u8>),
+    /// Points into a JS typed array that outlives the call.
+    Borrowed(*const u8, usize),
+}
+
+impl Input {
+    fn as_slice(&self) -> &[u8] {
+        match self {
+            Input::Owned(v) => v,
+            Input::Borrowed(_, 0) => &[],
+            Input::Borrowed(p, n) => unsafe { std::slice::from_raw_parts(*p, *n) },
+        }
+    }
+}
+
+struct Handle {
+    magic: u64,
+    kind: HandleKind,
+}
+
+enum HandleKind {
+    Counter(Config),
+    Scanner(Box<Scanner>),
+}
+
+impl Handle {
+    const MAGIC: u64 = 0x6368_6172_636f_756e; // "charcoun"
+    fn new(kind: HandleKind) -> Handle {
+        Handle { magic: Handle::MAGIC, kind }
+    }
+}
+
+/// Runs an export's body, converting errors and panics into JS exceptions.
+fn guard(env: napi_env, body: impl FnOnce(Env) -> JsResult<napi_value>) -> napi_value {
+    let env = Env(env);
+    match catch_unwind(AssertUnwindSafe(|| body(env))) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            env.throw(e);
+            ptr::null_mut()
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            env.throw(JsError::Error(format!("charcount native core panicked: {what}")));
+            ptr::null_mut()
+        }
+    }
+}
+
+macro_rules! export {
+    ($name:ident, |$env:ident, $info:ident| $body:expr) => {
+        unsafe extern "C" fn $name(env: napi_env, info: napi_callback_info) -> napi_value {
+            guard(env, |$env| {
+                let $info = info;
+                $body
+            })
+        }
+    };
+}
+
+// kernels(): string[] — the back ends this CPU runs, fastest first.
+export!(kernels, |env, _info| {
+    let list = Kernel::available();
+    let arr = env.array(list.len())?;
+    for (i, k) in list.iter().enumerate() {
+        env.set_element(arr, i as u32, env.str_value(k.name())?)?;
+    }
+    Ok(arr)
+});
+
+// createCounter(what: string, min: number, reset: number, kernel?: string): External
+export!(create_counter, |env, info| {
+    let [what, min, reset, kernel] = env.args::<4>(info)?;
+    if env.type_of(what)? != NAPI_STRING {
+        return Err(JsError::Type("what must be a string".into()));
+    }
+    let what_s = env.string(what)?;
+    let mut chars = what_s.chars();
+    let what = match (chars.next(), chars.next()) {
+        (Some(c), None) => c,
+        _ => return Err(JsError::Type(format!("what must be exactly one character, got {what_s:?}"))),
+    };
+    let min = env.double(min)?;
+    if !(min >= 0.0 && min <= MAX_SAFE_INTEGER && min.fract() == 0.0) {
+        return Err(JsError::Range(format!("min must be an integer from 0 to 2^53-1, got {min}")));
+    }
+    let reset_code = env.double(reset)?;
+    let reset = Reset::from_code(reset_code as u32)
+        .filter(|_| reset_code.fract() == 0.0 && reset_code >= 0.0)
+        .ok_or_else(|| JsError::Range(format!("reset must be 0, 1 or 2, got {reset_code}")))?;
+    let mut config = Config::new(what, min as u64, reset);
+    if !env.is_nullish(kernel)? {
+        let name = env.string(kernel)?;
+        config.kernel = Kernel::by_name(&name).ok_or_else(|| {
+            let names: Vec<_> = Kernel::available().iter().map(|k| k.name()).collect();
+            JsError::Range(format!("kernel {name:?} is not available here (available: {})", names.join(", ")))
+        })?;
+    }
+    env.external(Handle::new(HandleKind::Counter(config)))
+});
+
+// hasCount(counter, input: string | Uint8Array): boolean
+export!(has_count, |env, info| {
+    let [counter, input] = env.args::<2>(info)?;
+    let config = env.counter(counter)?;
+    let input = env.input_bytes(input)?;
+    env.bool_value(kernel::has_count(config, input.as_slice()))
+});
+
+// evaluate(counter, input, full: boolean): Evaluation
+export!(evaluate, |env, info| {
+    let [counter, input, full] = env.args::<3>(info)?;
+    let config = env.counter(counter)?;
+    let input = env.input_bytes(input)?;
+    let full = env.boolean(full)?;
+    env.evaluation(&kernel::evaluate(config, input.as_slice(), full))
+});
+
+// createScanner(counter, full: boolean): External
+export!(create_scanner, |env, info| {
+    let [counter, full] = env.args::<2>(info)?;
+    let config = env.counter(counter)?;
+    let full = env.boolean(full)?;
+    env.external(Handle::new(HandleKind::Scanner(Box::new(Scanner::new(config, full)))))
+});
+
+// scannerFeed(scanner, chunk: string | Uint8Array): boolean (true once the answer is known)
+export!(scanner_feed, |env, info| {
+    let [scanner, chunk] = env.args::<2>(info)?;
+    let scanner = env.scanner(scanner)?;
+    let chunk = env.input_bytes(chunk)?;
+    env.bool_value(scanner.feed(chunk.as_slice()))
+});
+
+// scannerFinish(scanner): Evaluation
+export!(scanner_finish, |env, info| {
+    let [scanner] = env.args::<1>(info)?;
+    let e = env.scanner(scanner)?.finish();
+    env.evaluation(&e)
+});
+
+fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
+    let mut o = ReadOptions::default();
+    if env.is_nullish(v)? {
+        return Ok(o);
+    }
+    let flag = |name: &str| -> JsResult<bool> {
+        let x = env.get(v, name)?;
+        if env.is_nullish(x)? {
+            Ok(false)
+        } else {
+            env.boolean(x)
+        }
+    };
+    let number = |name: &str| -> JsResult<Option<f64>> {
+        let x = env.get(v, name)?;
+        if env.is_nullish(x)? {
+            return Ok(None);
+        }
+        let n = env.double(x)?;
+        if !(n >= 0.0 && n.fract() == 0.0) {
+            return Err(JsError::Range(format!("{name} must be a non-negative integer, got {n}")));
+        }
+        Ok(Some(n))
+    };
+    o.full = flag("full")?;
+    o.scan_binary = flag("scanBinary")?;
+    o.follow = flag("follow")?;
+    o.max_filesize = number("maxFilesize")?.map(|n| n as u64);
+    if let Some(n) = number("chunkSize")? {
+        o.chunk_size = (n as usize).clamp(1, 64 << 20);
+    }
+    Ok(o)
+}
+
+// scanFiles(paths: string[], counters: External[], options?): FileRecord[]
+//
+// One call per batch: the whole batch is read and counted without crossing back into JS.
+export!(scan_files, |env, info| {
+    let [paths, counters, options] = env.args::<3>(info)?;
+    let n_counters = env.array_length(counters)?;
+    let configs = (0..n_counters).map(|i| env.counter(env.element(counters, i)?)).collect::<JsResult<Vec<_>>>()?;
+    if configs.is_empty() {
+        return Err(JsError::Type("counters must hold at least one counter".into()));
+    }
+    let opts = read_options(env, options)?;
+    let n = env.array_length(paths)?;
+    let out = env.array(n as usize)?;
+    let mut reader = Reader::new();
+    for i in 0..n {
+        let path_value = env.element(paths, i)?;
+        if env.type_of(path_value)? != NAPI_STRING {
+            return Err(JsError::Type(format!("paths[{i}] must be a string")));
+        }
+        let path = env.string(path_value)?;
+        let rec = reader.scan(Path::new(&path), &configs, &opts);
+        let o = env.object()?;
+        env.set(o, "path", path_value)?;
+        env.set(o, "bytes", env.number(rec.bytes as f64)?)?;
+        match rec.outcome {
+            Outcome::Scanned(evals) => {
+                let arr = env.array(evals.len())?;
+                for (j, e) in evals.iter().enumerate() {
+                    env.set_element(arr, j as u32, env.evaluation(e)?)?;
+                }
+                env.set(o, "counters", arr)?;
+            }
+            Outcome::Skipped(skip) => env.set(o, "skipped", env.str_value(skip.as_str())?)?,
+            Outcome::Failed(err) => {
+                let e = env.object()?;
+                env.set(e, "code", env.str_value(&err.code)?)?;
+                env.set(e, "message", env.str_value(&err.message)?)?;
+                env.set(o, "error", e)?;
+            }
+        }
+        env.set_element(out, i, o)?;
+    }
+    Ok(out)
+});
+
+/// Node calls this when the addon is loaded (once per thread that loads it).
+#[no_mangle]
+pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
+    let table: [(&str, napi_callback); 8] = [
+        ("kernels", kernels),
+        ("createCounter", create_counter),
+        ("hasCount", has_count),
+        ("evaluate", evaluate),
+        ("createScanner", create_scanner),
+        ("scannerFeed", scanner_feed),
+        ("scannerFinish", scanner_finish),
+        ("scanFiles", scan_files),
+    ];
+    guard(env, |env| {
+        for (name, cb) in table {
+            let cname = CString::new(name).unwrap();
+            let f = out!(env, napi_create_function(cname.as_ptr(), name.len(), cb, ptr::null_mut()));
+            env.set(exports, name, f)?;
+        }
+        Ok(exports)
+    })
+}

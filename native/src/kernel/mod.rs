@@ -1,0 +1,566 @@
+//! The counting kernel: SPEC §1 semantics as a byte-level search.
+//!
+//! Why bytes and not chars: UTF-8 is self-synchronising, so a byte search for the
+//! encoding of `what` finds exactly the characters equal to `what`, and both reset
+//! characters are ASCII, which never occur inside a multi-byte sequence. Invalid input
+//! therefore needs no decoding at all.
+//!
+//! Why blocks of 64: every ISA back end turns 64 input positions into three bitmasks
+//! (needle starts, reset characters, newlines), and the counter logic below works on the
+//! masks with popcounts. A block whose matches cannot lift any segment to `min` costs a
+//! few popcounts; only blocks where a threshold may be reached walk their segments.
+//!
+//! Streaming: [`Scanner`] carries the count, line number and the last `needle.len - 1`
+//! bytes across chunks, so any chunking of the input gives the same answer.
+
+mod scalar;
+#[cfg(target_arch = "x86_64")]
+mod x86;
+#[cfg(target_arch = "aarch64")]
+mod neon;
+
+use std::fmt;
+
+/// When the running count starts again from zero (SPEC §1, step 1).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Reset {
+    /// At every `\n` (U+000A): counts per line.
+    NewlinesReset = 0,
+    /// At every ` ` (U+0020): counts per space-separated word.
+    SpacesReset = 1,
+    /// Never: counts over the whole input.
+    NoReset = 2,
+}
+
+impl Reset {
+    pub fn from_code(code: u32) -> Option<Reset> {
+        match code {
+            0 => Some(Reset::NewlinesReset),
+            1 => Some(Reset::SpacesReset),
+            2 => Some(Reset::NoReset),
+            _ => None,
+        }
+    }
+
+    /// The byte that resets the count, if any.
+    pub fn byte(self) -> Option<u8> {
+        match self {
+            Reset::NewlinesReset => Some(b'\n'),
+            Reset::SpacesReset => Some(b' '),
+            Reset::NoReset => None,
+        }
+    }
+}
+
+/// The UTF-8 encoding of `what`: 1 to 4 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Needle {
+    bytes: [u8; 4],
+    len: usize,
+}
+
+impl Needle {
+    pub fn new(what: char) -> Needle {
+        let mut bytes = [0u8; 4];
+        let len = what.encode_utf8(&mut bytes).len();
+        Needle { bytes, len }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+/// Which back end turns blocks into masks. All give identical results; the choice
+/// only changes speed (and lets tests pin each one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kernel {
+    Scalar,
+    #[cfg(target_arch = "x86_64")]
+    Sse2,
+    #[cfg(target_arch = "x86_64")]
+    Avx2,
+    #[cfg(target_arch = "x86_64")]
+    Avx512,
+    #[cfg(target_arch = "aarch64")]
+    Neon,
+}
+
+impl Kernel {
+    /// Kernels this CPU can run, fastest first.
+    pub fn available() -> Vec<Kernel> {
+        let mut v = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx512bw") {
+                v.push(Kernel::Avx512);
+            }
+            if std::arch::is_x86_feature_detected!("avx2") {
+                v.push(Kernel::Avx2);
+            }
+            v.push(Kernel::Sse2);
+        }
+        #[cfg(target_arch = "aarch64")]
+        v.push(Kernel::Neon);
+        v.push(Kernel::Scalar);
+        v
+    }
+
+    pub fn best() -> Kernel {
+        Kernel::available()[0]
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kernel::Scalar => "scalar",
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Sse2 => "sse2",
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2 => "avx2",
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx512 => "avx512",
+            #[cfg(target_arch = "aarch64")]
+            Kernel::Neon => "neon",
+        }
+    }
+
+    /// The kernel called `name`, if this CPU can run it.
+    pub fn by_name(name: &str) -> Option<Kernel> {
+        Kernel::available().into_iter().find(|k| k.name() == name)
+    }
+}
+
+impl fmt::Display for Kernel {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// One counter: what to count, the threshold and the reset rule.
+#[derive(Clone, Copy, Debug)]
+pub struct Config {
+    pub needle: Needle,
+    pub min: u64,
+    pub reset: Reset,
+    pub kernel: Kernel,
+}
+
+impl Config {
+    pub fn new(what: char, min: u64, reset: Reset) -> Config {
+        Config { needle: Needle::new(what), min, reset, kernel: Kernel::best() }
+    }
+}
+
+/// The answer for one input (SPEC §1, "Results of one evaluation").
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Evaluation {
+    pub matched: bool,
+    pub offset: Option<u64>,
+    pub line: Option<u64>,
+    /// Present only for full scans.
+    pub occurrences: Option<u64>,
+    /// Present only for full scans.
+    pub segments: Option<u64>,
+}
+
+/// Per-run counter state shared by every back end; kept in one struct so the block
+/// logic is written once.
+#[derive(Clone, Debug)]
+pub(crate) struct State {
+    /// Threshold the block logic compares against (`u64::MAX` disables hits).
+    min: u64,
+    /// Count in the open segment.
+    count: u64,
+    /// Whether the open segment already reached the threshold (full scans only).
+    seg_counted: bool,
+    /// `\n` bytes before the current block.
+    lines: u64,
+    occurrences: u64,
+    segments: u64,
+    resets: u64,
+    hit: Option<(u64, u64)>,
+}
+
+/// Position of the `n`-th (1-based) set bit of `x`; `x` has at least `n` set bits.
+#[inline(always)]
+fn nth_set_bit(mut x: u64, n: u64) -> u32 {
+    for _ in 1..n {
+        x &= x - 1;
+    }
+    x.trailing_zeros()
+}
+
+/// Bits `[from, 64)`.
+#[inline(always)]
+fn bits_from(from: u32) -> u64 {
+    !0u64 << from
+}
+
+/// Bits `[0, to)` for `to < 64`.
+#[inline(always)]
+fn bits_below(to: u32) -> u64 {
+    (1u64 << to) - 1
+}
+
+impl State {
+    fn new(min: u64) -> State {
+        State {
+            min,
+            count: 0,
+            seg_counted: false,
+            lines: 0,
+            occurrences: 0,
+            segments: 0,
+            resets: 0,
+            hit: None,
+        }
+    }
+
+    /// Records that a segment reaches the threshold at the `rank`-th match of
+    /// `matches`. Returns true when a first-hit scan can stop.
+    #[inline(always)]
+    fn reached<const FULL: bool>(&mut self, matches: u64, rank: u64, nl: u64, base: u64) -> bool {
+        if FULL {
+            self.segments += 1;
+        }
+        if self.hit.is_none() {
+            let bit = nth_set_bit(matches, rank);
+            let line = self.lines + (nl & bits_below(bit)).count_ones() as u64 + 1;
+            self.hit = Some((base + bit as u64, line));
+        }
+        !FULL
+    }
+
+    /// Applies one block of masks (bit i = position `base + i`). Returns true when a
+    /// first-hit scan can stop.
+    #[inline(always)]
+    pub(crate) fn block<const FULL: bool>(&mut self, m: u64, r: u64, nl: u64, base: u64) -> bool {
+        let min = self.min;
+        if FULL {
+            self.occurrences += m.count_ones() as u64;
+            self.resets += r.count_ones() as u64;
+        }
+        if r == 0 {
+            // The whole block continues the open segment.
+            let c = m.count_ones() as u64;
+            if !self.seg_counted && self.count + c >= min {
+                self.seg_counted = true;
+                if self.reached::<FULL>(m, min - self.count, nl, base) {
+                    return true;
+                }
+            }
+            self.count += c;
+        } else {
+            // [0, first): end of the open segment.
+            let first = r.trailing_zeros();
+            let head = m & bits_below(first);
+            if !self.seg_counted && self.count + head.count_ones() as u64 >= min {
+                if self.reached::<FULL>(head, min - self.count, nl, base) {
+                    return true;
+                }
+            }
+            // [first, last): whole segments; only walked when their matches together
+            // could reach the threshold.
+            let last = 63 - r.leading_zeros();
+            if last > first {
+                let middle = m & bits_from(first) & bits_below(last);
+                if middle.count_ones() as u64 >= min {
+                    let mut rest = r & !(1u64 << first);
+                    let mut start = first;
+                    while start < last {
+                        let next = rest.trailing_zeros();
+                        let seg = middle & bits_from(start) & bits_below(next);
+                        if seg.count_ones() as u64 >= min && self.reached::<FULL>(seg, min, nl, base) {
+                            return true;
+                        }
+                        rest &= rest - 1;
+                        start = next;
+                    }
+                }
+            }
+            // [last, 64): a new open segment.
+            let tail = m & bits_from(last);
+            self.count = tail.count_ones() as u64;
+            self.seg_counted = self.count >= min;
+            if self.seg_counted && self.reached::<FULL>(tail, min, nl, base) {
+                return true;
+            }
+        }
+        self.lines += nl.count_ones() as u64;
+        false
+    }
+}
+
+/// Turns 64 positions into masks. `RS` is the reset byte (0 for none).
+pub(crate) trait Masker {
+    /// # Safety
+    /// `p .. p + 64 + K - 1` must be readable, and the CPU must support the back end.
+    unsafe fn masks(&self, p: *const u8) -> (u64, u64, u64);
+}
+
+/// Scans positions `[0, n)` of `data` (which holds at least `n + K - 1` bytes), whose
+/// first byte is at absolute offset `base`. Returns true when a first-hit scan can stop.
+///
+/// `#[inline(always)]` so each back end's `#[target_feature]` entry point compiles the
+/// whole loop with its instruction set.
+#[inline(always)]
+pub(crate) unsafe fn run_blocks<M: Masker, const K: usize, const FULL: bool>(
+    masker: &M,
+    st: &mut State,
+    data: &[u8],
+    n: usize,
+    base: u64,
+) -> bool {
+    debug_assert!(data.len() + 1 >= n + K);
+    let ptr = data.as_ptr();
+    let mut i = 0usize;
+    while i + 64 <= n {
+        let (m, r, nl) = masker.masks(ptr.add(i));
+        if st.block::<FULL>(m, r, nl, base + i as u64) {
+            return true;
+        }
+        i += 64;
+    }
+    if i < n {
+        // Tail: copy into a zero-padded block and mask off positions past `n`. Zero
+        // padding cannot complete a needle: only U+0000 encodes with a zero byte, and
+        // it is one byte long (so it needs no bytes past `n`).
+        let mut pad = [0u8; 64 + 4];
+        let avail = (data.len() - i).min(64 + K - 1);
+        pad[..avail].copy_from_slice(&data[i..i + avail]);
+        let valid = bits_below((n - i) as u32);
+        let (m, r, nl) = masker.masks(pad.as_ptr());
+        if st.block::<FULL>(m & valid, r & valid, nl & valid, base + i as u64) {
+            return true;
+        }
+    }
+    false
+}
+
+/// A back end's loop: `(needle, reset byte, state, data, positions, base offset)`.
+type RunFn = unsafe fn(&Needle, Option<u8>, &mut State, &[u8], usize, u64) -> bool;
+
+/// Picks the monomorphised loop for (needle length, full scan) within one back end.
+macro_rules! select_run {
+    ($module:ident, $k:expr, $full:expr) => {
+        match ($k, $full) {
+            (1, false) => $module::run::<1, false> as RunFn,
+            (2, false) => $module::run::<2, false> as RunFn,
+            (3, false) => $module::run::<3, false> as RunFn,
+            (4, false) => $module::run::<4, false> as RunFn,
+            (1, true) => $module::run::<1, true> as RunFn,
+            (2, true) => $module::run::<2, true> as RunFn,
+            (3, true) => $module::run::<3, true> as RunFn,
+            _ => $module::run::<4, true> as RunFn,
+        }
+    };
+}
+
+fn select(kernel: Kernel, k: usize, full: bool) -> RunFn {
+    match kernel {
+        Kernel::Scalar => select_run!(scalar, k, full),
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Sse2 => {
+            use x86::sse2;
+            select_run!(sse2, k, full)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx2 => {
+            use x86::avx2;
+            select_run!(avx2, k, full)
+        }
+        #[cfg(target_arch = "x86_64")]
+        Kernel::Avx512 => {
+            use x86::avx512;
+            select_run!(avx512, k, full)
+        }
+        #[cfg(target_arch = "aarch64")]
+        Kernel::Neon => select_run!(neon, k, full),
+    }
+}
+
+/// Streaming evaluation of one counter over a sequence of chunks.
+#[derive(Clone)]
+pub struct Scanner {
+    config: Config,
+    full: bool,
+    run: RunFn,
+    reset_byte: Option<u8>,
+    state: State,
+    /// Absolute offset of the first unresolved position.
+    pos: u64,
+    /// Bytes at the end of the last chunk that may start a needle continuing in the next.
+    pending: [u8; 3],
+    pending_len: usize,
+    total: u64,
+    first_byte: Option<u8>,
+}
+
+impl Scanner {
+    /// `full`: keep going after the first hit to count occurrences and segments.
+    pub fn new(config: Config, full: bool) -> Scanner {
+        // With min = 0 the hit is the first byte and needs no kernel; a full scan still
+        // runs it for occurrences and resets, with hits disabled.
+        let kernel_min = if config.min == 0 { u64::MAX } else { config.min };
+        Scanner {
+            config,
+            full,
+            run: select(config.kernel, config.needle.len(), full),
+            reset_byte: config.reset.byte(),
+            state: State::new(kernel_min),
+            pos: 0,
+            pending: [0; 3],
+            pending_len: 0,
+            total: 0,
+            first_byte: None,
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    /// True once a first-hit scan knows its answer: later input cannot change it.
+    pub fn is_done(&self) -> bool {
+        !self.full && (self.state.hit.is_some() || (self.config.min == 0 && self.total > 0))
+    }
+
+    #[inline]
+    fn run(&mut self, data: &[u8], n: usize) {
+        if n == 0 {
+            return;
+        }
+        // SAFETY: `data` holds at least `n + K - 1` bytes (callers resolve only positions
+        // whose needle window is complete) and `select` only returns back ends this CPU
+        // supports.
+        unsafe {
+            (self.run)(&self.config.needle, self.reset_byte, &mut self.state, data, n, self.pos);
+        }
+        self.pos += n as u64;
+    }
+
+    /// Feeds the next chunk. Returns [`Scanner::is_done`].
+    pub fn feed(&mut self, chunk: &[u8]) -> bool {
+        if self.is_done() || chunk.is_empty() {
+            return self.is_done();
+        }
+        if self.total == 0 {
+            self.first_byte = Some(chunk[0]);
+        }
+        self.total += chunk.len() as u64;
+        if self.config.min == 0 && !self.full {
+            return true;
+        }
+        let k = self.config.needle.len();
+        if self.pending_len > 0 {
+            // Resolve the positions held back from the previous chunk.
+            let p = self.pending_len;
+            let take = chunk.len().min(k - 1);
+            let mut joined = [0u8; 8];
+            joined[..p].copy_from_slice(&self.pending[..p]);
+            joined[p..p + take].copy_from_slice(&chunk[..take]);
+            let joined_len = p + take;
+            let resolvable = (joined_len + 1).saturating_sub(k).min(p);
+            self.run(&joined[..joined_len], resolvable);
+            if resolvable < p {
+                // The chunk was too short to complete them: hold all of it back too.
+                let keep = joined_len - resolvable;
+                self.pending[..keep].copy_from_slice(&joined[resolvable..joined_len]);
+                self.pending_len = keep;
+                return self.is_done();
+            }
+            self.pending_len = 0;
+            if self.is_done() {
+                return true;
+            }
+        }
+        let n = (chunk.len() + 1).saturating_sub(k);
+        self.run(chunk, n);
+        let keep = chunk.len() - n;
+        self.pending[..keep].copy_from_slice(&chunk[n..]);
+        self.pending_len = keep;
+        self.is_done()
+    }
+
+    /// The answer for everything fed so far.
+    pub fn finish(&self) -> Evaluation {
+        let mut tail = self.clone();
+        if tail.pending_len > 0 && !tail.is_done() {
+            // No more bytes: held-back positions can only be resets or plain characters.
+            let p = tail.pending_len;
+            let mut padded = [0u8; 8];
+            padded[..p].copy_from_slice(&tail.pending[..p]);
+            tail.run(&padded[..p + 3], p);
+        }
+        let st = &tail.state;
+        let (matched, hit) = if self.config.min == 0 {
+            (self.total > 0, if self.total > 0 { Some((0, 1)) } else { None })
+        } else {
+            (st.hit.is_some(), st.hit)
+        };
+        let (occurrences, segments) = if self.full {
+            let segments = if self.config.min > 0 {
+                st.segments
+            } else if self.total == 0 {
+                0
+            } else {
+                match self.config.reset.byte() {
+                    // Every segment has a character, and so reaches a threshold of zero;
+                    // one starts at each reset and, unless it is a reset, at byte 0.
+                    Some(b) => st.resets + (self.first_byte != Some(b)) as u64,
+                    None => 1,
+                }
+            };
+            (Some(st.occurrences), Some(segments))
+        } else {
+            (None, None)
+        };
+        Evaluation {
+            matched,
+            offset: hit.map(|h| h.0),
+            line: hit.map(|h| h.1),
+            occurrences,
+            segments,
+        }
+    }
+}
+
+/// Evaluates `config` over one in-memory input.
+pub fn evaluate(config: Config, input: &[u8], full: bool) -> Evaluation {
+    let mut s = Scanner::new(config, full);
+    s.feed(input);
+    s.finish()
+}
+
+/// `hasCount`: true iff the threshold is reached somewhere in `input`.
+pub fn has_count(config: Config, input: &[u8]) -> bool {
+    evaluate(config, input, false).matched
+}
+
+/// The seed's char-by-char loop over a `&str`, ported as is: the baseline the kernel
+/// benchmark compares against, and a second oracle for the tests on valid UTF-8.
+pub fn seed_has_count(what: char, min: u64, reset: Reset, input: &str) -> bool {
+    let mut count = 0u64;
+    for c in input.chars() {
+        match reset {
+            Reset::NewlinesReset if c == '\n' => count = 0,
+            Reset::SpacesReset if c == ' ' => count = 0,
+            _ => {}
+        }
+        if c == what {
+            count += 1;
+        }
+        if count >= min {
+            return true;
+        }
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests;

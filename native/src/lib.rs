@@ -1,0 +1,11 @@
+//! charcount's native core: the counting kernel, the file reader, and the Node-API
+//! binding that exposes them to JavaScript.
+//!
+//! * [`kernel`] — SPEC §1 as a streaming byte search with SIMD back ends.
+//! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
+//! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
+
+pub mod kernel;
+mod napi;
+pub mod reader;
+mod binding;
