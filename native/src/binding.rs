@@ -337,6 +337,17 @@ export!(evaluate, |env, info| {
     env.evaluation(&kernel::evaluate(config, input.as_slice(), full))
 });
 
+// seedHasCount(counter, input): boolean — the seed's char-by-char loop, for the benchmark.
+export!(seed_has_count, |env, info| {
+    let [counter, input] = env.args::<2>(info)?;
+    let config = env.counter(counter)?;
+    let input = env.input_bytes(input)?;
+    let text = std::str::from_utf8(input.as_slice())
+        .map_err(|_| JsError::Type("seedHasCount takes valid UTF-8 only".into()))?;
+    let what = std::str::from_utf8(config.needle.as_bytes()).unwrap().chars().next().unwrap();
+    env.bool_value(kernel::seed_has_count(what, config.min, config.reset, text))
+});
+
 // createScanner(counter, full: boolean): External
 export!(create_scanner, |env, info| {
     let [counter, full] = env.args::<2>(info)?;
@@ -442,11 +453,12 @@ export!(scan_files, |env, info| {
 /// Node calls this when the addon is loaded (once per thread that loads it).
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
-    let table: [(&str, napi_callback); 8] = [
+    let table: [(&str, napi_callback); 9] = [
         ("kernels", kernels),
         ("createCounter", create_counter),
         ("hasCount", has_count),
         ("evaluate", evaluate),
+        ("seedHasCount", seed_has_count),
         ("createScanner", create_scanner),
         ("scannerFeed", scanner_feed),
         ("scannerFinish", scanner_finish),

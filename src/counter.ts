@@ -1,0 +1,127 @@
+/**
+ * `Counter` and `Reset`: the seed's API, backed by the native kernel.
+ *
+ * ```ts
+ * new Counter('c', 3, Reset.NewlinesReset).hasCount('hello-c-c-c-goodbye'); // true
+ * ```
+ */
+import { native, type KernelName, type NativeCounter, type NativeScanner } from './native.js';
+import { checkChar, checkInput, checkInteger, show } from './validate.js';
+
+/** When the running count starts again from zero. */
+export const Reset = {
+  /** At every `\n`: does some line hold `min` of `what`? */
+  NewlinesReset: 0,
+  /** At every space (U+0020): does some word hold `min` of `what`? */
+  SpacesReset: 1,
+  /** Never: does the whole input hold `min` of `what`? */
+  NoReset: 2,
+} as const;
+export type Reset = (typeof Reset)[keyof typeof Reset];
+
+const RESET_NAMES = ['NewlinesReset', 'SpacesReset', 'NoReset'] as const;
+
+export function checkReset(name: string, value: unknown): Reset {
+  if (value === 0 || value === 1 || value === 2) return value;
+  throw new RangeError(
+    `${name} must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got ${show(value)}`,
+  );
+}
+
+/** Where the threshold is first reached (offsets in bytes of UTF-8, lines 1-based). */
+export interface Hit {
+  matched: boolean;
+  /** Byte offset of the character at which the threshold is first reached. */
+  offset: number | null;
+  /** 1 + the number of `\n` before `offset`. */
+  line: number | null;
+}
+
+/** A hit plus the figures only a whole read can give. */
+export interface FullScan extends Hit {
+  /** Characters equal to `what`. */
+  occurrences: number;
+  /** Segments (lines, words, or the whole input) in which the threshold is reached. */
+  segments: number;
+}
+
+export interface CounterOptions {
+  /** Pin a kernel back end (tests and benchmarks); default: the fastest available. */
+  kernel?: KernelName;
+}
+
+/** Kernel back ends this CPU can run, fastest first. */
+export function availableKernels(): KernelName[] {
+  return native.kernels();
+}
+
+export class Counter {
+  readonly what: string;
+  readonly min: number;
+  readonly reset: Reset;
+  readonly kernel: KernelName;
+  /** @internal */
+  readonly handle: NativeCounter;
+
+  /**
+   * @param what exactly one character (Unicode scalar value)
+   * @param min the threshold: a non-negative integer up to 2^53-1
+   * @param reset when the count starts again (default: at every newline)
+   */
+  constructor(what: string, min: number, reset: Reset = Reset.NewlinesReset, options: CounterOptions = {}) {
+    this.what = checkChar('what', what);
+    this.min = checkInteger('min', min);
+    this.reset = checkReset('reset', reset);
+    const kernels = native.kernels();
+    if (options.kernel !== undefined && !kernels.includes(options.kernel)) {
+      throw new RangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
+    }
+    this.kernel = options.kernel ?? kernels[0]!;
+    this.handle = native.createCounter(this.what, this.min, this.reset, this.kernel);
+  }
+
+  /** True iff `what` reaches `min` in some segment of `input`. */
+  hasCount(input: string | Uint8Array): boolean {
+    return native.hasCount(this.handle, checkInput('input', input));
+  }
+
+  /** Where the threshold is first reached; stops there. */
+  firstHit(input: string | Uint8Array): Hit {
+    return native.evaluate(this.handle, checkInput('input', input), false);
+  }
+
+  /** The first hit plus occurrences and segments: reads all of `input`. */
+  fullScan(input: string | Uint8Array): FullScan {
+    return native.evaluate(this.handle, checkInput('input', input), true) as FullScan;
+  }
+
+  /** Evaluates input that arrives in chunks; any chunking gives the same answer. */
+  stream(options: { full?: boolean } = {}): CounterStream {
+    return new CounterStream(native.createScanner(this.handle, options.full ?? false), options.full ?? false);
+  }
+
+  toString(): string {
+    return `Counter(${JSON.stringify(this.what)}, ${this.min}, Reset.${RESET_NAMES[this.reset]})`;
+  }
+
+  toJSON(): { what: string; min: number; reset: string } {
+    return { what: this.what, min: this.min, reset: RESET_NAMES[this.reset] };
+  }
+}
+
+export class CounterStream {
+  constructor(
+    private readonly scanner: NativeScanner,
+    readonly full: boolean,
+  ) {}
+
+  /** Feeds the next chunk; returns true once the answer can no longer change. */
+  write(chunk: string | Uint8Array): boolean {
+    return native.scannerFeed(this.scanner, checkInput('chunk', chunk));
+  }
+
+  /** The answer for everything written so far (`occurrences`/`segments` if `full`). */
+  result(): Hit | FullScan {
+    return native.scannerFinish(this.scanner);
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * Loads the platform's prebuilt native core and describes its exports.
+ *
+ * The binary is named by napi-rs's convention (`charcount.<platform>-<arch>[-<abi>].node`)
+ * and lives in the package's `native/` folder. Loading it here, on whichever thread
+ * imports the library first, also keeps it resident for the whole process: an addon
+ * loaded only by worker threads could otherwise be unloaded when the last one exits.
+ */
+import { existsSync, readdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Opaque handle to a native counter configuration. */
+export interface NativeCounter {
+  readonly __brand: 'NativeCounter';
+}
+
+/** Opaque handle to a native streaming scanner. */
+export interface NativeScanner {
+  readonly __brand: 'NativeScanner';
+}
+
+/** Result of one evaluation (SPEC §1); `occurrences`/`segments` only for full scans. */
+export interface NativeEvaluation {
+  matched: boolean;
+  offset: number | null;
+  line: number | null;
+  occurrences?: number;
+  segments?: number;
+}
+
+export interface NativeReadOptions {
+  /** Count occurrences and segments: reads whole files. */
+  full?: boolean;
+  /** Scan files whose first chunk holds a NUL byte instead of skipping them. */
+  scanBinary?: boolean;
+  /** Follow a path that is a symbolic link (otherwise it is skipped). */
+  follow?: boolean;
+  /** Skip files larger than this many bytes. */
+  maxFilesize?: number;
+  /** Read size in bytes (default 256 KiB). */
+  chunkSize?: number;
+}
+
+/** One file's record as the native reader returns it. */
+export interface NativeFileRecord {
+  path: string;
+  bytes: number;
+  /** One entry per counter, in order; absent when skipped or failed. */
+  counters?: NativeEvaluation[];
+  skipped?: 'binary' | 'too-large' | 'symlink' | 'fifo' | 'socket' | 'device';
+  error?: { code: string; message: string };
+}
+
+export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar';
+
+export interface NativeBinding {
+  /** Kernels this CPU can run, fastest first. */
+  kernels(): KernelName[];
+  /** `reset`: 0 newlines, 1 spaces, 2 none. Throws TypeError/RangeError on bad input. */
+  createCounter(what: string, min: number, reset: number, kernel?: KernelName): NativeCounter;
+  hasCount(counter: NativeCounter, input: string | Uint8Array): boolean;
+  evaluate(counter: NativeCounter, input: string | Uint8Array, full: boolean): NativeEvaluation;
+  /** The seed's char-by-char loop (valid UTF-8 only): the kernel benchmark's baseline. */
+  seedHasCount(counter: NativeCounter, input: string | Uint8Array): boolean;
+  createScanner(counter: NativeCounter, full: boolean): NativeScanner;
+  /** Returns true once the answer can no longer change. */
+  scannerFeed(scanner: NativeScanner, chunk: string | Uint8Array): boolean;
+  scannerFinish(scanner: NativeScanner): NativeEvaluation;
+  /** Reads and counts a batch of files in one call. */
+  scanFiles(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeFileRecord[];
+}
+
+/** napi-rs's platform suffix for this process, e.g. `linux-x64-gnu`. */
+export function platformTriple(): string {
+  const { platform, arch } = process;
+  if (platform === 'linux') {
+    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
+      ?.header;
+    const abi = header?.glibcVersionRuntime ? 'gnu' : 'musl';
+    return `linux-${arch}-${abi}`;
+  }
+  if (platform === 'win32') return `win32-${arch}-msvc`;
+  return `${platform}-${arch}`;
+}
+
+/** The package's `native/` folder, from `src/` or from the compiled `dist/src/`. */
+function nativeDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 4; i++) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'native');
+    dir = dirname(dir);
+  }
+  throw new Error('charcount: cannot find its package folder to load the native core from');
+}
+
+function load(): NativeBinding {
+  const dir = nativeDir();
+  const triple = platformTriple();
+  const file = join(dir, `charcount.${triple}.node`);
+  if (!existsSync(file)) {
+    const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.node')) : [];
+    throw new Error(
+      `charcount has no native core for this platform (${triple}): expected ${file}` +
+        (found.length ? `, found only ${found.join(', ')}` : '') +
+        '; build it from a source checkout with `npm install` (needs Rust\'s cargo).',
+    );
+  }
+  return createRequire(import.meta.url)(file) as NativeBinding;
+}
+
+export const native: NativeBinding = load();

@@ -1,0 +1,104 @@
+/**
+ * A pure-TypeScript transcription of SPEC §1, character by character. It is the tests'
+ * oracle and the benchmark's "pure TypeScript" contender; it trades speed for being
+ * obviously right, so keep it that way.
+ */
+import type { FullScan } from './counter.js';
+
+const encoder = new TextEncoder();
+
+/**
+ * Decodes UTF-8 as `TextDecoder` does (an invalid sequence is one replacement per
+ * maximal subpart) and yields `[byteOffset, codePoint]`, with -1 for invalid sequences.
+ */
+export function* decodeUtf8(bytes: Uint8Array): Generator<[number, number]> {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i]!;
+    let need = 0;
+    let cp = 0;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) {
+      yield [i, b];
+      i += 1;
+      continue;
+    } else if (b >= 0xc2 && b <= 0xdf) {
+      need = 1;
+      cp = b & 0x1f;
+    } else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      cp = b & 0x0f;
+      if (b === 0xe0) lo = 0xa0;
+      if (b === 0xed) hi = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      cp = b & 0x07;
+      if (b === 0xf0) lo = 0x90;
+      if (b === 0xf4) hi = 0x8f;
+    } else {
+      yield [i, -1];
+      i += 1;
+      continue;
+    }
+    let j = i + 1;
+    let ok = true;
+    for (let k = 0; k < need; k++, j++) {
+      const c = bytes[j];
+      if (c === undefined || c < lo || c > hi) {
+        ok = false;
+        break;
+      }
+      cp = (cp << 6) | (c & 0x3f);
+      lo = 0x80;
+      hi = 0xbf;
+    }
+    yield [i, ok ? cp : -1];
+    i = j;
+  }
+}
+
+export function toBytes(input: string | Uint8Array): Uint8Array {
+  return typeof input === 'string' ? encoder.encode(input) : input;
+}
+
+/** SPEC §1 with every figure: `matched`, `offset`, `line`, `occurrences`, `segments`. */
+export function referenceEvaluate(what: string, min: number, reset: number, input: string | Uint8Array): FullScan {
+  const target = what.codePointAt(0)!;
+  const resetChar = reset === 0 ? 0x0a : reset === 1 ? 0x20 : -2;
+  let count = 0;
+  let segment = 0;
+  let lastCounted = -1;
+  let lines = 0;
+  let occurrences = 0;
+  let segments = 0;
+  let offset: number | null = null;
+  let line: number | null = null;
+  for (const [at, cp] of decodeUtf8(toBytes(input))) {
+    if (cp === resetChar) {
+      count = 0;
+      segment++;
+    }
+    if (cp === target) {
+      count++;
+      occurrences++;
+    }
+    if (count >= min) {
+      if (offset === null) {
+        offset = at;
+        line = lines + 1;
+      }
+      if (lastCounted !== segment) {
+        lastCounted = segment;
+        segments++;
+      }
+    }
+    if (cp === 0x0a) lines++;
+  }
+  return { matched: offset !== null, offset, line, occurrences, segments };
+}
+
+/** The seed's `hasCount`, in TypeScript. */
+export function referenceHasCount(what: string, min: number, reset: number, input: string | Uint8Array): boolean {
+  return referenceEvaluate(what, min, reset, input).matched;
+}

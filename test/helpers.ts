@@ -1,0 +1,67 @@
+/** Shared fixtures for the tests: conformance vectors, temp dirs, chunking. */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Reset } from '../src/counter.js';
+
+export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+/** `shared/` sits beside the checkout, in development and in CI alike. */
+export const conformanceDir = resolve(repoRoot, '..', 'shared', 'conformance');
+
+export interface Vector {
+  what: string;
+  min: number;
+  reset: 'NewlinesReset' | 'SpacesReset' | 'NoReset';
+  input: Uint8Array;
+  matched: boolean;
+  offset: number | null;
+  line: number | null;
+  segments: number;
+  occurrences: number;
+}
+
+export function loadVectors(file: string): Vector[] {
+  return readFileSync(join(conformanceDir, file), 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => {
+      const v = JSON.parse(l);
+      return { ...v, input: new Uint8Array(Buffer.from(v.input_b64, 'base64')) };
+    });
+}
+
+export const allVectors = (): Vector[] => [
+  ...loadVectors('counter-vectors.jsonl'),
+  ...loadVectors('counter-vectors-long.jsonl'),
+];
+
+export const resetOf = (name: Vector['reset']): Reset => Reset[name];
+
+/** The input as a JS string, when its bytes are valid UTF-8 (else `undefined`). */
+export function asString(bytes: Uint8Array): string | undefined {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Splits `bytes` into chunks of random sizes (deterministic for a seed). */
+export function randomChunks(bytes: Uint8Array, seed: number): Uint8Array[] {
+  let s = seed >>> 0 || 1;
+  const next = () => ((s = (s * 1103515245 + 12345) >>> 0), s >>> 8);
+  const out: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; ) {
+    const r = next();
+    const size = r % 4 === 0 ? 1 + (r % 3) : r % 4 === 1 ? 1 + (r % 100) : 1 + (r % 5000);
+    out.push(bytes.subarray(i, i + size));
+    i += size;
+  }
+  return out;
+}
+
+export function tempDir(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'charcount-test-'));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
