@@ -7,7 +7,8 @@ import { Reset } from '../src/counter.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 /** `shared/` sits beside the checkout, in development and in CI alike. */
-export const conformanceDir = resolve(repoRoot, '..', 'shared', 'conformance');
+export const conformanceDir =
+  process.env.CHARCOUNT_CONFORMANCE_DIR ?? resolve(repoRoot, '..', 'shared', 'conformance');
 
 export interface Vector {
   what: string;
