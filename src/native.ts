@@ -70,6 +70,8 @@ export interface NativeBinding {
   scannerFinish(scanner: NativeScanner): NativeEvaluation;
   /** Reads and counts a batch of files in one call. */
   scanFiles(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeFileRecord[];
+  /** Panics inside Rust: the tests' proof that panics surface as JS errors. */
+  panicForTest(): never;
 }
 
 /** napi-rs's platform suffix for this process, e.g. `linux-x64-gnu`. */

@@ -371,6 +371,14 @@ export!(scanner_finish, |env, info| {
     env.evaluation(&e)
 });
 
+// panicForTest(): never returns — proves that a panic becomes a JS Error, not an abort.
+export!(panic_for_test, |_env, _info| {
+    if std::hint::black_box(true) {
+        panic!("deliberate panic for the test suite");
+    }
+    Err(JsError::Pending)
+});
+
 fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
     let mut o = ReadOptions::default();
     if env.is_nullish(v)? {
@@ -453,7 +461,7 @@ export!(scan_files, |env, info| {
 /// Node calls this when the addon is loaded (once per thread that loads it).
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
-    let table: [(&str, napi_callback); 9] = [
+    let table: [(&str, napi_callback); 10] = [
         ("kernels", kernels),
         ("createCounter", create_counter),
         ("hasCount", has_count),
@@ -463,6 +471,7 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
         ("scannerFeed", scanner_feed),
         ("scannerFinish", scanner_finish),
         ("scanFiles", scan_files),
+        ("panicForTest", panic_for_test),
     ];
     guard(env, |env| {
         for (name, cb) in table {
