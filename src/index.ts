@@ -4,3 +4,8 @@
 export { Counter, CounterStream, Reset, availableKernels } from './counter.js';
 export type { CounterOptions, FullScan, Hit } from './counter.js';
 export type { KernelName } from './native.js';
+export { scan, scanFiles, ScanRun, isAbortError } from './scan.js';
+export type { ScanResult } from './scan.js';
+export type { ScanOptions, Progress } from './options.js';
+export type { Summary } from './aggregate.js';
+export type { FileRecord, MultiFileRecord, CounterResult, FileError, SkipReason } from './records.js';

@@ -41,6 +41,8 @@ export interface NativeReadOptions {
   maxFilesize?: number;
   /** Read size in bytes (default 256 KiB). */
   chunkSize?: number;
+  /** Stop the batch after the file that brings the bytes read to this budget. */
+  budgetBytes?: number;
 }
 
 /** One file's record as the native reader returns it. */
@@ -68,7 +70,10 @@ export interface NativeBinding {
   /** Returns true once the answer can no longer change. */
   scannerFeed(scanner: NativeScanner, chunk: string | Uint8Array): boolean;
   scannerFinish(scanner: NativeScanner): NativeEvaluation;
-  /** Reads and counts a batch of files in one call. */
+  /**
+   * Reads and counts a batch of files in one call: one record per path, in order, or a
+   * prefix of them when `budgetBytes` ends the batch early.
+   */
   scanFiles(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeFileRecord[];
   /** Panics inside Rust: the tests' proof that panics surface as JS errors. */
   panicForTest(): never;

@@ -392,30 +392,33 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
             env.boolean(x)
         }
     };
-    let number = |name: &str| -> JsResult<Option<f64>> {
-        let x = env.get(v, name)?;
-        if env.is_nullish(x)? {
-            return Ok(None);
-        }
-        let n = env.double(x)?;
-        if !(n >= 0.0 && n.fract() == 0.0) {
-            return Err(JsError::Range(format!("{name} must be a non-negative integer, got {n}")));
-        }
-        Ok(Some(n))
-    };
     o.full = flag("full")?;
     o.scan_binary = flag("scanBinary")?;
     o.follow = flag("follow")?;
-    o.max_filesize = number("maxFilesize")?.map(|n| n as u64);
-    if let Some(n) = number("chunkSize")? {
+    o.max_filesize = optional_count(env, v, "maxFilesize")?;
+    if let Some(n) = optional_count(env, v, "chunkSize")? {
         o.chunk_size = (n as usize).clamp(1, 64 << 20);
     }
     Ok(o)
 }
 
+/// `options[name]`: absent, or a non-negative integer.
+fn optional_count(env: Env, options: napi_value, name: &str) -> JsResult<Option<u64>> {
+    let x = env.get(options, name)?;
+    if env.is_nullish(x)? {
+        return Ok(None);
+    }
+    let n = env.double(x)?;
+    if !(n >= 0.0 && n.fract() == 0.0) {
+        return Err(JsError::Range(format!("{name} must be a non-negative integer, got {n}")));
+    }
+    Ok(Some(n as u64))
+}
+
 // scanFiles(paths: string[], counters: External[], options?): FileRecord[]
 //
 // One call per batch: the whole batch is read and counted without crossing back into JS.
+// Returns one record per path, in order — fewer than `paths` when `budgetBytes` ends it.
 export!(scan_files, |env, info| {
     let [paths, counters, options] = env.args::<3>(info)?;
     let n_counters = env.array_length(counters)?;
@@ -424,16 +427,24 @@ export!(scan_files, |env, info| {
         return Err(JsError::Type("counters must hold at least one counter".into()));
     }
     let opts = read_options(env, options)?;
+    let budget = if env.is_nullish(options)? { None } else { optional_count(env, options, "budgetBytes")? };
     let n = env.array_length(paths)?;
-    let out = env.array(n as usize)?;
+    let out = env.array(0)?;
     let mut reader = Reader::new();
+    let mut total = 0u64;
     for i in 0..n {
+        // A batch ends early once it has read its byte budget, so one huge file never
+        // holds the files queued behind it: the caller hands those to another worker.
+        if budget.is_some_and(|b| total >= b) {
+            break;
+        }
         let path_value = env.element(paths, i)?;
         if env.type_of(path_value)? != NAPI_STRING {
             return Err(JsError::Type(format!("paths[{i}] must be a string")));
         }
         let path = env.string(path_value)?;
         let rec = reader.scan(Path::new(&path), &configs, &opts);
+        total += rec.bytes;
         let o = env.object()?;
         env.set(o, "path", path_value)?;
         env.set(o, "bytes", env.number(rec.bytes as f64)?)?;

@@ -1,0 +1,87 @@
+/**
+ * aggregate: the run's summary (SPEC §3), built one record at a time.
+ */
+import { SKIP_REASONS, type MultiFileRecord, type SkipReason } from './records.js';
+
+export interface Summary {
+  /** Paths discovered, each of which has exactly one record. */
+  filesDiscovered: number;
+  /** Files read and counted (not skipped, no error). */
+  filesScanned: number;
+  /** Files in which some counter reached its threshold. */
+  filesMatched: number;
+  filesSkipped: number;
+  skipped: Record<SkipReason, number>;
+  filesErrored: number;
+  bytesRead: number;
+  elapsedMs: number;
+  /** Bytes read per second of wall time. */
+  bytesPerSecond: number;
+  filesPerSecond: number;
+  threads: number;
+  /** True when the run was stopped by its `AbortSignal`: the figures are partial. */
+  aborted: boolean;
+  /** With several counters: files matched by each, in order. */
+  counters?: { filesMatched: number }[];
+}
+
+export class Aggregator {
+  discovered = 0;
+  done = 0;
+  private scanned = 0;
+  private matched = 0;
+  private errored = 0;
+  bytesRead = 0;
+  private readonly skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
+  private readonly perCounter: number[];
+  private readonly started = performance.now();
+
+  constructor(
+    counters: number,
+    private readonly threads: number,
+    private readonly multi: boolean,
+  ) {
+    this.perCounter = new Array(counters).fill(0);
+  }
+
+  get elapsedMs(): number {
+    return performance.now() - this.started;
+  }
+
+  add(r: MultiFileRecord): void {
+    this.done++;
+    this.bytesRead += r.bytes;
+    if (r.error) this.errored++;
+    else if (r.skipped) this.skipped[r.skipped]++;
+    else this.scanned++;
+    let any = false;
+    r.counters.forEach((c, i) => {
+      if (c.matched) {
+        this.perCounter[i]!++;
+        any = true;
+      }
+    });
+    if (any) this.matched++;
+  }
+
+  summary(aborted: boolean): Summary {
+    const elapsedMs = this.elapsedMs;
+    const seconds = Math.max(elapsedMs, 1e-3) / 1000;
+    const s: Summary = {
+      filesDiscovered: this.discovered,
+      filesScanned: this.scanned,
+      filesMatched: this.matched,
+      filesSkipped: Object.values(this.skipped).reduce((a, b) => a + b, 0),
+      skipped: { ...this.skipped },
+      filesErrored: this.errored,
+      bytesRead: this.bytesRead,
+      elapsedMs,
+      bytesPerSecond: this.bytesRead / seconds,
+      filesPerSecond: this.done / seconds,
+      threads: this.threads,
+      aborted,
+    };
+    if (this.multi) s.counters = this.perCounter.map((filesMatched) => ({ filesMatched }));
+    return s;
+  }
+}

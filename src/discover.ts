@@ -1,0 +1,133 @@
+/**
+ * discover: turns patterns, files and directories into a stream of paths to scan, plus
+ * error records for whatever could not be listed — nothing is dropped silently.
+ *
+ * * An input that names an existing directory is searched recursively; one that names
+ *   anything else that exists (a file, a FIFO, a link) is taken as given and left to the
+ *   reader to classify; anything else is a glob, unless it has no glob syntax, in which
+ *   case it is an error record (`ENOENT`, …).
+ * * Globs go to one fast-glob stream, so discovery pauses when the scan stops pulling.
+ * * fast-glob reads directories through an `fs` adapter: a failed `readdir` becomes an
+ *   error record and the walk goes on; with `follow`, a directory that is its own
+ *   ancestor (a symlink loop) is reported as `ELOOP` and not entered again.
+ */
+import fg from 'fast-glob';
+import * as fs from 'node:fs';
+import { lstat, realpath, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { FileError } from './records.js';
+
+export interface DiscoverOptions {
+  patterns: string[];
+  cwd: string;
+  ignore: string[];
+  hidden: boolean;
+  follow: boolean;
+}
+
+/** A path to scan, or one that failed before it could be. */
+export type Discovered = { path: string; error?: undefined } | { path: string; error: FileError };
+
+function fileError(e: unknown): FileError {
+  const err = e as NodeJS.ErrnoException;
+  const text = String(err?.message ?? e).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  const message = text.charAt(0).toUpperCase() + text.slice(1);
+  return { code: err?.code ?? 'EIO', message };
+}
+
+/** The path as reported: relative inputs stay relative to `cwd`, absolute ones absolute. */
+function display(input: string, cwd: string, abs: string): string {
+  return isAbsolute(input) ? abs : relative(cwd, abs) || '.';
+}
+
+export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> {
+  const globs: string[] = [];
+  const seen = o.patterns.length > 1 ? new Set<string>() : undefined;
+  for (const input of o.patterns) {
+    const abs = resolve(o.cwd, input);
+    let info: fs.Stats | undefined;
+    let statError: unknown;
+    try {
+      info = await (o.follow ? stat(abs) : lstat(abs));
+      // An explicit link to a directory is searched even without `follow`.
+      if (!o.follow && info.isSymbolicLink()) info = (await stat(abs).catch(() => info))!;
+    } catch (e) {
+      statError = e;
+    }
+    if (info?.isDirectory()) {
+      const base = isAbsolute(input) ? abs : relative(o.cwd, abs);
+      globs.push(base === '' ? '**' : `${fg.escapePath(base.split(sep).join('/'))}/**`);
+    } else if (info) {
+      const path = display(input, o.cwd, abs);
+      if (seen?.has(abs)) continue;
+      seen?.add(abs);
+      yield { path };
+    } else if (fg.isDynamicPattern(input)) {
+      globs.push(input);
+    } else {
+      yield { path: input, error: fileError(statError) };
+    }
+  }
+  if (globs.length === 0) return;
+
+  const walkErrors: Discovered[] = [];
+  const adapter = readdirAdapter(o, walkErrors);
+  const stream = fg.stream(globs, {
+    cwd: o.cwd,
+    ignore: o.ignore,
+    dot: o.hidden,
+    followSymbolicLinks: o.follow,
+    onlyFiles: false,
+    objectMode: true,
+    unique: globs.length > 1,
+    fs: adapter,
+  });
+  for await (const entry of stream as AsyncIterable<fg.Entry>) {
+    while (walkErrors.length) yield walkErrors.shift()!;
+    if (entry.dirent.isDirectory()) continue;
+    if (seen) {
+      const abs = resolve(o.cwd, entry.path);
+      if (seen.has(abs)) continue;
+      seen.add(abs);
+    }
+    yield { path: entry.path };
+  }
+  while (walkErrors.length) yield walkErrors.shift()!;
+}
+
+/** fast-glob's `fs` with a `readdir` that reports failures and symlink loops as records. */
+function readdirAdapter(o: DiscoverOptions, errors: Discovered[]): Partial<fg.FileSystemAdapter> {
+  const shown = (dir: string) => {
+    const p = isAbsolute(dir) ? relative(o.cwd, dir) : dir;
+    return p === '' ? '.' : p.startsWith('..') ? resolve(o.cwd, dir) : p;
+  };
+  const readdir = ((dir: string, options: unknown, callback: (err: Error | null, entries: unknown[]) => void) => {
+    const list = () =>
+      fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
+        if (err) {
+          errors.push({ path: shown(dir), error: fileError(err) });
+          callback(null, []);
+        } else {
+          callback(null, entries);
+        }
+      });
+    if (!o.follow) return list();
+    // A directory whose real path is its parent's or an ancestor's is a loop.
+    const abs = resolve(o.cwd, dir);
+    Promise.all([realpath(abs), realpath(dirname(abs))]).then(
+      ([real, parent]) => {
+        if (abs !== o.cwd && (parent === real || parent.startsWith(real + sep))) {
+          errors.push({
+            path: shown(dir),
+            error: { code: 'ELOOP', message: `symbolic link loop: ${shown(dir)} is ${join(real)}, already searched` },
+          });
+          callback(null, []);
+        } else {
+          list();
+        }
+      },
+      () => list(),
+    );
+  }) as unknown as typeof fs.readdir;
+  return { readdir };
+}

@@ -1,0 +1,47 @@
+/**
+ * dispatch: runs batch tasks on a Piscina pool of worker threads.
+ *
+ * * The pool's threads live for the whole run (`idleTimeout: Infinity`): Piscina's
+ *   default of 0 would end and restart workers between bursts.
+ * * The native addon is already loaded on this thread (by `scan.ts`), which keeps it
+ *   resident when workers exit.
+ * * A task whose worker dies rejects; the caller decides what to retry. Piscina starts a
+ *   replacement worker by itself.
+ */
+import { Piscina } from 'piscina';
+import type { NativeFileRecord } from './native.js';
+import type { BatchTask } from '../workers/scan-worker.js';
+
+/** The compiled worker; from sources under test, the build in `dist/`. */
+function defaultWorkerUrl(): URL {
+  const here = import.meta.url;
+  return here.endsWith('.ts')
+    ? new URL('../dist/workers/scan-worker.js', here)
+    : new URL('../workers/scan-worker.js', here);
+}
+
+export class Dispatcher {
+  private readonly pool: Piscina;
+  private destroyed = false;
+
+  constructor(readonly threads: number, workerUrl: URL = defaultWorkerUrl()) {
+    this.pool = new Piscina({
+      filename: workerUrl.href,
+      minThreads: threads,
+      maxThreads: threads,
+      idleTimeout: Infinity,
+      concurrentTasksPerWorker: 1,
+    });
+  }
+
+  run(task: BatchTask): Promise<NativeFileRecord[]> {
+    return this.pool.run(task) as Promise<NativeFileRecord[]>;
+  }
+
+  /** Ends every worker now, running tasks included. */
+  async destroy(): Promise<void> {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    await this.pool.destroy();
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * `scan()` options: their types, defaults and checks. Every check names the option and
+ * the value given, with `TypeError` for the wrong kind and `RangeError` out of range.
+ */
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+import { Counter } from './counter.js';
+import type { Summary } from './aggregate.js';
+import { checkBoolean, checkInteger, show } from './validate.js';
+
+export interface Progress {
+  /** Paths found so far (files, and paths that became error records). */
+  discovered: number;
+  /** Records produced so far. */
+  done: number;
+  bytesRead: number;
+  elapsedMs: number;
+  /** True once discovery has finished, so `discovered` is the total. */
+  discoveryDone: boolean;
+}
+
+export interface ScanOptions {
+  /** Globs, files or directories (directories are searched recursively). Default `['.']`. */
+  patterns?: string | string[];
+  /** Directory the patterns are relative to. Default `process.cwd()`. */
+  cwd?: string;
+  /** The counter to answer, or… */
+  counter?: Counter;
+  /** …several, answered from one read of each file. */
+  counters?: Counter[];
+  /** Worker threads. Default `os.availableParallelism()`. */
+  threads?: number;
+  /** Globs to leave out. */
+  ignore?: string | string[];
+  /** Include dotfiles and dot-directories. Default false. */
+  hidden?: boolean;
+  /** Follow symbolic links (loops are detected and reported). Default false. */
+  follow?: boolean;
+  /** Skip files larger than this many bytes. */
+  maxFilesize?: number;
+  /** `'skip'` (default) files with a NUL byte in their first chunk, or `'scan'` them. */
+  binary?: 'skip' | 'scan';
+  /** Count occurrences and segments: reads every file to its end. Default false. */
+  fullScan?: boolean;
+  /** Sort the final result's records by path. Default false (completion order). */
+  sort?: boolean;
+  /** Stops the run: workers are terminated, the iterator throws an `AbortError`. */
+  signal?: AbortSignal;
+  /** Called at most every `progressIntervalMs` while the run goes, and once at the end. */
+  onProgress?: (progress: Progress) => void;
+  progressIntervalMs?: number;
+  /** Most files in one worker task. Default 256. */
+  batchSize?: number;
+}
+
+export interface ResolvedOptions {
+  patterns: string[];
+  cwd: string;
+  counters: Counter[];
+  multi: boolean;
+  threads: number;
+  ignore: string[];
+  hidden: boolean;
+  follow: boolean;
+  maxFilesize: number | undefined;
+  scanBinary: boolean;
+  fullScan: boolean;
+  sort: boolean;
+  signal: AbortSignal | undefined;
+  onProgress: ((p: Progress) => void) | undefined;
+  progressIntervalMs: number;
+  batchSize: number;
+  /** @internal test hook: the worker module to run instead of the real one. */
+  workerUrl?: URL;
+}
+
+function stringList(name: string, value: unknown, fallback: string[]): string[] {
+  if (value === undefined) return fallback;
+  const list = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && p !== '')) {
+    throw new TypeError(`${name} must be a non-empty string or an array of them, got ${show(value)}`);
+  }
+  return list;
+}
+
+export function resolveOptions(o: ScanOptions & { workerUrl?: URL }): ResolvedOptions {
+  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
+  if ((o.counter === undefined) === (o.counters === undefined)) {
+    throw new TypeError('options must have exactly one of counter or counters');
+  }
+  const counters = o.counter !== undefined ? [o.counter] : o.counters;
+  if (!Array.isArray(counters) || counters.length === 0 || !counters.every((c) => c instanceof Counter)) {
+    throw new TypeError(
+      `${o.counter !== undefined ? 'counter must be a Counter' : 'counters must be a non-empty array of Counters'}, got ${show(o.counter ?? o.counters)}`,
+    );
+  }
+  if (o.binary !== undefined && o.binary !== 'skip' && o.binary !== 'scan') {
+    throw new RangeError(`binary must be 'skip' or 'scan', got ${show(o.binary)}`);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, got ${show(o.signal)}`);
+  }
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
+    throw new TypeError(`onProgress must be a function, got ${show(o.onProgress)}`);
+  }
+  if (o.cwd !== undefined && (typeof o.cwd !== 'string' || o.cwd === '')) {
+    throw new TypeError(`cwd must be a non-empty string, got ${show(o.cwd)}`);
+  }
+  const flag = (name: keyof ScanOptions) => (o[name] === undefined ? false : checkBoolean(name, o[name]));
+  return {
+    patterns: stringList('patterns', o.patterns, ['.']),
+    cwd: resolve(o.cwd ?? process.cwd()),
+    counters,
+    multi: o.counters !== undefined,
+    threads: o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024),
+    ignore: stringList('ignore', o.ignore, []),
+    hidden: flag('hidden'),
+    follow: flag('follow'),
+    maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
+    scanBinary: o.binary === 'scan',
+    fullScan: flag('fullScan'),
+    sort: flag('sort'),
+    signal: o.signal,
+    onProgress: o.onProgress,
+    progressIntervalMs: o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
+    batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
+    workerUrl: o.workerUrl,
+  };
+}
+
+export type { Summary };

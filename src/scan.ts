@@ -1,0 +1,266 @@
+/**
+ * scan: the coordinator. Pulls paths from `discover`, cuts them into tasks (`batch`),
+ * runs the tasks on the worker pool (`dispatch`), and streams records while the
+ * summary builds up (`aggregate`).
+ *
+ * Flow control: discovery runs ahead of the workers only up to a high-water mark, and
+ * at most two tasks per thread are in flight, so memory stays flat however many files
+ * there are; records are produced only as fast as the caller consumes them.
+ *
+ * Every discovered path yields exactly one record: tasks that end early on their byte
+ * budget hand back their unread paths; a task whose worker dies is retried one path per
+ * task, and a path that kills a worker on its own becomes an `EWORKER` error record.
+ */
+import { Aggregator, type Summary } from './aggregate.js';
+import { BUDGET_BYTES, PathQueue } from './batch.js';
+import type { Counter } from './counter.js';
+import { discover, type Discovered } from './discover.js';
+import { Dispatcher } from './dispatch.js';
+import { native, type NativeFileRecord, type NativeReadOptions } from './native.js';
+import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
+import { flatten, fromNative, unscanned, type FileRecord, type MultiFileRecord } from './records.js';
+import { show } from './validate.js';
+
+// Load the addon on this thread before any worker does (SPEC §6).
+void native;
+
+type TaskOutcome = { paths: string[]; records: NativeFileRecord[] } | { paths: string[]; failure: unknown };
+
+/** A promise that can be re-armed: the coordinator sleeps on it until something happens. */
+class Wakeup {
+  private resolve!: () => void;
+  private promise!: Promise<void>;
+  constructor() {
+    this.arm();
+  }
+  arm(): void {
+    this.promise = new Promise((r) => (this.resolve = r));
+  }
+  notify(): void {
+    this.resolve();
+  }
+  wait(): Promise<void> {
+    return this.promise;
+  }
+}
+
+export function isAbortError(e: unknown): boolean {
+  return e instanceof Error && e.name === 'AbortError';
+}
+
+function abortError(signal: AbortSignal): Error {
+  return new DOMException(`the scan was aborted${signal.reason !== undefined ? `: ${show(signal.reason)}` : ''}`, 'AbortError');
+}
+
+async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, agg: Aggregator): AsyncGenerator<MultiFileRecord> {
+  const nCounters = o.counters.length;
+  const counters = o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset }));
+  const read: NativeReadOptions = {
+    full: o.fullScan,
+    scanBinary: o.scanBinary,
+    follow: o.follow,
+    maxFilesize: o.maxFilesize,
+    budgetBytes: BUDGET_BYTES,
+  };
+  const dispatcher = new Dispatcher(o.threads, o.workerUrl);
+  const wakeup = new Wakeup();
+  const queue = new PathQueue();
+  const singles: string[] = [];
+  const ready: MultiFileRecord[] = [];
+  const finished: TaskOutcome[] = [];
+  const inflight = new Set<Promise<void>>();
+  const maxInflight = 2 * o.threads;
+  const highWater = Math.max(1024, 4 * o.batchSize * o.threads);
+
+  let stopped = false;
+  let aborted = false;
+  const onAbort = () => {
+    aborted = true;
+    void dispatcher.destroy();
+    wakeup.notify();
+  };
+  if (o.signal?.aborted) throw abortError(o.signal);
+  o.signal?.addEventListener('abort', onAbort, { once: true });
+
+  let discoveryDone = false;
+  let discoveryError: unknown;
+  let resumePump: (() => void) | undefined;
+  const pump = (async () => {
+    try {
+      for await (const d of source) {
+        if (stopped) break;
+        agg.discovered++;
+        if (d.error) ready.push(unscanned(d.path, { error: d.error }, nCounters));
+        else queue.push(d.path);
+        if (d.error || queue.length % o.batchSize === 0 || inflight.size < o.threads) wakeup.notify();
+        if (queue.length >= highWater) await new Promise<void>((r) => (resumePump = r));
+      }
+    } catch (e) {
+      discoveryError = e;
+    }
+    discoveryDone = true;
+    wakeup.notify();
+  })();
+
+  const launch = (paths: string[]) => {
+    const task = dispatcher.run({ cwd: o.cwd, paths, counters, read }).then(
+      (records): TaskOutcome => ({ paths, records }),
+      (failure): TaskOutcome => ({ paths, failure }),
+    );
+    const p: Promise<void> = task.then((outcome) => {
+      inflight.delete(p);
+      finished.push(outcome);
+    });
+    inflight.add(p);
+  };
+
+  let lastProgress = 0;
+  const progress = (force: boolean) => {
+    if (!o.onProgress) return;
+    const now = agg.elapsedMs;
+    if (!force && now - lastProgress < o.progressIntervalMs) return;
+    lastProgress = now;
+    o.onProgress({ discovered: agg.discovered, done: agg.done, bytesRead: agg.bytesRead, elapsedMs: now, discoveryDone });
+  };
+
+  try {
+    for (;;) {
+      wakeup.arm();
+      if (aborted) break;
+      if (discoveryError) throw discoveryError;
+      while (ready.length) yield ready.shift()!;
+      for (const outcome of finished.splice(0)) {
+        if ('records' in outcome) {
+          for (const r of outcome.records) yield fromNative(r, nCounters);
+          const unread = outcome.paths.slice(outcome.records.length);
+          if (unread.length) queue.requeue(unread);
+        } else if (outcome.paths.length > 1) {
+          singles.push(...outcome.paths);
+        } else {
+          const message = outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure);
+          yield unscanned(outcome.paths[0]!, { error: { code: 'EWORKER', message: `the worker scanning this file died: ${message}` } }, nCounters);
+        }
+        if (aborted) break;
+      }
+      if (aborted) break;
+      while (inflight.size < maxInflight) {
+        if (singles.length) launch([singles.shift()!]);
+        else if (queue.length >= o.batchSize || (queue.length > 0 && (discoveryDone || inflight.size < o.threads))) {
+          launch(queue.take(o.batchSize, o.threads, discoveryDone));
+        } else break;
+      }
+      if (resumePump && queue.length < highWater / 2) {
+        resumePump();
+        resumePump = undefined;
+      }
+      progress(false);
+      if (discoveryDone && !queue.length && !singles.length && !inflight.size && !ready.length && !finished.length) break;
+      await Promise.race([wakeup.wait(), ...inflight]);
+    }
+  } finally {
+    stopped = true;
+    resumePump?.();
+    o.signal?.removeEventListener('abort', onAbort);
+    await dispatcher.destroy();
+    await pump;
+    progress(true);
+  }
+  if (aborted) throw abortError(o.signal!);
+}
+
+/** The records and summary of a finished run. */
+export interface ScanResult<R> {
+  records: R[];
+  summary: Summary;
+}
+
+/**
+ * A running scan: iterate it for records as they finish (once), or await `summary()` /
+ * `result()`. The run starts when first iterated or awaited.
+ */
+export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIterable<R> {
+  private started = false;
+  private readonly agg: Aggregator;
+  private readonly finished: Promise<Summary>;
+  private settle!: (s: Summary) => void;
+  private fail!: (e: unknown) => void;
+
+  /** @internal */
+  constructor(
+    private readonly o: ResolvedOptions,
+    private readonly source: AsyncIterable<Discovered>,
+  ) {
+    this.agg = new Aggregator(o.counters.length, o.threads, o.multi);
+    this.finished = new Promise((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+    });
+    this.finished.catch(() => {});
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<R> {
+    if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
+    this.started = true;
+    const shape = (this.o.multi ? (r: MultiFileRecord) => r : flatten) as (r: MultiFileRecord) => R;
+    try {
+      for await (const r of pipeline(this.o, this.source, this.agg)) {
+        this.agg.add(r);
+        yield shape(r);
+      }
+      this.settle(this.agg.summary(false));
+    } catch (e) {
+      if (isAbortError(e)) this.settle(this.agg.summary(true));
+      else this.fail(e);
+      throw e;
+    } finally {
+      // A consumer that stops iterating early still gets a (partial) summary.
+      this.settle(this.agg.summary(true));
+    }
+  }
+
+  /** The summary once the run ends; runs it (discarding records) if nobody iterates. */
+  async summary(): Promise<Summary> {
+    if (!this.started) {
+      try {
+        for await (const _ of this);
+      } catch (e) {
+        if (!isAbortError(e)) throw e;
+      }
+    }
+    return this.finished;
+  }
+
+  /** Every record (sorted by path with `sort: true`) and the summary. */
+  async result(): Promise<ScanResult<R>> {
+    const records: R[] = [];
+    for await (const r of this) records.push(r);
+    if (this.o.sort) records.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    return { records, summary: await this.finished };
+  }
+}
+
+type WithCounter = ScanOptions & { counter: Counter; counters?: undefined };
+type WithCounters = ScanOptions & { counters: Counter[]; counter?: undefined };
+
+/** Scans the files that `patterns` name (default: everything below `cwd`). */
+export function scan(options: WithCounter): ScanRun<FileRecord>;
+export function scan(options: WithCounters): ScanRun<MultiFileRecord>;
+export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord>;
+export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord> {
+  const o = resolveOptions(options);
+  return new ScanRun(o, discover(o));
+}
+
+/** Scans a list of file paths as given (no globbing, no directory search). */
+export function scanFiles(paths: string[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
+export function scanFiles(paths: string[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
+export function scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'>): ScanRun<FileRecord | MultiFileRecord> {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    throw new TypeError(`paths must be an array of strings, got ${show(paths)}`);
+  }
+  const o = resolveOptions(options);
+  async function* given(): AsyncGenerator<Discovered> {
+    for (const path of paths) yield { path };
+  }
+  return new ScanRun(o, given());
+}

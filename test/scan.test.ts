@@ -1,0 +1,259 @@
+/** The batch scanner end to end, on trees built in temp dirs. */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Counter, Reset, scan, scanFiles, type FileRecord } from '../src/index.js';
+import { repoRoot, tempDir } from './helpers.js';
+
+const c3 = new Counter('c', 3, Reset.NewlinesReset);
+const byPath = <R extends { path: string }>(records: R[]) => new Map(records.map((r) => [r.path, r]));
+
+function tree(root: string, files: Record<string, string | Buffer>): void {
+  for (const [rel, data] of Object.entries(files)) {
+    mkdirSync(join(root, rel, '..'), { recursive: true });
+    writeFileSync(join(root, rel), data);
+  }
+}
+
+describe('scan over a tree', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => {
+    tree(dir, {
+      'a.txt': 'ccc\n',
+      'b.log': 'c c c\n',
+      'deep/er/still/x.log': 'x\nc-c-c\n',
+      'deep/no.log': 'cc\ncc\n',
+      '.hidden/h.txt': 'ccc',
+      '.dot.txt': 'ccc',
+      'empty.txt': '',
+      'bin.dat': Buffer.from('ccc\0'),
+      'skipme/s.txt': 'ccc',
+    });
+    spawnSync('mkfifo', [join(dir, 'pipe')]);
+    symlinkSync(join(dir, 'missing-target'), join(dir, 'dangling'));
+  });
+  afterAll(cleanup);
+
+  test('every path once, each classified; dotfiles left out by default', async () => {
+    const { records, summary } = await scan({ cwd: dir, counter: c3, sort: true }).result();
+    expect(records.map((r) => r.path)).toEqual([
+      'a.txt', 'b.log', 'bin.dat', 'dangling', 'deep/er/still/x.log', 'deep/no.log', 'empty.txt', 'pipe', 'skipme/s.txt',
+    ]);
+    const m = byPath(records);
+    expect(m.get('a.txt')).toEqual({ path: 'a.txt', matched: true, offset: 2, line: 1, bytes: 4 });
+    expect(m.get('deep/er/still/x.log')).toMatchObject({ matched: true, offset: 6, line: 2 });
+    expect(m.get('deep/no.log')).toMatchObject({ matched: false, offset: null, line: null, bytes: 6 });
+    expect(m.get('bin.dat')).toMatchObject({ matched: false, skipped: 'binary' });
+    expect(m.get('pipe')).toMatchObject({ skipped: 'fifo', bytes: 0 });
+    expect(m.get('dangling')).toMatchObject({ skipped: 'symlink' });
+    expect(summary).toMatchObject({
+      filesDiscovered: 9,
+      filesScanned: 6,
+      filesMatched: 4,
+      filesSkipped: 3,
+      filesErrored: 0,
+      bytesRead: 4 + 6 + 4 + 8 + 6 + 0 + 3,
+      aborted: false,
+    });
+    expect(summary.skipped).toMatchObject({ binary: 1, fifo: 1, symlink: 1 });
+  });
+
+  test('hidden, ignore, globs and explicit paths', async () => {
+    const hidden = await scan({ cwd: dir, counter: c3, hidden: true, ignore: ['skipme/**', '**/*.dat'] }).result();
+    const paths = hidden.records.map((r) => r.path).sort();
+    expect(paths).toContain('.hidden/h.txt');
+    expect(paths).toContain('.dot.txt');
+    expect(paths).not.toContain('skipme/s.txt');
+    expect(paths).not.toContain('bin.dat');
+
+    const globbed = await scan({ cwd: dir, counter: c3, patterns: ['**/*.log'], sort: true }).result();
+    expect(globbed.records.map((r) => r.path)).toEqual(['b.log', 'deep/er/still/x.log', 'deep/no.log']);
+
+    const explicit = await scan({ cwd: dir, counter: c3, patterns: ['deep', 'a.txt', 'a.txt', 'pipe', 'nope.txt'], sort: true }).result();
+    expect(explicit.records.map((r) => [r.path, r.error?.code ?? r.skipped ?? r.matched])).toEqual([
+      ['a.txt', true],
+      ['deep/er/still/x.log', true],
+      ['deep/no.log', false],
+      ['nope.txt', 'ENOENT'],
+      ['pipe', 'fifo'],
+    ]);
+    expect(explicit.summary.filesErrored).toBe(1);
+  });
+
+  test('binary files are scanned when asked; full-scan figures when asked', async () => {
+    const { records } = await scan({ cwd: dir, counter: c3, patterns: ['bin.dat', 'deep'], binary: 'scan', fullScan: true, sort: true }).result();
+    expect(records).toEqual([
+      { path: 'bin.dat', matched: true, offset: 2, line: 1, bytes: 4, occurrences: 3, segments: 1 },
+      { path: 'deep/er/still/x.log', matched: true, offset: 6, line: 2, bytes: 8, occurrences: 3, segments: 1 },
+      { path: 'deep/no.log', matched: false, offset: null, line: null, bytes: 6, occurrences: 4, segments: 0 },
+    ]);
+  });
+
+  test('several counters in one run equal separate runs', async () => {
+    const counters = [c3, new Counter('x', 1, Reset.NoReset), new Counter(' ', 2, Reset.NewlinesReset)];
+    const multi = await scan({ cwd: dir, counters, fullScan: true, sort: true }).result();
+    for (const [i, counter] of counters.entries()) {
+      const single = await scan({ cwd: dir, counter, fullScan: true, sort: true }).result();
+      expect(multi.records.map((r) => ({ path: r.path, ...r.counters[i] }))).toEqual(
+        single.records.map(({ path, matched, offset, line, occurrences, segments }) => ({ path, matched, offset, line, occurrences, segments })),
+      );
+      expect(multi.summary.counters![i]!.filesMatched).toBe(single.summary.filesMatched);
+    }
+  });
+
+  test('progress reports discovered, done and bytes, ending with the totals', async () => {
+    const seen: number[] = [];
+    let last: any;
+    const summary = await scan({ cwd: dir, counter: c3, onProgress: (p) => ((last = p), seen.push(p.done)) }).summary();
+    expect(last).toMatchObject({ discovered: 9, done: 9, bytesRead: summary.bytesRead, discoveryDone: true });
+    expect(seen.every((d, i) => i === 0 || d >= seen[i - 1]!)).toBe(true);
+  });
+});
+
+describe('links', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => {
+    tree(dir, { 'real/f.txt': 'ccc', 'real/sub/g.txt': 'ccc' });
+    symlinkSync(join(dir, 'real'), join(dir, 'real', 'sub', 'loop')); // a loop back to an ancestor
+    symlinkSync(join(dir, 'real', 'f.txt'), join(dir, 'f-link.txt'));
+  });
+  afterAll(cleanup);
+
+  test('not followed by default: links are reported as skipped', async () => {
+    const { records } = await scan({ cwd: dir, counter: c3, sort: true }).result();
+    expect(records.map((r) => [r.path, r.skipped ?? r.matched])).toEqual([
+      ['f-link.txt', 'symlink'],
+      ['real/f.txt', true],
+      ['real/sub/g.txt', true],
+      ['real/sub/loop', 'symlink'],
+    ]);
+  });
+
+  test('followed: the loop is reported once as ELOOP and nothing is scanned twice', async () => {
+    const { records } = await scan({ cwd: dir, counter: c3, follow: true, sort: true }).result();
+    expect(records.map((r) => [r.path, r.error?.code ?? r.matched])).toEqual([
+      ['f-link.txt', true],
+      ['real/f.txt', true],
+      ['real/sub/g.txt', true],
+      ['real/sub/loop', 'ELOOP'],
+    ]);
+  });
+});
+
+describe('files that change or fail', () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+
+  test('a file deleted between discovery and scan is an ENOENT record', async () => {
+    tree(dir, { 'kept.txt': 'ccc' });
+    const { records } = await scanFiles([join(dir, 'kept.txt'), join(dir, 'gone.txt')], { counter: c3, sort: true }).result();
+    expect(records.map((r) => [r.path, r.error?.code ?? r.matched])).toEqual([
+      [join(dir, 'gone.txt'), 'ENOENT'],
+      [join(dir, 'kept.txt'), true],
+    ]);
+  });
+
+  test('a sparse file over 5 GiB with its only hit at the end: exact offset', async () => {
+    // tmpfs reads holes without filling the page cache (a disk file's first read of
+    // 5 GiB of holes costs seconds of kernel time).
+    const shm = existsSync('/dev/shm') ? mkdtempSync('/dev/shm/charcount-') : dir;
+    const path = join(shm, 'sparse.bin');
+    const fd = openSync(path, 'w');
+    const at = 5 * 2 ** 30 + 12_345;
+    writeSync(fd, '\n', 0);
+    writeSync(fd, 'c', at);
+    closeSync(fd);
+    const counter = new Counter('c', 1, Reset.NoReset);
+    const [r] = (await scanFiles([path], { counter, binary: 'scan' }).result()).records;
+    rmSync(shm === dir ? path : shm, { recursive: true });
+    expect(r).toEqual({ path, matched: true, offset: at, line: 2, bytes: at + 1 });
+  }, 120_000);
+
+  test('a directory that cannot be read is an error record and the walk goes on', () => {
+    tree(dir, { 'walk/open/o.txt': 'ccc', 'walk/locked/l.txt': 'ccc' });
+    chmodSync(join(dir, 'walk', 'locked'), 0o000);
+    chmodSync(dir, 0o755);
+    const script = `
+      import { scan, Counter } from ${JSON.stringify(join(repoRoot, 'dist/src/index.js'))};
+      const { records } = await scan({ cwd: ${JSON.stringify(join(dir, 'walk'))}, counter: new Counter('c', 3), sort: true }).result();
+      console.log(JSON.stringify(records.map((r) => [r.path, r.error?.code ?? r.matched])));`;
+    const asRoot = process.getuid?.() === 0;
+    const cmd = asRoot
+      ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script]]
+      : [process.execPath, ['--input-type=module', '-e', script]];
+    const run = spawnSync(cmd[0] as string, cmd[1] as string[], { encoding: 'utf8' });
+    expect(run.stderr).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual([
+      ['locked', 'EACCES'],
+      ['open/o.txt', true],
+    ]);
+  });
+});
+
+describe('run control', () => {
+  const { dir, cleanup } = tempDir();
+  const N = 600;
+  beforeAll(() => {
+    for (let i = 0; i < N; i++) tree(dir, { [`d${i % 7}/f${i}.txt`]: i % 3 ? 'ccc\n' : 'c\n' });
+  });
+  afterAll(cleanup);
+
+  test('an abort mid-run stops it: AbortError, partial summary', async () => {
+    const ac = new AbortController();
+    const run = scan({ cwd: dir, counter: c3, signal: ac.signal, batchSize: 4, threads: 2 });
+    let seen = 0;
+    await expect(
+      (async () => {
+        for await (const _ of run) if (++seen === 20) ac.abort();
+      })(),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    const summary = await run.summary();
+    expect(summary.aborted).toBe(true);
+    expect(seen).toBeLessThan(N);
+    expect(summary.filesScanned).toBe(seen);
+  });
+
+  test('an already aborted signal never starts', async () => {
+    const run = scan({ cwd: dir, counter: c3, signal: AbortSignal.abort() });
+    await expect(run.result()).rejects.toMatchObject({ name: 'AbortError' });
+  });
+
+  test('a worker that dies: its batch is retried, the culprit is an EWORKER record, nothing lost', async () => {
+    tree(dir, { 'CRASH.txt': 'ccc' });
+    const run = scan({
+      cwd: dir,
+      counter: c3,
+      batchSize: 16,
+      threads: 2,
+      workerUrl: new URL('./fixtures/crashing-worker.mjs', import.meta.url),
+    } as never);
+    const { records, summary } = await (run as ReturnType<typeof scan<FileRecord>>).result();
+    expect(records).toHaveLength(N + 1);
+    expect(new Set(records.map((r) => r.path)).size).toBe(N + 1);
+    const crash = records.find((r) => r.path === 'CRASH.txt')!;
+    expect(crash.error?.code).toBe('EWORKER');
+    expect(summary).toMatchObject({ filesErrored: 1, filesScanned: N, filesMatched: (2 * N) / 3 });
+  });
+
+  test('one huge file does not hold back the batch behind it: every file still has one record', async () => {
+    const big = join(dir, 'big.bin');
+    const fd = openSync(big, 'w');
+    writeSync(fd, 'ccc', 40 * 2 ** 20); // past the per-task byte budget
+    closeSync(fd);
+    const { records } = await scan({ cwd: dir, counter: new Counter('c', 4, Reset.NoReset), binary: 'scan', batchSize: 1000, threads: 2 }).result();
+    expect(new Set(records.map((r) => r.path)).size).toBe(records.length);
+    expect(records.length).toBe(N + 2);
+  });
+
+  test('options are checked by name', () => {
+    expect(() => scan({} as never)).toThrow(/exactly one of counter or counters/);
+    expect(() => scan({ counter: 'c' } as never)).toThrow(/counter must be a Counter, got 'c'/);
+    expect(() => scan({ counter: c3, threads: 0 })).toThrow(RangeError);
+    expect(() => scan({ counter: c3, threads: 0 })).toThrow(/threads must be an integer from 1 to 1024, got 0/);
+    expect(() => scan({ counter: c3, binary: 'yes' as never })).toThrow(/binary must be 'skip' or 'scan', got 'yes'/);
+    expect(() => scan({ counter: c3, patterns: [1] as never })).toThrow(TypeError);
+    expect(() => scan({ counter: c3, maxFilesize: -1 })).toThrow(/maxFilesize must be an integer at least 0, got -1/);
+    expect(() => scan({ counter: c3, hidden: 'yes' as never })).toThrow(/hidden must be a boolean, got 'yes'/);
+  });
+});

@@ -1,0 +1,42 @@
+/**
+ * The Piscina worker: scans one batch of paths with the native reader.
+ *
+ * Counters arrive as plain `{ what, min, reset }` (handles cannot cross threads) and are
+ * built once per worker. Paths are resolved against the run's `cwd` for reading and
+ * reported as discovered.
+ */
+import { resolve } from 'node:path';
+import { native, type NativeCounter, type NativeFileRecord, type NativeReadOptions } from '../src/native.js';
+
+export interface CounterSpec {
+  what: string;
+  min: number;
+  reset: number;
+}
+
+export interface BatchTask {
+  cwd: string;
+  paths: string[];
+  counters: CounterSpec[];
+  read: NativeReadOptions;
+}
+
+const handles = new Map<string, NativeCounter>();
+
+function handle(c: CounterSpec): NativeCounter {
+  const key = `${c.what}\0${c.min}\0${c.reset}`;
+  let h = handles.get(key);
+  if (!h) {
+    h = native.createCounter(c.what, c.min, c.reset);
+    handles.set(key, h);
+  }
+  return h;
+}
+
+/** One record per path, in order; fewer when `read.budgetBytes` ended the batch. */
+export default function scanBatch(task: BatchTask): NativeFileRecord[] {
+  const absolute = task.paths.map((p) => resolve(task.cwd, p));
+  const records = native.scanFiles(absolute, task.counters.map(handle), task.read);
+  records.forEach((r, i) => (r.path = task.paths[i]!));
+  return records;
+}
