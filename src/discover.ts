@@ -6,16 +6,21 @@
  *   anything else that exists (a file, a FIFO, a link) is taken as given and left to the
  *   reader to classify; anything else is a glob, unless it has no glob syntax, in which
  *   case it is an error record (`ENOENT`, …).
- * * Globs go to one fast-glob stream, so discovery pauses when the scan stops pulling.
+ * * Globs go to one fast-glob stream; its walk pauses (its `readdir`s wait) while the
+ *   stream holds `BUFFERED_ENTRIES`, so discovery stops when the scan stops pulling.
  * * fast-glob reads directories through an `fs` adapter: a failed `readdir` becomes an
  *   error record and the walk goes on; with `follow`, a directory that is its own
  *   ancestor (a symlink loop) is reported as `ELOOP` and not entered again.
  */
 import fg from 'fast-glob';
 import * as fs from 'node:fs';
+import type { Readable } from 'node:stream';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { FileError } from './records.js';
+
+/** Entries fast-glob may hold for us before its walk pauses. */
+const BUFFERED_ENTRIES = 4096;
 
 export interface DiscoverOptions {
   patterns: string[];
@@ -71,7 +76,12 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
   if (globs.length === 0) return;
 
   const walkErrors: Discovered[] = [];
-  const adapter = readdirAdapter(o, walkErrors);
+  // fast-glob's walker pushes entries without regard for backpressure; holding back its
+  // next `readdir` while the stream's buffer is full is what keeps memory flat.
+  let waiting: (() => void)[] = [];
+  const gate = () =>
+    (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
+  const adapter = readdirAdapter(o, walkErrors, gate);
   const stream = fg.stream(globs, {
     cwd: o.cwd,
     ignore: o.ignore,
@@ -83,6 +93,10 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
     fs: adapter,
   });
   for await (const entry of stream as AsyncIterable<fg.Entry>) {
+    if (waiting.length && (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES / 2) {
+      for (const resume of waiting) resume();
+      waiting = [];
+    }
     while (walkErrors.length) yield walkErrors.shift()!;
     if (entry.dirent.isDirectory()) continue;
     if (seen) {
@@ -96,21 +110,21 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
 }
 
 /** fast-glob's `fs` with a `readdir` that reports failures and symlink loops as records. */
-function readdirAdapter(o: DiscoverOptions, errors: Discovered[]): Partial<fg.FileSystemAdapter> {
+function readdirAdapter(o: DiscoverOptions, errors: Discovered[], gate: () => Promise<void>): Partial<fg.FileSystemAdapter> {
   const shown = (dir: string) => {
     const p = isAbsolute(dir) ? relative(o.cwd, dir) : dir;
     return p === '' ? '.' : p.startsWith('..') ? resolve(o.cwd, dir) : p;
   };
   const readdir = ((dir: string, options: unknown, callback: (err: Error | null, entries: unknown[]) => void) => {
     const list = () =>
-      fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
+      void gate().then(() => fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
         if (err) {
           errors.push({ path: shown(dir), error: fileError(err) });
           callback(null, []);
         } else {
           callback(null, entries);
         }
-      });
+      }));
     if (!o.follow) return list();
     // A directory whose real path is its parent's or an ancestor's is a loop.
     const abs = resolve(o.cwd, dir);

@@ -1,0 +1,50 @@
+/**
+ * The progress bar for long runs: files done / discovered, throughput and elapsed time,
+ * drawn on stderr only (stdout carries results), via cli-progress.
+ */
+import cliProgress from 'cli-progress';
+import type { Progress } from './options.js';
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
+
+export class ProgressBar {
+  private readonly bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: ' {bar} {value}/{total} files{more} | {rate}/s | {elapsed}s',
+      hideCursor: true,
+      clearOnComplete: true,
+      barsize: 24,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  private started = false;
+
+  update(p: Progress): void {
+    const payload = {
+      more: p.discoveryDone ? '' : '+',
+      rate: formatBytes(p.bytesRead / Math.max(p.elapsedMs / 1000, 1e-3)),
+      elapsed: (p.elapsedMs / 1000).toFixed(1),
+    };
+    if (!this.started) {
+      this.bar.start(Math.max(p.discovered, 1), p.done, payload);
+      this.started = true;
+    } else {
+      this.bar.setTotal(Math.max(p.discovered, 1));
+      this.bar.update(p.done, payload);
+    }
+  }
+
+  stop(): void {
+    if (this.started) this.bar.stop();
+  }
+}

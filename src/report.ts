@@ -1,0 +1,99 @@
+/**
+ * report: turns records and the summary into output.
+ *
+ * * `text` (default): matching paths, one a line, like `grep -l`; with `--count`, every
+ *   scanned file as `PATH:OCCURRENCES:SEGMENTS`.
+ * * `jsonl`: one record a line, streamed as records finish.
+ * * `json`: one document `{ summary, records }` at the end (records sorted by path).
+ *
+ * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
+ */
+import type { Summary } from './aggregate.js';
+import { formatBytes } from './progress.js';
+import type { FileRecord } from './records.js';
+
+export type Format = 'text' | 'jsonl' | 'json';
+
+export class Output {
+  private closed = false;
+  constructor(private readonly stream: NodeJS.WritableStream & { writableLength?: number }) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') this.closed = true;
+      else throw e;
+    });
+  }
+
+  /** True once the reader went away (`| head`): the run can stop. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  async write(text: string): Promise<void> {
+    if (this.closed) return;
+    if (!this.stream.write(text)) await this.drained();
+  }
+
+  /** Resolves on 'drain', or when the stream closes or fails (EPIPE) instead. */
+  private drained(): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done);
+        resolve();
+      };
+      for (const event of ['drain', 'close', 'error']) this.stream.once(event, done);
+    });
+  }
+}
+
+export interface Reporter {
+  record(r: FileRecord): Promise<void>;
+  end(summary: Summary): Promise<void>;
+}
+
+export function makeReporter(format: Format, out: Output, count: boolean): Reporter {
+  switch (format) {
+    case 'jsonl':
+      return {
+        record: (r) => out.write(JSON.stringify(r) + '\n'),
+        end: async () => {},
+      };
+    case 'json': {
+      const records: FileRecord[] = [];
+      return {
+        record: async (r) => void records.push(r),
+        end: async (summary) => {
+          records.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+          await out.write(JSON.stringify({ summary, records }, null, 2) + '\n');
+        },
+      };
+    }
+    case 'text':
+      return {
+        record: async (r) => {
+          if (count) {
+            if (!r.skipped && !r.error) await out.write(`${r.path}:${r.occurrences}:${r.segments}\n`);
+          } else if (r.matched) {
+            await out.write(r.path + '\n');
+          }
+        },
+        end: async () => {},
+      };
+  }
+}
+
+/** The human-readable summary for `--stats` and interrupted runs. */
+export function formatSummary(s: Summary): string {
+  const skipped = Object.entries(s.skipped)
+    .filter(([, n]) => n > 0)
+    .map(([why, n]) => `${n} ${why}`)
+    .join(', ');
+  const seconds = s.elapsedMs / 1000;
+  return [
+    s.aborted ? 'interrupted: partial results' : undefined,
+    `${s.filesDiscovered} files discovered, ${s.filesScanned} scanned, ${s.filesMatched} matched`,
+    `${s.filesSkipped} skipped${skipped ? ` (${skipped})` : ''}, ${s.filesErrored} errors`,
+    `${formatBytes(s.bytesRead)} read in ${seconds.toFixed(3)} s (${formatBytes(s.bytesPerSecond)}/s, ${Math.round(s.filesPerSecond)} files/s) on ${s.threads} threads`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
