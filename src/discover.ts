@@ -13,6 +13,7 @@
  *   ancestor (a symlink loop) is reported as `ELOOP` and not entered again.
  */
 import fg from 'fast-glob';
+import micromatch from 'micromatch';
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { lstat, realpath, stat } from 'node:fs/promises';
@@ -75,13 +76,14 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
   }
   if (globs.length === 0) return;
 
+  /** Error records and newline-named files found by the `readdir` adapter. */
   const walkErrors: Discovered[] = [];
   // fast-glob's walker pushes entries without regard for backpressure; holding back its
   // next `readdir` while the stream's buffer is full is what keeps memory flat.
   let waiting: (() => void)[] = [];
   const gate = () =>
     (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
-  const adapter = readdirAdapter(o, walkErrors, gate);
+  const adapter = readdirAdapter(o, walkErrors, gate, globs);
   const stream = fg.stream(globs, {
     cwd: o.cwd,
     ignore: o.ignore,
@@ -110,7 +112,37 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
 }
 
 /** fast-glob's `fs` with a `readdir` that reports failures and symlink loops as records. */
-function readdirAdapter(o: DiscoverOptions, errors: Discovered[], gate: () => Promise<void>): Partial<fg.FileSystemAdapter> {
+/**
+ * fast-glob's matcher (picomatch) does not match a name holding a newline against most
+ * patterns (`**` among them), so such files would vanish silently. They are matched here instead, with the newline stood in for by
+ * an ordinary character, and reported beside the walk; a directory so named cannot be
+ * searched by fast-glob and is reported as an error.
+ */
+function newlineNamed(o: DiscoverOptions, globs: string[], dir: string, entries: fs.Dirent[], out: Discovered[]): void {
+  for (const entry of entries) {
+    if (!entry.name.includes('\n')) continue;
+    const abs = resolve(o.cwd, dir, entry.name);
+    const rel = relative(o.cwd, abs);
+    const matches = (stand: (p: string) => string) =>
+      globs.some((g) => micromatch.isMatch(stand(isAbsolute(g) ? abs : rel), g, { dot: o.hidden }));
+    // Some patterns (`*.txt`) do match newlines: fast-glob reports those itself.
+    if (matches((p) => p) || !matches((p) => p.replaceAll('\n', '\u2424'))) continue;
+    if (micromatch.isMatch(rel.replaceAll('\n', '\u2424'), o.ignore, { dot: true })) continue;
+    if (entry.isDirectory()) {
+      out.push({ path: rel, error: { code: 'EUNSUPPORTED', message: 'directories whose names hold a newline are not searched' } });
+    } else {
+      out.push({ path: globs.some(isAbsolute) ? abs : rel });
+    }
+  }
+}
+
+function readdirAdapter(
+  o: DiscoverOptions,
+  found: Discovered[],
+  gate: () => Promise<void>,
+  globs: string[],
+): Partial<fg.FileSystemAdapter> {
+  const errors = found;
   const shown = (dir: string) => {
     const p = isAbsolute(dir) ? relative(o.cwd, dir) : dir;
     return p === '' ? '.' : p.startsWith('..') ? resolve(o.cwd, dir) : p;
@@ -122,6 +154,9 @@ function readdirAdapter(o: DiscoverOptions, errors: Discovered[], gate: () => Pr
           errors.push({ path: shown(dir), error: fileError(err) });
           callback(null, []);
         } else {
+          if (options && (options as { withFileTypes?: boolean }).withFileTypes) {
+            newlineNamed(o, globs, dir, entries as unknown as fs.Dirent[], found);
+          }
           callback(null, entries);
         }
       }));

@@ -21,6 +21,9 @@ export class ProgressBar {
       stream: process.stderr,
       format: ' {bar} {value}/{total} files{more} | {rate}/s | {elapsed}s',
       hideCursor: true,
+      // `--progress` on a non-terminal stderr: plain redraws twice a second.
+      noTTYOutput: true,
+      notTTYSchedule: 500,
       clearOnComplete: true,
       barsize: 24,
       fps: 10,

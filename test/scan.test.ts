@@ -111,6 +111,19 @@ describe('scan over a tree', () => {
   });
 });
 
+test('file names with newlines are found once, whatever the pattern', async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    tree(dir, { 'sub/new\nline.txt': 'ccc', 'sub/plain.txt': 'ccc' });
+    for (const patterns of [['.'], ['sub'], ['**/*.txt'], ['sub/**'], ['**/*.txt', 'sub']]) {
+      const { records } = await scan({ cwd: dir, counter: c3, patterns, sort: true }).result();
+      expect(records.map((r) => r.path), patterns.join(' ')).toEqual(['sub/new\nline.txt', 'sub/plain.txt']);
+    }
+  } finally {
+    cleanup();
+  }
+});
+
 describe('links', () => {
   const { dir, cleanup } = tempDir();
   beforeAll(() => {
