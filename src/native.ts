@@ -102,9 +102,8 @@ function nativeDir(): string {
   throw new Error('charcount: cannot find its package folder to load the native core from');
 }
 
-function load(): NativeBinding {
-  const dir = nativeDir();
-  const triple = platformTriple();
+/** Loads `charcount.<triple>.node` from `dir`, or says in one sentence why it cannot. */
+export function loadNative(dir: string = nativeDir(), triple: string = platformTriple()): NativeBinding {
   const file = join(dir, `charcount.${triple}.node`);
   if (!existsSync(file)) {
     const found = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.node')) : [];
@@ -117,4 +116,4 @@ function load(): NativeBinding {
   return createRequire(import.meta.url)(file) as NativeBinding;
 }
 
-export const native: NativeBinding = load();
+export const native: NativeBinding = loadNative();
