@@ -5,7 +5,7 @@
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { NativeFileRecord } from '../src/native.js';
+import type { NativeBatch } from '../src/native.js';
 import type { BatchTask, CounterSpec } from '../workers/scan-worker.js';
 
 const CHUNK = 256 * 1024;
@@ -32,17 +32,20 @@ function firstHit(fd: number, spec: CounterSpec): { matched: boolean; offset: nu
   }
 }
 
-export default function scanBatchTs(task: BatchTask): NativeFileRecord[] {
+/** Same contract as the native worker: a compact batch (see `NativeBatch`). */
+export default function scanBatchTs(task: BatchTask): NativeBatch {
   const spec = task.counters[0]!;
   if (task.counters.length !== 1 || Buffer.byteLength(spec.what) !== 1) throw new Error('the TS contender counts one ASCII character');
-  return task.paths.map((path) => {
+  const numbers = new Float64Array(task.paths.length * 7);
+  task.paths.forEach((path, i) => {
     const fd = openSync(resolve(task.cwd, path), 'r');
     try {
-      if (!fstatSync(fd).isFile()) return { path, bytes: 0, skipped: 'device' };
-      const { bytes, ...hit } = firstHit(fd, spec);
-      return { path, bytes, counters: [hit] };
+      if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
+      const { bytes, matched, offset, line } = firstHit(fd, spec);
+      numbers.set([bytes, 0, matched ? 1 : 0, offset ?? -1, line ?? -1, -1, -1], i * 7);
     } finally {
       closeSync(fd);
     }
   });
+  return { count: task.paths.length, numbers, errors: [] };
 }

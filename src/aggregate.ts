@@ -1,7 +1,7 @@
 /**
  * aggregate: the run's summary (SPEC §3), built one record at a time.
  */
-import { SKIP_REASONS, type MultiFileRecord, type SkipReason } from './records.js';
+import { SKIP_REASONS, type FileRecord, type MultiFileRecord, type SkipReason } from './records.js';
 
 export interface Summary {
   /** Paths discovered, each of which has exactly one record. */
@@ -48,14 +48,15 @@ export class Aggregator {
     return performance.now() - this.started;
   }
 
-  add(r: MultiFileRecord): void {
+  add(r: FileRecord | MultiFileRecord): void {
     this.done++;
     this.bytesRead += r.bytes;
     if (r.error) this.errored++;
     else if (r.skipped) this.skipped[r.skipped]++;
     else this.scanned++;
+    const results = 'counters' in r ? r.counters : [r];
     let any = false;
-    r.counters.forEach((c, i) => {
+    results.forEach((c, i) => {
       if (c.matched) {
         this.perCounter[i]!++;
         any = true;

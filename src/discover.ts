@@ -2,7 +2,8 @@
  * discover: turns patterns, files and directories into a stream of paths to scan, plus
  * error records for whatever could not be listed — nothing is dropped silently.
  *
- * * An input that names an existing directory is searched recursively; one that names
+ * * An input that names an existing directory is searched recursively — by the native
+ *   walker, or by fast-glob when there are ignore patterns to apply; one that names
  *   anything else that exists (a file, a FIFO, a link) is taken as given and left to the
  *   reader to classify; anything else is a glob, unless it has no glob syntax, in which
  *   case it is an error record (`ENOENT`, …).
@@ -18,7 +19,11 @@ import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { native } from './native.js';
 import type { FileError } from './records.js';
+
+/** Paths the native walker lists per call. */
+const WALK_STEP = 1024;
 
 /** Entries fast-glob may hold for us before its walk pauses. */
 const BUFFERED_ENTRIES = 4096;
@@ -62,7 +67,22 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
     }
     if (info?.isDirectory()) {
       const base = isAbsolute(input) ? abs : relative(o.cwd, abs);
-      globs.push(base === '' ? '**' : `${fg.escapePath(base.split(sep).join('/'))}/**`);
+      if (o.ignore.length === 0) {
+        // No pattern to match: the native walker lists the tree (see native/src/walker.rs).
+        const walker = native.createWalker(base, abs, o.hidden, o.follow);
+        for (let found = native.walkNext(walker, WALK_STEP); found.length; found = native.walkNext(walker, WALK_STEP)) {
+          for (const d of found) {
+            if (seen && !d.error) {
+              const key = resolve(o.cwd, d.path);
+              if (seen.has(key)) continue;
+              seen.add(key);
+            }
+            yield d;
+          }
+        }
+      } else {
+        globs.push(base === '' ? '**' : `${fg.escapePath(base.split(sep).join('/'))}/**`);
+      }
     } else if (info) {
       const path = display(input, o.cwd, abs);
       if (seen?.has(abs)) continue;

@@ -9,7 +9,7 @@
  *   replacement worker by itself.
  */
 import { Piscina } from 'piscina';
-import type { NativeFileRecord } from './native.js';
+import type { NativeBatch } from './native.js';
 import type { BatchTask } from '../workers/scan-worker.js';
 
 /** The compiled worker; from sources under test, the build in `dist/`. */
@@ -34,8 +34,8 @@ export class Dispatcher {
     });
   }
 
-  run(task: BatchTask): Promise<NativeFileRecord[]> {
-    return this.pool.run(task) as Promise<NativeFileRecord[]>;
+  run(task: BatchTask): Promise<NativeBatch> {
+    return this.pool.run(task) as Promise<NativeBatch>;
   }
 
   /** Ends every worker now, running tasks included. */

@@ -55,6 +55,22 @@ export interface NativeFileRecord {
   error?: { code: string; message: string };
 }
 
+/** Opaque handle to a native directory walk. */
+export interface NativeWalker {
+  readonly __brand: 'NativeWalker';
+}
+
+/**
+ * `scanBatch`'s result for the first `count` paths. `numbers` holds, per file, `bytes`,
+ * `status` (0 scanned, 1 + index in `SKIP_REASONS`, 255 failed), then per counter
+ * `matched` (0/1), `offset`, `line`, `occurrences`, `segments` (-1 for null or absent).
+ */
+export interface NativeBatch {
+  count: number;
+  numbers: Float64Array;
+  errors: { index: number; code: string; message: string }[];
+}
+
 export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar';
 
 export interface NativeBinding {
@@ -75,6 +91,15 @@ export interface NativeBinding {
    * prefix of them when `budgetBytes` ends the batch early.
    */
   scanFiles(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeFileRecord[];
+  /**
+   * A depth-first walk of `root` whose paths are reported under `display` ('' for the
+   * current directory). Hidden entries are left out unless `hidden`.
+   */
+  createWalker(display: string, root: string, hidden: boolean, follow: boolean): NativeWalker;
+  /** Up to `max` more files or failures; an empty array once the walk is over. */
+  walkNext(walker: NativeWalker, max: number): ({ path: string; error?: undefined } | { path: string; error: { code: string; message: string } })[];
+  /** `scanFiles` in a compact form for crossing threads: see {@link NativeBatch}. */
+  scanBatch(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeBatch;
   /** Panics inside Rust: the tests' proof that panics surface as JS errors. */
   panicForTest(): never;
 }

@@ -1,9 +1,10 @@
 /**
  * The records a scan produces (SPEC §3) and how native records become them.
  */
-import type { NativeEvaluation, NativeFileRecord } from './native.js';
+import type { NativeBatch, NativeEvaluation } from './native.js';
 
 export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'fifo' | 'socket' | 'device';
+/** In the native reader's order (`Skip` in native/src/reader.rs): status codes depend on it. */
 export const SKIP_REASONS: readonly SkipReason[] = ['binary', 'too-large', 'symlink', 'fifo', 'socket', 'device'];
 
 /** A per-file failure: Node-style `code` (`ENOENT`, `EACCES`, …) and a message. */
@@ -49,15 +50,6 @@ export function unscanned(path: string, how: { skipped?: SkipReason; error?: Fil
   return { path, bytes: 0, counters: Array.from({ length: counters }, () => ({ ...NO_MATCH })), ...how };
 }
 
-/** Completes a native record: skipped and failed files get no-match results too. */
-export function fromNative(r: NativeFileRecord, counters: number): MultiFileRecord {
-  const results: CounterResult[] = r.counters ?? Array.from({ length: counters }, () => ({ ...NO_MATCH }));
-  const out: MultiFileRecord = { path: r.path, bytes: r.bytes, counters: results };
-  if (r.skipped) out.skipped = r.skipped;
-  if (r.error) out.error = r.error;
-  return out;
-}
-
 /** The one-counter shape: the counter's fields move up into the record. */
 export function flatten(r: MultiFileRecord): FileRecord {
   const { counters, ...rest } = r;
@@ -67,5 +59,43 @@ export function flatten(r: MultiFileRecord): FileRecord {
   if (c.segments !== undefined) out.segments = c.segments;
   if (rest.skipped) out.skipped = rest.skipped;
   if (rest.error) out.error = rest.error;
+  return out;
+}
+
+const STATUS_FAILED = 255;
+const absent = (x: number) => (x < 0 ? null : x);
+
+/** Records from a compact native batch, in the run's shape (flat for one counter). */
+export function decodeBatch(
+  paths: string[],
+  batch: NativeBatch,
+  nCounters: number,
+  multi: boolean,
+  full: boolean,
+): (FileRecord | MultiFileRecord)[] {
+  const { numbers } = batch;
+  const stride = 2 + 5 * nCounters;
+  const errors = new Map(batch.errors.map((e) => [e.index, { code: e.code, message: e.message }]));
+  const out: (FileRecord | MultiFileRecord)[] = new Array(batch.count);
+  for (let i = 0; i < batch.count; i++) {
+    const at = i * stride;
+    const bytes = numbers[at]!;
+    const status = numbers[at + 1]!;
+    const result = (k: number): CounterResult => {
+      const c = at + 2 + 5 * k;
+      const r: CounterResult = { matched: numbers[c] === 1, offset: absent(numbers[c + 1]!), line: absent(numbers[c + 2]!) };
+      if (full && status === 0) {
+        r.occurrences = numbers[c + 3]!;
+        r.segments = numbers[c + 4]!;
+      }
+      return r;
+    };
+    let rec: FileRecord | MultiFileRecord;
+    if (multi) rec = { path: paths[i]!, bytes, counters: Array.from({ length: nCounters }, (_, k) => result(k)) };
+    else rec = { path: paths[i]!, ...result(0), bytes };
+    if (status === STATUS_FAILED) rec.error = errors.get(i)!;
+    else if (status !== 0) rec.skipped = SKIP_REASONS[status - 1]!;
+    out[i] = rec;
+  }
   return out;
 }

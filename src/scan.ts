@@ -16,15 +16,16 @@ import { BUDGET_BYTES, PathQueue } from './batch.js';
 import type { Counter } from './counter.js';
 import { discover, type Discovered } from './discover.js';
 import { Dispatcher } from './dispatch.js';
-import { native, type NativeFileRecord, type NativeReadOptions } from './native.js';
+import { native, type NativeBatch, type NativeReadOptions } from './native.js';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
-import { flatten, fromNative, unscanned, type FileRecord, type MultiFileRecord } from './records.js';
+import { decodeBatch, flatten, unscanned, type FileRecord, type MultiFileRecord } from './records.js';
 import { show } from './validate.js';
 
 // Load the addon on this thread before any worker does (SPEC §6).
 void native;
 
-type TaskOutcome = { paths: string[]; records: NativeFileRecord[] } | { paths: string[]; failure: unknown };
+type TaskOutcome = { paths: string[]; batch: NativeBatch } | { paths: string[]; failure: unknown };
+type AnyRecord = FileRecord | MultiFileRecord;
 
 /** A promise that can be re-armed: the coordinator sleeps on it until something happens. */
 class Wakeup {
@@ -52,8 +53,13 @@ function abortError(signal: AbortSignal): Error {
   return new DOMException(`the scan was aborted${signal.reason !== undefined ? `: ${show(signal.reason)}` : ''}`, 'AbortError');
 }
 
-async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, agg: Aggregator): AsyncGenerator<MultiFileRecord> {
+/** Yields the run's records in their final shape (flat for one counter). */
+async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, agg: Aggregator): AsyncGenerator<AnyRecord> {
   const nCounters = o.counters.length;
+  const failed = (path: string, error: { code: string; message: string }): AnyRecord => {
+    const r = unscanned(path, { error }, nCounters);
+    return o.multi ? r : flatten(r);
+  };
   const counters = o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset }));
   const read: NativeReadOptions = {
     full: o.fullScan,
@@ -66,7 +72,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
   const wakeup = new Wakeup();
   const queue = new PathQueue();
   const singles: string[] = [];
-  const ready: MultiFileRecord[] = [];
+  const ready: AnyRecord[] = [];
   const finished: TaskOutcome[] = [];
   const inflight = new Set<Promise<void>>();
   const maxInflight = 2 * o.threads;
@@ -90,7 +96,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
       for await (const d of source) {
         if (stopped) break;
         agg.discovered++;
-        if (d.error) ready.push(unscanned(d.path, { error: d.error }, nCounters));
+        if (d.error) ready.push(failed(d.path, d.error));
         else queue.push(d.path);
         if (d.error || queue.length % o.batchSize === 0 || inflight.size < o.threads) wakeup.notify();
         if (queue.length >= highWater) await new Promise<void>((r) => (resumePump = r));
@@ -104,7 +110,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
 
   const launch = (paths: string[]) => {
     const task = dispatcher.run({ cwd: o.cwd, paths, counters, read }).then(
-      (records): TaskOutcome => ({ paths, records }),
+      (batch): TaskOutcome => ({ paths, batch }),
       (failure): TaskOutcome => ({ paths, failure }),
     );
     const p: Promise<void> = task.then((outcome) => {
@@ -130,15 +136,15 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
       if (discoveryError) throw discoveryError;
       while (ready.length) yield ready.shift()!;
       for (const outcome of finished.splice(0)) {
-        if ('records' in outcome) {
-          for (const r of outcome.records) yield fromNative(r, nCounters);
-          const unread = outcome.paths.slice(outcome.records.length);
+        if ('batch' in outcome) {
+          yield* decodeBatch(outcome.paths, outcome.batch, nCounters, o.multi, o.fullScan);
+          const unread = outcome.paths.slice(outcome.batch.count);
           if (unread.length) queue.requeue(unread);
         } else if (outcome.paths.length > 1) {
           singles.push(...outcome.paths);
         } else {
           const message = outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure);
-          yield unscanned(outcome.paths[0]!, { error: { code: 'EWORKER', message: `the worker scanning this file died: ${message}` } }, nCounters);
+          yield failed(outcome.paths[0]!, { code: 'EWORKER', message: `the worker scanning this file died: ${message}` });
         }
         if (aborted) break;
       }
@@ -201,11 +207,10 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
   async *[Symbol.asyncIterator](): AsyncGenerator<R> {
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
     this.started = true;
-    const shape = (this.o.multi ? (r: MultiFileRecord) => r : flatten) as (r: MultiFileRecord) => R;
     try {
       for await (const r of pipeline(this.o, this.source, this.agg)) {
         this.agg.add(r);
-        yield shape(r);
+        yield r as R;
       }
       this.settle(this.agg.summary(false));
     } catch (e) {

@@ -2,11 +2,11 @@
  * The Piscina worker: scans one batch of paths with the native reader.
  *
  * Counters arrive as plain `{ what, min, reset }` (handles cannot cross threads) and are
- * built once per worker. Paths are resolved against the run's `cwd` for reading and
- * reported as discovered.
+ * built once per worker. Paths are resolved against the run's `cwd` for reading; the
+ * coordinator, which sent them, pairs them with the results.
  */
 import { resolve } from 'node:path';
-import { native, type NativeCounter, type NativeFileRecord, type NativeReadOptions } from '../src/native.js';
+import { native, type NativeBatch, type NativeCounter, type NativeReadOptions } from '../src/native.js';
 
 export interface CounterSpec {
   what: string;
@@ -33,10 +33,11 @@ function handle(c: CounterSpec): NativeCounter {
   return h;
 }
 
-/** One record per path, in order; fewer when `read.budgetBytes` ended the batch. */
-export default function scanBatch(task: BatchTask): NativeFileRecord[] {
+/**
+ * Results for the task's paths in order, compact (see `NativeBatch`); `count` is less
+ * than the number of paths when `read.budgetBytes` ended the batch.
+ */
+export default function scanBatch(task: BatchTask): NativeBatch {
   const absolute = task.paths.map((p) => resolve(task.cwd, p));
-  const records = native.scanFiles(absolute, task.counters.map(handle), task.read);
-  records.forEach((r, i) => (r.path = task.paths[i]!));
-  return records;
+  return native.scanBatch(absolute, task.counters.map(handle), task.read);
 }

@@ -8,7 +8,8 @@
 
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
-use crate::reader::{Outcome, ReadOptions, Reader};
+use crate::reader::{FileRecord, Outcome, ReadOptions, Reader};
+use crate::walker::{Found, Walker};
 use std::ffi::{c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::Path;
@@ -196,6 +197,20 @@ impl Env {
         }
     }
 
+    fn walker<'a>(self, v: napi_value) -> JsResult<&'a mut Walker> {
+        match &mut self.handle(v)?.kind {
+            HandleKind::Walker(w) => Ok(w),
+            _ => Err(JsError::Type("expected a walker handle".into())),
+        }
+    }
+
+    fn error_object(self, err: &crate::reader::FileError) -> JsResult<napi_value> {
+        let e = self.object()?;
+        self.set(e, "code", self.str_value(&err.code)?)?;
+        self.set(e, "message", self.str_value(&err.message)?)?;
+        Ok(e)
+    }
+
     fn throw(self, e: JsError) {
         let (f, msg): (unsafe extern "C" fn(_, _, _) -> _, String) = match e {
             JsError::Pending => return,
@@ -238,6 +253,7 @@ struct Handle {
 enum HandleKind {
     Counter(Config),
     Scanner(Box<Scanner>),
+    Walker(Box<Walker>),
 }
 
 impl Handle {
@@ -415,11 +431,13 @@ fn optional_count(env: Env, options: napi_value, name: &str) -> JsResult<Option<
     Ok(Some(n as u64))
 }
 
-// scanFiles(paths: string[], counters: External[], options?): FileRecord[]
-//
-// One call per batch: the whole batch is read and counted without crossing back into JS.
-// Returns one record per path, in order — fewer than `paths` when `budgetBytes` ends it.
-export!(scan_files, |env, info| {
+/// Reads the batch arguments shared by `scanFiles` and `scanBatch`, then scans each path
+/// in order, stopping early once `budgetBytes` have been read.
+fn scan_paths(
+    env: Env,
+    info: napi_callback_info,
+    mut each: impl FnMut(u32, napi_value, FileRecord, usize) -> JsResult<()>,
+) -> JsResult<()> {
     let [paths, counters, options] = env.args::<3>(info)?;
     let n_counters = env.array_length(counters)?;
     let configs = (0..n_counters).map(|i| env.counter(env.element(counters, i)?)).collect::<JsResult<Vec<_>>>()?;
@@ -429,7 +447,6 @@ export!(scan_files, |env, info| {
     let opts = read_options(env, options)?;
     let budget = if env.is_nullish(options)? { None } else { optional_count(env, options, "budgetBytes")? };
     let n = env.array_length(paths)?;
-    let out = env.array(0)?;
     let mut reader = Reader::new();
     let mut total = 0u64;
     for i in 0..n {
@@ -445,6 +462,18 @@ export!(scan_files, |env, info| {
         let path = env.string(path_value)?;
         let rec = reader.scan(Path::new(&path), &configs, &opts);
         total += rec.bytes;
+        each(i, path_value, rec, configs.len())?;
+    }
+    Ok(())
+}
+
+// scanFiles(paths: string[], counters: External[], options?): FileRecord[]
+//
+// One call per batch: the whole batch is read and counted without crossing back into JS.
+// Returns one record per path, in order — fewer than `paths` when `budgetBytes` ends it.
+export!(scan_files, |env, info| {
+    let out = env.array(0)?;
+    scan_paths(env, info, |i, path_value, rec, _| {
         let o = env.object()?;
         env.set(o, "path", path_value)?;
         env.set(o, "bytes", env.number(rec.bytes as f64)?)?;
@@ -457,14 +486,96 @@ export!(scan_files, |env, info| {
                 env.set(o, "counters", arr)?;
             }
             Outcome::Skipped(skip) => env.set(o, "skipped", env.str_value(skip.as_str())?)?,
+            Outcome::Failed(err) => env.set(o, "error", env.error_object(&err)?)?,
+        }
+        env.set_element(out, i, o)
+    })?;
+    Ok(out)
+});
+
+/// `scanBatch`'s status codes: 0 scanned, 1 + `Skip` index, 255 failed.
+const STATUS_FAILED: f64 = 255.0;
+
+// scanBatch(paths, counters, options?): { count, numbers: Float64Array, errors }
+//
+// `scanFiles` in a compact form for the worker pool: no object per file, one typed array
+// that crosses threads cheaply. Per file: bytes, status, then for each counter matched
+// (0/1), offset, line, occurrences, segments (-1 for null or absent).
+export!(scan_batch, |env, info| {
+    let mut numbers: Vec<f64> = Vec::new();
+    let errors = env.array(0)?;
+    let mut n_errors = 0u32;
+    let mut count = 0u32;
+    scan_paths(env, info, |i, _path, rec, n_counters| {
+        count = i + 1;
+        numbers.push(rec.bytes as f64);
+        match &rec.outcome {
+            Outcome::Scanned(evals) => {
+                numbers.push(0.0);
+                for e in evals {
+                    let or_null = |x: Option<u64>| x.map_or(-1.0, |v| v as f64);
+                    numbers.extend_from_slice(&[
+                        e.matched as u8 as f64,
+                        or_null(e.offset),
+                        or_null(e.line),
+                        or_null(e.occurrences),
+                        or_null(e.segments),
+                    ]);
+                }
+                return Ok(());
+            }
+            Outcome::Skipped(skip) => numbers.push(1.0 + *skip as u8 as f64),
             Outcome::Failed(err) => {
-                let e = env.object()?;
-                env.set(e, "code", env.str_value(&err.code)?)?;
-                env.set(e, "message", env.str_value(&err.message)?)?;
-                env.set(o, "error", e)?;
+                numbers.push(STATUS_FAILED);
+                let e = env.error_object(err)?;
+                env.set(e, "index", env.number(i as f64)?)?;
+                env.set_element(errors, n_errors, e)?;
+                n_errors += 1;
             }
         }
-        env.set_element(out, i, o)?;
+        // No results: keep the stride (2 + 5 per counter) with "not matched".
+        for _ in 0..n_counters {
+            numbers.extend_from_slice(&[0.0, -1.0, -1.0, -1.0, -1.0]);
+        }
+        Ok(())
+    })?;
+    let mut data: *mut c_void = ptr::null_mut();
+    let buffer: napi_value = out!(env, napi_create_arraybuffer(numbers.len() * 8, &mut data));
+    if !numbers.is_empty() {
+        unsafe { ptr::copy_nonoverlapping(numbers.as_ptr(), data as *mut f64, numbers.len()) };
+    }
+    let typed: napi_value = out!(env, napi_create_typedarray(NAPI_FLOAT64_ARRAY, numbers.len(), buffer, 0));
+    let o = env.object()?;
+    env.set(o, "count", env.number(count as f64)?)?;
+    env.set(o, "numbers", typed)?;
+    env.set(o, "errors", errors)?;
+    Ok(o)
+});
+
+// createWalker(display: string, root: string, hidden: boolean, follow: boolean): External
+export!(create_walker, |env, info| {
+    let [display, root, hidden, follow] = env.args::<4>(info)?;
+    let walker = Walker::new(env.string(display)?, env.string(root)?.into(), env.boolean(hidden)?, env.boolean(follow)?);
+    env.external(Handle::new(HandleKind::Walker(Box::new(walker))))
+});
+
+// walkNext(walker, max: number): ({ path } | { path, error })[] — empty once the walk is over.
+export!(walk_next, |env, info| {
+    let [walker, max] = env.args::<2>(info)?;
+    let walker = env.walker(walker)?;
+    let max = env.double(max)?.clamp(1.0, 1e6) as usize;
+    let found = walker.next(max);
+    let out = env.array(found.len())?;
+    for (i, f) in found.iter().enumerate() {
+        let o = env.object()?;
+        match f {
+            Found::File(path) => env.set(o, "path", env.str_value(path)?)?,
+            Found::Failed(path, err) => {
+                env.set(o, "path", env.str_value(path)?)?;
+                env.set(o, "error", env.error_object(err)?)?;
+            }
+        }
+        env.set_element(out, i as u32, o)?;
     }
     Ok(out)
 });
@@ -472,7 +583,7 @@ export!(scan_files, |env, info| {
 /// Node calls this when the addon is loaded (once per thread that loads it).
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
-    let table: [(&str, napi_callback); 10] = [
+    let table: [(&str, napi_callback); 13] = [
         ("kernels", kernels),
         ("createCounter", create_counter),
         ("hasCount", has_count),
@@ -482,7 +593,10 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
         ("scannerFeed", scanner_feed),
         ("scannerFinish", scanner_finish),
         ("scanFiles", scan_files),
+        ("scanBatch", scan_batch),
         ("panicForTest", panic_for_test),
+        ("createWalker", create_walker),
+        ("walkNext", walk_next),
     ];
     guard(env, |env| {
         for (name, cb) in table {

@@ -3,9 +3,11 @@
 //!
 //! * [`kernel`] — SPEC §1 as a streaming byte search with SIMD back ends.
 //! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
+//! * [`walker`] — a resumable depth-first walk for plain directory inputs.
 //! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
 
 pub mod kernel;
 mod napi;
 pub mod reader;
+pub mod walker;
 mod binding;

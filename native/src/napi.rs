@@ -39,6 +39,8 @@ pub const NAPI_EXTERNAL: i32 = 8;
 
 /// `napi_typedarray_type::napi_uint8_array`
 pub const NAPI_UINT8_ARRAY: i32 = 1;
+/// `napi_typedarray_type::napi_float64_array`
+pub const NAPI_FLOAT64_ARRAY: i32 = 8;
 
 extern "C" {
     pub fn napi_get_cb_info(
@@ -89,6 +91,15 @@ extern "C" {
         data: *mut *mut c_void,
         arraybuffer: *mut napi_value,
         byte_offset: *mut usize,
+    ) -> napi_status;
+    pub fn napi_create_arraybuffer(env: napi_env, byte_length: usize, data: *mut *mut c_void, result: *mut napi_value) -> napi_status;
+    pub fn napi_create_typedarray(
+        env: napi_env,
+        kind: i32,
+        length: usize,
+        arraybuffer: napi_value,
+        byte_offset: usize,
+        result: *mut napi_value,
     ) -> napi_status;
     pub fn napi_create_external(
         env: napi_env,

@@ -9,7 +9,7 @@
 //! * One buffer, reused for every chunk of every file this reader scans.
 //! * First-hit scans stop reading as soon as every counter knows its answer.
 
-use crate::kernel::{Config, Evaluation, Scanner};
+use crate::kernel::{self, Config, Evaluation, Kernel, Scanner};
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
@@ -38,8 +38,10 @@ impl Default for ReadOptions {
     }
 }
 
-/// Why a file was not scanned although nothing failed.
+/// Why a file was not scanned although nothing failed. The order is part of
+/// `scanBatch`'s status codes (1 + index) and `SKIP_REASONS` in `src/records.ts`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
 pub enum Skip {
     Binary,
     TooLarge,
@@ -86,6 +88,7 @@ pub struct FileRecord {
 /// Reads files with one reused buffer; one per worker thread.
 pub struct Reader {
     buf: Vec<u8>,
+    kernel: Kernel,
 }
 
 impl Default for Reader {
@@ -113,7 +116,7 @@ mod flags {
 
 impl Reader {
     pub fn new() -> Reader {
-        Reader { buf: Vec::new() }
+        Reader { buf: Vec::new(), kernel: Kernel::best() }
     }
 
     /// Scans one file with every counter in `configs`.
@@ -167,7 +170,7 @@ impl Reader {
             }
             let data = &self.buf[..n];
             *bytes += n as u64;
-            if first && !opts.scan_binary && data.contains(&0) {
+            if first && !opts.scan_binary && kernel::contains_nul(data, self.kernel) {
                 return Ok(Outcome::Skipped(Skip::Binary));
             }
             first = false;

@@ -255,6 +255,10 @@ impl State {
                 }
             }
             self.count += c;
+        } else if m == 0 {
+            // Resets but no needle (the common block): every segment here stays at 0.
+            self.count = 0;
+            self.seg_counted = false;
         } else {
             // [0, first): end of the open segment.
             let first = r.trailing_zeros();
@@ -535,6 +539,11 @@ pub fn evaluate(config: Config, input: &[u8], full: bool) -> Evaluation {
     let mut s = Scanner::new(config, full);
     s.feed(input);
     s.finish()
+}
+
+/// Whether `data` holds a NUL byte (binary detection), at kernel speed.
+pub fn contains_nul(data: &[u8], kernel: Kernel) -> bool {
+    has_count(Config { kernel, ..Config::new('\0', 1, Reset::NoReset) }, data)
 }
 
 /// `hasCount`: true iff the threshold is reached somewhere in `input`.
