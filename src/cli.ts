@@ -158,12 +158,14 @@ async function main(argv: string[]): Promise<number> {
 
   let errors = 0;
   try {
-    for await (const r of run) {
-      if (r.error) {
-        errors++;
-        if (format === 'text') process.stderr.write(`${bar ? '\r\x1b[K' : ''}charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
+    for await (const batch of run.batches()) {
+      for (const r of batch) {
+        if (r.error) {
+          errors++;
+          if (format === 'text') process.stderr.write(`${bar ? '\r\x1b[K' : ''}charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
+        }
       }
-      await reporter.record(r);
+      await reporter.records(batch);
       if (out.isClosed) controller.abort('stdout closed');
     }
   } catch (e) {

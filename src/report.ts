@@ -46,21 +46,26 @@ export class Output {
 }
 
 export interface Reporter {
-  record(r: FileRecord): Promise<void>;
+  /** Reports a batch of records, in one write where the format allows. */
+  records(batch: FileRecord[]): Promise<void>;
   end(summary: Summary): Promise<void>;
 }
 
 export function makeReporter(format: Format, out: Output, count: boolean): Reporter {
+  const lines = (batch: FileRecord[], line: (r: FileRecord) => string | undefined) => {
+    const text = batch.map(line).filter((l) => l !== undefined).join('');
+    return text ? out.write(text) : Promise.resolve();
+  };
   switch (format) {
     case 'jsonl':
       return {
-        record: (r) => out.write(JSON.stringify(r) + '\n'),
+        records: (batch) => lines(batch, (r) => JSON.stringify(r) + '\n'),
         end: async () => {},
       };
     case 'json': {
       const records: FileRecord[] = [];
       return {
-        record: async (r) => void records.push(r),
+        records: async (batch) => void records.push(...batch),
         end: async (summary) => {
           records.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
           await out.write(JSON.stringify({ summary, records }, null, 2) + '\n');
@@ -69,13 +74,16 @@ export function makeReporter(format: Format, out: Output, count: boolean): Repor
     }
     case 'text':
       return {
-        record: async (r) => {
-          if (count) {
-            if (!r.skipped && !r.error) await out.write(`${r.path}:${r.occurrences}:${r.segments}\n`);
-          } else if (r.matched) {
-            await out.write(r.path + '\n');
-          }
-        },
+        records: (batch) =>
+          lines(batch, (r) =>
+            count
+              ? r.skipped || r.error
+                ? undefined
+                : `${r.path}:${r.occurrences}:${r.segments}\n`
+              : r.matched
+                ? r.path + '\n'
+                : undefined,
+          ),
         end: async () => {},
       };
   }

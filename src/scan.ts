@@ -53,8 +53,12 @@ function abortError(signal: AbortSignal): Error {
   return new DOMException(`the scan was aborted${signal.reason !== undefined ? `: ${show(signal.reason)}` : ''}`, 'AbortError');
 }
 
-/** Yields the run's records in their final shape (flat for one counter). */
-async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, agg: Aggregator): AsyncGenerator<AnyRecord> {
+/**
+ * Yields the run's records in batches (one per finished task, or per set of discovery
+ * errors), in their final shape (flat for one counter). Batches, not records, so that
+ * the coordinator thread spends one async step per task rather than per file.
+ */
+async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, agg: Aggregator): AsyncGenerator<AnyRecord[]> {
   const nCounters = o.counters.length;
   const failed = (path: string, error: { code: string; message: string }): AnyRecord => {
     const r = unscanned(path, { error }, nCounters);
@@ -134,17 +138,17 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
       wakeup.arm();
       if (aborted) break;
       if (discoveryError) throw discoveryError;
-      while (ready.length) yield ready.shift()!;
+      if (ready.length) yield ready.splice(0);
       for (const outcome of finished.splice(0)) {
         if ('batch' in outcome) {
-          yield* decodeBatch(outcome.paths, outcome.batch, nCounters, o.multi, o.fullScan);
+          yield decodeBatch(outcome.paths, outcome.batch, nCounters, o.multi, o.fullScan);
           const unread = outcome.paths.slice(outcome.batch.count);
           if (unread.length) queue.requeue(unread);
         } else if (outcome.paths.length > 1) {
           singles.push(...outcome.paths);
         } else {
           const message = outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure);
-          yield failed(outcome.paths[0]!, { code: 'EWORKER', message: `the worker scanning this file died: ${message}` });
+          yield [failed(outcome.paths[0]!, { code: 'EWORKER', message: `the worker scanning this file died: ${message}` })];
         }
         if (aborted) break;
       }
@@ -204,14 +208,12 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     this.finished.catch(() => {});
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<R> {
+  /** Runs the pipeline once, settling the summary however it ends. */
+  private async *drive(): AsyncGenerator<R[]> {
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
     this.started = true;
     try {
-      for await (const r of pipeline(this.o, this.source, this.agg)) {
-        this.agg.add(r);
-        yield r as R;
-      }
+      yield* pipeline(this.o, this.source, this.agg) as AsyncGenerator<R[]>;
       this.settle(this.agg.summary(false));
     } catch (e) {
       if (isAbortError(e)) this.settle(this.agg.summary(true));
@@ -223,11 +225,29 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     }
   }
 
+  /** Records one at a time, as files finish. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<R> {
+    for await (const batch of this.drive()) {
+      for (const r of batch) {
+        this.agg.add(r);
+        yield r;
+      }
+    }
+  }
+
+  /** Records a task at a time: the same records with less overhead on long runs. */
+  async *batches(): AsyncGenerator<R[]> {
+    for await (const batch of this.drive()) {
+      for (const r of batch) this.agg.add(r);
+      yield batch;
+    }
+  }
+
   /** The summary once the run ends; runs it (discarding records) if nobody iterates. */
   async summary(): Promise<Summary> {
     if (!this.started) {
       try {
-        for await (const _ of this);
+        for await (const _ of this.batches());
       } catch (e) {
         if (!isAbortError(e)) throw e;
       }
@@ -238,7 +258,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
   /** Every record (sorted by path with `sort: true`) and the summary. */
   async result(): Promise<ScanResult<R>> {
     const records: R[] = [];
-    for await (const r of this) records.push(r);
+    for await (const batch of this.batches()) for (const r of batch) records.push(r);
     if (this.o.sort) records.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     return { records, summary: await this.finished };
   }
