@@ -7,7 +7,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
 import { Counter, Reset } from './counter.js';
-import { ProgressBar } from './progress.js';
 import { formatSummary, makeReporter, Output, type Format } from './report.js';
 import { isAbortError, scan } from './scan.js';
 import { checkChar, checkInteger } from './validate.js';
@@ -139,7 +138,8 @@ async function main(argv: string[]): Promise<number> {
   };
   process.on('SIGINT', onSigint);
 
-  const bar = (o.progress ?? process.stderr.isTTY) ? new ProgressBar() : undefined;
+  // cli-progress loads only when a bar is drawn.
+  const bar = (o.progress ?? process.stderr.isTTY) ? new (await import('./progress.js')).ProgressBar() : undefined;
   const out = new Output(process.stdout);
   const reporter = makeReporter(format, out, o.count ?? false);
   const run = scan({

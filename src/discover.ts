@@ -13,8 +13,7 @@
  *   error record and the walk goes on; with `follow`, a directory that is its own
  *   ancestor (a symlink loop) is reported as `ELOOP` and not entered again.
  */
-import fg from 'fast-glob';
-import micromatch from 'micromatch';
+import type { Entry, FileSystemAdapter } from 'fast-glob';
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { lstat, realpath, stat } from 'node:fs/promises';
@@ -51,7 +50,12 @@ function display(input: string, cwd: string, abs: string): string {
   return isAbsolute(input) ? abs : relative(cwd, abs) || '.';
 }
 
+/** fast-glob and micromatch load only for runs that match patterns (they cost ~30 ms). */
+const globber = async () => ({ fg: (await import('fast-glob')).default, micromatch: (await import('micromatch')).default });
+type Globber = Awaited<ReturnType<typeof globber>>;
+
 export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> {
+  let lib: Globber | undefined;
   const globs: string[] = [];
   const seen = o.patterns.length > 1 ? new Set<string>() : undefined;
   for (const input of o.patterns) {
@@ -81,20 +85,22 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
           }
         }
       } else {
-        globs.push(base === '' ? '**' : `${fg.escapePath(base.split(sep).join('/'))}/**`);
+        lib ??= await globber();
+        globs.push(base === '' ? '**' : `${lib.fg.escapePath(base.split(sep).join('/'))}/**`);
       }
     } else if (info) {
       const path = display(input, o.cwd, abs);
       if (seen?.has(abs)) continue;
       seen?.add(abs);
       yield { path };
-    } else if (fg.isDynamicPattern(input)) {
+    } else if ((lib ??= await globber()).fg.isDynamicPattern(input)) {
       globs.push(input);
     } else {
       yield { path: input, error: fileError(statError) };
     }
   }
   if (globs.length === 0) return;
+  const { fg, micromatch } = lib!;
 
   /** Error records and newline-named files found by the `readdir` adapter. */
   const walkErrors: Discovered[] = [];
@@ -103,7 +109,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
   let waiting: (() => void)[] = [];
   const gate = () =>
     (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
-  const adapter = readdirAdapter(o, walkErrors, gate, globs);
+  const adapter = readdirAdapter(o, walkErrors, gate, globs, micromatch);
   const stream = fg.stream(globs, {
     cwd: o.cwd,
     ignore: o.ignore,
@@ -114,7 +120,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
     unique: globs.length > 1,
     fs: adapter,
   });
-  for await (const entry of stream as AsyncIterable<fg.Entry>) {
+  for await (const entry of stream as AsyncIterable<Entry>) {
     if (waiting.length && (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES / 2) {
       for (const resume of waiting) resume();
       waiting = [];
@@ -138,7 +144,14 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
  * an ordinary character, and reported beside the walk; a directory so named cannot be
  * searched by fast-glob and is reported as an error.
  */
-function newlineNamed(o: DiscoverOptions, globs: string[], dir: string, entries: fs.Dirent[], out: Discovered[]): void {
+function newlineNamed(
+  o: DiscoverOptions,
+  globs: string[],
+  micromatch: Globber['micromatch'],
+  dir: string,
+  entries: fs.Dirent[],
+  out: Discovered[],
+): void {
   for (const entry of entries) {
     if (!entry.name.includes('\n')) continue;
     const abs = resolve(o.cwd, dir, entry.name);
@@ -161,7 +174,8 @@ function readdirAdapter(
   found: Discovered[],
   gate: () => Promise<void>,
   globs: string[],
-): Partial<fg.FileSystemAdapter> {
+  micromatch: Globber['micromatch'],
+): Partial<FileSystemAdapter> {
   const errors = found;
   const shown = (dir: string) => {
     const p = isAbsolute(dir) ? relative(o.cwd, dir) : dir;
@@ -175,7 +189,7 @@ function readdirAdapter(
           callback(null, []);
         } else {
           if (options && (options as { withFileTypes?: boolean }).withFileTypes) {
-            newlineNamed(o, globs, dir, entries as unknown as fs.Dirent[], found);
+            newlineNamed(o, globs, micromatch, dir, entries as unknown as fs.Dirent[], found);
           }
           callback(null, entries);
         }

@@ -108,10 +108,13 @@ export interface NativeBinding {
 export function platformTriple(): string {
   const { platform, arch } = process;
   if (platform === 'linux') {
+    // `process.report` is the reliable glibc test, but it costs milliseconds: ask it only
+    // when both builds are present.
+    const have = (abi: string) => existsSync(join(nativeDir(), `charcount.linux-${arch}-${abi}.node`));
+    if (have('gnu') !== have('musl')) return `linux-${arch}-${have('gnu') ? 'gnu' : 'musl'}`;
     const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
       ?.header;
-    const abi = header?.glibcVersionRuntime ? 'gnu' : 'musl';
-    return `linux-${arch}-${abi}`;
+    return `linux-${arch}-${header?.glibcVersionRuntime ? 'gnu' : 'musl'}`;
   }
   if (platform === 'win32') return `win32-${arch}-msvc`;
   return `${platform}-${arch}`;

@@ -9,8 +9,18 @@
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
 import type { Summary } from './aggregate.js';
-import { formatBytes } from './progress.js';
 import type { FileRecord } from './records.js';
+
+/** `1536` → `1.5 KiB`. */
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let i = 0;
+  while (n >= 1024 && i < units.length - 1) {
+    n /= 1024;
+    i++;
+  }
+  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+}
 
 export type Format = 'text' | 'jsonl' | 'json';
 
