@@ -25,9 +25,10 @@ function proseLine(rand: () => number): string {
 
 /** Ensures `dir` holds what `make` writes, keyed by `key`; returns `dir`. */
 function cached(dir: string, key: string, make: () => void): string {
-  const stamp = join(dir, '.complete');
+  const stamp = `${dir}.complete`;
   if (existsSync(stamp) && readFileSync(stamp, 'utf8') === key) return dir;
   rmSync(dir, { recursive: true, force: true });
+  rmSync(stamp, { force: true });
   mkdirSync(dir, { recursive: true });
   make();
   writeFileSync(stamp, key);

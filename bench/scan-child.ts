@@ -1,9 +1,12 @@
 /**
- * One benchmark run in its own process, so that its peak RSS is its own. Prints JSON.
- *   node dist/bench/scan-child.js <pool|native-main|ts-pool> <dir> <char> <min> <reset> [threads]
+ * One benchmark run in its own process, so that its peak RSS and startup are its own.
+ *   node dist/bench/scan-child.js <pool|native-main|ts-pool|read-only> <dir> <char> <min> <reset> [threads]
+ * Prints the matching paths on stdout (like `charcount`), then one JSON line of figures
+ * on stderr. Hidden and binary files are included, as in the harness's other contenders.
  */
 import { discover } from '../src/discover.js';
-import { Counter, scan } from '../src/index.js';
+import { Counter, scan, type FileRecord } from '../src/index.js';
+import { join } from 'node:path';
 import { native } from '../src/native.js';
 
 const [mode, dir, what, min, reset, threads] = process.argv.slice(2);
@@ -12,33 +15,51 @@ const started = performance.now();
 let files = 0;
 let matched = 0;
 let bytes = 0;
+const out: string[] = [];
 
 if (mode === 'native-main') {
   // The native reader on this thread alone: no pool, no messages.
   let batch: string[] = [];
   const flush = () => {
-    for (const r of native.scanFiles(batch, [counter.handle])) {
+    const absolute = batch.map((p) => join(dir!, p));
+    native.scanFiles(absolute, [counter.handle], { scanBinary: true }).forEach((r, i) => {
       files++;
       bytes += r.bytes;
-      if (r.counters?.[0]?.matched) matched++;
-    }
+      if (r.counters?.[0]?.matched) {
+        matched++;
+        out.push(batch[i]!);
+      }
+    });
     batch = [];
   };
-  for await (const d of discover({ patterns: ['.'], cwd: dir!, ignore: [], hidden: false, follow: false })) {
-    batch.push(`${dir}/${d.path}`);
+  for await (const d of discover({ patterns: ['.'], cwd: dir!, ignore: [], hidden: true, follow: false })) {
+    batch.push(d.path);
     if (batch.length === 256) flush();
   }
   flush();
-} else {
+} else if (mode === 'pool' || mode === 'ts-pool' || mode === 'read-only') {
   const workerUrl = mode === 'ts-pool' ? new URL('./ts-worker.js', import.meta.url) : undefined;
-  const options = { cwd: dir!, counter, threads: threads ? Number(threads) : undefined, workerUrl };
-  const summary = await scan(options as Parameters<typeof scan>[0]).summary();
+  const options = {
+    cwd: dir!,
+    counter,
+    hidden: true,
+    binary: 'scan',
+    threads: threads ? Number(threads) : undefined,
+    workerUrl,
+    readOnly: mode === 'read-only',
+  };
+  const run = scan(options as Parameters<typeof scan>[0]);
+  for await (const batch of run.batches()) for (const r of batch as FileRecord[]) if (r.matched) out.push(r.path);
+  const summary = await run.summary();
   files = summary.filesDiscovered;
   matched = summary.filesMatched;
   bytes = summary.bytesRead;
+} else {
+  throw new Error(`unknown mode ${mode}`);
 }
 
 const elapsedMs = performance.now() - started;
-process.stdout.write(
+process.stdout.write(out.map((p) => p + '\n').join(''));
+process.stderr.write(
   JSON.stringify({ mode, files, matched, bytes, elapsedMs, maxRssMiB: process.resourceUsage().maxRSS / 1024 }) + '\n',
 );

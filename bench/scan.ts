@@ -8,7 +8,7 @@
  *
  * Each run is a separate process (its peak RSS is its own); figures are medians.
  */
-import { execFileSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { largeFiles, smallFiles } from './corpus.js';
@@ -36,7 +36,9 @@ interface Run {
 }
 
 function once(mode: string, dir: string, query: string[]): Run {
-  return JSON.parse(execFileSync(process.execPath, [child, mode, dir, ...query], { encoding: 'utf8', maxBuffer: 1 << 20 }));
+  const r = spawnSync(process.execPath, [child, mode, dir, ...query], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
+  return JSON.parse(r.stderr.trim().split('\n').pop()!);
 }
 
 function median(mode: string, dir: string, query: string[]): Run & { spread: number } {

@@ -3,7 +3,7 @@
  * `workers/scan-worker.ts`, but files are read with `fs.readSync` and counted by a
  * byte loop in TypeScript instead of the native core.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { NativeBatch } from '../src/native.js';
 import type { BatchTask, CounterSpec } from '../workers/scan-worker.js';
@@ -38,7 +38,10 @@ export default function scanBatchTs(task: BatchTask): NativeBatch {
   if (task.counters.length !== 1 || Buffer.byteLength(spec.what) !== 1) throw new Error('the TS contender counts one ASCII character');
   const numbers = new Float64Array(task.paths.length * 7);
   task.paths.forEach((path, i) => {
-    const fd = openSync(resolve(task.cwd, path), 'r');
+    const absolute = resolve(task.cwd, path);
+    // Like the native reader: links are not followed (status 1 + index of 'symlink').
+    if (lstatSync(absolute).isSymbolicLink()) return numbers.set([0, 3, 0, -1, -1, -1, -1], i * 7);
+    const fd = openSync(absolute, 'r');
     try {
       if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);
       const { bytes, matched, offset, line } = firstHit(fd, spec);

@@ -41,6 +41,8 @@ export interface NativeReadOptions {
   maxFilesize?: number;
   /** Read size in bytes (default 256 KiB). */
   chunkSize?: number;
+  /** Read files without counting (the benchmark's read-everything baseline). */
+  readOnly?: boolean;
   /** Stop the batch after the file that brings the bytes read to this budget. */
   budgetBytes?: number;
 }

@@ -72,6 +72,8 @@ export interface ResolvedOptions {
   batchSize: number;
   /** @internal test hook: the worker module to run instead of the real one. */
   workerUrl?: URL;
+  /** @internal benchmark baseline: read every file, count nothing. */
+  readOnly?: boolean;
 }
 
 function stringList(name: string, value: unknown, fallback: string[]): string[] {
@@ -83,7 +85,7 @@ function stringList(name: string, value: unknown, fallback: string[]): string[] 
   return list;
 }
 
-export function resolveOptions(o: ScanOptions & { workerUrl?: URL }): ResolvedOptions {
+export function resolveOptions(o: ScanOptions & { workerUrl?: URL; readOnly?: boolean }): ResolvedOptions {
   if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
   if ((o.counter === undefined) === (o.counters === undefined)) {
     throw new TypeError('options must have exactly one of counter or counters');
@@ -125,6 +127,7 @@ export function resolveOptions(o: ScanOptions & { workerUrl?: URL }): ResolvedOp
     progressIntervalMs: o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
     batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
     workerUrl: o.workerUrl,
+    readOnly: o.readOnly === true,
   };
 }
 

@@ -71,6 +71,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
     follow: o.follow,
     maxFilesize: o.maxFilesize,
     budgetBytes: BUDGET_BYTES,
+    readOnly: o.readOnly,
   };
   const dispatcher = new Dispatcher(o.threads, o.workerUrl);
   const wakeup = new Wakeup();

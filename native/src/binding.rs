@@ -409,6 +409,7 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
         }
     };
     o.full = flag("full")?;
+    o.read_only = flag("readOnly")?;
     o.scan_binary = flag("scanBinary")?;
     o.follow = flag("follow")?;
     o.max_filesize = optional_count(env, v, "maxFilesize")?;

@@ -30,11 +30,20 @@ pub struct ReadOptions {
     /// Follow a symbolic link given as the path (otherwise it is skipped).
     pub follow: bool,
     pub chunk_size: usize,
+    /// Read but do not count: the benchmark's read-everything baseline.
+    pub read_only: bool,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
-        ReadOptions { full: false, scan_binary: false, max_filesize: None, follow: false, chunk_size: DEFAULT_CHUNK }
+        ReadOptions {
+            full: false,
+            scan_binary: false,
+            max_filesize: None,
+            follow: false,
+            chunk_size: DEFAULT_CHUNK,
+            read_only: false,
+        }
     }
 }
 
@@ -174,9 +183,11 @@ impl Reader {
                 return Ok(Outcome::Skipped(Skip::Binary));
             }
             first = false;
-            let mut all_done = true;
-            for s in scanners.iter_mut() {
-                all_done &= s.feed(data);
+            let mut all_done = !opts.read_only;
+            if !opts.read_only {
+                for s in scanners.iter_mut() {
+                    all_done &= s.feed(data);
+                }
             }
             // A size of 0 may be a lie (procfs, sysfs): those are read until EOF.
             if all_done || (size > 0 && *bytes >= size) {
