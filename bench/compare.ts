@@ -6,7 +6,7 @@
  *   npm run bench -- --size tiny           # a quick run (CI: checks agreement, no timings asserted)
  *   npm run bench -- --small 100000 --runs 5
  *
- * Writes bench/results/latest.{md,json,svg}. Exits non-zero when contenders disagree on
+ * Writes bench/results/latest.{md,json,svg} (a tiny run: bench/results/tiny/). Exits non-zero when contenders disagree on
  * which files match (the differing paths are printed). Peak RSS comes from GNU time
  * (`/usr/bin/time`) when it is installed.
  */
@@ -31,7 +31,7 @@ const { values } = parseArgs({
     'large-mib': { type: 'string' },
     runs: { type: 'string' },
     warmup: { type: 'string' },
-    out: { type: 'string', default: join(repo, 'bench', 'results') },
+    out: { type: 'string' },
   },
 });
 const tiny = values.size === 'tiny';
@@ -42,6 +42,8 @@ const num = (v: string | undefined, fallback: number, name: string) => {
   return n;
 };
 const runs = Math.max(1, num(values.runs, tiny ? 1 : 3, 'runs'));
+// Tiny runs (CI) write beside, not over, the committed results of a full run.
+const outDir = values.out ?? join(repo, 'bench', 'results', ...(tiny ? ['tiny'] : []));
 const warmup = num(values.warmup, tiny ? 0 : 1, 'warmup');
 
 // ── corpora ────────────────────────────────────────────────────────────────────────
@@ -299,10 +301,10 @@ for (const g of goals) md.push(`| ${g.goal} | ${fmt(g.value, 2)}× | ${g.met ? '
 md.push('');
 md.push(disagreements.length ? `**Cross-check: ${disagreements.length} disagreement(s).**` : 'Cross-check: every contender found the same matching files in every run.');
 
-mkdirSync(values.out!, { recursive: true });
-writeFileSync(join(values.out!, 'latest.md'), md.join('\n') + '\n');
-writeFileSync(join(values.out!, 'latest.json'), JSON.stringify({ machine, runs, warmup, rows, goals, disagreements }, null, 2) + '\n');
-writeFileSync(join(values.out!, 'latest.svg'), chart());
+mkdirSync(outDir, { recursive: true });
+writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
+writeFileSync(join(outDir, 'latest.json'), JSON.stringify({ machine, runs, warmup, rows, goals, disagreements }, null, 2) + '\n');
+writeFileSync(join(outDir, 'latest.svg'), chart());
 console.log(md.join('\n'));
 
 if (disagreements.length) {

@@ -239,15 +239,30 @@ impl State {
     /// Applies one block of masks (bit i = position `base + i`). Returns true when a
     /// first-hit scan can stop.
     #[inline(always)]
-    pub(crate) fn block<const FULL: bool>(&mut self, m: u64, r: u64, nl: u64, base: u64) -> bool {
+    pub(crate) fn block<const FULL: bool, const RESETS: bool>(&mut self, m: u64, r: u64, nl: u64, base: u64) -> bool {
         let min = self.min;
+        let c = m.count_ones() as u64;
         if FULL {
-            self.occurrences += m.count_ones() as u64;
+            self.occurrences += c;
             self.resets += r.count_ones() as u64;
+        }
+        if self.count + c < min {
+            // No segment can reach `min` here (the common block): only carry the count
+            // of the segment left open at the end of the block. Branch-free, because
+            // whether a block holds a reset is a coin toss on short lines. (The open
+            // segment has not reached `min`, so `seg_counted` is already false.)
+            if RESETS {
+                let from = (63 - r.leading_zeros() as i32).max(0) as u32; // 0 when r == 0
+                let carried = ((r == 0) as u64).wrapping_neg() & self.count;
+                self.count = carried + (m & bits_from(from)).count_ones() as u64;
+            } else {
+                self.count += c;
+            }
+            self.lines += nl.count_ones() as u64;
+            return false;
         }
         if r == 0 {
             // The whole block continues the open segment.
-            let c = m.count_ones() as u64;
             if !self.seg_counted && self.count + c >= min {
                 self.seg_counted = true;
                 if self.reached::<FULL>(m, min - self.count, nl, base) {
@@ -256,7 +271,7 @@ impl State {
             }
             self.count += c;
         } else if m == 0 {
-            // Resets but no needle (the common block): every segment here stays at 0.
+            // Resets but no needle: the open segment closes, the new ones stay at 0.
             self.count = 0;
             self.seg_counted = false;
         } else {
@@ -313,7 +328,7 @@ pub(crate) trait Masker {
 /// `#[inline(always)]` so each back end's `#[target_feature]` entry point compiles the
 /// whole loop with its instruction set.
 #[inline(always)]
-pub(crate) unsafe fn run_blocks<M: Masker, const K: usize, const FULL: bool>(
+pub(crate) unsafe fn run_blocks<M: Masker, const K: usize, const FULL: bool, const RESETS: bool>(
     masker: &M,
     st: &mut State,
     data: &[u8],
@@ -325,7 +340,7 @@ pub(crate) unsafe fn run_blocks<M: Masker, const K: usize, const FULL: bool>(
     let mut i = 0usize;
     while i + 64 <= n {
         let (m, r, nl) = masker.masks(ptr.add(i));
-        if st.block::<FULL>(m, r, nl, base + i as u64) {
+        if st.block::<FULL, RESETS>(m, r, nl, base + i as u64) {
             return true;
         }
         i += 64;
@@ -339,7 +354,7 @@ pub(crate) unsafe fn run_blocks<M: Masker, const K: usize, const FULL: bool>(
         pad[..avail].copy_from_slice(&data[i..i + avail]);
         let valid = bits_below((n - i) as u32);
         let (m, r, nl) = masker.masks(pad.as_ptr());
-        if st.block::<FULL>(m & valid, r & valid, nl & valid, base + i as u64) {
+        if st.block::<FULL, RESETS>(m & valid, r & valid, nl & valid, base + i as u64) {
             return true;
         }
     }
@@ -349,42 +364,51 @@ pub(crate) unsafe fn run_blocks<M: Masker, const K: usize, const FULL: bool>(
 /// A back end's loop: `(needle, reset byte, state, data, positions, base offset)`.
 type RunFn = unsafe fn(&Needle, Option<u8>, &mut State, &[u8], usize, u64) -> bool;
 
-/// Picks the monomorphised loop for (needle length, full scan) within one back end.
+/// Picks the monomorphised loop for (needle length, full scan, has resets) within one
+/// back end.
 macro_rules! select_run {
-    ($module:ident, $k:expr, $full:expr) => {
-        match ($k, $full) {
-            (1, false) => $module::run::<1, false> as RunFn,
-            (2, false) => $module::run::<2, false> as RunFn,
-            (3, false) => $module::run::<3, false> as RunFn,
-            (4, false) => $module::run::<4, false> as RunFn,
-            (1, true) => $module::run::<1, true> as RunFn,
-            (2, true) => $module::run::<2, true> as RunFn,
-            (3, true) => $module::run::<3, true> as RunFn,
-            _ => $module::run::<4, true> as RunFn,
+    ($module:ident, $k:expr, $full:expr, $resets:expr) => {
+        match ($k, $full, $resets) {
+            (1, false, false) => $module::run::<1, false, false> as RunFn,
+            (2, false, false) => $module::run::<2, false, false> as RunFn,
+            (3, false, false) => $module::run::<3, false, false> as RunFn,
+            (4, false, false) => $module::run::<4, false, false> as RunFn,
+            (1, true, false) => $module::run::<1, true, false> as RunFn,
+            (2, true, false) => $module::run::<2, true, false> as RunFn,
+            (3, true, false) => $module::run::<3, true, false> as RunFn,
+            (4, true, false) => $module::run::<4, true, false> as RunFn,
+            (1, false, true) => $module::run::<1, false, true> as RunFn,
+            (2, false, true) => $module::run::<2, false, true> as RunFn,
+            (3, false, true) => $module::run::<3, false, true> as RunFn,
+            (4, false, true) => $module::run::<4, false, true> as RunFn,
+            (1, true, true) => $module::run::<1, true, true> as RunFn,
+            (2, true, true) => $module::run::<2, true, true> as RunFn,
+            (3, true, true) => $module::run::<3, true, true> as RunFn,
+            _ => $module::run::<4, true, true> as RunFn,
         }
     };
 }
 
-fn select(kernel: Kernel, k: usize, full: bool) -> RunFn {
+fn select(kernel: Kernel, k: usize, full: bool, resets: bool) -> RunFn {
     match kernel {
-        Kernel::Scalar => select_run!(scalar, k, full),
+        Kernel::Scalar => select_run!(scalar, k, full, resets),
         #[cfg(target_arch = "x86_64")]
         Kernel::Sse2 => {
             use x86::sse2;
-            select_run!(sse2, k, full)
+            select_run!(sse2, k, full, resets)
         }
         #[cfg(target_arch = "x86_64")]
         Kernel::Avx2 => {
             use x86::avx2;
-            select_run!(avx2, k, full)
+            select_run!(avx2, k, full, resets)
         }
         #[cfg(target_arch = "x86_64")]
         Kernel::Avx512 => {
             use x86::avx512;
-            select_run!(avx512, k, full)
+            select_run!(avx512, k, full, resets)
         }
         #[cfg(target_arch = "aarch64")]
-        Kernel::Neon => select_run!(neon, k, full),
+        Kernel::Neon => select_run!(neon, k, full, resets),
     }
 }
 
@@ -414,7 +438,7 @@ impl Scanner {
         Scanner {
             config,
             full,
-            run: select(config.kernel, config.needle.len(), full),
+            run: select(config.kernel, config.needle.len(), full, config.reset != Reset::NoReset),
             reset_byte: config.reset.byte(),
             state: State::new(kernel_min),
             pos: 0,

@@ -45,7 +45,7 @@ impl<const K: usize> Masker for NeonMasker<K> {
     }
 }
 
-pub(crate) unsafe fn run<const K: usize, const FULL: bool>(
+pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     needle: &Needle,
     reset: Option<u8>,
     st: &mut State,
@@ -60,5 +60,5 @@ pub(crate) unsafe fn run<const K: usize, const FULL: bool>(
         reset: reset.map(|r| vdupq_n_u8(r)),
         reset_is_newline: reset == Some(b'\n'),
     };
-    run_blocks::<_, K, FULL>(&masker, st, data, n, base)
+    run_blocks::<_, K, FULL, RESETS>(&masker, st, data, n, base)
 }

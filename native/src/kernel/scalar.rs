@@ -26,7 +26,7 @@ impl<const K: usize> Masker for ScalarMasker<K> {
     }
 }
 
-pub(crate) unsafe fn run<const K: usize, const FULL: bool>(
+pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     needle: &Needle,
     reset: Option<u8>,
     st: &mut State,
@@ -35,5 +35,5 @@ pub(crate) unsafe fn run<const K: usize, const FULL: bool>(
     base: u64,
 ) -> bool {
     let masker = ScalarMasker::<K> { needle: needle.bytes, reset };
-    run_blocks::<_, K, FULL>(&masker, st, data, n, base)
+    run_blocks::<_, K, FULL, RESETS>(&masker, st, data, n, base)
 }

@@ -57,7 +57,7 @@ macro_rules! backend {
             }
 
             #[target_feature(enable = $feature)]
-            pub(crate) unsafe fn run<const K: usize, const FULL: bool>(
+            pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
                 needle: &Needle,
                 reset: Option<u8>,
                 st: &mut State,
@@ -73,7 +73,7 @@ macro_rules! backend {
                     reset: splat(reset.unwrap_or(0)),
                     kind: reset_kind(reset),
                 };
-                run_blocks::<_, K, FULL>(&masker, st, data, n, base)
+                run_blocks::<_, K, FULL, RESETS>(&masker, st, data, n, base)
             }
         }
     };
