@@ -14,33 +14,45 @@
 /** Bytes a task may read before it hands its remaining paths back. */
 export const BUDGET_BYTES = 32 * 1024 * 1024;
 
+/** The paths of one task, with what discovery knew of each. */
+export interface TaskPaths {
+  paths: string[];
+  /** 1 where the path is known to be a regular file (see `NativeReadOptions.regular`). */
+  regular: Uint8Array;
+}
+
 export class PathQueue {
-  private items: string[] = [];
+  private paths: string[] = [];
+  private regular: boolean[] = [];
   private head = 0;
 
   get length(): number {
-    return this.items.length - this.head;
+    return this.paths.length - this.head;
   }
 
-  push(path: string): void {
-    this.items.push(path);
+  push(path: string, regular = false): void {
+    this.paths.push(path);
+    this.regular.push(regular);
   }
 
   /** Paths a task handed back: they go first. */
-  requeue(paths: string[]): void {
-    this.items = [...paths, ...this.items.slice(this.head)];
+  requeue(task: TaskPaths, from: number): void {
+    this.paths = [...task.paths.slice(from), ...this.paths.slice(this.head)];
+    this.regular = [...Array.from(task.regular.subarray(from), (r) => r === 1), ...this.regular.slice(this.head)];
     this.head = 0;
   }
 
   /** The next task's paths. */
-  take(batchSize: number, threads: number, discoveryDone: boolean): string[] {
+  take(batchSize: number, threads: number, discoveryDone: boolean): TaskPaths {
     const size = discoveryDone ? Math.max(1, Math.min(batchSize, Math.ceil(this.length / (2 * threads)))) : batchSize;
-    const out = this.items.slice(this.head, this.head + size);
-    this.head += out.length;
-    if (this.head > 4096 && this.head * 2 > this.items.length) {
-      this.items = this.items.slice(this.head);
+    const end = Math.min(this.head + size, this.paths.length);
+    const task = { paths: this.paths.slice(this.head, end), regular: Uint8Array.from(this.regular.slice(this.head, end), Number) };
+    this.head = end;
+    if (this.head > 4096 && this.head * 2 > this.paths.length) {
+      this.paths = this.paths.slice(this.head);
+      this.regular = this.regular.slice(this.head);
       this.head = 0;
     }
-    return out;
+    return task;
   }
 }

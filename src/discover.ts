@@ -35,8 +35,8 @@ export interface DiscoverOptions {
   follow: boolean;
 }
 
-/** A path to scan, or one that failed before it could be. */
-export type Discovered = { path: string; error?: undefined } | { path: string; error: FileError };
+/** A path to scan (`regular`: known to be a regular file), or one that failed before it could be. */
+export type Discovered = { path: string; regular?: boolean; error?: undefined } | { path: string; error: FileError };
 
 function fileError(e: unknown): FileError {
   const err = e as NodeJS.ErrnoException;

@@ -43,6 +43,8 @@ export interface NativeReadOptions {
   chunkSize?: number;
   /** Read files without counting (the benchmark's read-everything baseline). */
   readOnly?: boolean;
+  /** Per path, 1 when the walker saw a regular file: opened first, one path lookup. */
+  regular?: Uint8Array;
   /** Stop the batch after the file that brings the bytes read to this budget. */
   budgetBytes?: number;
 }
@@ -95,11 +97,15 @@ export interface NativeBinding {
   scanFiles(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeFileRecord[];
   /**
    * A depth-first walk of `root` whose paths are reported under `display` ('' for the
-   * current directory). Hidden entries are left out unless `hidden`.
+   * current directory). Hidden entries are left out unless `hidden`. `regular` marks
+   * what `readdir` reported as a regular file.
    */
   createWalker(display: string, root: string, hidden: boolean, follow: boolean): NativeWalker;
   /** Up to `max` more files or failures; an empty array once the walk is over. */
-  walkNext(walker: NativeWalker, max: number): ({ path: string; error?: undefined } | { path: string; error: { code: string; message: string } })[];
+  walkNext(
+    walker: NativeWalker,
+    max: number,
+  ): ({ path: string; regular?: true; error?: undefined } | { path: string; error: { code: string; message: string } })[];
   /** `scanFiles` in a compact form for crossing threads: see {@link NativeBatch}. */
   scanBatch(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeBatch;
   /** Panics inside Rust: the tests' proof that panics surface as JS errors. */

@@ -12,7 +12,7 @@
  * task, and a path that kills a worker on its own becomes an `EWORKER` error record.
  */
 import { Aggregator, type Summary } from './aggregate.js';
-import { BUDGET_BYTES, PathQueue } from './batch.js';
+import { BUDGET_BYTES, PathQueue, type TaskPaths } from './batch.js';
 import type { Counter } from './counter.js';
 import { discover, type Discovered } from './discover.js';
 import { Dispatcher } from './dispatch.js';
@@ -24,7 +24,7 @@ import { show } from './validate.js';
 // Load the addon on this thread before any worker does (SPEC §6).
 void native;
 
-type TaskOutcome = { paths: string[]; batch: NativeBatch } | { paths: string[]; failure: unknown };
+type TaskOutcome = { task: TaskPaths; batch: NativeBatch } | { task: TaskPaths; failure: unknown };
 type AnyRecord = FileRecord | MultiFileRecord;
 
 /** A promise that can be re-armed: the coordinator sleeps on it until something happens. */
@@ -102,7 +102,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
         if (stopped) break;
         agg.discovered++;
         if (d.error) ready.push(failed(d.path, d.error));
-        else queue.push(d.path);
+        else queue.push(d.path, d.regular);
         if (d.error || queue.length % o.batchSize === 0 || inflight.size < o.threads) wakeup.notify();
         if (queue.length >= highWater) await new Promise<void>((r) => (resumePump = r));
       }
@@ -113,12 +113,12 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
     wakeup.notify();
   })();
 
-  const launch = (paths: string[]) => {
-    const task = dispatcher.run({ cwd: o.cwd, paths, counters, read }).then(
-      (batch): TaskOutcome => ({ paths, batch }),
-      (failure): TaskOutcome => ({ paths, failure }),
+  const launch = (task: TaskPaths) => {
+    const run = dispatcher.run({ cwd: o.cwd, paths: task.paths, regular: task.regular, counters, read }).then(
+      (batch): TaskOutcome => ({ task, batch }),
+      (failure): TaskOutcome => ({ task, failure }),
     );
-    const p: Promise<void> = task.then((outcome) => {
+    const p: Promise<void> = run.then((outcome) => {
       inflight.delete(p);
       finished.push(outcome);
     });
@@ -141,21 +141,21 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
       if (discoveryError) throw discoveryError;
       if (ready.length) yield ready.splice(0);
       for (const outcome of finished.splice(0)) {
+        const { paths } = outcome.task;
         if ('batch' in outcome) {
-          yield decodeBatch(outcome.paths, outcome.batch, nCounters, o.multi, o.fullScan);
-          const unread = outcome.paths.slice(outcome.batch.count);
-          if (unread.length) queue.requeue(unread);
-        } else if (outcome.paths.length > 1) {
-          singles.push(...outcome.paths);
+          yield decodeBatch(paths, outcome.batch, nCounters, o.multi, o.fullScan);
+          if (outcome.batch.count < paths.length) queue.requeue(outcome.task, outcome.batch.count);
+        } else if (paths.length > 1) {
+          singles.push(...paths);
         } else {
           const message = outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure);
-          yield [failed(outcome.paths[0]!, { code: 'EWORKER', message: `the worker scanning this file died: ${message}` })];
+          yield [failed(paths[0]!, { code: 'EWORKER', message: `the worker scanning this file died: ${message}` })];
         }
         if (aborted) break;
       }
       if (aborted) break;
       while (inflight.size < maxInflight) {
-        if (singles.length) launch([singles.shift()!]);
+        if (singles.length) launch({ paths: [singles.shift()!], regular: new Uint8Array(1) });
         else if (queue.length >= o.batchSize || (queue.length > 0 && (discoveryDone || inflight.size < o.threads))) {
           launch(queue.take(o.batchSize, o.threads, discoveryDone));
         } else break;

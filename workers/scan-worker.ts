@@ -17,6 +17,8 @@ export interface CounterSpec {
 export interface BatchTask {
   cwd: string;
   paths: string[];
+  /** 1 where discovery saw a regular file. */
+  regular?: Uint8Array;
   counters: CounterSpec[];
   read: NativeReadOptions;
 }
@@ -38,6 +40,7 @@ function handle(c: CounterSpec): NativeCounter {
  * than the number of paths when `read.budgetBytes` ended the batch.
  */
 export default function scanBatch(task: BatchTask): NativeBatch {
-  const absolute = task.paths.map((p) => resolve(task.cwd, p));
-  return native.scanBatch(absolute, task.counters.map(handle), task.read);
+  // Relative paths are shorter for the kernel to resolve; threads share the process cwd.
+  const paths = task.cwd === process.cwd() ? task.paths : task.paths.map((p) => resolve(task.cwd, p));
+  return native.scanBatch(paths, task.counters.map(handle), { ...task.read, regular: task.regular });
 }

@@ -446,7 +446,14 @@ fn scan_paths(
         return Err(JsError::Type("counters must hold at least one counter".into()));
     }
     let opts = read_options(env, options)?;
-    let budget = if env.is_nullish(options)? { None } else { optional_count(env, options, "budgetBytes")? };
+    let (budget, regular) = if env.is_nullish(options)? {
+        (None, Input::Owned(Vec::new()))
+    } else {
+        let regular = env.get(options, "regular")?;
+        let regular = if env.is_nullish(regular)? { Input::Owned(Vec::new()) } else { env.input_bytes(regular)? };
+        (optional_count(env, options, "budgetBytes")?, regular)
+    };
+    let regular = regular.as_slice();
     let n = env.array_length(paths)?;
     let mut reader = Reader::new();
     let mut total = 0u64;
@@ -461,7 +468,8 @@ fn scan_paths(
             return Err(JsError::Type(format!("paths[{i}] must be a string")));
         }
         let path = env.string(path_value)?;
-        let rec = reader.scan(Path::new(&path), &configs, &opts);
+        let known_regular = regular.get(i as usize).is_some_and(|&r| r == 1);
+        let rec = reader.scan(Path::new(&path), &configs, &opts, known_regular);
         total += rec.bytes;
         each(i, path_value, rec, configs.len())?;
     }
@@ -570,7 +578,12 @@ export!(walk_next, |env, info| {
     for (i, f) in found.iter().enumerate() {
         let o = env.object()?;
         match f {
-            Found::File(path) => env.set(o, "path", env.str_value(path)?)?,
+            Found::File(path, regular) => {
+                env.set(o, "path", env.str_value(path)?)?;
+                if *regular {
+                    env.set(o, "regular", env.bool_value(true)?)?;
+                }
+            }
             Found::Failed(path, err) => {
                 env.set(o, "path", env.str_value(path)?)?;
                 env.set(o, "error", env.error_object(err)?)?;

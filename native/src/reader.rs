@@ -129,9 +129,14 @@ impl Reader {
     }
 
     /// Scans one file with every counter in `configs`.
-    pub fn scan(&mut self, path: &Path, configs: &[Config], opts: &ReadOptions) -> FileRecord {
+    ///
+    /// `known_regular`: the caller saw a regular file (the walker's `d_type`), so the file
+    /// is opened first and checked with `fstat` — one path lookup instead of two. Should
+    /// it have been swapped for something else since, it is still classified before any
+    /// read (the open is non-blocking, so even a FIFO cannot hang it).
+    pub fn scan(&mut self, path: &Path, configs: &[Config], opts: &ReadOptions, known_regular: bool) -> FileRecord {
         let mut bytes = 0u64;
-        let outcome = match self.scan_inner(path, configs, opts, &mut bytes) {
+        let outcome = match self.scan_inner(path, configs, opts, known_regular, &mut bytes) {
             Ok(outcome) => outcome,
             Err(e) => Outcome::Failed(e),
         };
@@ -143,10 +148,23 @@ impl Reader {
         path: &Path,
         configs: &[Config],
         opts: &ReadOptions,
+        known_regular: bool,
         bytes: &mut u64,
     ) -> Result<Outcome, FileError> {
-        let meta = if opts.follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }
-            .map_err(|e| os_error(&e))?;
+        let mut custom = flags::O_NONBLOCK | flags::O_NOCTTY;
+        if !opts.follow {
+            custom |= flags::O_NOFOLLOW;
+        }
+        let open = || OpenOptions::new().read(true).custom_flags(custom).open(path).map_err(|e| os_error(&e));
+        let (mut file, meta) = if known_regular {
+            let file = open()?;
+            let meta = file.metadata().map_err(|e| os_error(&e))?;
+            (Some(file), meta)
+        } else {
+            let meta = if opts.follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }
+                .map_err(|e| os_error(&e))?;
+            (None, meta)
+        };
         if let Some(skip) = special_file(&meta)? {
             return Ok(Outcome::Skipped(skip));
         }
@@ -154,11 +172,10 @@ impl Reader {
         if opts.max_filesize.is_some_and(|max| size > max) {
             return Ok(Outcome::Skipped(Skip::TooLarge));
         }
-        let mut custom = flags::O_NONBLOCK | flags::O_NOCTTY;
-        if !opts.follow {
-            custom |= flags::O_NOFOLLOW;
-        }
-        let mut file = OpenOptions::new().read(true).custom_flags(custom).open(path).map_err(|e| os_error(&e))?;
+        let mut file = match file.take() {
+            Some(f) => f,
+            None => open()?,
+        };
 
         let chunk = opts.chunk_size.max(1);
         if self.buf.len() < chunk {
@@ -317,13 +334,13 @@ mod tests {
         let cfg = [Config::new('c', 1, Reset::NoReset)];
         let mut r = Reader::new();
         let opts = ReadOptions { chunk_size: 1024, ..Default::default() };
-        let rec = r.scan(&p, &cfg, &opts);
+        let rec = r.scan(&p, &cfg, &opts, false);
         assert_eq!(rec.bytes, 5120, "stops after the chunk holding the hit");
         match rec.outcome {
             Outcome::Scanned(e) => assert_eq!(e[0].offset, Some(5000)),
             o => panic!("{o:?}"),
         }
-        let full = r.scan(&p, &cfg, &ReadOptions { full: true, ..opts });
+        let full = r.scan(&p, &cfg, &ReadOptions { full: true, ..opts }, true);
         assert_eq!(full.bytes, 10_000);
     }
 
@@ -333,13 +350,13 @@ mod tests {
         let mut r = Reader::new();
         let opts = ReadOptions::default();
         let bin = tmp("bin", b"c\0c");
-        assert_eq!(r.scan(&bin, &cfg, &opts).outcome, Outcome::Skipped(Skip::Binary));
+        assert_eq!(r.scan(&bin, &cfg, &opts, false).outcome, Outcome::Skipped(Skip::Binary));
         let missing = bin.with_file_name("missing");
-        match r.scan(&missing, &cfg, &opts).outcome {
+        match r.scan(&missing, &cfg, &opts, false).outcome {
             Outcome::Failed(e) => assert_eq!(e.code, "ENOENT"),
             o => panic!("{o:?}"),
         }
-        match r.scan(bin.parent().unwrap(), &cfg, &opts).outcome {
+        match r.scan(bin.parent().unwrap(), &cfg, &opts, true).outcome {
             Outcome::Failed(e) => assert_eq!(e.code, "EISDIR"),
             o => panic!("{o:?}"),
         }

@@ -13,10 +13,11 @@ use std::fs::{self, ReadDir};
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 
-/// One walk step's output: a file to scan, or a path that failed.
+/// One walk step's output: a file to scan (and whether `readdir` said it is a regular
+/// file), or a path that failed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Found {
-    File(String),
+    File(String, bool),
     Failed(String, FileError),
 }
 
@@ -116,11 +117,11 @@ impl Walker {
                 let fs_path = entry.path();
                 match fs::metadata(&fs_path) {
                     Ok(m) if m.is_dir() => self.open(display, &fs_path, &mut out),
-                    // A file, or a dangling link: the reader reports what it is.
-                    _ => out.push(Found::File(display)),
+                    // A file, or a dangling link: the reader finds out what it is.
+                    _ => out.push(Found::File(display, false)),
                 }
             } else {
-                out.push(Found::File(display));
+                out.push(Found::File(display, kind.is_file()));
             }
         }
         out
@@ -148,9 +149,9 @@ mod tests {
         while !w.is_done() {
             all.extend(w.next(1));
         }
-        assert!(all.contains(&Found::File("r/a/b/f".into())));
+        assert!(all.contains(&Found::File("r/a/b/f".into(), true)));
         assert!(all.iter().any(|f| matches!(f, Found::Failed(p, e) if p == "r/a/b/up" && e.code == "ELOOP")));
-        assert!(!all.iter().any(|f| matches!(f, Found::File(p) if p.ends_with(".h"))));
+        assert!(!all.iter().any(|f| matches!(f, Found::File(p, _) if p.ends_with(".h"))));
         fs::remove_dir_all(&root).unwrap();
     }
 }
