@@ -97,10 +97,13 @@ impl Kernel {
         let mut v = Vec::new();
         #[cfg(target_arch = "x86_64")]
         {
-            if std::arch::is_x86_feature_detected!("avx512bw") {
+            use std::arch::is_x86_feature_detected as has;
+            // The AVX back ends also use popcnt, lzcnt and bmi1 (every AVX2 CPU has them).
+            let bits = has!("popcnt") && has!("lzcnt") && has!("bmi1");
+            if bits && has!("avx512bw") {
                 v.push(Kernel::Avx512);
             }
-            if std::arch::is_x86_feature_detected!("avx2") {
+            if bits && has!("avx2") {
                 v.push(Kernel::Avx2);
             }
             v.push(Kernel::Sse2);

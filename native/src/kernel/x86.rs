@@ -122,5 +122,6 @@ unsafe fn avx512_eq64(p: *const u8, v: __m512i) -> u64 {
 }
 
 backend!(sse2, "sse2", __m128i, sse2_splat, sse2_eq64);
-backend!(avx2, "avx2", __m256i, avx2_splat, avx2_eq64);
-backend!(avx512, "avx512bw", __m512i, avx512_splat, avx512_eq64);
+// popcnt and lzcnt ride along: without them every `count_ones` is a SWAR sequence.
+backend!(avx2, "avx2,popcnt,lzcnt,bmi1", __m256i, avx2_splat, avx2_eq64);
+backend!(avx512, "avx512bw,popcnt,lzcnt,bmi1", __m512i, avx512_splat, avx512_eq64);
