@@ -32,9 +32,11 @@ if (mode === 'native-main') {
     });
     batch = [];
   };
-  for await (const d of discover({ patterns: ['.'], cwd: dir!, ignore: [], hidden: true, follow: false })) {
-    batch.push(d.path);
-    if (batch.length === 256) flush();
+  for await (const found of discover({ patterns: ['.'], cwd: dir!, ignore: [], hidden: true, follow: false })) {
+    for (const d of found) {
+      batch.push(d.path);
+      if (batch.length === 256) flush();
+    }
   }
   flush();
 } else if (mode === 'pool' || mode === 'ts-pool' || mode === 'read-only') {

@@ -36,8 +36,9 @@ function firstHit(fd: number, spec: CounterSpec): { matched: boolean; offset: nu
 export default function scanBatchTs(task: BatchTask): NativeBatch {
   const spec = task.counters[0]!;
   if (task.counters.length !== 1 || Buffer.byteLength(spec.what) !== 1) throw new Error('the TS contender counts one ASCII character');
-  const numbers = new Float64Array(task.paths.length * 7);
-  task.paths.forEach((path, i) => {
+  const paths = task.paths.split('\0');
+  const numbers = new Float64Array(paths.length * 7);
+  paths.forEach((path, i) => {
     const absolute = resolve(task.cwd, path);
     // Like the native reader: links are not followed (status 1 + index of 'symlink').
     if (lstatSync(absolute).isSymbolicLink()) return numbers.set([0, 3, 0, -1, -1, -1, -1], i * 7);
@@ -50,5 +51,5 @@ export default function scanBatchTs(task: BatchTask): NativeBatch {
       closeSync(fd);
     }
   });
-  return { count: task.paths.length, numbers, errors: [] };
+  return { count: paths.length, numbers, errors: [] };
 }

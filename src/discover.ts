@@ -54,10 +54,13 @@ function display(input: string, cwd: string, abs: string): string {
 const globber = async () => ({ fg: (await import('fast-glob')).default, micromatch: (await import('micromatch')).default });
 type Globber = Awaited<ReturnType<typeof globber>>;
 
-export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> {
+/** Yields what it finds in batches (a walk step, a glob entry), in discovery order. */
+export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]> {
   let lib: Globber | undefined;
   const globs: string[] = [];
   const seen = o.patterns.length > 1 ? new Set<string>() : undefined;
+  /** With several inputs, whether `abs` is new (and now seen). */
+  const unseen = (abs: string) => !seen!.has(abs) && !!seen!.add(abs);
   for (const input of o.patterns) {
     const abs = resolve(o.cwd, input);
     let info: fs.Stats | undefined;
@@ -74,29 +77,28 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
       if (o.ignore.length === 0) {
         // No pattern to match: the native walker lists the tree (see native/src/walker.rs).
         const walker = native.createWalker(base, abs, o.hidden, o.follow);
-        for (let found = native.walkNext(walker, WALK_STEP); found.length; found = native.walkNext(walker, WALK_STEP)) {
-          for (const d of found) {
-            if (seen && !d.error) {
-              const key = resolve(o.cwd, d.path);
-              if (seen.has(key)) continue;
-              seen.add(key);
-            }
-            yield d;
+        for (let done = false; !done; ) {
+          const step = native.walkNext(walker, WALK_STEP);
+          done = step.done;
+          const found: Discovered[] = step.errors.map(({ path, code, message }) => ({ path, error: { code, message } }));
+          if (step.files !== '') {
+            step.files.split('\0').forEach((path, i) => {
+              if (!seen || unseen(resolve(o.cwd, path))) found.push({ path, regular: step.regular[i] === 1 });
+            });
           }
+          if (found.length) yield found;
         }
       } else {
         lib ??= await globber();
         globs.push(base === '' ? '**' : `${lib.fg.escapePath(base.split(sep).join('/'))}/**`);
       }
     } else if (info) {
-      const path = display(input, o.cwd, abs);
-      if (seen?.has(abs)) continue;
-      seen?.add(abs);
-      yield { path };
+      if (seen && !unseen(abs)) continue;
+      yield [{ path: display(input, o.cwd, abs) }];
     } else if ((lib ??= await globber()).fg.isDynamicPattern(input)) {
       globs.push(input);
     } else {
-      yield { path: input, error: fileError(statError) };
+      yield [{ path: input, error: fileError(statError) }];
     }
   }
   if (globs.length === 0) return;
@@ -125,19 +127,14 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered> 
       for (const resume of waiting) resume();
       waiting = [];
     }
-    while (walkErrors.length) yield walkErrors.shift()!;
+    if (walkErrors.length) yield walkErrors.splice(0);
     if (entry.dirent.isDirectory()) continue;
-    if (seen) {
-      const abs = resolve(o.cwd, entry.path);
-      if (seen.has(abs)) continue;
-      seen.add(abs);
-    }
-    yield { path: entry.path };
+    if (seen && !unseen(resolve(o.cwd, entry.path))) continue;
+    yield [{ path: entry.path }];
   }
-  while (walkErrors.length) yield walkErrors.shift()!;
+  if (walkErrors.length) yield walkErrors.splice(0);
 }
 
-/** fast-glob's `fs` with a `readdir` that reports failures and symlink loops as records. */
 /**
  * fast-glob's matcher (picomatch) does not match a name holding a newline against most
  * patterns (`**` among them), so such files would vanish silently. They are matched here instead, with the newline stood in for by

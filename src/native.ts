@@ -43,6 +43,8 @@ export interface NativeReadOptions {
   chunkSize?: number;
   /** Read files without counting (the benchmark's read-everything baseline). */
   readOnly?: boolean;
+  /** Directory that relative paths are read from (default: the process's). */
+  cwd?: string;
   /** Per path, 1 when the walker saw a regular file: opened first, one path lookup. */
   regular?: Uint8Array;
   /** Stop the batch after the file that brings the bytes read to this budget. */
@@ -101,13 +103,19 @@ export interface NativeBinding {
    * what `readdir` reported as a regular file.
    */
   createWalker(display: string, root: string, hidden: boolean, follow: boolean): NativeWalker;
-  /** Up to `max` more files or failures; an empty array once the walk is over. */
+  /**
+   * The walk's next `max` files or failures: `files` holds the files' paths separated
+   * by NUL, `regular[i]` is 1 where `readdir` said file i is a regular file.
+   */
   walkNext(
     walker: NativeWalker,
     max: number,
-  ): ({ path: string; regular?: true; error?: undefined } | { path: string; error: { code: string; message: string } })[];
-  /** `scanFiles` in a compact form for crossing threads: see {@link NativeBatch}. */
-  scanBatch(paths: string[], counters: NativeCounter[], options?: NativeReadOptions): NativeBatch;
+  ): { files: string; regular: Uint8Array; errors: { path: string; code: string; message: string }[]; done: boolean };
+  /**
+   * `scanFiles` in a compact form for crossing threads (see {@link NativeBatch}); `paths`
+   * may also be one string of NUL-separated paths.
+   */
+  scanBatch(paths: string | string[], counters: NativeCounter[], options?: NativeReadOptions): NativeBatch;
   /** Panics inside Rust: the tests' proof that panics surface as JS errors. */
   panicForTest(): never;
 }

@@ -58,7 +58,7 @@ function abortError(signal: AbortSignal): Error {
  * errors), in their final shape (flat for one counter). Batches, not records, so that
  * the coordinator thread spends one async step per task rather than per file.
  */
-async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, agg: Aggregator): AsyncGenerator<AnyRecord[]> {
+async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>, agg: Aggregator): AsyncGenerator<AnyRecord[]> {
   const nCounters = o.counters.length;
   const failed = (path: string, error: { code: string; message: string }): AnyRecord => {
     const r = unscanned(path, { error }, nCounters);
@@ -98,12 +98,14 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
   let resumePump: (() => void) | undefined;
   const pump = (async () => {
     try {
-      for await (const d of source) {
+      for await (const found of source) {
         if (stopped) break;
-        agg.discovered++;
-        if (d.error) ready.push(failed(d.path, d.error));
-        else queue.push(d.path, d.regular);
-        if (d.error || queue.length % o.batchSize === 0 || inflight.size < o.threads) wakeup.notify();
+        agg.discovered += found.length;
+        for (const d of found) {
+          if (d.error) ready.push(failed(d.path, d.error));
+          else queue.push(d.path, d.regular);
+        }
+        wakeup.notify();
         if (queue.length >= highWater) await new Promise<void>((r) => (resumePump = r));
       }
     } catch (e) {
@@ -114,7 +116,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered>, 
   })();
 
   const launch = (task: TaskPaths) => {
-    const run = dispatcher.run({ cwd: o.cwd, paths: task.paths, regular: task.regular, counters, read }).then(
+    const run = dispatcher.run({ cwd: o.cwd, paths: task.paths.join('\0'), regular: task.regular, counters, read }).then(
       (batch): TaskOutcome => ({ task, batch }),
       (failure): TaskOutcome => ({ task, failure }),
     );
@@ -199,7 +201,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
   /** @internal */
   constructor(
     private readonly o: ResolvedOptions,
-    private readonly source: AsyncIterable<Discovered>,
+    private readonly source: AsyncIterable<Discovered[]>,
   ) {
     this.agg = new Aggregator(o.counters.length, o.threads, o.multi);
     this.finished = new Promise((resolve, reject) => {
@@ -285,8 +287,8 @@ export function scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'
     throw new TypeError(`paths must be an array of strings, got ${show(paths)}`);
   }
   const o = resolveOptions(options);
-  async function* given(): AsyncGenerator<Discovered> {
-    for (const path of paths) yield { path };
+  async function* given(): AsyncGenerator<Discovered[]> {
+    yield paths.map((path) => ({ path }));
   }
   return new ScanRun(o, given());
 }

@@ -124,7 +124,7 @@ describe('scanFiles', () => {
   });
 
   test('bad arguments are TypeErrors', () => {
-    expect(() => native.scanFiles('x' as never, [c3])).toThrow(TypeError);
+    expect(() => native.scanFiles(42 as never, [c3])).toThrow(TypeError);
     expect(() => native.scanFiles([1 as never], [c3])).toThrow(/paths\[0\] must be a string/);
     expect(() => native.scanFiles([], [])).toThrow(/at least one counter/);
     expect(() => native.scanFiles([], [{} as never])).toThrow(/native handle/);

@@ -12,7 +12,7 @@ use crate::reader::{FileRecord, Outcome, ReadOptions, Reader};
 use crate::walker::{Found, Walker};
 use std::ffi::{c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::Path;
+
 use std::ptr;
 
 /// An error to throw in JS.
@@ -432,12 +432,35 @@ fn optional_count(env: Env, options: napi_value, name: &str) -> JsResult<Option<
     Ok(Some(n as u64))
 }
 
+/// The paths of a batch: an array of strings (their JS values kept, to be reused in
+/// records), or one string of NUL-separated paths — one conversion for a whole batch.
+fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<String>, Vec<napi_value>)> {
+    if env.type_of(paths)? == NAPI_STRING {
+        let joined = env.string(paths)?;
+        let list = if joined.is_empty() { Vec::new() } else { joined.split('\0').map(String::from).collect() };
+        return Ok((list, Vec::new()));
+    }
+    let n = env.array_length(paths)?;
+    let mut list = Vec::with_capacity(n as usize);
+    let mut values = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let v = env.element(paths, i)?;
+        if env.type_of(v)? != NAPI_STRING {
+            return Err(JsError::Type(format!("paths[{i}] must be a string")));
+        }
+        list.push(env.string(v)?);
+        values.push(v);
+    }
+    Ok((list, values))
+}
+
 /// Reads the batch arguments shared by `scanFiles` and `scanBatch`, then scans each path
-/// in order, stopping early once `budgetBytes` have been read.
+/// in order (relative ones against `options.cwd` when given), stopping early once
+/// `budgetBytes` have been read. `each` gets the path's JS value when there is one.
 fn scan_paths(
     env: Env,
     info: napi_callback_info,
-    mut each: impl FnMut(u32, napi_value, FileRecord, usize) -> JsResult<()>,
+    mut each: impl FnMut(u32, Option<napi_value>, FileRecord, usize) -> JsResult<()>,
 ) -> JsResult<()> {
     let [paths, counters, options] = env.args::<3>(info)?;
     let n_counters = env.array_length(counters)?;
@@ -446,32 +469,33 @@ fn scan_paths(
         return Err(JsError::Type("counters must hold at least one counter".into()));
     }
     let opts = read_options(env, options)?;
-    let (budget, regular) = if env.is_nullish(options)? {
-        (None, Input::Owned(Vec::new()))
+    let (budget, regular, cwd) = if env.is_nullish(options)? {
+        (None, Input::Owned(Vec::new()), None)
     } else {
         let regular = env.get(options, "regular")?;
         let regular = if env.is_nullish(regular)? { Input::Owned(Vec::new()) } else { env.input_bytes(regular)? };
-        (optional_count(env, options, "budgetBytes")?, regular)
+        let cwd = env.get(options, "cwd")?;
+        let cwd = if env.is_nullish(cwd)? { None } else { Some(std::path::PathBuf::from(env.string(cwd)?)) };
+        (optional_count(env, options, "budgetBytes")?, regular, cwd)
     };
     let regular = regular.as_slice();
-    let n = env.array_length(paths)?;
+    let (list, values) = path_list(env, paths)?;
     let mut reader = Reader::new();
     let mut total = 0u64;
-    for i in 0..n {
+    for (i, path) in list.iter().enumerate() {
         // A batch ends early once it has read its byte budget, so one huge file never
         // holds the files queued behind it: the caller hands those to another worker.
         if budget.is_some_and(|b| total >= b) {
             break;
         }
-        let path_value = env.element(paths, i)?;
-        if env.type_of(path_value)? != NAPI_STRING {
-            return Err(JsError::Type(format!("paths[{i}] must be a string")));
-        }
-        let path = env.string(path_value)?;
-        let known_regular = regular.get(i as usize).is_some_and(|&r| r == 1);
-        let rec = reader.scan(Path::new(&path), &configs, &opts, known_regular);
+        let known_regular = regular.get(i).is_some_and(|&r| r == 1);
+        let full_path = match &cwd {
+            Some(dir) => dir.join(path),
+            None => std::path::PathBuf::from(path),
+        };
+        let rec = reader.scan(&full_path, &configs, &opts, known_regular);
         total += rec.bytes;
-        each(i, path_value, rec, configs.len())?;
+        each(i as u32, values.get(i).copied(), rec, configs.len())?;
     }
     Ok(())
 }
@@ -484,7 +508,9 @@ export!(scan_files, |env, info| {
     let out = env.array(0)?;
     scan_paths(env, info, |i, path_value, rec, _| {
         let o = env.object()?;
-        env.set(o, "path", path_value)?;
+        if let Some(v) = path_value {
+            env.set(o, "path", v)?;
+        }
         env.set(o, "bytes", env.number(rec.bytes as f64)?)?;
         match rec.outcome {
             Outcome::Scanned(evals) => {
@@ -568,30 +594,47 @@ export!(create_walker, |env, info| {
     env.external(Handle::new(HandleKind::Walker(Box::new(walker))))
 });
 
-// walkNext(walker, max: number): ({ path } | { path, error })[] — empty once the walk is over.
+// walkNext(walker, max: number): { files, regular, errors } — `files` is up to `max`
+// NUL-separated paths ('' once the walk is over), `regular[i]` is 1 where `readdir` said
+// file i is a regular file, `errors` the paths that failed. One string a call, not one
+// object a file: the walk of a large tree is dominated by what crosses into JS.
 export!(walk_next, |env, info| {
     let [walker, max] = env.args::<2>(info)?;
     let walker = env.walker(walker)?;
     let max = env.double(max)?.clamp(1.0, 1e6) as usize;
     let found = walker.next(max);
-    let out = env.array(found.len())?;
-    for (i, f) in found.iter().enumerate() {
-        let o = env.object()?;
+    let mut files = String::new();
+    let mut regular = Vec::new();
+    let errors = env.array(0)?;
+    let mut n_errors = 0;
+    for f in &found {
         match f {
-            Found::File(path, regular) => {
-                env.set(o, "path", env.str_value(path)?)?;
-                if *regular {
-                    env.set(o, "regular", env.bool_value(true)?)?;
+            Found::File(path, is_regular) => {
+                if !regular.is_empty() {
+                    files.push('\0');
                 }
+                files.push_str(path);
+                regular.push(*is_regular as u8);
             }
             Found::Failed(path, err) => {
-                env.set(o, "path", env.str_value(path)?)?;
-                env.set(o, "error", env.error_object(err)?)?;
+                let e = env.error_object(err)?;
+                env.set(e, "path", env.str_value(path)?)?;
+                env.set_element(errors, n_errors, e)?;
+                n_errors += 1;
             }
         }
-        env.set_element(out, i as u32, o)?;
     }
-    Ok(out)
+    let mut data: *mut c_void = ptr::null_mut();
+    let buffer: napi_value = out!(env, napi_create_arraybuffer(regular.len(), &mut data));
+    if !regular.is_empty() {
+        unsafe { ptr::copy_nonoverlapping(regular.as_ptr(), data as *mut u8, regular.len()) };
+    }
+    let o = env.object()?;
+    env.set(o, "files", env.str_value(&files)?)?;
+    env.set(o, "regular", out!(env, napi_create_typedarray(NAPI_UINT8_ARRAY, regular.len(), buffer, 0)))?;
+    env.set(o, "errors", errors)?;
+    env.set(o, "done", env.bool_value(walker.is_done())?)?;
+    Ok(o)
 });
 
 /// Node calls this when the addon is loaded (once per thread that loads it).
