@@ -58,9 +58,11 @@ type Globber = Awaited<ReturnType<typeof globber>>;
 export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]> {
   let lib: Globber | undefined;
   const globs: string[] = [];
-  const seen = o.patterns.length > 1 ? new Set<string>() : undefined;
-  /** With several inputs, whether `abs` is new (and now seen). */
-  const unseen = (abs: string) => !seen!.has(abs) && !!seen!.add(abs);
+  const dirs: { abs: string; base: string }[] = [];
+  const files = new Map<string, string>(); // absolute → as reported
+
+  // Classify the inputs first, so that overlaps are settled per input rather than per
+  // file: a file set of millions must not need a set of millions to be deduplicated.
   for (const input of o.patterns) {
     const abs = resolve(o.cwd, input);
     let info: fs.Stats | undefined;
@@ -72,35 +74,50 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     } catch (e) {
       statError = e;
     }
-    if (info?.isDirectory()) {
-      const base = isAbsolute(input) ? abs : relative(o.cwd, abs);
-      if (o.ignore.length === 0) {
-        // No pattern to match: the native walker lists the tree (see native/src/walker.rs).
-        const walker = native.createWalker(base, abs, o.hidden, o.follow);
-        for (let done = false; !done; ) {
-          const step = native.walkNext(walker, WALK_STEP);
-          done = step.done;
-          const found: Discovered[] = step.errors.map(({ path, code, message }) => ({ path, error: { code, message } }));
-          if (step.files !== '') {
-            step.files.split('\0').forEach((path, i) => {
-              if (!seen || unseen(resolve(o.cwd, path))) found.push({ path, regular: step.regular[i] === 1 });
-            });
-          }
-          if (found.length) yield found;
+    if (info?.isDirectory()) dirs.push({ abs, base: isAbsolute(input) ? abs : relative(o.cwd, abs) });
+    else if (info) files.set(abs, display(input, o.cwd, abs));
+    else if ((lib ??= await globber()).fg.isDynamicPattern(input)) globs.push(input);
+    else yield [{ path: input, error: fileError(statError) }];
+  }
+  // A directory inside another one given too is searched once, as part of the outer one.
+  const inside = (abs: string, dir: string) => abs === dir || abs.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+  const outer = dirs
+    .sort((a, b) => a.abs.length - b.abs.length)
+    .filter((d, i, all) => !all.slice(0, i).some((e) => inside(d.abs, e.abs)));
+  if (files.size) yield [...files.values()].map((path) => ({ path }));
+  // Only paths that may repeat are checked against what was already reported: those
+  // under a directory that also contains an explicit file, and glob results when other
+  // inputs were given.
+  const reported = new Set(files.keys());
+  const walked = o.ignore.length === 0 ? outer : [];
+  const fresh = (path: string) => {
+    const abs = resolve(o.cwd, path);
+    if (walked.some((d) => inside(abs, d.abs))) return false; // the walk reported it
+    return !reported.has(abs) && !!reported.add(abs);
+  };
+
+  for (const { abs, base } of outer) {
+    if (o.ignore.length === 0) {
+      // No pattern to match: the native walker lists the tree (see native/src/walker.rs).
+      const overlaps = [...files.keys()].some((f) => inside(f, abs));
+      const walker = native.createWalker(base, abs, o.hidden, o.follow);
+      for (let done = false; !done; ) {
+        const step = native.walkNext(walker, WALK_STEP);
+        done = step.done;
+        const found: Discovered[] = step.errors.map(({ path, code, message }) => ({ path, error: { code, message } }));
+        if (step.files !== '') {
+          step.files.split('\0').forEach((path, i) => {
+            if (!overlaps || !files.has(resolve(o.cwd, path))) found.push({ path, regular: step.regular[i] === 1 });
+          });
         }
-      } else {
-        lib ??= await globber();
-        globs.push(base === '' ? '**' : `${lib.fg.escapePath(base.split(sep).join('/'))}/**`);
+        if (found.length) yield found;
       }
-    } else if (info) {
-      if (seen && !unseen(abs)) continue;
-      yield [{ path: display(input, o.cwd, abs) }];
-    } else if ((lib ??= await globber()).fg.isDynamicPattern(input)) {
-      globs.push(input);
     } else {
-      yield [{ path: input, error: fileError(statError) }];
+      lib ??= await globber();
+      globs.push(base === '' ? '**' : `${lib.fg.escapePath(base.split(sep).join('/'))}/**`);
     }
   }
+  const dedupGlobs = globs.length > 0 && (globs.length > 1 || files.size > 0 || outer.length > 0);
   if (globs.length === 0) return;
   const { fg, micromatch } = lib!;
 
@@ -119,7 +136,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     followSymbolicLinks: o.follow,
     onlyFiles: false,
     objectMode: true,
-    unique: globs.length > 1,
+    unique: false, // deduplicated above, only where inputs can overlap
     fs: adapter,
   });
   for await (const entry of stream as AsyncIterable<Entry>) {
@@ -129,7 +146,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     }
     if (walkErrors.length) yield walkErrors.splice(0);
     if (entry.dirent.isDirectory()) continue;
-    if (seen && !unseen(resolve(o.cwd, entry.path))) continue;
+    if (dedupGlobs && !fresh(entry.path)) continue;
     yield [{ path: entry.path }];
   }
   if (walkErrors.length) yield walkErrors.splice(0);

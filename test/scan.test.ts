@@ -81,6 +81,20 @@ describe('scan over a tree', () => {
     expect(explicit.summary.filesErrored).toBe(1);
   });
 
+  test('overlapping inputs: every file once', async () => {
+    for (const ignore of [[], ['skipme/**']]) {
+      const { records } = await scan({
+        cwd: dir,
+        counter: c3,
+        patterns: ['deep', 'deep/er', 'deep/no.log', '**/*.log', 'deep/er/still', join(dir, 'b.log')],
+        ignore,
+        sort: true,
+      }).result();
+      // The explicit absolute path wins over the glob's relative one for the same file.
+      expect(records.map((r) => r.path), `ignore ${ignore}`).toEqual([join(dir, 'b.log'), 'deep/er/still/x.log', 'deep/no.log']);
+    }
+  });
+
   test('binary files are scanned when asked; full-scan figures when asked', async () => {
     const { records } = await scan({ cwd: dir, counter: c3, patterns: ['bin.dat', 'deep'], binary: 'scan', fullScan: true, sort: true }).result();
     expect(records).toEqual([
