@@ -7,6 +7,7 @@
  *   resident when workers exit.
  * * A task whose worker dies rejects; the caller decides what to retry. Piscina starts a
  *   replacement worker by itself.
+ * * Pool-level 'error' events are absorbed (see the constructor).
  */
 import { Piscina } from 'piscina';
 import type { NativeBatch } from './native.js';
@@ -32,6 +33,11 @@ export class Dispatcher {
       idleTimeout: Infinity,
       concurrentTasksPerWorker: 1,
     });
+    // Piscina reports a worker that dies while idle, and a late reply from a worker that
+    // died (its task already failed), as 'error' events on the pool; unheard, an 'error'
+    // event would throw and end the process. Every task has already settled on its own
+    // promise by then, so there is nothing left to report.
+    this.pool.on('error', () => {});
   }
 
   run(task: BatchTask): Promise<NativeBatch> {
