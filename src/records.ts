@@ -1,7 +1,7 @@
 /**
  * The records a scan produces (SPEC §3) and how native records become them.
  */
-import type { NativeBatch, NativeEvaluation } from './native.js';
+import type { NativeBatch } from './native.js';
 
 export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'fifo' | 'socket' | 'device';
 /** In the native reader's order (`Skip` in native/src/reader.rs): status codes depend on it. */
@@ -45,21 +45,16 @@ export interface MultiFileRecord extends RecordBase {
 
 const NO_MATCH: CounterResult = { matched: false, offset: null, line: null };
 
-/** A record for a path that was not scanned: skipped, or failed before any read. */
-export function unscanned(path: string, how: { skipped?: SkipReason; error?: FileError }, counters: number): MultiFileRecord {
-  return { path, bytes: 0, counters: Array.from({ length: counters }, () => ({ ...NO_MATCH })), ...how };
+/** A record in the run's shape: with one counter, its fields move up into the record. */
+function shaped(path: string, bytes: number, results: CounterResult[], multi: boolean): FileRecord | MultiFileRecord {
+  return multi ? { path, bytes, counters: results } : { path, ...results[0]!, bytes };
 }
 
-/** The one-counter shape: the counter's fields move up into the record. */
-export function flatten(r: MultiFileRecord): FileRecord {
-  const { counters, ...rest } = r;
-  const c = counters[0] as NativeEvaluation;
-  const out: FileRecord = { path: rest.path, matched: c.matched, offset: c.offset, line: c.line, bytes: rest.bytes };
-  if (c.occurrences !== undefined) out.occurrences = c.occurrences;
-  if (c.segments !== undefined) out.segments = c.segments;
-  if (rest.skipped) out.skipped = rest.skipped;
-  if (rest.error) out.error = rest.error;
-  return out;
+/** The record of a path that failed before it could be read. */
+export function failedRecord(path: string, error: FileError, counters: number, multi: boolean): FileRecord | MultiFileRecord {
+  const r = shaped(path, 0, Array.from({ length: counters }, () => ({ ...NO_MATCH })), multi);
+  r.error = error;
+  return r;
 }
 
 const STATUS_FAILED = 255;
@@ -90,9 +85,7 @@ export function decodeBatch(
       }
       return r;
     };
-    let rec: FileRecord | MultiFileRecord;
-    if (multi) rec = { path: paths[i]!, bytes, counters: Array.from({ length: nCounters }, (_, k) => result(k)) };
-    else rec = { path: paths[i]!, ...result(0), bytes };
+    const rec = shaped(paths[i]!, bytes, Array.from({ length: nCounters }, (_, k) => result(k)), multi);
     if (status === STATUS_FAILED) rec.error = errors.get(i)!;
     else if (status !== 0) rec.skipped = SKIP_REASONS[status - 1]!;
     out[i] = rec;

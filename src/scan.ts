@@ -18,7 +18,7 @@ import { discover, type Discovered } from './discover.js';
 import { Dispatcher } from './dispatch.js';
 import { native, type NativeBatch, type NativeReadOptions } from './native.js';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
-import { decodeBatch, flatten, unscanned, type FileRecord, type MultiFileRecord } from './records.js';
+import { decodeBatch, failedRecord, type FileError, type FileRecord, type MultiFileRecord } from './records.js';
 import { show } from './validate.js';
 
 // Load the addon on this thread before any worker does (SPEC §6).
@@ -60,10 +60,7 @@ function abortError(signal: AbortSignal): Error {
  */
 async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>, agg: Aggregator): AsyncGenerator<AnyRecord[]> {
   const nCounters = o.counters.length;
-  const failed = (path: string, error: { code: string; message: string }): AnyRecord => {
-    const r = unscanned(path, { error }, nCounters);
-    return o.multi ? r : flatten(r);
-  };
+  const failed = (path: string, error: FileError) => failedRecord(path, error, nCounters, o.multi);
   const counters = o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset }));
   const read: NativeReadOptions = {
     full: o.fullScan,
