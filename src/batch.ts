@@ -17,28 +17,28 @@ export const BUDGET_BYTES = 32 * 1024 * 1024;
 /** The paths of one task, with what discovery knew of each. */
 export interface TaskPaths {
   paths: string[];
-  /** 1 where the path is known to be a regular file (see `NativeReadOptions.regular`). */
-  regular: Uint8Array;
+  /** What discovery knew of each path (see `NativeReadOptions.hints`). */
+  hints: Uint8Array;
 }
 
 export class PathQueue {
   private paths: string[] = [];
-  private regular: boolean[] = [];
+  private hints: number[] = [];
   private head = 0;
 
   get length(): number {
     return this.paths.length - this.head;
   }
 
-  push(path: string, regular = false): void {
+  push(path: string, hints = 0): void {
     this.paths.push(path);
-    this.regular.push(regular);
+    this.hints.push(hints);
   }
 
   /** Paths a task handed back: they go first. */
   requeue(task: TaskPaths, from: number): void {
     this.paths = [...task.paths.slice(from), ...this.paths.slice(this.head)];
-    this.regular = [...Array.from(task.regular.subarray(from), (r) => r === 1), ...this.regular.slice(this.head)];
+    this.hints = [...task.hints.subarray(from), ...this.hints.slice(this.head)];
     this.head = 0;
   }
 
@@ -46,11 +46,11 @@ export class PathQueue {
   take(batchSize: number, threads: number, discoveryDone: boolean): TaskPaths {
     const size = discoveryDone ? Math.max(1, Math.min(batchSize, Math.ceil(this.length / (2 * threads)))) : batchSize;
     const end = Math.min(this.head + size, this.paths.length);
-    const task = { paths: this.paths.slice(this.head, end), regular: Uint8Array.from(this.regular.slice(this.head, end), Number) };
+    const task = { paths: this.paths.slice(this.head, end), hints: Uint8Array.from(this.hints.slice(this.head, end)) };
     this.head = end;
     if (this.head > 4096 && this.head * 2 > this.paths.length) {
       this.paths = this.paths.slice(this.head);
-      this.regular = this.regular.slice(this.head);
+      this.hints = this.hints.slice(this.head);
       this.head = 0;
     }
     return task;

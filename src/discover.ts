@@ -18,7 +18,7 @@ import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { native } from './native.js';
+import { HINT_FOLLOW, HINT_REGULAR, native } from './native.js';
 import type { FileError } from './records.js';
 
 /** Paths the native walker lists per call. */
@@ -35,8 +35,8 @@ export interface DiscoverOptions {
   follow: boolean;
 }
 
-/** A path to scan (`regular`: known to be a regular file), or one that failed before it could be. */
-export type Discovered = { path: string; regular?: boolean; error?: undefined } | { path: string; error: FileError };
+/** A path to scan (with `NativeReadOptions.hints` bits), or one that failed before it could be. */
+export type Discovered = { path: string; hints?: number; error?: undefined } | { path: string; error: FileError };
 
 function fileError(e: unknown): FileError {
   const err = e as NodeJS.ErrnoException;
@@ -59,7 +59,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   let lib: Globber | undefined;
   const globs: string[] = [];
   const dirs: { abs: string; base: string }[] = [];
-  const files = new Map<string, string>(); // absolute → as reported
+  const files = new Map<string, Discovered>(); // absolute → as reported
 
   // Classify the inputs first, so that overlaps are settled per input rather than per
   // file: a file set of millions must not need a set of millions to be deduplicated.
@@ -75,7 +75,8 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       statError = e;
     }
     if (info?.isDirectory()) dirs.push({ abs, base: isAbsolute(input) ? abs : relative(o.cwd, abs) });
-    else if (info) files.set(abs, display(input, o.cwd, abs));
+    // A file named explicitly is read even through a link (as ripgrep does).
+    else if (info) files.set(abs, { path: display(input, o.cwd, abs), hints: HINT_FOLLOW });
     else if ((lib ??= await globber()).fg.isDynamicPattern(input)) globs.push(input);
     else yield [{ path: input, error: fileError(statError) }];
   }
@@ -84,7 +85,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   const outer = dirs
     .sort((a, b) => a.abs.length - b.abs.length)
     .filter((d, i, all) => !all.slice(0, i).some((e) => inside(d.abs, e.abs)));
-  if (files.size) yield [...files.values()].map((path) => ({ path }));
+  if (files.size) yield [...files.values()];
   // Only paths that may repeat are checked against what was already reported: those
   // under a directory that also contains an explicit file, and glob results when other
   // inputs were given.
@@ -107,7 +108,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
         const found: Discovered[] = step.errors.map(({ path, code, message }) => ({ path, error: { code, message } }));
         if (step.files !== '') {
           step.files.split('\0').forEach((path, i) => {
-            if (!overlaps || !files.has(resolve(o.cwd, path))) found.push({ path, regular: step.regular[i] === 1 });
+            if (!overlaps || !files.has(resolve(o.cwd, path))) found.push({ path, hints: step.regular[i] ? HINT_REGULAR : 0 });
           });
         }
         if (found.length) yield found;

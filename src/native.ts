@@ -45,8 +45,12 @@ export interface NativeReadOptions {
   readOnly?: boolean;
   /** Directory that relative paths are read from (default: the process's). */
   cwd?: string;
-  /** Per path, 1 when the walker saw a regular file: opened first, one path lookup. */
-  regular?: Uint8Array;
+  /**
+   * Per path, what discovery knows of it: bit 0 (`HINT_REGULAR`) the walker saw a
+   * regular file, so it is opened first (one path lookup); bit 1 (`HINT_FOLLOW`) follow
+   * it if it is a link, as for a link the user named.
+   */
+  hints?: Uint8Array;
   /** Stop the batch after the file that brings the bytes read to this budget. */
   budgetBytes?: number;
 }
@@ -76,6 +80,9 @@ export interface NativeBatch {
   numbers: Float64Array;
   errors: { index: number; code: string; message: string }[];
 }
+
+export const HINT_REGULAR = 1;
+export const HINT_FOLLOW = 2;
 
 export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar';
 

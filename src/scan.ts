@@ -16,7 +16,7 @@ import { BUDGET_BYTES, PathQueue, type TaskPaths } from './batch.js';
 import type { Counter } from './counter.js';
 import { discover, type Discovered } from './discover.js';
 import { Dispatcher } from './dispatch.js';
-import { native, type NativeBatch, type NativeReadOptions } from './native.js';
+import { HINT_FOLLOW, native, type NativeBatch, type NativeReadOptions } from './native.js';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
 import { decodeBatch, failedRecord, type FileError, type FileRecord, type MultiFileRecord } from './records.js';
 import { show } from './validate.js';
@@ -100,7 +100,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>
         agg.discovered += found.length;
         for (const d of found) {
           if (d.error) ready.push(failed(d.path, d.error));
-          else queue.push(d.path, d.regular);
+          else queue.push(d.path, d.hints);
         }
         wakeup.notify();
         if (queue.length >= highWater) await new Promise<void>((r) => (resumePump = r));
@@ -113,7 +113,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>
   })();
 
   const launch = (task: TaskPaths) => {
-    const run = dispatcher.run({ cwd: o.cwd, paths: task.paths.join('\0'), regular: task.regular, counters, read }).then(
+    const run = dispatcher.run({ cwd: o.cwd, paths: task.paths.join('\0'), hints: task.hints, counters, read }).then(
       (batch): TaskOutcome => ({ task, batch }),
       (failure): TaskOutcome => ({ task, failure }),
     );
@@ -154,7 +154,7 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>
       }
       if (aborted) break;
       while (inflight.size < maxInflight) {
-        if (singles.length) launch({ paths: [singles.shift()!], regular: new Uint8Array(1) });
+        if (singles.length) launch({ paths: [singles.shift()!], hints: new Uint8Array(1) });
         else if (queue.length >= o.batchSize || (queue.length > 0 && (discoveryDone || inflight.size < o.threads))) {
           launch(queue.take(o.batchSize, o.threads, discoveryDone));
         } else break;
@@ -285,7 +285,8 @@ export function scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'
   }
   const o = resolveOptions(options);
   async function* given(): AsyncGenerator<Discovered[]> {
-    yield paths.map((path) => ({ path }));
+    // Named paths are read even through a link, as on the command line.
+    yield paths.map((path) => ({ path, hints: HINT_FOLLOW }));
   }
   return new ScanRun(o, given());
 }

@@ -157,6 +157,13 @@ describe('links', () => {
     ]);
   });
 
+  test('a link named explicitly is read like the file it names', async () => {
+    const { records } = await scan({ cwd: dir, counter: c3, patterns: ['f-link.txt'] }).result();
+    expect(records).toEqual([{ path: 'f-link.txt', matched: true, offset: 2, line: 1, bytes: 3 }]);
+    const listed = await scanFiles([join(dir, 'f-link.txt')], { counter: c3 }).result();
+    expect(listed.records[0]!.matched).toBe(true);
+  });
+
   test('followed: the loop is reported once as ELOOP and nothing is scanned twice', async () => {
     const { records } = await scan({ cwd: dir, counter: c3, follow: true, sort: true }).result();
     expect(records.map((r) => [r.path, r.error?.code ?? r.matched])).toEqual([

@@ -17,8 +17,8 @@ export interface BatchTask {
   cwd: string;
   /** The task's paths, separated by NUL (one string crosses threads cheaper than many). */
   paths: string;
-  /** 1 where discovery saw a regular file. */
-  regular?: Uint8Array;
+  /** What discovery knew of each path (see `NativeReadOptions.hints`). */
+  hints?: Uint8Array;
   counters: CounterSpec[];
   read: NativeReadOptions;
 }
@@ -42,5 +42,5 @@ function handle(c: CounterSpec): NativeCounter {
 export default function scanBatch(task: BatchTask): NativeBatch {
   // Relative paths are shorter for the kernel to resolve; threads share the process cwd.
   const cwd = task.cwd === process.cwd() ? undefined : task.cwd;
-  return native.scanBatch(task.paths, task.counters.map(handle), { ...task.read, regular: task.regular, cwd });
+  return native.scanBatch(task.paths, task.counters.map(handle), { ...task.read, hints: task.hints, cwd });
 }

@@ -8,7 +8,7 @@
 
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
-use crate::reader::{FileRecord, Outcome, ReadOptions, Reader};
+use crate::reader::{FileRecord, Outcome, PathHints, ReadOptions, Reader};
 use crate::walker::{Found, Walker};
 use std::ffi::{c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -455,7 +455,8 @@ fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<String>, Vec<napi_val
 }
 
 /// Reads the batch arguments shared by `scanFiles` and `scanBatch`, then scans each path
-/// in order (relative ones against `options.cwd` when given), stopping early once
+/// in order (relative ones against `options.cwd` when given; `options.hints[i]` holds
+/// path i's `PathHints` bits), stopping early once
 /// `budgetBytes` have been read. `each` gets the path's JS value when there is one.
 fn scan_paths(
     env: Env,
@@ -469,16 +470,16 @@ fn scan_paths(
         return Err(JsError::Type("counters must hold at least one counter".into()));
     }
     let opts = read_options(env, options)?;
-    let (budget, regular, cwd) = if env.is_nullish(options)? {
+    let (budget, hints, cwd) = if env.is_nullish(options)? {
         (None, Input::Owned(Vec::new()), None)
     } else {
-        let regular = env.get(options, "regular")?;
-        let regular = if env.is_nullish(regular)? { Input::Owned(Vec::new()) } else { env.input_bytes(regular)? };
+        let hints = env.get(options, "hints")?;
+        let hints = if env.is_nullish(hints)? { Input::Owned(Vec::new()) } else { env.input_bytes(hints)? };
         let cwd = env.get(options, "cwd")?;
         let cwd = if env.is_nullish(cwd)? { None } else { Some(std::path::PathBuf::from(env.string(cwd)?)) };
-        (optional_count(env, options, "budgetBytes")?, regular, cwd)
+        (optional_count(env, options, "budgetBytes")?, hints, cwd)
     };
-    let regular = regular.as_slice();
+    let hints = hints.as_slice();
     let (list, values) = path_list(env, paths)?;
     let mut reader = Reader::new();
     let mut total = 0u64;
@@ -488,12 +489,12 @@ fn scan_paths(
         if budget.is_some_and(|b| total >= b) {
             break;
         }
-        let known_regular = regular.get(i).is_some_and(|&r| r == 1);
+        let path_hints = PathHints::from_bits(hints.get(i).copied().unwrap_or(0));
         let full_path = match &cwd {
             Some(dir) => dir.join(path),
             None => std::path::PathBuf::from(path),
         };
-        let rec = reader.scan(&full_path, &configs, &opts, known_regular);
+        let rec = reader.scan(&full_path, &configs, &opts, path_hints);
         total += rec.bytes;
         each(i as u32, values.get(i).copied(), rec, configs.len())?;
     }

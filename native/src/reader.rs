@@ -94,6 +94,26 @@ pub struct FileRecord {
     pub outcome: Outcome,
 }
 
+/// What the caller knows of a path before it is read.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PathHints {
+    /// The walker saw a regular file (`d_type`): open it first and check it with `fstat` —
+    /// one path lookup instead of two. Should it have been swapped for something else
+    /// since, it is still classified before any read (the open is non-blocking, so even a
+    /// FIFO cannot hang it).
+    pub regular: bool,
+    /// Follow the path if it is a symbolic link, even without `ReadOptions::follow`: a
+    /// link the user named explicitly is read like the file it names.
+    pub follow: bool,
+}
+
+impl PathHints {
+    /// From the `hints` byte of `scanBatch`: bit 0 regular, bit 1 follow.
+    pub fn from_bits(bits: u8) -> PathHints {
+        PathHints { regular: bits & 1 != 0, follow: bits & 2 != 0 }
+    }
+}
+
 /// Reads files with one reused buffer; one per worker thread.
 pub struct Reader {
     buf: Vec<u8>,
@@ -130,13 +150,10 @@ impl Reader {
 
     /// Scans one file with every counter in `configs`.
     ///
-    /// `known_regular`: the caller saw a regular file (the walker's `d_type`), so the file
-    /// is opened first and checked with `fstat` — one path lookup instead of two. Should
-    /// it have been swapped for something else since, it is still classified before any
-    /// read (the open is non-blocking, so even a FIFO cannot hang it).
-    pub fn scan(&mut self, path: &Path, configs: &[Config], opts: &ReadOptions, known_regular: bool) -> FileRecord {
+    /// `hints` carry what the caller already knows of this path (see [`PathHints`]).
+    pub fn scan(&mut self, path: &Path, configs: &[Config], opts: &ReadOptions, hints: PathHints) -> FileRecord {
         let mut bytes = 0u64;
-        let outcome = match self.scan_inner(path, configs, opts, known_regular, &mut bytes) {
+        let outcome = match self.scan_inner(path, configs, opts, hints, &mut bytes) {
             Ok(outcome) => outcome,
             Err(e) => Outcome::Failed(e),
         };
@@ -148,20 +165,21 @@ impl Reader {
         path: &Path,
         configs: &[Config],
         opts: &ReadOptions,
-        known_regular: bool,
+        hints: PathHints,
         bytes: &mut u64,
     ) -> Result<Outcome, FileError> {
+        let follow = opts.follow || hints.follow;
         let mut custom = flags::O_NONBLOCK | flags::O_NOCTTY;
-        if !opts.follow {
+        if !follow {
             custom |= flags::O_NOFOLLOW;
         }
         let open = || OpenOptions::new().read(true).custom_flags(custom).open(path).map_err(|e| os_error(&e));
-        let (mut file, meta) = if known_regular {
+        let (mut file, meta) = if hints.regular {
             let file = open()?;
             let meta = file.metadata().map_err(|e| os_error(&e))?;
             (Some(file), meta)
         } else {
-            let meta = if opts.follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }
+            let meta = if follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }
                 .map_err(|e| os_error(&e))?;
             (None, meta)
         };
@@ -334,13 +352,13 @@ mod tests {
         let cfg = [Config::new('c', 1, Reset::NoReset)];
         let mut r = Reader::new();
         let opts = ReadOptions { chunk_size: 1024, ..Default::default() };
-        let rec = r.scan(&p, &cfg, &opts, false);
+        let rec = r.scan(&p, &cfg, &opts, PathHints::default());
         assert_eq!(rec.bytes, 5120, "stops after the chunk holding the hit");
         match rec.outcome {
             Outcome::Scanned(e) => assert_eq!(e[0].offset, Some(5000)),
             o => panic!("{o:?}"),
         }
-        let full = r.scan(&p, &cfg, &ReadOptions { full: true, ..opts }, true);
+        let full = r.scan(&p, &cfg, &ReadOptions { full: true, ..opts }, PathHints::from_bits(1));
         assert_eq!(full.bytes, 10_000);
     }
 
@@ -350,13 +368,13 @@ mod tests {
         let mut r = Reader::new();
         let opts = ReadOptions::default();
         let bin = tmp("bin", b"c\0c");
-        assert_eq!(r.scan(&bin, &cfg, &opts, false).outcome, Outcome::Skipped(Skip::Binary));
+        assert_eq!(r.scan(&bin, &cfg, &opts, PathHints::default()).outcome, Outcome::Skipped(Skip::Binary));
         let missing = bin.with_file_name("missing");
-        match r.scan(&missing, &cfg, &opts, false).outcome {
+        match r.scan(&missing, &cfg, &opts, PathHints::default()).outcome {
             Outcome::Failed(e) => assert_eq!(e.code, "ENOENT"),
             o => panic!("{o:?}"),
         }
-        match r.scan(bin.parent().unwrap(), &cfg, &opts, true).outcome {
+        match r.scan(bin.parent().unwrap(), &cfg, &opts, PathHints::from_bits(1)).outcome {
             Outcome::Failed(e) => assert_eq!(e.code, "EISDIR"),
             o => panic!("{o:?}"),
         }
