@@ -122,14 +122,14 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   if (globs.length === 0) return;
   const { fg, micromatch } = lib!;
 
-  /** Error records and newline-named files found by the `readdir` adapter. */
-  const walkErrors: Discovered[] = [];
+  /** What the `readdir` adapter found beside the stream: error records, newline-named files. */
+  const adapterFinds: Discovered[] = [];
   // fast-glob's walker pushes entries without regard for backpressure; holding back its
   // next `readdir` while the stream's buffer is full is what keeps memory flat.
   let waiting: (() => void)[] = [];
   const gate = () =>
     (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
-  const adapter = readdirAdapter(o, walkErrors, gate, globs, micromatch);
+  const adapter = readdirAdapter(o, adapterFinds, gate, globs, micromatch);
   const stream = fg.stream(globs, {
     cwd: o.cwd,
     ignore: o.ignore,
@@ -145,12 +145,12 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       for (const resume of waiting) resume();
       waiting = [];
     }
-    if (walkErrors.length) yield walkErrors.splice(0);
+    if (adapterFinds.length) yield adapterFinds.splice(0);
     if (entry.dirent.isDirectory()) continue;
     if (dedupGlobs && !fresh(entry.path)) continue;
     yield [{ path: entry.path }];
   }
-  if (walkErrors.length) yield walkErrors.splice(0);
+  if (adapterFinds.length) yield adapterFinds.splice(0);
 }
 
 /**
