@@ -80,6 +80,13 @@ describe('scanFiles', () => {
     expect(scanOne(p, { chunkSize: 4096, full: true }).bytes).toBe(4 + (1 << 20));
   });
 
+  test.runIf(process.platform === 'linux')('a file whose size says 0 (procfs) is read to its end', () => {
+    const r = native.scanFiles(['/proc/self/status'], [new Counter(':', 1, Reset.NoReset).handle], { full: true })[0]!;
+    expect(r.bytes).toBeGreaterThan(0);
+    expect(r.counters![0]).toMatchObject({ matched: true, offset: 4 }); // "Name:"
+    expect(r.counters![0]!.occurrences).toBeGreaterThan(10);
+  });
+
   test('max file size skips larger files', () => {
     const p = file('big', 'ccc' + 'x'.repeat(100));
     expect(scanOne(p, { maxFilesize: 100 })).toMatchObject({ skipped: 'too-large', bytes: 0 });
