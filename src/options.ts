@@ -5,7 +5,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Counter } from './counter.js';
-import type { Summary } from './aggregate.js';
 import { checkBoolean, checkInteger, show } from './validate.js';
 
 export interface Progress {
@@ -131,4 +130,3 @@ export function resolveOptions(o: ScanOptions & { workerUrl?: URL; readOnly?: bo
   };
 }
 
-export type { Summary };
