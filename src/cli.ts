@@ -156,13 +156,11 @@ async function main(argv: string[]): Promise<number> {
     onProgress: bar && ((p) => bar.update(p)),
   });
 
-  let errors = 0;
   try {
     for await (const batch of run.batches()) {
-      for (const r of batch) {
-        if (r.error) {
-          errors++;
-          if (format === 'text') process.stderr.write(`${bar ? '\r\x1b[K' : ''}charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
+      if (format === 'text') {
+        for (const r of batch) {
+          if (r.error) process.stderr.write(`${bar ? '\r\x1b[K' : ''}charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
         }
       }
       await reporter.records(batch);
@@ -179,7 +177,7 @@ async function main(argv: string[]): Promise<number> {
   await reporter.end(summary);
   if (o.stats || interrupted) process.stderr.write(formatSummary(summary) + '\n');
   if (interrupted) return 130;
-  if (errors > 0) return 2;
+  if (summary.filesErrored > 0) return 2;
   return summary.filesMatched > 0 ? 0 : 1;
 }
 
