@@ -91,9 +91,12 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   // inputs were given.
   const reported = new Set(files.keys());
   const walked = o.ignore.length === 0 ? outer : [];
+  /** Whether the walk of `dir` reports `abs` (it leaves out hidden names unless asked). */
+  const walkReports = (abs: string, dir: string) =>
+    inside(abs, dir) && (o.hidden || !relative(dir, abs).split(sep).some((part) => part.startsWith('.')));
   const fresh = (path: string) => {
     const abs = resolve(o.cwd, path);
-    if (walked.some((d) => inside(abs, d.abs))) return false; // the walk reported it
+    if (walked.some((d) => walkReports(abs, d.abs))) return false;
     return !reported.has(abs) && !!reported.add(abs);
   };
 

@@ -95,6 +95,14 @@ describe('scan over a tree', () => {
     }
   });
 
+  test('a glob naming a hidden file inside a searched directory still finds it', async () => {
+    const { records } = await scan({ cwd: dir, counter: c3, patterns: ['.', '.hidden/*.txt', '*.log'], sort: true }).result();
+    const paths = records.map((r) => r.path);
+    expect(paths).toContain('.hidden/h.txt');
+    expect(paths.filter((p) => p === 'b.log')).toHaveLength(1);
+    expect(new Set(paths).size).toBe(paths.length);
+  });
+
   test('binary files are scanned when asked; full-scan figures when asked', async () => {
     const { records } = await scan({ cwd: dir, counter: c3, patterns: ['bin.dat', 'deep'], binary: 'scan', fullScan: true, sort: true }).result();
     expect(records).toEqual([
