@@ -297,7 +297,10 @@ for (const corpus of corpora) {
   }
 }
 md.push('### Goals', '', '| goal | measured | met |', '|---|---:|:---:|');
-for (const g of goals) md.push(`| ${g.goal} | ${fmt(g.value, 2)}× | ${g.met ? 'yes' : 'no'} |`);
+for (const g of goals) {
+  const known = g.value !== undefined && !Number.isNaN(g.value);
+  md.push(`| ${g.goal} | ${known ? `${fmt(g.value, 2)}×` : 'n/a (a contender is missing)'} | ${known ? (g.met ? 'yes' : 'no') : 'n/a'} |`);
+}
 md.push('');
 md.push(disagreements.length ? `**Cross-check: ${disagreements.length} disagreement(s).**` : 'Cross-check: every contender found the same matching files in every run.');
 
