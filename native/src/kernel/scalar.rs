@@ -1,27 +1,58 @@
-//! Portable back end: builds the masks one byte at a time. Slow, but built and tested on
-//! every platform, so the SIMD back ends always have a reference to agree with.
+//! Portable back end: builds the masks eight bytes at a time with SWAR arithmetic on
+//! `u64` words. Built and tested on every platform, so the SIMD back ends always have a
+//! reference to agree with, and fast enough to beat the seed's char loop where no SIMD
+//! back end exists.
 
 use super::{run_blocks, Masker, Needle, State};
 
+const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+
+#[inline(always)]
+fn splat(b: u8) -> u64 {
+    u64::from(b) * 0x0101_0101_0101_0101
+}
+
+/// Bit i set iff byte i of `word` (little-endian) equals the byte splatted in `pattern`.
+/// Exact for every byte (the classic "has zero byte" trick, without its false positives),
+/// then the eight high bits are gathered into one byte by a multiply.
+#[inline(always)]
+fn eq8(word: u64, pattern: u64) -> u64 {
+    let x = word ^ pattern;
+    let zero_high = !(((x & LOW7) + LOW7) | x | LOW7);
+    ((zero_high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
+}
+
+/// The 64-bit mask of `p[0..64] == byte`.
+#[inline(always)]
+unsafe fn eq64(p: *const u8, pattern: u64) -> u64 {
+    let mut mask = 0u64;
+    for k in 0..8 {
+        let word = u64::from_le_bytes(p.add(8 * k).cast::<[u8; 8]>().read_unaligned());
+        mask |= eq8(word, pattern) << (8 * k);
+    }
+    mask
+}
+
 pub(crate) struct ScalarMasker<const K: usize> {
-    needle: [u8; 4],
-    reset: Option<u8>,
+    needle: [u64; 4],
+    newline: u64,
+    reset: Option<u64>,
+    reset_is_newline: bool,
 }
 
 impl<const K: usize> Masker for ScalarMasker<K> {
     #[inline(always)]
     unsafe fn masks(&self, p: *const u8) -> (u64, u64, u64) {
-        let (mut m, mut r, mut nl) = (0u64, 0u64, 0u64);
-        for i in 0..64 {
-            let b = *p.add(i);
-            let mut hit = true;
-            for j in 0..K {
-                hit &= *p.add(i + j) == self.needle[j];
-            }
-            m |= (hit as u64) << i;
-            r |= ((Some(b) == self.reset) as u64) << i;
-            nl |= ((b == b'\n') as u64) << i;
+        let mut m = eq64(p, self.needle[0]);
+        for j in 1..K {
+            m &= eq64(p.add(j), self.needle[j]);
         }
+        let nl = eq64(p, self.newline);
+        let r = match self.reset {
+            None => 0,
+            Some(_) if self.reset_is_newline => nl,
+            Some(pattern) => eq64(p, pattern),
+        };
         (m, r, nl)
     }
 }
@@ -34,6 +65,32 @@ pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     n: usize,
     base: u64,
 ) -> bool {
-    let masker = ScalarMasker::<K> { needle: needle.bytes, reset };
+    let b = needle.bytes;
+    let masker = ScalarMasker::<K> {
+        needle: [splat(b[0]), splat(b[1]), splat(b[2]), splat(b[3])],
+        newline: splat(b'\n'),
+        reset: reset.map(splat),
+        reset_is_newline: reset == Some(b'\n'),
+    };
     run_blocks::<_, K, FULL, RESETS>(&masker, st, data, n, base)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn eq8_is_exact_for_every_byte_pair() {
+        for target in 0..=255u8 {
+            for other in 0..=255u8 {
+                // Every position, with neighbours that trip the inexact variant of the trick.
+                for at in 0..8 {
+                    let mut bytes = [other; 8];
+                    bytes[at] = target;
+                    let want: u64 = (0..8).filter(|&i| bytes[i] == target).fold(0, |m, i| m | 1 << i);
+                    assert_eq!(eq8(u64::from_le_bytes(bytes), splat(target)), want, "{target} {other} {at}");
+                }
+            }
+        }
+    }
 }
