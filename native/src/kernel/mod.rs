@@ -318,11 +318,57 @@ impl State {
     }
 }
 
-/// Turns 64 positions into masks. `RS` is the reset byte (0 for none).
-pub(crate) trait Masker {
+/// One back end's vector primitives. Every back end builds its masks the same way from
+/// these two (see [`Masker`]); only how 64 bytes are compared differs.
+pub(crate) trait Lanes: Copy {
+    /// # Safety
+    /// The CPU must support the back end.
+    unsafe fn splat(byte: u8) -> Self;
+    /// Bit i set iff `p[i]` equals the splatted byte.
+    ///
+    /// # Safety
+    /// `p .. p + 64` must be readable, and the CPU must support the back end.
+    unsafe fn eq64(p: *const u8, splat: Self) -> u64;
+}
+
+/// Turns 64 positions into the three masks (needle starts, resets, newlines).
+struct Masker<V, const K: usize> {
+    needle: [V; 4],
+    newline: V,
+    reset: Option<V>,
+    reset_is_newline: bool,
+}
+
+impl<V: Lanes, const K: usize> Masker<V, K> {
+    #[inline(always)]
+    unsafe fn new(needle: &Needle, reset: Option<u8>) -> Self {
+        let b = needle.bytes;
+        Masker {
+            needle: [V::splat(b[0]), V::splat(b[1]), V::splat(b[2]), V::splat(b[3])],
+            newline: V::splat(b'\n'),
+            reset: reset.map(|r| V::splat(r)),
+            reset_is_newline: reset == Some(b'\n'),
+        }
+    }
+
     /// # Safety
     /// `p .. p + 64 + K - 1` must be readable, and the CPU must support the back end.
-    unsafe fn masks(&self, p: *const u8) -> (u64, u64, u64);
+    #[inline(always)]
+    unsafe fn masks(&self, p: *const u8) -> (u64, u64, u64) {
+        // A needle of K bytes starts at i iff byte j matches at i + j for every j: one
+        // unaligned compare per needle byte, so no carry is needed across blocks.
+        let mut m = V::eq64(p, self.needle[0]);
+        for j in 1..K {
+            m &= V::eq64(p.add(j), self.needle[j]);
+        }
+        let nl = V::eq64(p, self.newline);
+        let r = match self.reset {
+            None => 0,
+            Some(_) if self.reset_is_newline => nl,
+            Some(splat) => V::eq64(p, splat),
+        };
+        (m, r, nl)
+    }
 }
 
 /// Scans positions `[0, n)` of `data` (which holds at least `n + K - 1` bytes), whose
@@ -331,13 +377,15 @@ pub(crate) trait Masker {
 /// `#[inline(always)]` so each back end's `#[target_feature]` entry point compiles the
 /// whole loop with its instruction set.
 #[inline(always)]
-pub(crate) unsafe fn run_blocks<M: Masker, const K: usize, const FULL: bool, const RESETS: bool>(
-    masker: &M,
+pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, const RESETS: bool>(
+    needle: &Needle,
+    reset: Option<u8>,
     st: &mut State,
     data: &[u8],
     n: usize,
     base: u64,
 ) -> bool {
+    let masker = Masker::<V, K>::new(needle, reset);
     debug_assert!(data.len() + 1 >= n + K);
     let ptr = data.as_ptr();
     let mut i = 0usize;

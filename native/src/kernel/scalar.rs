@@ -3,7 +3,7 @@
 //! reference to agree with, and fast enough to beat the seed's char loop where no SIMD
 //! back end exists.
 
-use super::{run_blocks, Masker, Needle, State};
+use super::{run_blocks, Lanes, Needle, State};
 
 const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
 
@@ -22,38 +22,24 @@ fn eq8(word: u64, pattern: u64) -> u64 {
     ((zero_high >> 7).wrapping_mul(0x0102_0408_1020_4080)) >> 56
 }
 
-/// The 64-bit mask of `p[0..64] == byte`.
-#[inline(always)]
-unsafe fn eq64(p: *const u8, pattern: u64) -> u64 {
-    let mut mask = 0u64;
-    for k in 0..8 {
-        let word = u64::from_le_bytes(p.add(8 * k).cast::<[u8; 8]>().read_unaligned());
-        mask |= eq8(word, pattern) << (8 * k);
-    }
-    mask
-}
+/// A `u64` word of eight bytes: the portable lane type.
+#[derive(Clone, Copy)]
+pub(crate) struct Swar(u64);
 
-pub(crate) struct ScalarMasker<const K: usize> {
-    needle: [u64; 4],
-    newline: u64,
-    reset: Option<u64>,
-    reset_is_newline: bool,
-}
-
-impl<const K: usize> Masker for ScalarMasker<K> {
+impl Lanes for Swar {
     #[inline(always)]
-    unsafe fn masks(&self, p: *const u8) -> (u64, u64, u64) {
-        let mut m = eq64(p, self.needle[0]);
-        for j in 1..K {
-            m &= eq64(p.add(j), self.needle[j]);
+    unsafe fn splat(byte: u8) -> Swar {
+        Swar(splat(byte))
+    }
+
+    #[inline(always)]
+    unsafe fn eq64(p: *const u8, pattern: Swar) -> u64 {
+        let mut mask = 0u64;
+        for k in 0..8 {
+            let word = u64::from_le_bytes(p.add(8 * k).cast::<[u8; 8]>().read_unaligned());
+            mask |= eq8(word, pattern.0) << (8 * k);
         }
-        let nl = eq64(p, self.newline);
-        let r = match self.reset {
-            None => 0,
-            Some(_) if self.reset_is_newline => nl,
-            Some(pattern) => eq64(p, pattern),
-        };
-        (m, r, nl)
+        mask
     }
 }
 
@@ -65,14 +51,7 @@ pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     n: usize,
     base: u64,
 ) -> bool {
-    let b = needle.bytes;
-    let masker = ScalarMasker::<K> {
-        needle: [splat(b[0]), splat(b[1]), splat(b[2]), splat(b[3])],
-        newline: splat(b'\n'),
-        reset: reset.map(splat),
-        reset_is_newline: reset == Some(b'\n'),
-    };
-    run_blocks::<_, K, FULL, RESETS>(&masker, st, data, n, base)
+    run_blocks::<Swar, K, FULL, RESETS>(needle, reset, st, data, n, base)
 }
 
 #[cfg(test)]
