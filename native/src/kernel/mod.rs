@@ -618,7 +618,8 @@ pub fn evaluate(config: Config, input: &[u8], full: bool) -> Evaluation {
 
 /// Whether `data` holds a NUL byte (binary detection), at kernel speed.
 pub fn contains_nul(data: &[u8], kernel: Kernel) -> bool {
-    has_count(Config { kernel, ..Config::new('\0', 1, Reset::NoReset) }, data)
+    // Built field by field: `Config::new` would probe the CPU again on every file.
+    has_count(Config { needle: Needle::new('\0'), min: 1, reset: Reset::NoReset, kernel }, data)
 }
 
 /// `hasCount`: true iff the threshold is reached somewhere in `input`.
