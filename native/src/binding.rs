@@ -145,6 +145,17 @@ impl Env {
         Err(JsError::Type("input must be a string or a Uint8Array".into()))
     }
 
+    /// A new typed array of `kind` (whose element type is `T`) holding a copy of `items`.
+    fn typed_array<T: Copy>(self, kind: i32, items: &[T]) -> JsResult<napi_value> {
+        let mut data: *mut c_void = ptr::null_mut();
+        let bytes = std::mem::size_of_val(items);
+        let buffer: napi_value = out!(self, napi_create_arraybuffer(bytes, &mut data));
+        if bytes > 0 {
+            unsafe { ptr::copy_nonoverlapping(items.as_ptr(), data as *mut T, items.len()) };
+        }
+        Ok(out!(self, napi_create_typedarray(kind, items.len(), buffer, 0)))
+    }
+
     fn evaluation(self, e: &Evaluation) -> JsResult<napi_value> {
         let o = self.object()?;
         self.set(o, "matched", self.bool_value(e.matched)?)?;
@@ -575,15 +586,9 @@ export!(scan_batch, |env, info| {
         }
         Ok(())
     })?;
-    let mut data: *mut c_void = ptr::null_mut();
-    let buffer: napi_value = out!(env, napi_create_arraybuffer(numbers.len() * 8, &mut data));
-    if !numbers.is_empty() {
-        unsafe { ptr::copy_nonoverlapping(numbers.as_ptr(), data as *mut f64, numbers.len()) };
-    }
-    let typed: napi_value = out!(env, napi_create_typedarray(NAPI_FLOAT64_ARRAY, numbers.len(), buffer, 0));
     let o = env.object()?;
     env.set(o, "count", env.number(count as f64)?)?;
-    env.set(o, "numbers", typed)?;
+    env.set(o, "numbers", env.typed_array(NAPI_FLOAT64_ARRAY, &numbers)?)?;
     env.set(o, "errors", errors)?;
     Ok(o)
 });
@@ -625,14 +630,9 @@ export!(walk_next, |env, info| {
             }
         }
     }
-    let mut data: *mut c_void = ptr::null_mut();
-    let buffer: napi_value = out!(env, napi_create_arraybuffer(regular.len(), &mut data));
-    if !regular.is_empty() {
-        unsafe { ptr::copy_nonoverlapping(regular.as_ptr(), data as *mut u8, regular.len()) };
-    }
     let o = env.object()?;
     env.set(o, "files", env.str_value(&files)?)?;
-    env.set(o, "regular", out!(env, napi_create_typedarray(NAPI_UINT8_ARRAY, regular.len(), buffer, 0)))?;
+    env.set(o, "regular", env.typed_array(NAPI_UINT8_ARRAY, &regular)?)?;
     env.set(o, "errors", errors)?;
     env.set(o, "done", env.bool_value(walker.is_done())?)?;
     Ok(o)
