@@ -43,6 +43,11 @@ export interface MultiFileRecord extends RecordBase {
   counters: CounterResult[];
 }
 
+/** Orders records by path (code-unit order, the same on every run). */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
 const NO_MATCH: CounterResult = { matched: false, offset: null, line: null };
 
 /** A record in the run's shape: with one counter, its fields move up into the record. */

@@ -9,7 +9,7 @@
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
 import type { Summary } from './aggregate.js';
-import type { FileRecord } from './records.js';
+import { byPath, type FileRecord } from './records.js';
 
 /** `1536` → `1.5 KiB`. */
 export function formatBytes(n: number): string {
@@ -77,7 +77,7 @@ export function makeReporter(format: Format, out: Output, count: boolean): Repor
       return {
         records: async (batch) => void records.push(...batch),
         end: async (summary) => {
-          records.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+          records.sort(byPath);
           await out.write(JSON.stringify({ summary, records }, null, 2) + '\n');
         },
       };

@@ -18,7 +18,7 @@ import { discover, type Discovered } from './discover.js';
 import { Dispatcher } from './dispatch.js';
 import { HINT_FOLLOW, native, type NativeBatch, type NativeReadOptions } from './native.js';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
-import { decodeBatch, failedRecord, type FileError, type FileRecord, type MultiFileRecord } from './records.js';
+import { byPath, decodeBatch, failedRecord, type FileError, type FileRecord, type MultiFileRecord } from './records.js';
 import { show } from './validate.js';
 
 // Load the addon on this thread before any worker does (SPEC §6).
@@ -259,7 +259,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
   async result(): Promise<ScanResult<R>> {
     const records: R[] = [];
     for await (const batch of this.batches()) for (const r of batch) records.push(r);
-    if (this.o.sort) records.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    if (this.o.sort) records.sort(byPath);
     return { records, summary: await this.finished };
   }
 }
