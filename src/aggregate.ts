@@ -18,7 +18,10 @@ export interface Summary {
   /** Bytes read per second of wall time. */
   bytesPerSecond: number;
   filesPerSecond: number;
+  /** Threads that scanned: this process's, or with `queue`, the sum over the workers that answered. */
   threads: number;
+  /** With `queue`: the worker processes that returned records. */
+  workers?: number;
   /** True when the run was stopped by its `AbortSignal`: the figures are partial. */
   aborted: boolean;
   /** With several counters: files matched by each, in order. */
@@ -36,9 +39,12 @@ export class Aggregator {
   private readonly perCounter: number[];
   private readonly started = performance.now();
 
+  /** Set by a queued run as workers answer. */
+  workers: number | undefined;
+
   constructor(
     counters: number,
-    private readonly threads: number,
+    public threads: number,
     private readonly multi: boolean,
   ) {
     this.perCounter = new Array(counters).fill(0);
@@ -65,8 +71,8 @@ export class Aggregator {
     if (any) this.matched++;
   }
 
-  summary(aborted: boolean): Summary {
-    const elapsedMs = this.elapsedMs;
+  /** The figures so far; `elapsedMs` for a summary of work timed elsewhere (merged shards). */
+  summary(aborted: boolean, elapsedMs = this.elapsedMs): Summary {
     const seconds = Math.max(elapsedMs, 1e-3) / 1000;
     const s: Summary = {
       filesDiscovered: this.discovered,
@@ -82,6 +88,7 @@ export class Aggregator {
       threads: this.threads,
       aborted,
     };
+    if (this.workers !== undefined) s.workers = this.workers;
     if (this.multi) s.counters = this.perCounter.map((filesMatched) => ({ filesMatched }));
     return s;
   }

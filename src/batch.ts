@@ -10,6 +10,8 @@
  *   unread paths return to the front of the queue — one huge file never holds back
  *   the small ones queued behind it.
  */
+import type { Discovered } from './discover.js';
+import type { FileError } from './records.js';
 
 /** Bytes a task may read before it hands its remaining paths back. */
 export const BUDGET_BYTES = 32 * 1024 * 1024;
@@ -54,5 +56,60 @@ export class PathQueue {
       this.head = 0;
     }
     return task;
+  }
+}
+
+/**
+ * Pulls discovered paths into a `PathQueue` ahead of the workers, up to a high-water
+ * mark: discovery pauses there and goes on once the queue has drained to half of it, so
+ * memory stays flat however many files there are. Paths that failed before they could be
+ * queued go to `failed` (they become error records).
+ */
+export class Intake {
+  done = false;
+  error: unknown;
+  private resume?: () => void;
+  private stopped = false;
+  private readonly finished: Promise<void>;
+
+  constructor(
+    source: AsyncIterable<Discovered[]>,
+    private readonly queue: PathQueue,
+    private readonly highWater: number,
+    on: { found(count: number): void; failed(path: string, error: FileError): void; notify(): void },
+  ) {
+    this.finished = (async () => {
+      try {
+        for await (const found of source) {
+          if (this.stopped) break;
+          on.found(found.length);
+          for (const d of found) {
+            if (d.error) on.failed(d.path, d.error);
+            else queue.push(d.path, d.hints);
+          }
+          on.notify();
+          if (queue.length >= highWater) await new Promise<void>((r) => (this.resume = r));
+        }
+      } catch (e) {
+        this.error = e;
+      }
+      this.done = true;
+      on.notify();
+    })();
+  }
+
+  /** Lets discovery go on if the queue has drained enough. */
+  poll(): void {
+    if (this.resume && this.queue.length < this.highWater / 2) {
+      this.resume();
+      this.resume = undefined;
+    }
+  }
+
+  /** Ends discovery (the run is over) and waits for it to let go of the source. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.resume?.();
+    await this.finished;
   }
 }

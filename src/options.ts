@@ -5,6 +5,8 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Counter } from './counter.js';
+import type { Dispatcher } from './dispatch.js';
+import { checkShard, type Shard } from './shard.js';
 import { checkBoolean, checkInteger, show } from './validate.js';
 
 export interface Progress {
@@ -50,6 +52,16 @@ export interface ScanOptions {
   progressIntervalMs?: number;
   /** Most files in one worker task. Default 256. */
   batchSize?: number;
+  /**
+   * Run the scan on `charcount worker` processes through BullMQ on this Redis server
+   * (`redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS) instead of on
+   * local threads. Discovery and the records stay here.
+   */
+  queue?: string;
+  /** Scan only shard `index` of `count` (1-based): a fixed 1/count of the paths, by hash. */
+  shard?: Shard;
+  /** Told what a user should know while the run goes (e.g. no queue worker connected yet). */
+  onWarning?: (message: string) => void;
 }
 
 export interface ResolvedOptions {
@@ -69,6 +81,11 @@ export interface ResolvedOptions {
   onProgress: ((p: Progress) => void) | undefined;
   progressIntervalMs: number;
   batchSize: number;
+  queue: string | undefined;
+  shard: Shard | undefined;
+  onWarning: ((message: string) => void) | undefined;
+  /** @internal a queue worker's pool, shared by its jobs (not ended with the run). */
+  dispatcher?: Dispatcher;
   /** @internal test hook: the worker module to run instead of the real one. */
   workerUrl?: URL;
   /** @internal benchmark baseline: read every file, count nothing. */
@@ -84,7 +101,9 @@ function stringList(name: string, value: unknown, fallback: string[]): string[] 
   return list;
 }
 
-export function resolveOptions(o: ScanOptions & { workerUrl?: URL; readOnly?: boolean }): ResolvedOptions {
+type Internal = { workerUrl?: URL; readOnly?: boolean; dispatcher?: Dispatcher };
+
+export function resolveOptions(o: ScanOptions & Internal): ResolvedOptions {
   if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
   if ((o.counter === undefined) === (o.counters === undefined)) {
     throw new TypeError('options must have exactly one of counter or counters');
@@ -107,6 +126,12 @@ export function resolveOptions(o: ScanOptions & { workerUrl?: URL; readOnly?: bo
   if (o.cwd !== undefined && (typeof o.cwd !== 'string' || o.cwd === '')) {
     throw new TypeError(`cwd must be a non-empty string, got ${show(o.cwd)}`);
   }
+  if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
+    throw new TypeError(`onWarning must be a function, got ${show(o.onWarning)}`);
+  }
+  if (o.queue !== undefined && (typeof o.queue !== 'string' || !/^rediss?:\/\/[^/]/.test(o.queue))) {
+    throw new TypeError(`queue must be a Redis URL like redis://host:6379, got ${show(o.queue)}`);
+  }
   const flag = (name: keyof ScanOptions) => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   return {
     patterns: stringList('patterns', o.patterns, ['.']),
@@ -125,6 +150,10 @@ export function resolveOptions(o: ScanOptions & { workerUrl?: URL; readOnly?: bo
     onProgress: o.onProgress,
     progressIntervalMs: o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
     batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
+    queue: o.queue,
+    shard: o.shard === undefined ? undefined : checkShard(o.shard),
+    onWarning: o.onWarning,
+    dispatcher: o.dispatcher,
     workerUrl: o.workerUrl,
     readOnly: o.readOnly === true,
   };

@@ -10,6 +10,34 @@
  */
 import type { Summary } from './aggregate.js';
 import { byPath, type FileRecord } from './records.js';
+import type { Shard } from './shard.js';
+
+/** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
+export interface Query {
+  char: string;
+  min: number;
+  reset: 'newline' | 'space' | 'none';
+  /** `--count`: full-scan figures. */
+  count: boolean;
+}
+
+/** What a `--json` document says besides its records and summary. */
+export interface RunMeta {
+  query?: Query;
+  shard?: Shard;
+}
+
+/** The `--json` document. */
+export interface ScanDocument extends RunMeta {
+  summary: Summary;
+  records: FileRecord[];
+}
+
+/** Exit status as grep's: 2 if any file failed, else 0 if some file matched, else 1. */
+export function exitStatus(s: Summary): number {
+  if (s.filesErrored > 0) return 2;
+  return s.filesMatched > 0 ? 0 : 1;
+}
 
 /** `1536` → `1.5 KiB`. */
 export function formatBytes(n: number): string {
@@ -61,7 +89,7 @@ export interface Reporter {
   end(summary: Summary): Promise<void>;
 }
 
-export function makeReporter(format: Format, out: Output, count: boolean): Reporter {
+export function makeReporter(format: Format, out: Output, count: boolean, meta: RunMeta = {}): Reporter {
   const lines = (batch: FileRecord[], line: (r: FileRecord) => string | undefined) => {
     const text = batch.map(line).filter((l) => l !== undefined).join('');
     return text ? out.write(text) : Promise.resolve();
@@ -78,7 +106,8 @@ export function makeReporter(format: Format, out: Output, count: boolean): Repor
         records: async (batch) => void records.push(...batch),
         end: async (summary) => {
           records.sort(byPath);
-          await out.write(JSON.stringify({ summary, records }, null, 2) + '\n');
+          const doc: ScanDocument = { ...meta, summary, records };
+          await out.write(JSON.stringify(doc, null, 2) + '\n');
         },
       };
     }
@@ -110,7 +139,7 @@ export function formatSummary(s: Summary): string {
     s.aborted ? 'interrupted: partial results' : undefined,
     `${s.filesDiscovered} files discovered, ${s.filesScanned} scanned, ${s.filesMatched} matched`,
     `${s.filesSkipped} skipped${skipped ? ` (${skipped})` : ''}, ${s.filesErrored} errors`,
-    `${formatBytes(s.bytesRead)} read in ${seconds.toFixed(3)} s (${formatBytes(s.bytesPerSecond)}/s, ${Math.round(s.filesPerSecond)} files/s) on ${s.threads} threads`,
+    `${formatBytes(s.bytesRead)} read in ${seconds.toFixed(3)} s (${formatBytes(s.bytesPerSecond)}/s, ${Math.round(s.filesPerSecond)} files/s) on ${s.threads} threads${s.workers !== undefined ? ` of ${s.workers} queue workers` : ''}`,
   ]
     .filter(Boolean)
     .join('\n');

@@ -1,7 +1,8 @@
 /**
  * scan: the coordinator. Pulls paths from `discover`, cuts them into tasks (`batch`),
  * runs the tasks on the worker pool (`dispatch`), and streams records while the
- * summary builds up (`aggregate`).
+ * summary builds up (`aggregate`). With `queue`, the tasks go to BullMQ instead
+ * (`queue/coordinator.ts`); with `shard`, discovery keeps only this shard's paths.
  *
  * Flow control: discovery runs ahead of the workers only up to a high-water mark, and
  * at most two tasks per thread are in flight, so memory stays flat however many files
@@ -12,23 +13,27 @@
  * task, and a path that kills a worker on its own becomes an `EWORKER` error record.
  */
 import { Aggregator, type Summary } from './aggregate.js';
-import { BUDGET_BYTES, PathQueue, type TaskPaths } from './batch.js';
+import { BUDGET_BYTES, Intake, PathQueue, type TaskPaths } from './batch.js';
 import type { Counter } from './counter.js';
 import { discover, type Discovered } from './discover.js';
 import { Dispatcher } from './dispatch.js';
 import { HINT_FOLLOW, native, type NativeBatch, type NativeReadOptions } from './native.js';
 import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
 import { byPath, decodeBatch, failedRecord, type FileError, type FileRecord, type MultiFileRecord } from './records.js';
+import { inShard } from './shard.js';
 import { show } from './validate.js';
 
 // Load the addon on this thread before any worker does (SPEC §6).
 void native;
 
 type TaskOutcome = { task: TaskPaths; batch: NativeBatch } | { task: TaskPaths; failure: unknown };
-type AnyRecord = FileRecord | MultiFileRecord;
+export type AnyRecord = FileRecord | MultiFileRecord;
+
+/** Turns discovered paths into records, a batch at a time (locally, or through a queue). */
+export type Pipeline = (o: ResolvedOptions, source: AsyncIterable<Discovered[]>, agg: Aggregator) => AsyncGenerator<AnyRecord[]>;
 
 /** A promise that can be re-armed: the coordinator sleeps on it until something happens. */
-class Wakeup {
+export class Wakeup {
   private resolve!: () => void;
   private promise!: Promise<void>;
   constructor() {
@@ -49,7 +54,7 @@ export function isAbortError(e: unknown): boolean {
   return e instanceof Error && e.name === 'AbortError';
 }
 
-function abortError(signal: AbortSignal): Error {
+export function abortError(signal: AbortSignal): Error {
   return new DOMException(`the scan was aborted${signal.reason !== undefined ? `: ${show(signal.reason)}` : ''}`, 'AbortError');
 }
 
@@ -58,7 +63,7 @@ function abortError(signal: AbortSignal): Error {
  * errors), in their final shape (flat for one counter). Batches, not records, so that
  * the coordinator thread spends one async step per task rather than per file.
  */
-async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>, agg: Aggregator): AsyncGenerator<AnyRecord[]> {
+export async function* localPipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>, agg: Aggregator): AsyncGenerator<AnyRecord[]> {
   const nCounters = o.counters.length;
   const failed = (path: string, error: FileError) => failedRecord(path, error, nCounters, o.multi);
   const counters = o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset }));
@@ -70,7 +75,10 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>
     budgetBytes: BUDGET_BYTES,
     readOnly: o.readOnly,
   };
-  const dispatcher = new Dispatcher(o.threads, o.workerUrl);
+  if (o.signal?.aborted) throw abortError(o.signal);
+  // A queue worker lends its pool to each job; a run of our own owns (and ends) its pool.
+  const ownsPool = o.dispatcher === undefined;
+  const dispatcher = o.dispatcher ?? new Dispatcher(o.threads, o.workerUrl);
   const wakeup = new Wakeup();
   const queue = new PathQueue();
   const singles: string[] = [];
@@ -80,37 +88,19 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>
   const maxInflight = 2 * o.threads;
   const highWater = Math.max(1024, 4 * o.batchSize * o.threads);
 
-  let stopped = false;
   let aborted = false;
   const onAbort = () => {
     aborted = true;
-    void dispatcher.destroy();
+    if (ownsPool) void dispatcher.destroy();
     wakeup.notify();
   };
-  if (o.signal?.aborted) throw abortError(o.signal);
   o.signal?.addEventListener('abort', onAbort, { once: true });
 
-  let discoveryDone = false;
-  let discoveryError: unknown;
-  let resumePump: (() => void) | undefined;
-  const pump = (async () => {
-    try {
-      for await (const found of source) {
-        if (stopped) break;
-        agg.discovered += found.length;
-        for (const d of found) {
-          if (d.error) ready.push(failed(d.path, d.error));
-          else queue.push(d.path, d.hints);
-        }
-        wakeup.notify();
-        if (queue.length >= highWater) await new Promise<void>((r) => (resumePump = r));
-      }
-    } catch (e) {
-      discoveryError = e;
-    }
-    discoveryDone = true;
-    wakeup.notify();
-  })();
+  const intake = new Intake(source, queue, highWater, {
+    found: (n) => (agg.discovered += n),
+    failed: (path, error) => ready.push(failed(path, error)),
+    notify: () => wakeup.notify(),
+  });
 
   const launch = (task: TaskPaths) => {
     const run = dispatcher.run({ cwd: o.cwd, paths: task.paths.join('\0'), hints: task.hints, counters, read }).then(
@@ -130,14 +120,14 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>
     const now = agg.elapsedMs;
     if (!force && now - lastProgress < o.progressIntervalMs) return;
     lastProgress = now;
-    o.onProgress({ discovered: agg.discovered, done: agg.done, bytesRead: agg.bytesRead, elapsedMs: now, discoveryDone });
+    o.onProgress({ discovered: agg.discovered, done: agg.done, bytesRead: agg.bytesRead, elapsedMs: now, discoveryDone: intake.done });
   };
 
   try {
     for (;;) {
       wakeup.arm();
       if (aborted) break;
-      if (discoveryError) throw discoveryError;
+      if (intake.error) throw intake.error;
       if (ready.length) yield ready.splice(0);
       for (const outcome of finished.splice(0)) {
         const { paths } = outcome.task;
@@ -155,24 +145,19 @@ async function* pipeline(o: ResolvedOptions, source: AsyncIterable<Discovered[]>
       if (aborted) break;
       while (inflight.size < maxInflight) {
         if (singles.length) launch({ paths: [singles.shift()!], hints: new Uint8Array(1) });
-        else if (queue.length >= o.batchSize || (queue.length > 0 && (discoveryDone || inflight.size < o.threads))) {
-          launch(queue.take(o.batchSize, o.threads, discoveryDone));
+        else if (queue.length >= o.batchSize || (queue.length > 0 && (intake.done || inflight.size < o.threads))) {
+          launch(queue.take(o.batchSize, o.threads, intake.done));
         } else break;
       }
-      if (resumePump && queue.length < highWater / 2) {
-        resumePump();
-        resumePump = undefined;
-      }
+      intake.poll();
       progress(false);
-      if (discoveryDone && !queue.length && !singles.length && !inflight.size && !ready.length && !finished.length) break;
+      if (intake.done && !queue.length && !singles.length && !inflight.size && !ready.length && !finished.length) break;
       await Promise.race([wakeup.wait(), ...inflight]);
     }
   } finally {
-    stopped = true;
-    resumePump?.();
     o.signal?.removeEventListener('abort', onAbort);
-    await dispatcher.destroy();
-    await pump;
+    if (ownsPool) await dispatcher.destroy();
+    await intake.stop();
     progress(true);
   }
   if (aborted) throw abortError(o.signal!);
@@ -213,6 +198,8 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
     this.started = true;
     try {
+      // BullMQ and its Redis client load only for queued runs.
+      const pipeline: Pipeline = this.o.queue ? (await import('./queue/coordinator.js')).queuePipeline : localPipeline;
       yield* pipeline(this.o, this.source, this.agg) as AsyncGenerator<R[]>;
       this.settle(this.agg.summary(false));
     } catch (e) {
@@ -273,7 +260,7 @@ export function scan(options: WithCounters): ScanRun<MultiFileRecord>;
 export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord>;
 export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord> {
   const o = resolveOptions(options);
-  return new ScanRun(o, discover(o));
+  return new ScanRun(o, o.shard ? inShard(discover(o), o.shard) : discover(o));
 }
 
 /** Scans a list of file paths as given (no globbing, no directory search). */
@@ -288,5 +275,5 @@ export function scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'
     // Named paths are read even through a link, as on the command line.
     yield paths.map((path) => ({ path, hints: HINT_FOLLOW }));
   }
-  return new ScanRun(o, given());
+  return new ScanRun(o, o.shard ? inShard(given(), o.shard) : given());
 }

@@ -1,0 +1,89 @@
+/**
+ * merge: joins the `--json` documents of shards 1..N of one scan into the document a
+ * single run would have printed: every record once, sorted by path, and the summary
+ * recounted from them (wall time is the slowest shard's; threads add up).
+ *
+ * It refuses whatever would give a wrong answer rather than a partial one: a missing or
+ * repeated shard, shards of different sizes or queries, a path in two shards.
+ */
+import { Aggregator } from './aggregate.js';
+import { byPath, type FileRecord } from './records.js';
+import type { Query, ScanDocument } from './report.js';
+import { checkShard, type Shard } from './shard.js';
+
+export class MergeError extends Error {
+  override readonly name = 'MergeError';
+}
+
+/** A parsed `--json` document and where it came from (for messages). */
+export interface NamedDocument {
+  name: string;
+  doc: unknown;
+}
+
+type ShardDocument = ScanDocument & { shard: Shard; query: Query };
+
+function checkDocument(name: string, doc: unknown): ShardDocument {
+  const d = doc as Partial<ScanDocument>;
+  if (typeof d !== 'object' || d === null || !Array.isArray(d.records) || typeof d.summary !== 'object' || d.summary === null) {
+    throw new MergeError(`${name} is not the output of charcount --json`);
+  }
+  if (d.shard === undefined) throw new MergeError(`${name} is not a shard's output: run each shard with --shard K/N --json`);
+  try {
+    checkShard(d.shard, 'shard');
+  } catch (e) {
+    throw new MergeError(`${name}: ${(e as Error).message}`);
+  }
+  if (typeof d.query !== 'object' || d.query === null) throw new MergeError(`${name} does not say which query it answers`);
+  for (const r of d.records) {
+    if (typeof r !== 'object' || r === null || typeof r.path !== 'string' || typeof r.bytes !== 'number') {
+      throw new MergeError(`${name} holds a record that is not one: ${JSON.stringify(r).slice(0, 200)}`);
+    }
+  }
+  return d as ShardDocument;
+}
+
+const describe = (q: Query) => `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}`;
+
+export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
+  if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
+  const docs = inputs.map(({ name, doc }) => ({ name, doc: checkDocument(name, doc) }));
+  const first = docs[0]!;
+  const { count } = first.doc.shard;
+  const byIndex = new Map<number, string>();
+  for (const { name, doc } of docs) {
+    if (doc.shard.count !== count) {
+      throw new MergeError(`${name} is shard ${doc.shard.index}/${doc.shard.count}, but ${first.name} is one of ${count}`);
+    }
+    const twin = byIndex.get(doc.shard.index);
+    if (twin !== undefined) throw new MergeError(`${twin} and ${name} are both shard ${doc.shard.index}/${count}`);
+    byIndex.set(doc.shard.index, name);
+    if (describe(doc.query) !== describe(first.doc.query)) {
+      throw new MergeError(`${name} answers ${describe(doc.query)}, but ${first.name} answers ${describe(first.doc.query)}`);
+    }
+  }
+  const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
+  if (missing.length) throw new MergeError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing`);
+
+  const owner = new Map<string, string>();
+  const records: FileRecord[] = [];
+  for (const { name, doc } of docs) {
+    for (const r of doc.records) {
+      const other = owner.get(r.path);
+      if (other !== undefined) {
+        throw new MergeError(`${r.path} is in both ${other} and ${name}: were the shards run on the same tree with the same options?`);
+      }
+      owner.set(r.path, name);
+      records.push(r);
+    }
+  }
+  records.sort(byPath);
+
+  const summaries = docs.map((d) => d.doc.summary);
+  const agg = new Aggregator(1, summaries.reduce((n, s) => n + s.threads, 0), false);
+  for (const r of records) agg.add(r);
+  agg.discovered = summaries.reduce((n, s) => n + s.filesDiscovered, 0);
+  const elapsedMs = Math.max(...summaries.map((s) => s.elapsedMs));
+  const summary = agg.summary(summaries.some((s) => s.aborted), elapsedMs);
+  return { query: first.doc.query, summary, records };
+}

@@ -1,0 +1,309 @@
+/**
+ * queue/worker: `charcount worker`, the other end of a queued run. It watches Redis for
+ * runs, takes their batches with a BullMQ Worker, scans each on this machine's Piscina
+ * pool (one pool for every run and batch), and sends the records back as a job.
+ *
+ * Stopping: `stop('finish')` (the first SIGTERM or Ctrl-C) takes no new batch and ends
+ * once the batches in hand are done and answered; `stop('hand-back')` (the second)
+ * returns those batches to the queue at once for another worker. A worker that is killed
+ * outright stops renewing its locks, and BullMQ hands its batches on after
+ * `stallTimeoutMs`.
+ */
+import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { access } from 'node:fs/promises';
+import { availableParallelism, hostname } from 'node:os';
+import { Aggregator } from '../aggregate.js';
+import { Counter, type Reset } from '../counter.js';
+import type { Discovered } from '../discover.js';
+import { Dispatcher } from '../dispatch.js';
+import { resolveOptions } from '../options.js';
+import { isAbortError, localPipeline, type AnyRecord } from '../scan.js';
+import { checkInteger } from '../validate.js';
+import { displayUrl, reach, redisClient } from './connection.js';
+import {
+  aliveKey,
+  batchQueue,
+  PROTOCOL,
+  resultQueue,
+  RUNS_CHANNEL,
+  RUNS_KEY,
+  RUNS_POLL_MS,
+  type BatchJob,
+  type ResultJob,
+  type RunInfo,
+  type WorkerInfo,
+} from './protocol.js';
+
+export interface QueueWorkerOptions {
+  /** The Redis server coordinators enqueue on: `redis://host:port`. */
+  queue: string;
+  /** Threads of the local pool. Default `os.availableParallelism()`. */
+  threads?: number;
+  /** Batches of one run in hand at once: two keep the pool busy while one's records travel. */
+  concurrency?: number;
+  /** A batch whose worker stops renewing its lock for this long goes to another worker. Default 30 s. */
+  stallTimeoutMs?: number;
+  /** Where the worker says what it does (a line at a time, no newline). */
+  log?: (line: string) => void;
+  /** Also log every batch. */
+  verbose?: boolean;
+}
+
+/** One run this worker takes part in. */
+interface Attached {
+  run: string;
+  worker: Worker<BatchJob>;
+  results: Queue<ResultJob>;
+  blocking: Redis;
+  /** Aborted when the run ends, or to hand the batches back. */
+  controller: AbortController;
+  handBack: boolean;
+  active: Set<Promise<unknown>>;
+  batches: number;
+  files: number;
+}
+
+const RETRY_MS = 2_000;
+const ERROR_LOG_MS = 10_000;
+
+export class QueueWorker {
+  readonly info: WorkerInfo;
+  private readonly url: string;
+  private readonly concurrency: number;
+  private readonly stallTimeoutMs: number;
+  private readonly log: (line: string) => void;
+  private readonly verbose: boolean;
+  private readonly runs = new Map<string, Attached>();
+  private readonly clients: Redis[] = [];
+  private dispatcher?: Dispatcher;
+  private redis?: Redis;
+  private poll?: NodeJS.Timeout;
+  private syncing?: Promise<void>;
+  private syncAgain = false;
+  private stopping?: Promise<void>;
+  private lastErrorLog = 0;
+
+  constructor(o: QueueWorkerOptions) {
+    if (typeof o.queue !== 'string' || !/^rediss?:\/\/[^/]/.test(o.queue)) {
+      throw new TypeError(`queue must be a Redis URL like redis://host:6379, got ${JSON.stringify(o.queue)}`);
+    }
+    this.url = o.queue;
+    const threads = o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024);
+    this.info = { id: `${hostname()}:${process.pid}`, threads };
+    this.concurrency = o.concurrency === undefined ? 2 : checkInteger('concurrency', o.concurrency, 1, 1024);
+    this.stallTimeoutMs = o.stallTimeoutMs === undefined ? 30_000 : checkInteger('stallTimeoutMs', o.stallTimeoutMs, 100);
+    this.log = o.log ?? (() => {});
+    this.verbose = o.verbose ?? false;
+  }
+
+  /** Connects (waiting for Redis as long as it takes) and starts taking batches. */
+  async start(): Promise<void> {
+    for (let warned = false; ; warned = true) {
+      if (this.stopping) return;
+      try {
+        await reach(this.url);
+        break;
+      } catch (e) {
+        if (!warned) this.log(`${(e as Error).message}; retrying every ${RETRY_MS / 1000} s`);
+        await new Promise((r) => setTimeout(r, RETRY_MS));
+      }
+    }
+    this.dispatcher = new Dispatcher(this.info.threads);
+    this.redis = this.client(false);
+    const subscriber = this.client(false);
+    subscriber.on('message', () => this.sync());
+    await subscriber.subscribe(RUNS_CHANNEL);
+    this.poll = setInterval(() => this.sync(), RUNS_POLL_MS);
+    this.log(`connected to ${displayUrl(this.url)} as ${this.info.id}, ${this.info.threads} threads; waiting for runs`);
+    await this.sync();
+  }
+
+  /** Stops (see the module comment); a second call with 'hand-back' hurries the first. */
+  stop(mode: 'finish' | 'hand-back'): Promise<void> {
+    if (mode === 'hand-back') {
+      for (const a of this.runs.values()) {
+        a.handBack = true;
+        a.controller.abort('hand-back');
+      }
+    }
+    this.stopping ??= (async () => {
+      clearInterval(this.poll);
+      await this.syncing;
+      await Promise.all([...this.runs.values()].map((a) => this.detach(a, false)));
+      await this.dispatcher?.destroy();
+      for (const c of this.clients) c.disconnect();
+    })();
+    return this.stopping;
+  }
+
+  private client(blocking: boolean): Redis {
+    const c = redisClient(this.url, 'worker', blocking);
+    this.clients.push(c);
+    return c;
+  }
+
+  private logError(e: unknown): void {
+    const now = performance.now();
+    if (now - this.lastErrorLog < ERROR_LOG_MS) return;
+    this.lastErrorLog = now;
+    this.log(`error: ${e instanceof Error ? e.message : String(e)}`);
+  }
+
+  /** Joins new runs, leaves finished ones, and clears away runs whose coordinator died. */
+  private sync(): Promise<void> {
+    if (this.syncing) {
+      this.syncAgain = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      do {
+        this.syncAgain = false;
+        if (this.stopping) break;
+        try {
+          await this.syncOnce();
+        } catch (e) {
+          this.logError(e);
+        }
+      } while (this.syncAgain);
+      this.syncing = undefined;
+    })();
+    return this.syncing;
+  }
+
+  private async syncOnce(): Promise<void> {
+    const redis = this.redis!;
+    const live = await redis.smembers(RUNS_KEY);
+    const alive = live.length ? await redis.mget(live.map(aliveKey)) : [];
+    for (const [i, run] of live.entries()) {
+      if (this.stopping) return;
+      const attached = this.runs.get(run);
+      if (alive[i] === null) {
+        // The coordinator stopped renewing its heartbeat: nobody will collect these records.
+        if (attached) await this.detach(attached, true, 'its coordinator stopped answering');
+        else await this.removeRun(run);
+        await redis.srem(RUNS_KEY, run);
+      } else if (!attached) {
+        this.attach(run, JSON.parse(alive[i]!) as RunInfo);
+      }
+    }
+    for (const a of this.runs.values()) if (!live.includes(a.run)) await this.detach(a, true);
+  }
+
+  private attach(run: string, info: RunInfo): void {
+    const blocking = this.client(true);
+    const a: Attached = {
+      run,
+      blocking,
+      results: new Queue<ResultJob>(resultQueue(run), { connection: this.redis! }),
+      worker: undefined!,
+      controller: new AbortController(),
+      handBack: false,
+      active: new Set(),
+      batches: 0,
+      files: 0,
+    };
+    a.worker = new Worker<BatchJob>(
+      batchQueue(run),
+      (job, token) => {
+        const p = this.process(a, job, token);
+        a.active.add(p);
+        return p.finally(() => a.active.delete(p));
+      },
+      {
+        connection: blocking,
+        concurrency: this.concurrency,
+        lockDuration: this.stallTimeoutMs,
+        stalledInterval: this.stallTimeoutMs,
+        maxStalledCount: 1,
+      },
+    );
+    a.worker.on('error', (e) => this.logError(e));
+    a.results.on('error', (e) => this.logError(e));
+    if (this.verbose) {
+      a.worker.on('failed', (job, e) => {
+        if (!a.controller.signal.aborted) this.log(`run ${run}: batch ${job?.id} failed: ${e.message}`);
+      });
+    }
+    this.runs.set(run, a);
+    this.log(`run ${run}: joined (coordinator ${info.host}:${info.pid}, in ${info.cwd})`);
+  }
+
+  /**
+   * Leaves a run. When it is over (`ended`), batches in hand are abandoned and its queues
+   * removed once more: a batch finished after the coordinator's clean-up would otherwise
+   * leave a results job behind.
+   */
+  private async detach(a: Attached, ended: boolean, why = 'finished'): Promise<void> {
+    if (ended) a.controller.abort('the run ended');
+    try {
+      await a.worker.close(ended);
+      await Promise.allSettled(a.active);
+      if (ended) await this.removeRun(a.run);
+      await a.results.close();
+    } catch (e) {
+      this.logError(e);
+    }
+    a.blocking.disconnect();
+    this.runs.delete(a.run);
+    this.log(`run ${a.run}: left, ${why}${ended ? '' : ' (this worker is stopping)'} — ${a.batches} batches, ${a.files} files scanned here`);
+  }
+
+  private async removeRun(run: string): Promise<void> {
+    for (const name of [batchQueue(run), resultQueue(run)]) {
+      const q = new Queue(name, { connection: this.redis! });
+      q.on('error', () => {});
+      try {
+        await q.obliterate({ force: true });
+      } finally {
+        await q.close();
+      }
+    }
+    await this.redis!.del(aliveKey(run));
+  }
+
+  private async process(a: Attached, job: Job<BatchJob>, token: string | undefined): Promise<{ files: number }> {
+    const data = job.data;
+    if (data.protocol !== PROTOCOL) {
+      throw new UnrecoverableError(`the coordinator speaks protocol ${data.protocol}, this worker ${PROTOCOL}: run the same charcount version everywhere`);
+    }
+    if (this.verbose) this.log(`run ${a.run}: batch ${job.id} (${data.paths.length} files)`);
+    try {
+      await access(data.cwd);
+    } catch (e) {
+      throw new Error(`${this.info.id} cannot see ${data.cwd} (${(e as NodeJS.ErrnoException).code}): mount the shared filesystem at the same path on every machine`);
+    }
+    const counters = data.counters.map((c) => new Counter(c.what, c.min, c.reset as Reset));
+    const o = resolveOptions({
+      ...(data.multi ? { counters } : { counter: counters[0]! }),
+      cwd: data.cwd,
+      threads: this.info.threads,
+      follow: data.follow,
+      maxFilesize: data.maxFilesize,
+      binary: data.scanBinary ? 'scan' : 'skip',
+      fullScan: data.fullScan,
+      signal: a.controller.signal,
+      dispatcher: this.dispatcher,
+    });
+    async function* given(): AsyncGenerator<Discovered[]> {
+      yield data.paths.map((path, i) => ({ path, hints: data.hints[i] }));
+    }
+    const records: AnyRecord[] = [];
+    try {
+      for await (const batch of localPipeline(o, given(), new Aggregator(counters.length, o.threads, o.multi))) records.push(...batch);
+    } catch (e) {
+      if (isAbortError(e) && a.handBack && token !== undefined) {
+        await job.moveToWait(token);
+        if (this.verbose) this.log(`run ${a.run}: batch ${job.id} handed back`);
+        throw new WaitingError();
+      }
+      throw e;
+    }
+    if (a.controller.signal.aborted) throw new Error('the run ended');
+    const answer: ResultJob = { protocol: PROTOCOL, batch: job.id!, worker: this.info, records };
+    await a.results.add('records', answer, { jobId: job.id, removeOnComplete: true });
+    a.batches++;
+    a.files += records.length;
+    return { files: records.length };
+  }
+}
