@@ -1,0 +1,280 @@
+/**
+ * Queued runs against a real Redis: a coordinator and `charcount worker` processes on
+ * loopback, compared with a local run of the same query on the same tree.
+ *
+ * Redis: `CHARCOUNT_TEST_REDIS` (CI starts one), else a private `redis-server` on a free
+ * port. Each test has its own database, so one test's workers never see another's runs.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { repoRoot, tempDir } from './helpers.js';
+
+const cli = join(repoRoot, 'dist', 'src', 'cli.js');
+const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+const external = process.env.CHARCOUNT_TEST_REDIS;
+if (!external && !hasRedisServer) {
+  console.warn('queue tests skipped: no redis-server (apt-get install redis-server) and no CHARCOUNT_TEST_REDIS');
+}
+
+let server: ChildProcess | undefined;
+let base = external ?? '';
+let nextDb = 1;
+const children = new Set<ChildProcess>();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** A clean database of its own for one test. */
+async function freshDb(): Promise<string> {
+  const url = `${base.replace(/\/\d*$/, '')}/${nextDb++}`;
+  const r = new Redis(url);
+  await r.flushdb();
+  r.disconnect();
+  return url;
+}
+
+async function keys(url: string): Promise<string[]> {
+  const r = new Redis(url);
+  try {
+    return await r.keys('*');
+  } finally {
+    r.disconnect();
+  }
+}
+
+/** A process whose stderr is kept, with a way to wait for a line. */
+class Proc {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  constructor(readonly child: ChildProcess) {
+    children.add(child);
+    child.stdout!.on('data', (d) => (this.stdout += d));
+    child.stderr!.on('data', (d) => (this.stderr += d));
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        children.delete(child);
+        resolve(code);
+      }),
+    );
+  }
+  /** Resolves with the first match of `re` in stderr (checked as it arrives). */
+  waitFor(re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(this.stderr);
+        if (m) {
+          clearTimeout(timer);
+          this.child.stderr!.off('data', check);
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${this.stderr}`)), timeoutMs);
+      this.child.stderr!.on('data', check);
+      check();
+    });
+  }
+}
+
+const run = (args: string[], cwd: string) => new Proc(spawn(process.execPath, [cli, ...args], { cwd, stdio: 'pipe' }));
+const worker = (url: string, ...extra: string[]) => run(['worker', '--queue', url, '-j', '1', '--verbose', ...extra], repoRoot);
+
+const { dir, cleanup } = tempDir();
+const shm = existsSync('/dev/shm') ? '/dev/shm' : dir;
+let big = '';
+const QUERY = ['-c', ',', '-m', '4', '--count', '--binary', '--json'];
+
+beforeAll(async () => {
+  if (!external && hasRedisServer) {
+    const port = await freePort();
+    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    base = `redis://127.0.0.1:${port}`;
+    for (let i = 0; ; i++) {
+      const r = new Redis(base, { lazyConnect: true, retryStrategy: () => null });
+      r.on('error', () => {});
+      try {
+        await r.connect();
+        r.disconnect();
+        break;
+      } catch {
+        if (i > 50) throw new Error('redis-server did not start');
+        await new Promise((res) => setTimeout(res, 100));
+      }
+    }
+  }
+  // Small files of every kind (matching or not, empty, binary) in nested directories…
+  for (let d = 0; d < 6; d++) {
+    mkdirSync(join(dir, 'tree', `d${d}`, 'sub'), { recursive: true });
+    for (let i = 0; i < 500; i++) {
+      const text = `${'a,'.repeat((i * 7 + d) % 9)}\n${'b'.repeat(i % 50)},,\n`;
+      writeFileSync(join(dir, 'tree', `d${d}`, i % 3 ? 'sub' : '', `f${i}.csv`), text);
+    }
+  }
+  writeFileSync(join(dir, 'tree', 'empty'), '');
+  writeFileSync(join(dir, 'tree', 'binary'), Buffer.from([1, 0, 44, 44, 44, 44]));
+  // …and large sparse files read to their end, so that a batch takes long enough to
+  // interrupt (tmpfs reads holes fast without filling the page cache).
+  big = mkdtempSync(join(shm, 'charcount-queue-'));
+  for (let i = 0; i < 12; i++) {
+    closeSync(openSync(join(big, `big${String(i).padStart(2, '0')}`), 'w'));
+    spawnSync('truncate', ['-s', '512M', join(big, `big${String(i).padStart(2, '0')}`)]);
+  }
+}, 60_000);
+
+afterEach(async () => {
+  for (const c of children) c.kill('SIGKILL');
+});
+
+afterAll(() => {
+  server?.kill();
+  cleanup();
+  if (big) rmSync(big, { recursive: true, force: true });
+});
+
+interface Doc {
+  summary: Record<string, unknown>;
+  records: { path: string }[];
+}
+
+/** The parts of a summary that do not depend on timing or on who scanned. */
+const figures = (s: Record<string, unknown>) => {
+  const { elapsedMs, bytesPerSecond, filesPerSecond, threads, workers, ...rest } = s;
+  return rest;
+};
+
+function local(args: string[], cwd = dir): Doc {
+  const r = spawnSync(process.execPath, [cli, ...QUERY, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
+  expect(r.stderr).toBe('');
+  return JSON.parse(r.stdout);
+}
+
+/** Exactly one record per path, and the same records and figures as the local run. */
+function expectSameAs(got: Doc, want: Doc): void {
+  const paths = got.records.map((r) => r.path);
+  expect(new Set(paths).size).toBe(paths.length);
+  expect(got.records).toEqual(want.records);
+  expect(figures(got.summary)).toEqual(figures(want.summary));
+}
+
+/** One worker, and a run over the big files and the tree, caught with a batch in the worker's hands. */
+async function runUnderWay(url: string, ...workerArgs: string[]) {
+  const first = worker(url, ...workerArgs);
+  await first.waitFor(/waiting for runs/);
+  // The big files come first: the first batch is long, and whatever comes next lands inside it.
+  const coordinator = run([...QUERY, '--queue', url, big, 'tree'], dir);
+  const [, batch] = await first.waitFor(/batch (b\d+) \(/);
+  return { first, coordinator, batch: batch! };
+}
+
+/** The run ends well, with the records of a local run. */
+async function expectCompleted(coordinator: Proc, inputs = [big, 'tree']): Promise<void> {
+  expect(await coordinator.exited).toBe(0);
+  expectSameAs(JSON.parse(coordinator.stdout), local(inputs));
+}
+
+describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', () => {
+  test('a coordinator and two workers produce the records of a local run', async () => {
+    const url = await freshDb();
+    const w1 = worker(url);
+    const w2 = worker(url);
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
+    expect(await coordinator.exited).toBe(0);
+    const got: Doc = JSON.parse(coordinator.stdout);
+    expectSameAs(got, local(['tree']));
+    expect(got.records).toHaveLength(3002);
+    expect(got.summary).toMatchObject({ workers: 2, threads: 2 });
+    // Both workers left the run when it ended, and the run left nothing in Redis.
+    await Promise.all([w1.waitFor(/left, finished/), w2.waitFor(/left, finished/)]);
+    expect(await keys(url)).toEqual([]);
+  }, 60_000);
+
+  test('a worker killed mid-batch loses nothing and duplicates nothing', async () => {
+    const url = await freshDb();
+    const { first: doomed, coordinator, batch } = await runUnderWay(url, '--stall-timeout', '1000');
+    doomed.child.kill('SIGKILL');
+    await doomed.exited;
+    const survivor = worker(url, '--stall-timeout', '1000');
+    await expectCompleted(coordinator);
+    // The batch in the killed worker's hands was scanned again by the survivor.
+    expect(survivor.stderr).toMatch(new RegExp(`batch ${batch} \\(`));
+  }, 60_000);
+
+  test('a worker paused past its lock that then finishes anyway is not counted twice', async () => {
+    const url = await freshDb();
+    const { first: paused, coordinator, batch } = await runUnderWay(url, '--stall-timeout', '1000');
+    paused.child.kill('SIGSTOP');
+    const other = worker(url, '--stall-timeout', '1000');
+    // Once the batch has moved on, the paused worker wakes up and answers it as well.
+    await other.waitFor(new RegExp(`batch ${batch} \\(`));
+    paused.child.kill('SIGCONT');
+    await expectCompleted(coordinator);
+    // The late answer did not outlive the run in Redis.
+    await paused.waitFor(/left, finished/);
+    await other.waitFor(/left, finished/);
+    expect(await keys(url)).toEqual([]);
+  }, 60_000);
+
+  test('SIGTERM: the worker finishes its batch before it exits', async () => {
+    const url = await freshDb();
+    const { first, coordinator, batch } = await runUnderWay(url);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.stderr).toMatch(/finishing the batches in hand/);
+    const second = worker(url);
+    await expectCompleted(coordinator);
+    // Finished by the first worker, so never handed to the second.
+    expect(second.stderr).not.toMatch(new RegExp(`batch ${batch} \\(`));
+  }, 60_000);
+
+  test('a second SIGTERM hands the batch back at once for another worker', async () => {
+    const url = await freshDb();
+    const { first, coordinator, batch } = await runUnderWay(url);
+    first.child.kill('SIGTERM');
+    await first.waitFor(/finishing the batches in hand/);
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.stderr).toMatch(new RegExp(`batch ${batch} handed back`));
+    // No stall timeout to wait for: the next worker takes the batch straight away.
+    const second = worker(url);
+    await expectCompleted(coordinator);
+    expect(second.stderr).toMatch(new RegExp(`batch ${batch} \\(`));
+  }, 60_000);
+
+  test('Ctrl-C on the coordinator cancels the run and leaves no jobs behind', async () => {
+    const url = await freshDb();
+    const { first: w, coordinator } = await runUnderWay(url);
+    coordinator.child.kill('SIGINT');
+    expect(await coordinator.exited).toBe(130);
+    expect(coordinator.stderr).toMatch(/interrupted: partial results/);
+    // The worker drops the batch it was scanning and removes the run once more.
+    await w.waitFor(/left, finished/);
+    expect(await keys(url)).toEqual([]);
+  }, 60_000);
+
+  test('a run with no worker yet says so, and completes when one starts', async () => {
+    const url = await freshDb();
+    const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
+    await coordinator.waitFor(/no charcount worker is connected to redis:\/\/.* yet; start one with: charcount worker --queue/);
+    worker(url);
+    await expectCompleted(coordinator, ['tree']);
+  }, 60_000);
+});
+
+test('a coordinator that cannot reach Redis fails at once with the reason', async () => {
+  const port = await freePort(); // nothing listens there
+  const coordinator = run(['-c', ',', '-m', '1', '--queue', `redis://127.0.0.1:${port}`, 'tree'], dir);
+  expect(await coordinator.exited).toBe(2);
+  expect(coordinator.stderr).toBe(`charcount: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+  expect(coordinator.stdout).toBe('');
+});
