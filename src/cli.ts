@@ -22,13 +22,24 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE') throw e;
 });
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    // Let stdout drain: never process.exit() right after writing to a pipe.
-    process.exitCode = code;
-  },
-  (e) => {
-    process.stderr.write(`charcount: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exitCode = 2;
-  },
-);
+/**
+ * Ends the process once its output has reached the OS. Usually the process ends by
+ * itself first; the exception is a queued run: ioredis's reply parser, after a large
+ * reply, shrinks a shared buffer on a 50 ms interval that nobody can stop, for up to ~2 s.
+ * The timer is unref'd, so it fires only if something like that is still going.
+ * (Never process.exit() before the output is flushed: on a pipe it would be cut short.)
+ */
+function end(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const flushed = () => {
+    if (--pending === 0) setTimeout(() => process.exit(code), 0).unref();
+  };
+  process.stdout.write('', flushed);
+  process.stderr.write('', flushed);
+}
+
+main(process.argv.slice(2)).then(end, (e) => {
+  process.stderr.write(`charcount: ${e instanceof Error ? e.message : String(e)}\n`);
+  end(2);
+});
