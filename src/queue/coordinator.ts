@@ -28,6 +28,7 @@ import {
   aliveKey,
   ALIVE_TTL_MS,
   batchQueue,
+  fromRows,
   HEARTBEAT_MS,
   JOB_FILES,
   PROTOCOL,
@@ -185,14 +186,14 @@ export async function* queuePipeline(o: ResolvedOptions, source: AsyncIterable<D
       for (const r of arrived.splice(0)) {
         const task = outstanding.get(r.batch);
         if (!task) continue; // answered before, by a worker presumed dead
-        if (r.protocol !== PROTOCOL || r.records.length !== task.paths.length) {
-          throw new Error(`a worker answered batch ${r.batch} with ${r.records.length} records for ${task.paths.length} files (protocol ${r.protocol}, ours ${PROTOCOL}): run the same charcount version everywhere`);
+        if (r.protocol !== PROTOCOL || r.rows?.length !== task.paths.length || r.rows.includes(null as never)) {
+          throw new Error(`a worker answered batch ${r.batch} with ${r.rows?.length} records for ${task.paths.length} files (protocol ${r.protocol}, ours ${PROTOCOL}): run the same charcount version everywhere`);
         }
         outstanding.delete(r.batch);
         workerThreads.set(r.worker.id, r.worker.threads);
         agg.workers = workerThreads.size;
         agg.threads = [...workerThreads.values()].reduce((a, b) => a + b, 0);
-        yield r.records;
+        yield fromRows(task.paths, r.rows);
         if (aborted) break;
       }
       if (aborted) break;

@@ -69,10 +69,32 @@ export interface WorkerInfo {
   threads: number;
 }
 
+/** A record without its path: the coordinator has the batch's paths, and rows come in their order. */
+export type ResultRow = Omit<AnyRecord, 'path'>;
+
 /** The records of one batch, as a job on the results queue (its id is the batch's). */
 export interface ResultJob {
   protocol: number;
   batch: string;
   worker: WorkerInfo;
-  records: AnyRecord[];
+  /** One row per path of the batch, in the batch's order. */
+  rows: ResultRow[];
+}
+
+/** Rows in the batch's order from records in any order (a path may repeat). */
+export function toRows(paths: string[], records: AnyRecord[]): ResultRow[] {
+  const at = new Map<string, number[]>();
+  paths.forEach((p, i) => (at.get(p) ?? at.set(p, []).get(p)!).push(i));
+  const rows: ResultRow[] = new Array(paths.length);
+  for (const { path, ...row } of records) {
+    const i = at.get(path)?.shift();
+    if (i === undefined) throw new Error(`a record for ${path}, which is not in the batch`);
+    rows[i] = row;
+  }
+  return rows;
+}
+
+/** The records again, with their paths. */
+export function fromRows(paths: string[], rows: ResultRow[]): AnyRecord[] {
+  return rows.map((row, i) => ({ path: paths[i]!, ...row }) as AnyRecord);
 }

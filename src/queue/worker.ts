@@ -29,6 +29,7 @@ import {
   RUNS_CHANNEL,
   RUNS_KEY,
   RUNS_POLL_MS,
+  toRows,
   type BatchJob,
   type ResultJob,
   type RunInfo,
@@ -195,7 +196,8 @@ export class QueueWorker {
     const a: Attached = {
       run,
       blocking,
-      results: new Queue<ResultJob>(resultQueue(run), { connection: this.redis! }),
+      // The coordinator owns the queue's metadata; a late write here could outlive the run.
+      results: new Queue<ResultJob>(resultQueue(run), { connection: this.redis!, skipMetasUpdate: true }),
       worker: undefined!,
       controller: new AbortController(),
       handBack: false,
@@ -251,7 +253,8 @@ export class QueueWorker {
 
   private async removeRun(run: string): Promise<void> {
     for (const name of [batchQueue(run), resultQueue(run)]) {
-      const q = new Queue(name, { connection: this.redis! });
+      // skipMetasUpdate: else the new Queue writes its metadata, maybe after the obliterate.
+      const q = new Queue(name, { connection: this.redis!, skipMetasUpdate: true });
       q.on('error', () => {});
       try {
         await q.obliterate({ force: true });
@@ -300,7 +303,7 @@ export class QueueWorker {
       throw e;
     }
     if (a.controller.signal.aborted) throw new Error('the run ended');
-    const answer: ResultJob = { protocol: PROTOCOL, batch: job.id!, worker: this.info, records };
+    const answer: ResultJob = { protocol: PROTOCOL, batch: job.id!, worker: this.info, rows: toRows(data.paths, records) };
     await a.results.add('records', answer, { jobId: job.id, removeOnComplete: true });
     a.batches++;
     a.files += records.length;
