@@ -262,6 +262,17 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     expect(await keys(url)).toEqual([]);
   }, 60_000);
 
+  test('a coordinator killed outright: the workers remove its run once its heartbeat expires', async () => {
+    const url = await freshDb();
+    const { first: w, coordinator } = await runUnderWay(url);
+    coordinator.child.kill('SIGKILL');
+    await coordinator.exited;
+    expect(await keys(url)).not.toEqual([]);
+    // ALIVE_TTL_MS (20 s) after the last heartbeat, and a poll (2 s) later.
+    await w.waitFor(/left, its coordinator stopped answering/, 30_000);
+    expect(await keys(url)).toEqual([]);
+  }, 60_000);
+
   test('a run with no worker yet says so, and completes when one starts', async () => {
     const url = await freshDb();
     const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
