@@ -10,7 +10,7 @@
  * which files match (the differing paths are printed). Peak RSS comes from GNU time
  * (`/usr/bin/time`) when it is installed.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -89,6 +89,27 @@ function regex(q: Query, dialect: 'rg' | 'grep'): string {
   return dialect === 'rg' ? `(?-u)${body}` : body.replaceAll('(?:', '(');
 }
 
+// ── queue: a private redis-server and two `charcount worker` processes ───────────────
+// One thread each, so that the queued run has the same two threads as the local one.
+const QUEUE_PORT = 56379;
+const queueUrl = `redis://127.0.0.1:${QUEUE_PORT}`;
+const queueProcs: ChildProcess[] = [];
+function startQueue(): string | undefined {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return 'redis-server not installed (apt-get install redis-server)';
+  queueProcs.push(spawn('redis-server', ['--port', String(QUEUE_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
+  for (let i = 0; spawnSync('redis-cli', ['-p', String(QUEUE_PORT), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'; i++) {
+    if (i > 50) return 'redis-server did not start';
+    spawnSync('sleep', ['0.1']);
+  }
+  for (let i = 0; i < 2; i++) queueProcs.push(spawn(process.execPath, [cli, 'worker', '--queue', queueUrl, '-j', '1'], { stdio: 'ignore' }));
+  return undefined;
+}
+const queueMissing = startQueue();
+const stopQueue = () => {
+  for (const p of queueProcs.reverse()) p.kill('SIGTERM');
+};
+process.on('exit', stopQueue);
+
 // ── contenders ─────────────────────────────────────────────────────────────────────
 interface Contender {
   name: string;
@@ -111,6 +132,12 @@ const contenders: Contender[] = [
     name: 'charcount -j 1',
     checked: true,
     command: (q) => ({ cmd: process.execPath, args: [cli, '-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress', '-j', '1', '.'] }),
+  },
+  {
+    name: 'charcount --queue, 2 workers × 1 thread',
+    checked: true,
+    missing: queueMissing,
+    command: (q) => ({ cmd: process.execPath, args: [cli, '-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress', '--queue', queueUrl, '.'] }),
   },
   {
     name: 'TypeScript counter, same pool',
@@ -193,8 +220,10 @@ function corpusSize(dir: string): { files: number; bytes: number } {
 
 const rows: Row[] = [];
 const disagreements: string[] = [];
+const sizes = new Map<string, { files: number; bytes: number }>();
 for (const corpus of corpora) {
   const size = corpusSize(corpus.dir);
+  sizes.set(corpus.name, size);
   for (const qid of corpus.queries) {
     const q = QUERIES[qid]!;
     const results = new Map<string, Measured[]>();
@@ -249,6 +278,7 @@ for (const corpus of corpora) {
   }
 }
 rmSync(scratch, { recursive: true, force: true });
+stopQueue();
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -260,7 +290,8 @@ function median(xs: number[]): number {
 const find = (corpus: Corpus, query: string, contender: string) =>
   rows.find((r) => r.corpus === corpus.name && r.query === query && r.contender === contender);
 const [small, large] = corpora as [Corpus, Corpus, Corpus];
-const readAll = contenders[5]!.name;
+const readAll = contenders.find((c) => c.name.startsWith('read everything'))!.name;
+const queued = contenders.find((c) => c.name.startsWith('charcount --queue'))!.name;
 const goals = [
   { goal: 'large files, full scan ≤ 0.5× ripgrep', value: find(large, 'line-never', 'charcount')?.ratioToRipgrep, limit: 0.5 },
   { goal: 'small files, full scan ≤ 1.0× ripgrep', value: find(small, 'line-never', 'charcount')?.ratioToRipgrep, limit: 1.0 },
@@ -271,6 +302,23 @@ const goals = [
     limit: 1.3,
   },
 ].map((g) => ({ ...g, met: g.value !== undefined && g.value <= g.limit }));
+
+// The queue's cost: the queued run against the local run with as many threads, per file.
+const overhead = corpora.flatMap((corpus) =>
+  corpus.queries.map((query) => {
+    const localMs = find(corpus, query, 'charcount')?.medianMs;
+    const queueMs = find(corpus, query, queued)?.medianMs;
+    const files = sizes.get(corpus.name)!.files;
+    return {
+      corpus: corpus.name,
+      query,
+      files,
+      localMs,
+      queueMs,
+      usPerFile: localMs !== undefined && queueMs !== undefined ? ((queueMs - localMs) * 1000) / files : undefined,
+    };
+  }),
+);
 
 // ── output ─────────────────────────────────────────────────────────────────────────
 const fmt = (x: number | undefined, digits = 0) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
@@ -302,11 +350,26 @@ for (const g of goals) {
   md.push(`| ${g.goal} | ${known ? `${fmt(g.value, 2)}×` : 'n/a (a contender is missing)'} | ${known ? (g.met ? 'yes' : 'no') : 'n/a'} |`);
 }
 md.push('');
+md.push(
+  '### Queue overhead',
+  '',
+  `\`charcount --queue\` with two \`charcount worker\` processes of one thread each, Redis on loopback, against the local run with`,
+  'two threads. The extra time has a fixed part (loading BullMQ and ioredis, registering the run, the workers joining it,',
+  'removing its queues: the rows with few files) and a part per file (the rows with many).',
+  '',
+  '| corpus | query | files | local (ms) | queued (ms) | extra (ms) | extra per file (µs) |',
+  '|---|---|---:|---:|---:|---:|---:|',
+);
+for (const o of overhead) {
+  const extra = o.localMs !== undefined && o.queueMs !== undefined ? o.queueMs - o.localMs : undefined;
+  md.push(`| ${o.corpus} | ${o.query} | ${o.files} | ${fmt(o.localMs)} | ${queueMissing ? `missing: ${queueMissing}` : fmt(o.queueMs)} | ${fmt(extra)} | ${fmt(o.usPerFile, 1)} |`);
+}
+md.push('');
 md.push(disagreements.length ? `**Cross-check: ${disagreements.length} disagreement(s).**` : 'Cross-check: every contender found the same matching files in every run.');
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
-writeFileSync(join(outDir, 'latest.json'), JSON.stringify({ machine, runs, warmup, rows, goals, disagreements }, null, 2) + '\n');
+writeFileSync(join(outDir, 'latest.json'), JSON.stringify({ machine, runs, warmup, rows, goals, overhead, disagreements }, null, 2) + '\n');
 writeFileSync(join(outDir, 'latest.svg'), chart());
 console.log(md.join('\n'));
 
@@ -319,7 +382,7 @@ if (disagreements.length) {
 function chart(): string {
   const groups = corpora.flatMap((c) => c.queries.map((q) => ({ c, q })));
   const names = contenders.map((c) => c.name);
-  const colors = ['#1f77b4', '#6baed6', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];
+  const colors = ['#1f77b4', '#6baed6', '#17becf', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];
   const barH = 12;
   const groupH = names.length * barH + 26;
   const width = 760;
