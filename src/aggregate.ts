@@ -1,6 +1,7 @@
 /**
  * aggregate: the run's summary (SPEC §3), built one record at a time.
  */
+import type { Progress } from './options.js';
 import { SKIP_REASONS, type FileRecord, type MultiFileRecord, type SkipReason } from './records.js';
 
 export interface Summary {
@@ -69,6 +70,21 @@ export class Aggregator {
       }
     });
     if (any) this.matched++;
+  }
+
+  /**
+   * A progress reporter for `onProgress`: call it as the run goes (it reports at most every
+   * `intervalMs`) and with `force` at the end.
+   */
+  progress(onProgress: ((p: Progress) => void) | undefined, intervalMs: number, discoveryDone: () => boolean): (force: boolean) => void {
+    let last = -Infinity;
+    return (force) => {
+      if (!onProgress) return;
+      const now = this.elapsedMs;
+      if (!force && now - last < intervalMs) return;
+      last = now;
+      onProgress({ discovered: this.discovered, done: this.done, bytesRead: this.bytesRead, elapsedMs: now, discoveryDone: discoveryDone() });
+    };
   }
 
   /** The figures so far; `elapsedMs` for a summary of work timed elsewhere (merged shards). */

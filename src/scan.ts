@@ -114,14 +114,7 @@ export async function* localPipeline(o: ResolvedOptions, source: AsyncIterable<D
     inflight.add(p);
   };
 
-  let lastProgress = 0;
-  const progress = (force: boolean) => {
-    if (!o.onProgress) return;
-    const now = agg.elapsedMs;
-    if (!force && now - lastProgress < o.progressIntervalMs) return;
-    lastProgress = now;
-    o.onProgress({ discovered: agg.discovered, done: agg.done, bytesRead: agg.bytesRead, elapsedMs: now, discoveryDone: intake.done });
-  };
+  const progress = agg.progress(o.onProgress, o.progressIntervalMs, () => intake.done);
 
   try {
     for (;;) {

@@ -164,6 +164,7 @@ export async function* queuePipeline(o: ResolvedOptions, source: AsyncIterable<D
   const timer = setInterval(() => wakeup.notify(), CHECK_MS);
   timer.unref();
   let intake: Intake | undefined;
+  const progress = agg.progress(o.onProgress, o.progressIntervalMs, () => intake?.done ?? false);
   try {
     try {
       await beat();
@@ -209,7 +210,7 @@ export async function* queuePipeline(o: ResolvedOptions, source: AsyncIterable<D
         const failed = await check();
         if (failed.length) yield failed;
       }
-      if (o.onProgress) o.onProgress({ discovered: agg.discovered, done: agg.done, bytesRead: agg.bytesRead, elapsedMs: agg.elapsedMs, discoveryDone: discovered.done });
+      progress(false);
       if (discovered.done && !queue.length && !outstanding.size && !ready.length && !arrived.length) break;
       await wakeup.wait();
     }
@@ -218,6 +219,7 @@ export async function* queuePipeline(o: ResolvedOptions, source: AsyncIterable<D
     clearInterval(heartbeat);
     o.signal?.removeEventListener('abort', onAbort);
     await intake?.stop();
+    progress(true);
     await cleanUp(run, control, [batches, resultsQueue], results);
     for (const c of clients) c.disconnect();
   }
