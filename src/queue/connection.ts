@@ -51,6 +51,17 @@ export function redisClient(url: string, role: Role, blocking: boolean): Redis {
   return client;
 }
 
+/** An error of the connection to Redis (not of a command), as ioredis reports them. */
+function isConnectionError(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  return e.name === 'MaxRetriesPerRequestError' || /Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH/.test(e.message);
+}
+
+/** A lost connection as a `QueueUnavailableError` naming the server; anything else as it is. */
+export function explainLoss(e: unknown, url: string): unknown {
+  return isConnectionError(e) ? new QueueUnavailableError(`lost the connection to Redis at ${displayUrl(url)}: ${(e as Error).message}`) : e;
+}
+
 /** Connects once, with no retries: a wrong URL or a stopped server fails in seconds. */
 export async function reach(url: string): Promise<void> {
   const client = new Redis(url, {

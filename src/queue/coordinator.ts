@@ -23,7 +23,7 @@ import type { Discovered } from '../discover.js';
 import type { ResolvedOptions } from '../options.js';
 import { failedRecord } from '../records.js';
 import { abortError, Wakeup, type AnyRecord } from '../scan.js';
-import { displayUrl, QueueUnavailableError, reach, redisClient } from './connection.js';
+import { displayUrl, explainLoss, QueueUnavailableError, reach, redisClient } from './connection.js';
 import {
   aliveKey,
   ALIVE_TTL_MS,
@@ -214,6 +214,8 @@ export async function* queuePipeline(o: ResolvedOptions, source: AsyncIterable<D
       if (discovered.done && !queue.length && !outstanding.size && !ready.length && !arrived.length) break;
       await wakeup.wait();
     }
+  } catch (e) {
+    throw explainLoss(e, url);
   } finally {
     clearInterval(timer);
     clearInterval(heartbeat);
