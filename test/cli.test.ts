@@ -96,6 +96,12 @@ describe('output', () => {
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/Usage: charcount \[options\] \[paths\.\.\.\]/);
     expect(help.stdout).toMatch(/Examples:/);
+    expect(help.stdout).toMatch(/charcount worker --queue <URL>/);
+    for (const sub of ['worker', 'merge']) {
+      const h = charcount([sub, '--help']);
+      expect(h.status).toBe(0);
+      expect(h.stdout).toMatch(new RegExp(`Usage: charcount ${sub}`));
+    }
     const version = charcount(['--version']);
     expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
   });
@@ -114,12 +120,18 @@ describe('bad usage: one line naming the problem, exit 2, no stack trace', () =>
     [['-c', 'x', '-m', '1', '--threads', '0'], /--threads must be an integer from 1 to 1024, got 0/],
     [['-c', 'x', '-m', '1', '--max-filesize', 'big'], /--max-filesize must be a size like 512K, 10M or 2G, got 'big'/],
     [['-c', 'x', '-m', '1', '--json', '--jsonl'], /--json and --jsonl cannot be used together/],
+    [['-c', 'x', '-m', '1', '--queue', 'localhost:6379'], /--queue must be a Redis URL like redis:\/\/host:6379, got 'localhost:6379'/],
+    [['-c', 'x', '-m', '1', '--queue', 'redis://h', '-j', '2'], /--threads sets local threads; with --queue, give it to `charcount worker` instead/],
+    [['-c', 'x', '-m', '1', '--shard', '3/2'], /--shard must be shard K of N with 1 ≤ K ≤ N, got 3\/2/],
+    [['worker'], /required option '--queue <URL>' not specified \(see charcount worker --help\)/],
+    [['worker', '--queue', 'redis://h', '--stall-timeout', '5'], /--stall-timeout must be an integer at least 100, got 5 \(see charcount worker --help\)/],
+    [['merge'], /missing required argument 'files' \(see charcount merge --help\)/],
   ])('charcount %j', (args, message) => {
     const r = charcount(args);
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
-    expect(r.stderr).toMatch(/\(see charcount --help\)\n$/);
+    expect(r.stderr).toMatch(/\(see charcount( worker| merge)? --help\)\n$/);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
   });
 });
