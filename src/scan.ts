@@ -81,7 +81,8 @@ export async function* localPipeline(o: ResolvedOptions, source: AsyncIterable<D
   const dispatcher = o.dispatcher ?? new Dispatcher(o.threads, o.workerUrl);
   const wakeup = new Wakeup();
   const queue = new PathQueue();
-  const singles: string[] = [];
+  /** Paths of tasks whose worker died, to retry one a task (with what discovery knew of each). */
+  const singles: TaskPaths[] = [];
   const ready: AnyRecord[] = [];
   const finished: TaskOutcome[] = [];
   const inflight = new Set<Promise<void>>();
@@ -128,7 +129,8 @@ export async function* localPipeline(o: ResolvedOptions, source: AsyncIterable<D
           yield decodeBatch(paths, outcome.batch, nCounters, o.multi, o.fullScan);
           if (outcome.batch.count < paths.length) queue.requeue(outcome.task, outcome.batch.count);
         } else if (paths.length > 1) {
-          singles.push(...paths);
+          const { hints } = outcome.task;
+          paths.forEach((path, i) => singles.push({ paths: [path], hints: hints.subarray(i, i + 1) }));
         } else {
           const message = outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure);
           yield [failed(paths[0]!, { code: 'EWORKER', message: `the worker scanning this file died: ${message}` })];
@@ -137,7 +139,7 @@ export async function* localPipeline(o: ResolvedOptions, source: AsyncIterable<D
       }
       if (aborted) break;
       while (inflight.size < maxInflight) {
-        if (singles.length) launch({ paths: [singles.shift()!], hints: new Uint8Array(1) });
+        if (singles.length) launch(singles.shift()!);
         else if (queue.length >= o.batchSize || (queue.length > 0 && (intake.done || inflight.size < o.threads))) {
           launch(queue.take(o.batchSize, o.threads, intake.done));
         } else break;

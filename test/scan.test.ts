@@ -1,6 +1,6 @@
 /** The batch scanner end to end, on trees built in temp dirs. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { chmodSync, closeSync, unlinkSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, Reset, scan, scanFiles, type FileRecord } from '../src/index.js';
@@ -276,6 +276,22 @@ describe('run control', () => {
     const crash = records.find((r) => r.path === 'CRASH.txt')!;
     expect(crash.error?.code).toBe('EWORKER');
     expect(summary).toMatchObject({ filesErrored: 1, filesScanned: N, filesMatched: (2 * N) / 3 });
+  });
+
+  test('a batch retried after its worker died keeps what discovery knew: a named link is still followed', async () => {
+    symlinkSync(join(dir, 'd1', 'f1.txt'), join(dir, 'named-link'));
+    // One thread and four paths: the first task holds the crash and the link together.
+    const run = scanFiles(['CRASH.txt', 'named-link', 'd0/f0.txt', 'd0/f7.txt'], {
+      cwd: dir,
+      counter: c3,
+      threads: 1,
+      workerUrl: new URL('./fixtures/crashing-worker.mjs', import.meta.url),
+    } as never);
+    const { records } = await (run as ReturnType<typeof scanFiles<FileRecord>>).result();
+    unlinkSync(join(dir, 'named-link'));
+    const link = records.find((r) => r.path === 'named-link')!;
+    expect(link).toMatchObject({ matched: true, bytes: 4 });
+    expect(link.skipped).toBeUndefined();
   });
 
   test('one huge file does not hold back the batch behind it: every file still has one record', async () => {
