@@ -9,3 +9,7 @@ export type { ScanResult } from './scan.js';
 export type { ScanOptions, Progress } from './options.js';
 export type { Summary } from './aggregate.js';
 export type { FileRecord, MultiFileRecord, CounterResult, FileError, SkipReason } from './records.js';
+export { mergeShards, MergeError } from './merge.js';
+export type { NamedDocument } from './merge.js';
+export type { Shard } from './shard.js';
+export type { Query, ScanDocument } from './report.js';

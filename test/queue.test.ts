@@ -11,6 +11,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { Counter, Reset, scan } from '../src/index.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const cli = join(repoRoot, 'dist', 'src', 'cli.js');
@@ -199,6 +200,19 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     expect(await keys(url)).toEqual([]);
   }, 60_000);
 
+  test('the API: scan({ queue }) gives the records and figures of a local scan()', async () => {
+    const url = await freshDb();
+    const w = worker(url);
+    await w.waitFor(/waiting for runs/);
+    const counters = [new Counter(',', 4), new Counter('b', 10, Reset.NoReset)];
+    const options = { cwd: dir, patterns: ['tree'], counters, fullScan: true, sort: true };
+    const queued = await scan({ ...options, queue: url }).result();
+    const here = await scan(options).result();
+    expect(queued.records).toEqual(here.records);
+    expect(figures(queued.summary as never)).toEqual(figures(here.summary as never));
+    expect(queued.summary).toMatchObject({ workers: 1, threads: 1 });
+  }, 60_000);
+
   test('a worker killed mid-batch loses nothing and duplicates nothing', async () => {
     const url = await freshDb();
     const { first: doomed, coordinator, batch } = await runUnderWay(url, '--stall-timeout', '1000');
@@ -280,6 +294,12 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     worker(url);
     await expectCompleted(coordinator, ['tree']);
   }, 60_000);
+});
+
+test('the API: scan({ queue }) rejects with a QueueUnavailableError when Redis is not there', async () => {
+  const port = await freePort();
+  const run = scan({ cwd: dir, patterns: ['tree'], counter: new Counter(',', 4), queue: `redis://127.0.0.1:${port}` });
+  await expect(run.result()).rejects.toMatchObject({ name: 'QueueUnavailableError', code: 'EQUEUE' });
 });
 
 test('a coordinator that cannot reach Redis fails at once with the reason', async () => {
