@@ -17,6 +17,8 @@ import { repoRoot, tempDir } from './helpers.js';
 const cli = join(repoRoot, 'dist', 'src', 'cli.js');
 const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 const external = process.env.CHARCOUNT_TEST_REDIS;
+/** Whether this process may make a mount namespace (root, as in CI) to hide a directory from a worker. */
+const canUnshare = spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' }).status === 0;
 if (!external && !hasRedisServer) {
   console.warn('queue tests skipped: no redis-server (apt-get install redis-server) and no CHARCOUNT_TEST_REDIS');
 }
@@ -178,9 +180,9 @@ async function runUnderWay(url: string, ...workerArgs: string[]) {
 }
 
 /** The run ends well, with the records of a local run. */
-async function expectCompleted(coordinator: Proc, inputs = [big, 'tree']): Promise<void> {
+async function expectCompleted(coordinator: Proc, inputs = [big, 'tree'], cwd = dir): Promise<void> {
   expect(await coordinator.exited).toBe(0);
-  expectSameAs(JSON.parse(coordinator.stdout), local(inputs));
+  expectSameAs(JSON.parse(coordinator.stdout), local(inputs, cwd));
 }
 
 describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', () => {
@@ -287,10 +289,26 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     expect(await keys(url)).toEqual([]);
   }, 60_000);
 
+  test.skipIf(!canUnshare)('a worker that cannot see the run\'s directory does not join it (and drains nothing)', async () => {
+    const url = await freshDb();
+    // This worker runs in a mount namespace where a tmpfs hides the test directory.
+    const blind = new Proc(
+      spawn('unshare', ['-m', 'sh', '-c', `mount -t tmpfs tmpfs "$0" && exec "$1" "$2" worker --queue "$3" -j 1 --verbose`, dir, process.execPath, cli, url], { stdio: 'pipe' }),
+    );
+    await blind.waitFor(/waiting for runs/);
+    const coordinator = run([...QUERY, '--queue', url, '.'], join(dir, 'tree'));
+    await blind.waitFor(/not joining: this machine cannot see .*tree \(ENOENT\); mount the shared filesystem at the same path/);
+    await coordinator.waitFor(/has joined this run yet/);
+    const seeing = worker(url);
+    await expectCompleted(coordinator, ['.'], join(dir, 'tree'));
+    expect(blind.stderr).not.toMatch(/batch b\d+/);
+    expect(seeing.stderr).toMatch(/batch b1 \(/);
+  }, 60_000);
+
   test('a run with no worker yet says so, and completes when one starts', async () => {
     const url = await freshDb();
     const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
-    await coordinator.waitFor(/no charcount worker is connected to redis:\/\/.* yet; start one with: charcount worker --queue/);
+    await coordinator.waitFor(/no charcount worker on redis:\/\/.* has joined this run yet \(workers join the runs whose directory, .*, they can see\); start one with: charcount worker --queue/);
     worker(url);
     await expectCompleted(coordinator, ['tree']);
   }, 60_000);

@@ -156,7 +156,9 @@ export async function* queuePipeline(o: ResolvedOptions, source: AsyncIterable<D
     if (workers > 0 || outstanding.size === 0) waitingSince = now;
     else if (now - waitingSince >= NO_WORKER_WARNING_MS && now - lastWarning >= NO_WORKER_WARNING_MS) {
       lastWarning = now;
-      o.onWarning?.(`no charcount worker is connected to ${displayUrl(url)} yet; start one with: charcount worker --queue ${displayUrl(url)}`);
+      o.onWarning?.(
+        `no charcount worker on ${displayUrl(url)} has joined this run yet (workers join the runs whose directory, ${o.cwd}, they can see); start one with: charcount worker --queue ${displayUrl(url)}`,
+      );
     }
     return out;
   };

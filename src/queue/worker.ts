@@ -66,6 +66,16 @@ interface Attached {
 }
 
 const RETRY_MS = 2_000;
+
+/** Why this machine cannot see a run's directory (an errno code), or undefined if it can. */
+async function cannotSee(dir: string): Promise<string | undefined> {
+  try {
+    await access(dir);
+    return undefined;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code ?? String(e);
+  }
+}
 const ERROR_LOG_MS = 10_000;
 
 export class QueueWorker {
@@ -76,6 +86,8 @@ export class QueueWorker {
   private readonly log: (line: string) => void;
   private readonly verbose: boolean;
   private readonly runs = new Map<string, Attached>();
+  /** Runs whose directory this machine cannot see. */
+  private readonly declined = new Set<string>();
   private readonly clients: Redis[] = [];
   private dispatcher?: Dispatcher;
   private redis?: Redis;
@@ -184,10 +196,19 @@ export class QueueWorker {
         if (attached) await this.detach(attached, true, 'its coordinator stopped answering');
         else await this.removeRun(run);
         await redis.srem(RUNS_KEY, run);
-      } else if (!attached) {
-        this.attach(run, JSON.parse(alive[i]!) as RunInfo);
+      } else if (!attached && !this.declined.has(run)) {
+        const info = JSON.parse(alive[i]!) as RunInfo;
+        const unseen = await cannotSee(info.cwd);
+        if (unseen) {
+          // Taking its batches only to fail them would drain the run into error records.
+          this.declined.add(run);
+          this.log(`run ${run}: not joining: this machine cannot see ${info.cwd} (${unseen}); mount the shared filesystem at the same path`);
+        } else {
+          this.attach(run, info);
+        }
       }
     }
+    for (const run of this.declined) if (!live.includes(run)) this.declined.delete(run);
     for (const a of this.runs.values()) if (!live.includes(a.run)) await this.detach(a, true);
   }
 
@@ -271,11 +292,8 @@ export class QueueWorker {
       throw new UnrecoverableError(`the coordinator speaks protocol ${data.protocol}, this worker ${PROTOCOL}: run the same charcount version everywhere`);
     }
     if (this.verbose) this.log(`run ${a.run}: batch ${job.id} (${data.paths.length} files)`);
-    try {
-      await access(data.cwd);
-    } catch (e) {
-      throw new Error(`${this.info.id} cannot see ${data.cwd} (${(e as NodeJS.ErrnoException).code}): mount the shared filesystem at the same path on every machine`);
-    }
+    const unseen = await cannotSee(data.cwd);
+    if (unseen) throw new Error(`${this.info.id} cannot see ${data.cwd} (${unseen}): mount the shared filesystem at the same path on every machine`);
     const counters = data.counters.map((c) => new Counter(c.what, c.min, c.reset as Reset));
     const o = resolveOptions({
       ...(data.multi ? { counters } : { counter: counters[0]! }),
