@@ -38,7 +38,18 @@ export class ProgressBar {
     }
   }
 
+  /**
+   * Prints a line of its own (a warning, a file's error) above the bar: the bar is cleared
+   * first and redrawn at the next update. Writing around a live bar would leave copies of
+   * it behind once a long line wraps.
+   */
+  note(line: string): void {
+    this.stop();
+    process.stderr.write(line);
+  }
+
   stop(): void {
     if (this.started) this.bar.stop();
+    this.started = false;
   }
 }

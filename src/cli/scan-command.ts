@@ -106,6 +106,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
 
   // cli-progress loads only when a bar is drawn.
   const bar = (o.progress ?? process.stderr.isTTY) ? new (await import('../progress.js')).ProgressBar() : undefined;
+  const say = (line: string) => (bar ? bar.note(line) : process.stderr.write(line));
   const out = new Output(process.stdout);
   const reporter = makeReporter(format, out, o.count ?? false, { query, shard: o.shard });
   const run = scan({
@@ -122,14 +123,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
     shard: o.shard,
     signal: controller.signal,
     onProgress: bar && ((p) => bar.update(p)),
-    onWarning: (message) => process.stderr.write(`${bar ? '\r\x1b[K' : ''}charcount: ${message}\n`),
+    onWarning: (message) => say(`charcount: ${message}\n`),
   });
 
   try {
     for await (const batch of run.batches()) {
       if (format === 'text') {
         for (const r of batch) {
-          if (r.error) process.stderr.write(`${bar ? '\r\x1b[K' : ''}charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
+          if (r.error) say(`charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
         }
       }
       await reporter.records(batch);
