@@ -127,6 +127,7 @@ export class QueueWorker {
     const subscriber = this.client(false);
     subscriber.on('message', () => this.sync());
     await subscriber.subscribe(RUNS_CHANNEL);
+    if (this.stopping) return; // stopped while connecting: no poll to leave behind
     this.poll = setInterval(() => this.sync(), RUNS_POLL_MS);
     this.log(`connected to ${displayUrl(this.url)} as ${this.info.id}, ${this.info.threads} threads; waiting for runs`);
     await this.sync();
