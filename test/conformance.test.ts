@@ -2,13 +2,13 @@
  * Every conformance vector through every path: the TS oracle, native string, native
  * Buffer, native streaming in random chunks, the native file reader, on every kernel.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { availableKernels, Counter } from '../src/counter.js';
 import { native } from '../src/native.js';
 import { referenceEvaluate } from '../src/reference.js';
-import { allVectors, asString, randomChunks, resetOf, tempDir, type Vector } from './helpers.js';
+import { allVectors, asString, randomChunks, resetOf, sharedConformanceDir, tempDir, VECTOR_FILES, vectorsText, type Vector } from './helpers.js';
 
 const vectors = allVectors();
 const expected = (v: Vector) => ({
@@ -23,6 +23,12 @@ const label = (v: Vector, i: number) => `vector ${i}: ${JSON.stringify(v.what)} 
 
 test('the vectors are there', () => {
   expect(vectors.length).toBeGreaterThanOrEqual(640);
+});
+
+test.runIf(existsSync(sharedConformanceDir))('the repository\'s copy of the vectors is the contract\'s (shared/conformance)', () => {
+  for (const file of VECTOR_FILES) {
+    expect(vectorsText(file) === readFileSync(join(sharedConformanceDir, file), 'utf8'), `${file} differs from shared/conformance: copy it again (gzip -9n)`).toBe(true);
+  }
 });
 
 test('the TypeScript reference agrees with every vector', () => {

@@ -1,14 +1,28 @@
 /** Shared fixtures for the tests: conformance vectors, temp dirs, chunking. */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Reset } from '../src/counter.js';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-/** `shared/` sits beside the checkout, in development and in CI alike. */
-export const conformanceDir =
-  process.env.CHARCOUNT_CONFORMANCE_DIR ?? resolve(repoRoot, '..', 'shared', 'conformance');
+/**
+ * The conformance vectors. The contract's copy is `shared/conformance/`, beside the
+ * checkout in development and CI; `test/conformance/` holds this repository's copy
+ * (gzipped), so that a clone anywhere runs the tests, and `conformance.test.ts` checks
+ * it against the contract's whenever that is there. `CHARCOUNT_CONFORMANCE_DIR` points
+ * the tests at another directory of plain `.jsonl` files.
+ */
+export const sharedConformanceDir = resolve(repoRoot, '..', 'shared', 'conformance');
+const vendoredConformanceDir = resolve(repoRoot, 'test', 'conformance');
+
+/** A vectors file's text: from `CHARCOUNT_CONFORMANCE_DIR`, else from the repository's copy. */
+export function vectorsText(file: string): string {
+  const dir = process.env.CHARCOUNT_CONFORMANCE_DIR;
+  if (dir) return readFileSync(join(dir, file), 'utf8');
+  return gunzipSync(readFileSync(join(vendoredConformanceDir, `${file}.gz`))).toString('utf8');
+}
 
 export interface Vector {
   what: string;
@@ -23,7 +37,7 @@ export interface Vector {
 }
 
 export function loadVectors(file: string): Vector[] {
-  return readFileSync(join(conformanceDir, file), 'utf8')
+  return vectorsText(file)
     .split('\n')
     .filter((l) => l.trim() !== '')
     .map((l) => {
@@ -32,10 +46,9 @@ export function loadVectors(file: string): Vector[] {
     });
 }
 
-export const allVectors = (): Vector[] => [
-  ...loadVectors('counter-vectors.jsonl'),
-  ...loadVectors('counter-vectors-long.jsonl'),
-];
+export const VECTOR_FILES = ['counter-vectors.jsonl', 'counter-vectors-long.jsonl'];
+
+export const allVectors = (): Vector[] => VECTOR_FILES.flatMap(loadVectors);
 
 export const resetOf = (name: Vector['reset']): Reset => Reset[name];
 
