@@ -23,6 +23,11 @@ export interface TaskPaths {
   hints: Uint8Array;
 }
 
+/** A task's paths as tasks of one path each, with their hints: to retry after a failure. */
+export function onePerTask(task: TaskPaths): TaskPaths[] {
+  return task.paths.map((path, i) => ({ paths: [path], hints: task.hints.subarray(i, i + 1) }));
+}
+
 export class PathQueue {
   private paths: string[] = [];
   private hints: number[] = [];

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { Counter } from './counter.js';
 import type { Dispatcher } from './dispatch.js';
 import { checkShard, type Shard } from './shard.js';
-import { checkBoolean, checkInteger, show } from './validate.js';
+import { checkBoolean, checkInteger, checkRedisUrl, show } from './validate.js';
 
 export interface Progress {
   /** Paths found so far (files, and paths that became error records). */
@@ -129,9 +129,6 @@ export function resolveOptions(o: ScanOptions & Internal): ResolvedOptions {
   if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
     throw new TypeError(`onWarning must be a function, got ${show(o.onWarning)}`);
   }
-  if (o.queue !== undefined && (typeof o.queue !== 'string' || !/^rediss?:\/\/[^/]/.test(o.queue))) {
-    throw new TypeError(`queue must be a Redis URL like redis://host:6379, got ${show(o.queue)}`);
-  }
   const flag = (name: keyof ScanOptions) => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   return {
     patterns: stringList('patterns', o.patterns, ['.']),
@@ -150,7 +147,7 @@ export function resolveOptions(o: ScanOptions & Internal): ResolvedOptions {
     onProgress: o.onProgress,
     progressIntervalMs: o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
     batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
-    queue: o.queue,
+    queue: o.queue === undefined ? undefined : checkRedisUrl('queue', o.queue),
     shard: o.shard === undefined ? undefined : checkShard(o.shard),
     onWarning: o.onWarning,
     dispatcher: o.dispatcher,

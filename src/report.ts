@@ -128,6 +128,11 @@ export function makeReporter(format: Format, out: Output, count: boolean, meta: 
   }
 }
 
+/** How a file's error is told on stderr next to text output. */
+export function fileErrorLine(r: FileRecord): string {
+  return `charcount: ${r.path}: ${r.error!.message} (${r.error!.code})\n`;
+}
+
 /** The human-readable summary for `--stats` and interrupted runs. */
 export function formatSummary(s: Summary): string {
   const skipped = Object.entries(s.skipped)

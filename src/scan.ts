@@ -13,7 +13,7 @@
  * task, and a path that kills a worker on its own becomes an `EWORKER` error record.
  */
 import { Aggregator, type Summary } from './aggregate.js';
-import { BUDGET_BYTES, Intake, PathQueue, type TaskPaths } from './batch.js';
+import { BUDGET_BYTES, Intake, onePerTask, PathQueue, type TaskPaths } from './batch.js';
 import type { Counter } from './counter.js';
 import { discover, type Discovered } from './discover.js';
 import { Dispatcher } from './dispatch.js';
@@ -129,8 +129,7 @@ export async function* localPipeline(o: ResolvedOptions, source: AsyncIterable<D
           yield decodeBatch(paths, outcome.batch, nCounters, o.multi, o.fullScan);
           if (outcome.batch.count < paths.length) queue.requeue(outcome.task, outcome.batch.count);
         } else if (paths.length > 1) {
-          const { hints } = outcome.task;
-          paths.forEach((path, i) => singles.push({ paths: [path], hints: hints.subarray(i, i + 1) }));
+          singles.push(...onePerTask(outcome.task));
         } else {
           const message = outcome.failure instanceof Error ? outcome.failure.message : String(outcome.failure);
           yield [failed(paths[0]!, { code: 'EWORKER', message: `the worker scanning this file died: ${message}` })];

@@ -46,3 +46,11 @@ export function checkInput(name: string, value: unknown): string | Uint8Array {
   if (typeof value === 'string' || value instanceof Uint8Array) return value;
   throw new TypeError(`${name} must be a string or a Uint8Array, got ${show(value)}`);
 }
+
+/** A Redis URL (`redis://` or `rediss://` with a host), as BullMQ's client takes it. */
+export function checkRedisUrl(name: string, value: unknown): string {
+  if (typeof value !== 'string' || !/^rediss?:\/\/[^/]/.test(value)) {
+    throw new TypeError(`${name} must be a Redis URL like redis://host:6379, got ${show(value)}`);
+  }
+  return value;
+}

@@ -4,7 +4,8 @@
  */
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import { checkInteger } from '../validate.js';
+import type { Format } from '../report.js';
+import { checkInteger, checkRedisUrl } from '../validate.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 
@@ -31,10 +32,7 @@ export const size = arg((v) => {
   return Number(m[1]) * SIZE_UNITS[m[2]!.toUpperCase()]!;
 });
 
-export const redisUrl = arg((v) => {
-  if (!/^rediss?:\/\/[^/]/.test(v)) throw new RangeError(`--queue must be a Redis URL like redis://host:6379, got '${v}'`);
-  return v;
-});
+export const redisUrl = arg((v) => checkRedisUrl('--queue', v));
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -51,6 +49,15 @@ export function usageLine(text: string, command = 'charcount'): string {
     // Our validators' messages already name the option and the value.
     .replace(/^option '.*?' argument '.*?' is invalid\. (?=--)/, '');
   return `charcount: ${problem} (see ${command} --help)\n`;
+}
+
+/** The output format `--json` / `--jsonl` ask for; undefined (after a usage line) for both. */
+export function outputFormat(o: { json?: boolean; jsonl?: boolean }, command = 'charcount'): Format | undefined {
+  if (o.json && o.jsonl) {
+    process.stderr.write(usageLine('--json and --jsonl cannot be used together', command));
+    return undefined;
+  }
+  return o.json ? 'json' : o.jsonl ? 'jsonl' : 'text';
 }
 
 /** Parses `argv` (user arguments only); `undefined` means "exit with this status" (help, version, bad usage). */

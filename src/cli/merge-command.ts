@@ -5,8 +5,8 @@
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { mergeShards, MergeError } from '../merge.js';
-import { exitStatus, formatSummary, makeReporter, Output, type Format } from '../report.js';
-import { parse, usageLine, version } from './args.js';
+import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from '../report.js';
+import { outputFormat, parse, version } from './args.js';
 
 function program(): Command {
   return new Command('charcount merge')
@@ -34,10 +34,8 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const status = parse(cmd, argv, 'charcount merge');
   if (status !== undefined) return status;
   const o = cmd.opts<{ json?: boolean; jsonl?: boolean; stats?: boolean }>();
-  if (o.json && o.jsonl) {
-    process.stderr.write(usageLine('--json and --jsonl cannot be used together', 'charcount merge'));
-    return 2;
-  }
+  const format = outputFormat(o, 'charcount merge');
+  if (!format) return 2;
   const files = cmd.processedArgs[0] as string[];
   let merged;
   try {
@@ -62,10 +60,9 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`charcount merge: ${e.message}\n`);
     return 2;
   }
-  const format: Format = o.json ? 'json' : o.jsonl ? 'jsonl' : 'text';
   const reporter = makeReporter(format, new Output(process.stdout), merged.query.count, { query: merged.query });
   if (format === 'text') {
-    for (const r of merged.records) if (r.error) process.stderr.write(`charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
+    for (const r of merged.records) if (r.error) process.stderr.write(fileErrorLine(r));
   }
   await reporter.records(merged.records);
   await reporter.end(merged.summary);

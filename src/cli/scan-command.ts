@@ -5,11 +5,11 @@
  */
 import { Command, Option } from 'commander';
 import { Counter, Reset } from '../counter.js';
-import { exitStatus, formatSummary, makeReporter, Output, type Format, type Query } from '../report.js';
+import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output, type Query } from '../report.js';
 import { isAbortError, scan } from '../scan.js';
 import { parseShard, type Shard } from '../shard.js';
 import { checkChar } from '../validate.js';
-import { arg, collect, integer, parse, redisUrl, size, usageLine, version } from './args.js';
+import { arg, collect, integer, outputFormat, parse, redisUrl, size, usageLine, version } from './args.js';
 
 export const RESETS = { newline: Reset.NewlinesReset, space: Reset.SpacesReset, none: Reset.NoReset } as const;
 
@@ -83,15 +83,12 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const status = parse(cmd, argv, 'charcount');
   if (status !== undefined) return status;
   const o = cmd.opts<CliOptions>();
-  if (o.json && o.jsonl) {
-    process.stderr.write(usageLine('--json and --jsonl cannot be used together'));
-    return 2;
-  }
+  const format = outputFormat(o);
+  if (!format) return 2;
   if (o.queue && o.threads !== undefined) {
     process.stderr.write(usageLine('--threads sets local threads; with --queue, give it to `charcount worker` instead'));
     return 2;
   }
-  const format: Format = o.json ? 'json' : o.jsonl ? 'jsonl' : 'text';
   const counter = new Counter(o.char, o.min, RESETS[o.reset]);
   const query: Query = { char: o.char, min: o.min, reset: o.reset, count: o.count ?? false };
 
@@ -130,7 +127,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     for await (const batch of run.batches()) {
       if (format === 'text') {
         for (const r of batch) {
-          if (r.error) say(`charcount: ${r.path}: ${r.error.message} (${r.error.code})\n`);
+          if (r.error) say(fileErrorLine(r));
         }
       }
       await reporter.records(batch);

@@ -18,7 +18,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import type { Aggregator } from '../aggregate.js';
-import { Intake, PathQueue, type TaskPaths } from '../batch.js';
+import { Intake, onePerTask, PathQueue, type TaskPaths } from '../batch.js';
 import type { Discovered } from '../discover.js';
 import type { ResolvedOptions } from '../options.js';
 import { failedRecord } from '../records.js';
@@ -141,7 +141,7 @@ export async function* queuePipeline(o: ResolvedOptions, source: AsyncIterable<D
       if (task) {
         outstanding.delete(job.id!);
         if (task.paths.length > 1) {
-          task.paths.forEach((path, i) => singles.push({ paths: [path], hints: task.hints.subarray(i, i + 1) }));
+          singles.push(...onePerTask(task));
         } else {
           const message = `no worker could scan this file: ${job.failedReason || 'the job failed'}`;
           out.push(failedRecord(task.paths[0]!, { code: 'EWORKER', message }, nCounters, o.multi));

@@ -19,7 +19,7 @@ import type { Discovered } from '../discover.js';
 import { Dispatcher } from '../dispatch.js';
 import { resolveOptions } from '../options.js';
 import { isAbortError, localPipeline, type AnyRecord } from '../scan.js';
-import { checkInteger } from '../validate.js';
+import { checkInteger, checkRedisUrl } from '../validate.js';
 import { displayUrl, reach, redisClient } from './connection.js';
 import {
   aliveKey,
@@ -98,10 +98,7 @@ export class QueueWorker {
   private lastErrorLog = 0;
 
   constructor(o: QueueWorkerOptions) {
-    if (typeof o.queue !== 'string' || !/^rediss?:\/\/[^/]/.test(o.queue)) {
-      throw new TypeError(`queue must be a Redis URL like redis://host:6379, got ${JSON.stringify(o.queue)}`);
-    }
-    this.url = o.queue;
+    this.url = checkRedisUrl('queue', o.queue);
     const threads = o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024);
     this.info = { id: `${hostname()}:${process.pid}`, threads };
     this.concurrency = o.concurrency === undefined ? 2 : checkInteger('concurrency', o.concurrency, 1, 1024);
