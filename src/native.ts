@@ -10,6 +10,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { CounterResult } from './records.js';
 
 /** Opaque handle to a native counter configuration. */
 export interface NativeCounter {
@@ -22,13 +23,7 @@ export interface NativeScanner {
 }
 
 /** Result of one evaluation (SPEC §1); `occurrences`/`segments` only for full scans. */
-export interface NativeEvaluation {
-  matched: boolean;
-  offset: number | null;
-  line: number | null;
-  occurrences?: number;
-  segments?: number;
-}
+export type NativeEvaluation = CounterResult;
 
 export interface NativeReadOptions {
   /** Count occurrences and segments: reads whole files. */

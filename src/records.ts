@@ -1,6 +1,7 @@
 /**
  * The records a scan produces (SPEC §3) and how native records become them.
  */
+import type { FullScan, Hit } from './counter.js';
 import type { NativeBatch } from './native.js';
 
 export type SkipReason = 'binary' | 'too-large' | 'symlink' | 'fifo' | 'socket' | 'device';
@@ -13,18 +14,8 @@ export interface FileError {
   message: string;
 }
 
-/** One counter's answer for one file. */
-export interface CounterResult {
-  matched: boolean;
-  /** Byte offset of the character at which the threshold is first reached. */
-  offset: number | null;
-  /** 1-based line of `offset`. */
-  line: number | null;
-  /** Full scans only: characters equal to `what`. */
-  occurrences?: number;
-  /** Full scans only: segments in which the threshold is reached. */
-  segments?: number;
-}
+/** One counter's answer for one file: a `Hit`, and with full scans a `FullScan`'s figures. */
+export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences' | 'segments'>> {}
 
 interface RecordBase {
   /** The path as discovered (relative to `cwd` unless given absolute). */
