@@ -120,7 +120,9 @@ impl Env {
     fn args<const N: usize>(self, info: napi_callback_info) -> JsResult<[napi_value; N]> {
         let mut argv = [ptr::null_mut(); N];
         let mut argc = N;
-        check(unsafe { napi_get_cb_info(self.0, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut()) })?;
+        check(unsafe {
+            napi_get_cb_info(self.0, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut())
+        })?;
         let undefined = out!(self, napi_get_undefined());
         for a in argv.iter_mut().skip(argc) {
             *a = undefined;
@@ -137,7 +139,9 @@ impl Env {
         if is_typed {
             let (mut kind, mut len, mut data) = (0i32, 0usize, ptr::null_mut::<c_void>());
             let (mut ab, mut byte_offset) = (ptr::null_mut(), 0usize);
-            check(unsafe { napi_get_typedarray_info(self.0, v, &mut kind, &mut len, &mut data, &mut ab, &mut byte_offset) })?;
+            check(unsafe {
+                napi_get_typedarray_info(self.0, v, &mut kind, &mut len, &mut data, &mut ab, &mut byte_offset)
+            })?;
             if kind == NAPI_UINT8_ARRAY {
                 return Ok(Input::Borrowed(data.cast(), len));
             }
@@ -329,7 +333,7 @@ export!(create_counter, |env, info| {
         _ => return Err(JsError::Type(format!("what must be exactly one character, got {what_s:?}"))),
     };
     let min = env.double(min)?;
-    if !(min >= 0.0 && min <= MAX_SAFE_INTEGER && min.fract() == 0.0) {
+    if !((0.0..=MAX_SAFE_INTEGER).contains(&min) && min.fract() == 0.0) {
         return Err(JsError::Range(format!("min must be an integer from 0 to 2^53-1, got {min}")));
     }
     let reset_code = env.double(reset)?;
@@ -596,7 +600,8 @@ export!(scan_batch, |env, info| {
 // createWalker(display: string, root: string, hidden: boolean, follow: boolean): External
 export!(create_walker, |env, info| {
     let [display, root, hidden, follow] = env.args::<4>(info)?;
-    let walker = Walker::new(env.string(display)?, env.string(root)?.into(), env.boolean(hidden)?, env.boolean(follow)?);
+    let walker =
+        Walker::new(env.string(display)?, env.string(root)?.into(), env.boolean(hidden)?, env.boolean(follow)?);
     env.external(Handle::new(HandleKind::Walker(Box::new(walker))))
 });
 

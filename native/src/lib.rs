@@ -6,8 +6,8 @@
 //! * [`walker`] — a resumable depth-first walk for plain directory inputs.
 //! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
 
+mod binding;
 pub mod kernel;
 mod napi;
 pub mod reader;
 pub mod walker;
-mod binding;

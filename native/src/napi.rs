@@ -59,8 +59,18 @@ extern "C" {
         data: *mut c_void,
         result: *mut napi_value,
     ) -> napi_status;
-    pub fn napi_set_named_property(env: napi_env, object: napi_value, name: *const c_char, value: napi_value) -> napi_status;
-    pub fn napi_get_named_property(env: napi_env, object: napi_value, name: *const c_char, result: *mut napi_value) -> napi_status;
+    pub fn napi_set_named_property(
+        env: napi_env,
+        object: napi_value,
+        name: *const c_char,
+        value: napi_value,
+    ) -> napi_status;
+    pub fn napi_get_named_property(
+        env: napi_env,
+        object: napi_value,
+        name: *const c_char,
+        result: *mut napi_value,
+    ) -> napi_status;
     pub fn napi_typeof(env: napi_env, value: napi_value, result: *mut i32) -> napi_status;
     pub fn napi_get_value_double(env: napi_env, value: napi_value, result: *mut f64) -> napi_status;
     pub fn napi_get_value_bool(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
@@ -71,7 +81,12 @@ extern "C" {
         bufsize: usize,
         result: *mut usize,
     ) -> napi_status;
-    pub fn napi_create_string_utf8(env: napi_env, s: *const c_char, length: usize, result: *mut napi_value) -> napi_status;
+    pub fn napi_create_string_utf8(
+        env: napi_env,
+        s: *const c_char,
+        length: usize,
+        result: *mut napi_value,
+    ) -> napi_status;
     pub fn napi_create_double(env: napi_env, value: f64, result: *mut napi_value) -> napi_status;
     pub fn napi_get_boolean(env: napi_env, value: bool, result: *mut napi_value) -> napi_status;
     pub fn napi_get_null(env: napi_env, result: *mut napi_value) -> napi_status;
@@ -92,7 +107,12 @@ extern "C" {
         arraybuffer: *mut napi_value,
         byte_offset: *mut usize,
     ) -> napi_status;
-    pub fn napi_create_arraybuffer(env: napi_env, byte_length: usize, data: *mut *mut c_void, result: *mut napi_value) -> napi_status;
+    pub fn napi_create_arraybuffer(
+        env: napi_env,
+        byte_length: usize,
+        data: *mut *mut c_void,
+        result: *mut napi_value,
+    ) -> napi_status;
     pub fn napi_create_typedarray(
         env: napi_env,
         kind: i32,

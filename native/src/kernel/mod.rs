@@ -13,11 +13,11 @@
 //! Streaming: [`Scanner`] carries the count, line number and the last `needle.len - 1`
 //! bytes across chunks, so any chunking of the input gives the same answer.
 
+#[cfg(target_arch = "aarch64")]
+mod neon;
 mod scalar;
 #[cfg(target_arch = "x86_64")]
 mod x86;
-#[cfg(target_arch = "aarch64")]
-mod neon;
 
 use std::fmt;
 
@@ -67,6 +67,7 @@ impl Needle {
         Needle { bytes, len }
     }
 
+    #[allow(clippy::len_without_is_empty)] // never empty: every char encodes to 1..=4 bytes
     pub fn len(&self) -> usize {
         self.len
     }
@@ -212,16 +213,7 @@ fn bits_below(to: u32) -> u64 {
 
 impl State {
     fn new(min: u64) -> State {
-        State {
-            min,
-            count: 0,
-            seg_counted: false,
-            lines: 0,
-            occurrences: 0,
-            segments: 0,
-            resets: 0,
-            hit: None,
-        }
+        State { min, count: 0, seg_counted: false, lines: 0, occurrences: 0, segments: 0, resets: 0, hit: None }
     }
 
     /// Records that a segment reaches the threshold at the `rank`-th match of
@@ -281,10 +273,11 @@ impl State {
             // [0, first): end of the open segment.
             let first = r.trailing_zeros();
             let head = m & bits_below(first);
-            if !self.seg_counted && self.count + head.count_ones() as u64 >= min {
-                if self.reached::<FULL>(head, min - self.count, nl, base) {
-                    return true;
-                }
+            if !self.seg_counted
+                && self.count + head.count_ones() as u64 >= min
+                && self.reached::<FULL>(head, min - self.count, nl, base)
+            {
+                return true;
             }
             // [first, last): whole segments; only walked when their matches together
             // could reach the threshold.
@@ -599,13 +592,7 @@ impl Scanner {
         } else {
             (None, None)
         };
-        Evaluation {
-            matched,
-            offset: hit.map(|h| h.0),
-            line: hit.map(|h| h.1),
-            occurrences,
-            segments,
-        }
+        Evaluation { matched, offset: hit.map(|h| h.0), line: hit.map(|h| h.1), occurrences, segments }
     }
 }
 

@@ -20,10 +20,7 @@ fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> Evaluation {
     let (mut count, mut seg, mut last_seg, mut lines) = (0u64, 0u64, None, 0u64);
     let (mut occurrences, mut segments, mut hit) = (0u64, 0u64, None);
     for (off, c) in chars {
-        let is_reset = match (reset, c) {
-            (Reset::NewlinesReset, Some('\n')) | (Reset::SpacesReset, Some(' ')) => true,
-            _ => false,
-        };
+        let is_reset = matches!((reset, c), (Reset::NewlinesReset, Some('\n')) | (Reset::SpacesReset, Some(' ')));
         if is_reset {
             count = 0;
             seg += 1;
@@ -69,6 +66,7 @@ impl Rng {
 }
 
 const WHATS: [char; 9] = ['c', '\n', ' ', 'é', '€', '😀', '\0', '\u{FFFD}', ','];
+#[rustfmt::skip]
 const FRAGMENTS: [&[u8]; 16] = [
     b"c", b"\n", b" ", b"a", b"xyz", b",", b"\0", b"\r",
     "é".as_bytes(), "€".as_bytes(), "😀".as_bytes(), "\u{FFFD}".as_bytes(),
@@ -142,7 +140,8 @@ fn every_kernel_agrees_with_the_reference() {
         let want = reference(what, min, reset, &input);
         for kernel in Kernel::available() {
             let config = Config { kernel, ..Config::new(what, min, reset) };
-            let ctx = || format!("round {round} kernel {kernel} what {what:?} min {min} reset {reset:?} input {input:?}");
+            let ctx =
+                || format!("round {round} kernel {kernel} what {what:?} min {min} reset {reset:?} input {input:?}");
             assert_eq!(evaluate(config, &input, true), want, "full: {}", ctx());
             assert_eq!(evaluate(config, &input, false), first_hit(want), "first hit: {}", ctx());
             assert_eq!(chunked(config, &input, true, &mut rng), want, "chunked full: {}", ctx());
