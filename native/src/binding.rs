@@ -10,6 +10,7 @@ use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
 use crate::reader::{FileRecord, Outcome, PathHints, ReadOptions, Reader};
 use crate::walker::{Found, Walker};
+use crate::wire;
 use std::ffi::{c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -544,14 +545,10 @@ export!(scan_files, |env, info| {
     Ok(out)
 });
 
-/// `scanBatch`'s status codes: 0 scanned, 1 + `Skip` index, 255 failed.
-const STATUS_FAILED: f64 = 255.0;
-
 // scanBatch(paths, counters, options?): { count, numbers: Float64Array, errors }
 //
 // `scanFiles` in a compact form for the worker pool: no object per file, one typed array
-// that crosses threads cheaply. Per file: bytes, status, then for each counter matched
-// (0/1), offset, line, occurrences, segments (-1 for null or absent).
+// that crosses threads cheaply, laid out as `crate::wire` says.
 export!(scan_batch, |env, info| {
     let mut numbers: Vec<f64> = Vec::new();
     let errors = env.array(0)?;
@@ -559,34 +556,12 @@ export!(scan_batch, |env, info| {
     let mut count = 0u32;
     scan_paths(env, info, |i, _path, rec, n_counters| {
         count = i + 1;
-        numbers.push(rec.bytes as f64);
-        match &rec.outcome {
-            Outcome::Scanned(evals) => {
-                numbers.push(0.0);
-                for e in evals {
-                    let or_null = |x: Option<u64>| x.map_or(-1.0, |v| v as f64);
-                    numbers.extend_from_slice(&[
-                        e.matched as u8 as f64,
-                        or_null(e.offset),
-                        or_null(e.line),
-                        or_null(e.occurrences),
-                        or_null(e.segments),
-                    ]);
-                }
-                return Ok(());
-            }
-            Outcome::Skipped(skip) => numbers.push(1.0 + *skip as u8 as f64),
-            Outcome::Failed(err) => {
-                numbers.push(STATUS_FAILED);
-                let e = env.error_object(err)?;
-                env.set(e, "index", env.number(i as f64)?)?;
-                env.set_element(errors, n_errors, e)?;
-                n_errors += 1;
-            }
-        }
-        // No results: keep the stride (2 + 5 per counter) with "not matched".
-        for _ in 0..n_counters {
-            numbers.extend_from_slice(&[0.0, -1.0, -1.0, -1.0, -1.0]);
+        wire::push_record(&mut numbers, &rec, n_counters);
+        if let Outcome::Failed(err) = &rec.outcome {
+            let e = env.error_object(err)?;
+            env.set(e, "index", env.number(i as f64)?)?;
+            env.set_element(errors, n_errors, e)?;
+            n_errors += 1;
         }
         Ok(())
     })?;

@@ -4,6 +4,7 @@
 //! * [`kernel`] — SPEC §1 as a streaming byte search with SIMD back ends.
 //! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
 //! * [`walker`] — a resumable depth-first walk for plain directory inputs.
+//! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
 //! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
 
 mod binding;
@@ -11,3 +12,4 @@ pub mod kernel;
 mod napi;
 pub mod reader;
 pub mod walker;
+pub mod wire;

@@ -10,6 +10,8 @@
 //! * First-hit scans stop reading as soon as every counter knows its answer.
 
 use crate::kernel::{self, Config, Evaluation, Kernel, Scanner};
+pub use crate::wire::Skip;
+use crate::wire::{HINT_FOLLOW, HINT_REGULAR};
 use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
@@ -43,32 +45,6 @@ impl Default for ReadOptions {
             follow: false,
             chunk_size: DEFAULT_CHUNK,
             read_only: false,
-        }
-    }
-}
-
-/// Why a file was not scanned although nothing failed. The order is part of
-/// `scanBatch`'s status codes (1 + index) and `SKIP_REASONS` in `src/records.ts`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Skip {
-    Binary,
-    TooLarge,
-    Symlink,
-    Fifo,
-    Socket,
-    Device,
-}
-
-impl Skip {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Skip::Binary => "binary",
-            Skip::TooLarge => "too-large",
-            Skip::Symlink => "symlink",
-            Skip::Fifo => "fifo",
-            Skip::Socket => "socket",
-            Skip::Device => "device",
         }
     }
 }
@@ -108,9 +84,9 @@ pub struct PathHints {
 }
 
 impl PathHints {
-    /// From the `hints` byte of `scanBatch`: bit 0 regular, bit 1 follow.
+    /// From the `hints` byte of `scanBatch`: [`HINT_REGULAR`] and [`HINT_FOLLOW`] bits.
     pub fn from_bits(bits: u8) -> PathHints {
-        PathHints { regular: bits & 1 != 0, follow: bits & 2 != 0 }
+        PathHints { regular: bits & HINT_REGULAR != 0, follow: bits & HINT_FOLLOW != 0 }
     }
 }
 

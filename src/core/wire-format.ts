@@ -1,0 +1,20 @@
+// Generated from native/src/wire.rs by `cargo test` with CHARCOUNT_UPDATE_WIRE=1; do not edit.
+
+/** Numbers per file before its counters: bytes read, status. */
+export const HEADER_FIELDS = 2;
+/** Numbers per counter: matched (0/1), offset, line, occurrences, segments. */
+export const COUNTER_FIELDS = 5;
+/** Status of a file that was read and counted. */
+export const STATUS_SCANNED = 0;
+/** Status of a file that failed (its error is in the batch's `errors`). */
+export const STATUS_FAILED = 255;
+/** Why a file was not read; status `1 + index` in this list. */
+export const SKIP_REASONS = ['binary', 'too-large', 'symlink', 'fifo', 'socket', 'device'] as const;
+/** Why a file was not read. */
+export type SkipReason = (typeof SKIP_REASONS)[number];
+/** A number that is null or absent. */
+export const ABSENT = -1;
+/** Path hint: the walker saw a regular file, so open it first (one path lookup). */
+export const HINT_REGULAR = 1;
+/** Path hint: follow the path if it is a link, as for a link the user named. */
+export const HINT_FOLLOW = 2;
