@@ -20,7 +20,7 @@ import { largeFiles, smallFiles } from './corpus.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
-const cli = join(repo, 'dist', 'src', 'cli.js');
+const cli = join(repo, 'dist', 'src', 'cli', 'main.js');
 const child = join(here, 'scan-child.js');
 
 const { values } = parseArgs({

@@ -12,7 +12,7 @@
 import { parseArgs } from 'node:util';
 import { Bench } from 'tinybench';
 import { availableKernels, Counter, Reset } from '../src/index.js';
-import { native } from '../src/native.js';
+import { native } from '../src/internal.js';
 import { csvText } from './corpus-text.js';
 
 const { values } = parseArgs({

@@ -4,10 +4,9 @@
  * Prints the matching paths on stdout (like `charcount`), then one JSON line of figures
  * on stderr. Hidden and binary files are included, as in the harness's other contenders.
  */
-import { discover } from '../src/discover.js';
-import { Counter, scan, type FileRecord } from '../src/index.js';
 import { join } from 'node:path';
-import { native } from '../src/native.js';
+import { Counter, type FileRecord } from '../src/index.js';
+import { discover, native, scanWith } from '../src/internal.js';
 
 const [mode, dir, what, min, reset, threads] = process.argv.slice(2);
 const counter = new Counter(what!, Number(min), Number(reset) as 0 | 1 | 2);
@@ -41,16 +40,8 @@ if (mode === 'native-main') {
   flush();
 } else if (mode === 'pool' || mode === 'ts-pool' || mode === 'read-only') {
   const workerUrl = mode === 'ts-pool' ? new URL('./ts-worker.js', import.meta.url) : undefined;
-  const options = {
-    cwd: dir!,
-    counter,
-    hidden: true,
-    binary: 'scan',
-    threads: threads ? Number(threads) : undefined,
-    workerUrl,
-    readOnly: mode === 'read-only',
-  };
-  const run = scan(options as Parameters<typeof scan>[0]);
+  const options = { cwd: dir!, counter, hidden: true, binary: 'scan' as const, threads: threads ? Number(threads) : undefined };
+  const run = scanWith(options, { workerUrl, readOnly: mode === 'read-only' });
   for await (const batch of run.batches()) for (const r of batch as FileRecord[]) if (r.matched) out.push(r.path);
   const summary = await run.summary();
   files = summary.filesDiscovered;

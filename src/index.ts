@@ -1,15 +1,28 @@
 /**
  * charcount: does character X appear at least N times in a file, a line or a word?
+ * The public API; its reference is docs/contract.md.
  */
-export { Counter, CounterStream, Reset, availableKernels } from './counter.js';
-export type { CounterOptions, FullScan, Hit } from './counter.js';
-export type { KernelName } from './native.js';
-export { scan, scanFiles, ScanRun, isAbortError } from './scan.js';
-export type { ScanResult } from './scan.js';
-export type { ScanOptions, Progress } from './options.js';
-export type { Summary } from './aggregate.js';
-export type { FileRecord, MultiFileRecord, CounterResult, FileError, SkipReason } from './records.js';
-export { mergeShards, MergeError } from './merge.js';
-export type { NamedDocument } from './merge.js';
-export type { Shard } from './shard.js';
-export type { Query, ScanDocument } from './report.js';
+export { Counter, CounterStream, Reset, availableKernels } from './core/counter.js';
+export type { CounterOptions } from './core/counter.js';
+export { isAbortError } from './core/errors.js';
+export type {
+  AnyRecord,
+  CounterResult,
+  FileError,
+  FileRecord,
+  FullScan,
+  Hit,
+  KernelName,
+  MultiFileRecord,
+  Progress,
+  Query,
+  ScanDocument,
+  Shard,
+  SkipReason,
+  Summary,
+} from './core/types.js';
+export { mergeShards, MergeError } from './engine/merge.js';
+export type { NamedDocument } from './engine/merge.js';
+export type { ScanOptions } from './engine/options.js';
+export { scan, scanFiles, ScanRun } from './engine/scan.js';
+export type { ScanResult } from './engine/scan.js';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot, tempDir } from './helpers.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli.js');
+const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 

@@ -5,9 +5,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { availableKernels, Counter } from '../src/counter.js';
-import { native } from '../src/native.js';
-import { referenceEvaluate } from '../src/reference.js';
+import { availableKernels, Counter } from '../src/core/counter.js';
+import { native } from '../src/internal.js';
+import { referenceEvaluate } from './support/reference.js';
 import { allVectors, asString, randomChunks, resetOf, sharedConformanceDir, tempDir, VECTOR_FILES, vectorsText, type Vector } from './helpers.js';
 
 const vectors = allVectors();

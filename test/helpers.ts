@@ -2,11 +2,11 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Reset } from '../src/counter.js';
+import { join, resolve } from 'node:path';
+import { Reset } from '../src/core/counter.js';
+import { repoRoot } from './support/paths.js';
 
-export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export { repoRoot };
 /**
  * The conformance vectors. The contract's copy is `shared/conformance/`, beside the
  * checkout in development and CI; `test/conformance/` holds this repository's copy

@@ -6,7 +6,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { loadNative } from '../src/native.js';
+import { loadNative } from '../src/internal.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
@@ -24,8 +24,8 @@ test('the packed tarball installs and runs where no Rust toolchain exists', () =
   const paths = files.map((f) => f.path);
   expect(paths).toContain('dist/src/index.js');
   expect(paths).toContain('dist/src/index.d.ts');
-  expect(paths).toContain('dist/src/cli.js');
-  expect(paths).toContain('dist/workers/scan-worker.js');
+  expect(paths).toContain('dist/src/cli/main.js');
+  expect(paths).toContain('dist/src/transport/scan-worker.js');
   expect(paths.some((p) => /^native\/charcount\.[\w-]+\.node$/.test(p))).toBe(true);
   expect(paths.some((p) => p.startsWith('native/src') || p.startsWith('test/') || p.startsWith('dist/bench'))).toBe(false);
 

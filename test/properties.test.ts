@@ -4,8 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { availableKernels, Counter } from '../src/counter.js';
-import { referenceEvaluate } from '../src/reference.js';
+import { availableKernels, Counter } from '../src/core/counter.js';
+import { referenceEvaluate } from './support/reference.js';
 
 const enc = (s: string) => [...new TextEncoder().encode(s)];
 

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, Reset, scan } from '../src/index.js';
 import { repoRoot, tempDir } from './helpers.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli.js');
+const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 const external = process.env.CHARCOUNT_TEST_REDIS;
 /** Whether this process may make a mount namespace (root, as in CI) to hide a directory from a worker. */

@@ -3,8 +3,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Counter, Reset } from '../src/counter.js';
-import { native, platformTriple } from '../src/native.js';
+import { Counter, Reset } from '../src/core/counter.js';
+import { native, platformTriple } from '../src/internal.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();

@@ -3,10 +3,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, closeSync, unlinkSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Counter, Reset, scan, scanFiles, type FileRecord } from '../src/index.js';
+import { Counter, Reset, scan, scanFiles, type FileRecord, type Summary } from '../src/index.js';
+import { scanFilesWith, scanWith } from '../src/internal.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const c3 = new Counter('c', 3, Reset.NewlinesReset);
+const crashingWorker = new URL('./fixtures/crashing-worker.mjs', import.meta.url);
 const byPath = <R extends { path: string }>(records: R[]) => new Map(records.map((r) => [r.path, r]));
 
 function tree(root: string, files: Record<string, string | Buffer>): void {
@@ -263,14 +265,8 @@ describe('run control', () => {
 
   test('a worker that dies: its batch is retried, the culprit is an EWORKER record, nothing lost', async () => {
     tree(dir, { 'CRASH.txt': 'ccc' });
-    const run = scan({
-      cwd: dir,
-      counter: c3,
-      batchSize: 16,
-      threads: 2,
-      workerUrl: new URL('./fixtures/crashing-worker.mjs', import.meta.url),
-    } as never);
-    const { records, summary } = await (run as ReturnType<typeof scan<FileRecord>>).result();
+    const run = scanWith({ cwd: dir, counter: c3, batchSize: 16, threads: 2 }, { workerUrl: crashingWorker });
+    const { records, summary } = (await run.result()) as { records: FileRecord[]; summary: Summary };
     expect(records).toHaveLength(N + 1);
     expect(new Set(records.map((r) => r.path)).size).toBe(N + 1);
     const crash = records.find((r) => r.path === 'CRASH.txt')!;
@@ -281,13 +277,9 @@ describe('run control', () => {
   test('a batch retried after its worker died keeps what discovery knew: a named link is still followed', async () => {
     symlinkSync(join(dir, 'd1', 'f1.txt'), join(dir, 'named-link'));
     // One thread and four paths: the first task holds the crash and the link together.
-    const run = scanFiles(['CRASH.txt', 'named-link', 'd0/f0.txt', 'd0/f7.txt'], {
-      cwd: dir,
-      counter: c3,
-      threads: 1,
-      workerUrl: new URL('./fixtures/crashing-worker.mjs', import.meta.url),
-    } as never);
-    const { records } = await (run as ReturnType<typeof scanFiles<FileRecord>>).result();
+    const paths = ['CRASH.txt', 'named-link', 'd0/f0.txt', 'd0/f7.txt'];
+    const run = scanFilesWith(paths, { cwd: dir, counter: c3, threads: 1 }, { workerUrl: crashingWorker });
+    const records = (await run.result()).records as FileRecord[];
     unlinkSync(join(dir, 'named-link'));
     const link = records.find((r) => r.path === 'named-link')!;
     expect(link).toMatchObject({ matched: true, bytes: 4 });

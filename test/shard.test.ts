@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, scan } from '../src/index.js';
-import { parseShard, shardOf } from '../src/shard.js';
+import { parseShard, shardOf } from '../src/engine/shard.js';
 import { repoRoot, tempDir } from './helpers.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli.js');
+const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 

@@ -4,8 +4,8 @@
  */
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
-import type { Format } from '../report.js';
-import { checkInteger, checkRedisUrl } from '../validate.js';
+import { checkInteger, checkRedisUrl } from '../core/validate.js';
+import type { Format } from './report.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 

@@ -4,8 +4,8 @@
  */
 import { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
-import { mergeShards, MergeError } from '../merge.js';
-import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from '../report.js';
+import { mergeShards, MergeError } from '../engine/merge.js';
+import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from './report.js';
 import { outputFormat, parse, version } from './args.js';
 
 function program(): Command {

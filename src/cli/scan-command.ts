@@ -4,11 +4,13 @@
  * or any per-file error, 130 interrupted (the partial summary goes to stderr).
  */
 import { Command, Option } from 'commander';
-import { Counter, Reset } from '../counter.js';
-import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output, type Query } from '../report.js';
-import { isAbortError, scan } from '../scan.js';
-import { parseShard, type Shard } from '../shard.js';
-import { checkChar } from '../validate.js';
+import { Counter, Reset } from '../core/counter.js';
+import { isAbortError } from '../core/errors.js';
+import type { Query, Shard } from '../core/types.js';
+import { checkChar } from '../core/validate.js';
+import { scan } from '../engine/scan.js';
+import { parseShard } from '../engine/shard.js';
+import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from './report.js';
 import { arg, collect, integer, outputFormat, parse, redisUrl, size, usageLine, version } from './args.js';
 
 export const RESETS = { newline: Reset.NewlinesReset, space: Reset.SpacesReset, none: Reset.NoReset } as const;
@@ -102,7 +104,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   process.on('SIGINT', onSigint);
 
   // cli-progress loads only when a bar is drawn.
-  const bar = (o.progress ?? process.stderr.isTTY) ? new (await import('../progress.js')).ProgressBar() : undefined;
+  const bar = (o.progress ?? process.stderr.isTTY) ? new (await import('./progress.js')).ProgressBar() : undefined;
   const say = (line: string) => (bar ? bar.note(line) : process.stderr.write(line));
   const out = new Output(process.stdout);
   const reporter = makeReporter(format, out, o.count ?? false, { query, shard: o.shard });

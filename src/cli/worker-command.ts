@@ -3,7 +3,7 @@
  * The first SIGTERM or Ctrl-C finishes the batches in hand; a second hands them back.
  */
 import { Command } from 'commander';
-import { QueueWorker } from '../queue/worker.js';
+import { QueueWorker } from '../worker/queue-worker.js';
 import { integer, parse, redisUrl, version } from './args.js';
 
 function program(): Command {

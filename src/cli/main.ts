@@ -9,11 +9,11 @@
 async function main(argv: string[]): Promise<number> {
   switch (argv[0]) {
     case 'worker':
-      return (await import('./cli/worker-command.js')).workerCommand(argv.slice(1));
+      return (await import('./worker-command.js')).workerCommand(argv.slice(1));
     case 'merge':
-      return (await import('./cli/merge-command.js')).mergeCommand(argv.slice(1));
+      return (await import('./merge-command.js')).mergeCommand(argv.slice(1));
     default:
-      return (await import('./cli/scan-command.js')).scanCommand(argv);
+      return (await import('./scan-command.js')).scanCommand(argv);
   }
 }
 

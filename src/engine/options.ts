@@ -4,21 +4,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Counter } from './counter.js';
-import type { Dispatcher } from './dispatch.js';
-import { checkShard, type Shard } from './shard.js';
-import { checkBoolean, checkInteger, checkRedisUrl, show } from './validate.js';
-
-export interface Progress {
-  /** Paths found so far (files, and paths that became error records). */
-  discovered: number;
-  /** Records produced so far. */
-  done: number;
-  bytesRead: number;
-  elapsedMs: number;
-  /** True once discovery has finished, so `discovered` is the total. */
-  discoveryDone: boolean;
-}
+import { Counter } from '../core/counter.js';
+import type { Progress, Shard } from '../core/types.js';
+import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
+import { checkShard } from './shard.js';
 
 export interface ScanOptions {
   /** Globs, files or directories (directories are searched recursively). Default `['.']`. */
@@ -84,12 +73,6 @@ export interface ResolvedOptions {
   queue: string | undefined;
   shard: Shard | undefined;
   onWarning: ((message: string) => void) | undefined;
-  /** @internal a queue worker's pool, shared by its jobs (not ended with the run). */
-  dispatcher?: Dispatcher;
-  /** @internal test hook: the worker module to run instead of the real one. */
-  workerUrl?: URL;
-  /** @internal benchmark baseline: read every file, count nothing. */
-  readOnly?: boolean;
 }
 
 function stringList(name: string, value: unknown, fallback: string[]): string[] {
@@ -101,9 +84,8 @@ function stringList(name: string, value: unknown, fallback: string[]): string[] 
   return list;
 }
 
-type Internal = { workerUrl?: URL; readOnly?: boolean; dispatcher?: Dispatcher };
-
-export function resolveOptions(o: ScanOptions & Internal): ResolvedOptions {
+/** Every option checked and defaulted, in one place. */
+export function resolveOptions(o: ScanOptions): ResolvedOptions {
   if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
   if ((o.counter === undefined) === (o.counters === undefined)) {
     throw new TypeError('options must have exactly one of counter or counters');
@@ -150,9 +132,6 @@ export function resolveOptions(o: ScanOptions & Internal): ResolvedOptions {
     queue: o.queue === undefined ? undefined : checkRedisUrl('queue', o.queue),
     shard: o.shard === undefined ? undefined : checkShard(o.shard),
     onWarning: o.onWarning,
-    dispatcher: o.dispatcher,
-    workerUrl: o.workerUrl,
-    readOnly: o.readOnly === true,
   };
 }
 

@@ -1,17 +1,13 @@
 /**
- * The Piscina worker: scans one batch of paths with the native reader.
+ * The Piscina worker: scans one task's paths with the native reader.
  *
- * Counters arrive as plain `{ what, min, reset }` (handles cannot cross threads) and are
- * built once per worker. Paths are read relative to the run's `cwd`; the coordinator,
- * which sent them, pairs them with the results.
+ * Counters arrive as plain specs (handles cannot cross threads) and are built once per
+ * worker. Paths are read relative to the run's `cwd`; the coordinator, which sent them,
+ * pairs them with the results by position.
  */
-import { native, type NativeBatch, type NativeCounter, type NativeReadOptions } from '../src/native.js';
-
-export interface CounterSpec {
-  what: string;
-  min: number;
-  reset: number;
-}
+import type { NativeBatch } from '../core/codec.js';
+import { native, type NativeCounter, type NativeReadOptions } from '../core/native.js';
+import type { CounterSpec } from './transport.js';
 
 export interface BatchTask {
   cwd: string;
@@ -37,7 +33,7 @@ function handle(c: CounterSpec): NativeCounter {
 
 /**
  * Results for the task's paths in order, compact (see `NativeBatch`); `count` is less
- * than the number of paths when `read.budgetBytes` ended the batch.
+ * than the number of paths when `read.budgetBytes` or `read.cancel` ended the task.
  */
 export default function scanBatch(task: BatchTask): NativeBatch {
   // Relative paths are shorter for the kernel to resolve; threads share the process cwd.

@@ -10,54 +10,60 @@
  *   unread paths return to the front of the queue — one huge file never holds back
  *   the small ones queued behind it.
  */
+import type { FileError } from '../core/types.js';
+import type { Task } from '../transport/transport.js';
 import type { Discovered } from './discover.js';
-import type { FileError } from './records.js';
 
 /** Bytes a task may read before it hands its remaining paths back. */
 export const BUDGET_BYTES = 32 * 1024 * 1024;
 
-/** The paths of one task, with what discovery knew of each. */
-export interface TaskPaths {
-  paths: string[];
-  /** What discovery knew of each path (see `NativeReadOptions.hints`). */
-  hints: Uint8Array;
-}
-
 /** A task's paths as tasks of one path each, with their hints: to retry after a failure. */
-export function onePerTask(task: TaskPaths): TaskPaths[] {
-  return task.paths.map((path, i) => ({ paths: [path], hints: task.hints.subarray(i, i + 1) }));
+export function onePerTask(task: Task): Task[] {
+  return task.paths.map((path, i) => ({ paths: [path], hints: task.hints.subarray(i, i + 1), at: task.at.subarray(i, i + 1) }));
 }
 
+/** Paths waiting for a task, first in first out, with their hints and positions. */
 export class PathQueue {
   private paths: string[] = [];
   private hints: number[] = [];
+  private at: number[] = [];
   private head = 0;
 
   get length(): number {
     return this.paths.length - this.head;
   }
 
-  push(path: string, hints = 0): void {
+  push(path: string, hints = 0, at = 0): void {
     this.paths.push(path);
     this.hints.push(hints);
+    this.at.push(at);
   }
 
-  /** Paths a task handed back: they go first. */
-  requeue(task: TaskPaths, from: number): void {
+  /** Paths a task handed back (those from `from` on): they go first. */
+  requeue(task: Task, from: number): void {
     this.paths = [...task.paths.slice(from), ...this.paths.slice(this.head)];
     this.hints = [...task.hints.subarray(from), ...this.hints.slice(this.head)];
+    this.at = [...task.at.subarray(from), ...this.at.slice(this.head)];
     this.head = 0;
   }
 
-  /** The next task's paths. */
-  take(batchSize: number, threads: number, discoveryDone: boolean): TaskPaths {
+  /**
+   * The next task: `batchSize` paths while discovery runs; after it, about 1/(2·threads)
+   * of what is left, so that the last tasks finish together.
+   */
+  take(batchSize: number, threads: number, discoveryDone: boolean): Task {
     const size = discoveryDone ? Math.max(1, Math.min(batchSize, Math.ceil(this.length / (2 * threads)))) : batchSize;
     const end = Math.min(this.head + size, this.paths.length);
-    const task = { paths: this.paths.slice(this.head, end), hints: Uint8Array.from(this.hints.slice(this.head, end)) };
+    const task = {
+      paths: this.paths.slice(this.head, end),
+      hints: Uint8Array.from(this.hints.slice(this.head, end)),
+      at: Uint32Array.from(this.at.slice(this.head, end)),
+    };
     this.head = end;
     if (this.head > 4096 && this.head * 2 > this.paths.length) {
       this.paths = this.paths.slice(this.head);
       this.hints = this.hints.slice(this.head);
+      this.at = this.at.slice(this.head);
       this.head = 0;
     }
     return task;
@@ -81,7 +87,7 @@ export class Intake {
     source: AsyncIterable<Discovered[]>,
     private readonly queue: PathQueue,
     private readonly highWater: number,
-    on: { found(count: number): void; failed(path: string, error: FileError): void; notify(): void },
+    on: { found(count: number): void; failed(path: string, error: FileError, at: number): void; notify(): void },
   ) {
     this.finished = (async () => {
       try {
@@ -89,8 +95,8 @@ export class Intake {
           if (this.stopped) break;
           on.found(found.length);
           for (const d of found) {
-            if (d.error) on.failed(d.path, d.error);
-            else queue.push(d.path, d.hints);
+            if (d.error) on.failed(d.path, d.error, d.at ?? 0);
+            else queue.push(d.path, d.hints, d.at);
           }
           on.notify();
           if (queue.length >= highWater) await new Promise<void>((r) => (this.resume = r));

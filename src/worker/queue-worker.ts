@@ -1,7 +1,8 @@
 /**
- * queue/worker: `charcount worker`, the other end of a queued run. It watches Redis for
- * runs, takes their batches with a BullMQ Worker, scans each on this machine's Piscina
- * pool (one pool for every run and batch), and sends the records back as a job.
+ * worker/queue-worker: `charcount worker`, the other end of a queued run. It watches Redis for
+ * runs, takes their batches with a BullMQ Worker, scans each with the same run loop as a
+ * local scan on this machine's thread pool (one pool for every run and batch), and
+ * sends the job's positional batch back as a job.
  *
  * Stopping: `stop('finish')` (the first SIGTERM or Ctrl-C) takes no new batch and ends
  * once the batches in hand are done and answered; `stop('hand-back')` (the second)
@@ -13,14 +14,14 @@ import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullm
 import type { Redis } from 'ioredis';
 import { access } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
-import { Aggregator } from '../aggregate.js';
-import { Counter, type Reset } from '../counter.js';
-import type { Discovered } from '../discover.js';
-import { Dispatcher } from '../dispatch.js';
-import { resolveOptions } from '../options.js';
-import { isAbortError, localPipeline, type AnyRecord } from '../scan.js';
-import { checkInteger, checkRedisUrl } from '../validate.js';
-import { displayUrl, reach, redisClient } from './connection.js';
+import { BatchBuilder, toPortable } from '../core/codec.js';
+import { isAbortError } from '../core/errors.js';
+import { checkInteger, checkRedisUrl } from '../core/validate.js';
+import { BUDGET_BYTES } from '../engine/batch.js';
+import type { Discovered } from '../engine/discover.js';
+import { runLoop } from '../engine/run.js';
+import { LocalTransport, ThreadPool } from '../transport/local.js';
+import { displayUrl, reach, redisClient } from '../transport/queue/connection.js';
 import {
   aliveKey,
   batchQueue,
@@ -29,12 +30,14 @@ import {
   RUNS_CHANNEL,
   RUNS_KEY,
   RUNS_POLL_MS,
-  toRows,
   type BatchJob,
   type ResultJob,
   type RunInfo,
   type WorkerInfo,
-} from './protocol.js';
+} from '../transport/queue/protocol.js';
+
+/** Files in one task of this machine's pool (a job holds several). */
+const TASK_FILES = 256;
 
 export interface QueueWorkerOptions {
   /** The Redis server coordinators enqueue on: `redis://host:port`. */
@@ -89,7 +92,7 @@ export class QueueWorker {
   /** Runs whose directory this machine cannot see. */
   private readonly declined = new Set<string>();
   private readonly clients: Redis[] = [];
-  private dispatcher?: Dispatcher;
+  private pool?: ThreadPool;
   private redis?: Redis;
   private poll?: NodeJS.Timeout;
   private syncing?: Promise<void>;
@@ -119,7 +122,7 @@ export class QueueWorker {
         await new Promise((r) => setTimeout(r, RETRY_MS));
       }
     }
-    this.dispatcher = new Dispatcher(this.info.threads);
+    this.pool = new ThreadPool(this.info.threads);
     this.redis = this.client(false);
     const subscriber = this.client(false);
     subscriber.on('message', () => this.sync());
@@ -142,7 +145,7 @@ export class QueueWorker {
       clearInterval(this.poll);
       await this.syncing;
       await Promise.all([...this.runs.values()].map((a) => this.detach(a, false)));
-      await this.dispatcher?.destroy();
+      await this.pool?.destroy();
       for (const c of this.clients) c.disconnect();
     })();
     return this.stopping;
@@ -292,24 +295,21 @@ export class QueueWorker {
     if (this.verbose) this.log(`run ${a.run}: batch ${job.id} (${data.paths.length} files)`);
     const unseen = await cannotSee(data.cwd);
     if (unseen) throw new Error(`${this.info.id} cannot see ${data.cwd} (${unseen}): mount the shared filesystem at the same path on every machine`);
-    const counters = data.counters.map((c) => new Counter(c.what, c.min, c.reset as Reset));
-    const o = resolveOptions({
-      ...(data.multi ? { counters } : { counter: counters[0]! }),
-      cwd: data.cwd,
-      threads: this.info.threads,
-      follow: data.follow,
-      maxFilesize: data.maxFilesize,
-      binary: data.scanBinary ? 'scan' : 'skip',
-      fullScan: data.fullScan,
-      signal: a.controller.signal,
-      dispatcher: this.dispatcher,
-    });
+    const builder = new BatchBuilder(data.paths.length, data.counters.length);
     async function* given(): AsyncGenerator<Discovered[]> {
-      yield data.paths.map((path, i) => ({ path, hints: data.hints[i] }));
+      yield data.paths.map((path, at) => ({ path, hints: data.hints[at], at }));
     }
-    const records: AnyRecord[] = [];
+    const spec = { cwd: data.cwd, counters: data.counters, read: data.read };
+    const open = async (notify: () => void) =>
+      new LocalTransport(this.pool!, spec, notify, { batchSize: TASK_FILES, budgetBytes: BUDGET_BYTES, ownsPool: false });
+    const hooks = { found: () => {}, progress: () => {} };
     try {
-      for await (const batch of localPipeline(o, given(), new Aggregator(counters.length, o.threads, o.multi))) records.push(...batch);
+      for await (const pieces of runLoop(given(), open, hooks, a.controller.signal)) {
+        for (const p of pieces) {
+          if (p.failed) builder.fail(p.failed.at, p.failed.error);
+          else builder.put(p.task.at, p.batch);
+        }
+      }
     } catch (e) {
       if (isAbortError(e) && a.handBack && token !== undefined) {
         await job.moveToWait(token);
@@ -319,10 +319,10 @@ export class QueueWorker {
       throw e;
     }
     if (a.controller.signal.aborted) throw new Error('the run ended');
-    const answer: ResultJob = { protocol: PROTOCOL, batch: job.id!, worker: this.info, rows: toRows(data.paths, records) };
+    const answer: ResultJob = { protocol: PROTOCOL, id: job.id!, worker: this.info, batch: toPortable(builder.build()) };
     await a.results.add('records', answer, { jobId: job.id, removeOnComplete: true });
     a.batches++;
-    a.files += records.length;
-    return { files: records.length };
+    a.files += data.paths.length;
+    return { files: data.paths.length };
   }
 }

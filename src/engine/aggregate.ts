@@ -1,33 +1,8 @@
 /**
- * aggregate: the run's summary (SPEC §3), built one record at a time.
+ * aggregate: the run's summary (contract §3), built one record at a time.
  */
-import type { Progress } from './options.js';
-import { SKIP_REASONS, type FileRecord, type MultiFileRecord, type SkipReason } from './records.js';
-
-export interface Summary {
-  /** Paths discovered, each of which has exactly one record. */
-  filesDiscovered: number;
-  /** Files read and counted (not skipped, no error). */
-  filesScanned: number;
-  /** Files in which some counter reached its threshold. */
-  filesMatched: number;
-  filesSkipped: number;
-  skipped: Record<SkipReason, number>;
-  filesErrored: number;
-  bytesRead: number;
-  elapsedMs: number;
-  /** Bytes read per second of wall time. */
-  bytesPerSecond: number;
-  filesPerSecond: number;
-  /** Threads that scanned: this process's, or with `queue`, the sum over the workers that answered. */
-  threads: number;
-  /** With `queue`: the worker processes that returned records. */
-  workers?: number;
-  /** True when the run was stopped by its `AbortSignal`: the figures are partial. */
-  aborted: boolean;
-  /** With several counters: files matched by each, in order. */
-  counters?: { filesMatched: number }[];
-}
+import type { AnyRecord, Progress, SkipReason, Summary } from '../core/types.js';
+import { SKIP_REASONS } from '../core/wire-format.js';
 
 export class Aggregator {
   discovered = 0;
@@ -55,7 +30,7 @@ export class Aggregator {
     return performance.now() - this.started;
   }
 
-  add(r: FileRecord | MultiFileRecord): void {
+  add(r: AnyRecord): void {
     this.done++;
     this.bytesRead += r.bytes;
     if (r.error) this.errored++;
@@ -76,14 +51,14 @@ export class Aggregator {
    * A progress reporter for `onProgress`: call it as the run goes (it reports at most every
    * `intervalMs`) and with `force` at the end.
    */
-  progress(onProgress: ((p: Progress) => void) | undefined, intervalMs: number, discoveryDone: () => boolean): (force: boolean) => void {
+  progress(onProgress: ((p: Progress) => void) | undefined, intervalMs: number): (force: boolean, discoveryDone: boolean) => void {
     let last = -Infinity;
-    return (force) => {
+    return (force, discoveryDone) => {
       if (!onProgress) return;
       const now = this.elapsedMs;
       if (!force && now - last < intervalMs) return;
       last = now;
-      onProgress({ discovered: this.discovered, done: this.done, bytesRead: this.bytesRead, elapsedMs: now, discoveryDone: discoveryDone() });
+      onProgress({ discovered: this.discovered, done: this.done, bytesRead: this.bytesRead, elapsedMs: now, discoveryDone });
     };
   }
 

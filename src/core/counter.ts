@@ -5,7 +5,8 @@
  * new Counter('c', 3, Reset.NewlinesReset).hasCount('hello-c-c-c-goodbye'); // true
  * ```
  */
-import { native, type KernelName, type NativeCounter, type NativeScanner } from './native.js';
+import { native, type NativeCounter, type NativeScanner } from './native.js';
+import type { FullScan, Hit, KernelName } from './types.js';
 import { checkChar, checkInput, checkInteger, show } from './validate.js';
 
 /** When the running count starts again from zero. */
@@ -26,23 +27,6 @@ export function checkReset(name: string, value: unknown): Reset {
   throw new RangeError(
     `${name} must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got ${show(value)}`,
   );
-}
-
-/** Where the threshold is first reached (offsets in bytes of UTF-8, lines 1-based). */
-export interface Hit {
-  matched: boolean;
-  /** Byte offset of the character at which the threshold is first reached. */
-  offset: number | null;
-  /** 1 + the number of `\n` before `offset`. */
-  line: number | null;
-}
-
-/** A hit plus the figures only a whole read can give. */
-export interface FullScan extends Hit {
-  /** Characters equal to `what`. */
-  occurrences: number;
-  /** Segments (lines, words, or the whole input) in which the threshold is reached. */
-  segments: number;
 }
 
 export interface CounterOptions {

@@ -3,7 +3,7 @@
  * drawn on stderr only (stdout carries results), via cli-progress.
  */
 import cliProgress from 'cli-progress';
-import type { Progress } from './options.js';
+import type { Progress } from '../core/types.js';
 import { formatBytes } from './report.js';
 
 export class ProgressBar {

@@ -1,9 +1,9 @@
 /**
- * A pure-TypeScript transcription of SPEC §1, character by character. It is the tests'
+ * A pure-TypeScript transcription of contract §1, character by character. It is the tests'
  * oracle and the benchmark's "pure TypeScript" contender; it trades speed for being
  * obviously right, so keep it that way.
  */
-import type { FullScan } from './counter.js';
+import type { FullScan } from '../../src/core/types.js';
 
 const encoder = new TextEncoder();
 
@@ -62,7 +62,7 @@ export function toBytes(input: string | Uint8Array): Uint8Array {
   return typeof input === 'string' ? encoder.encode(input) : input;
 }
 
-/** SPEC §1 with every figure: `matched`, `offset`, `line`, `occurrences`, `segments`. */
+/** contract §1 with every figure: `matched`, `offset`, `line`, `occurrences`, `segments`. */
 export function referenceEvaluate(what: string, min: number, reset: number, input: string | Uint8Array): FullScan {
   const target = what.codePointAt(0)!;
   const resetChar = reset === 0 ? 0x0a : reset === 1 ? 0x20 : -2;

@@ -18,8 +18,10 @@ import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { lstat, realpath, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { HINT_FOLLOW, HINT_REGULAR, native } from './native.js';
-import type { FileError } from './records.js';
+import { fileErrorOf } from '../core/codec.js';
+import { native } from '../core/native.js';
+import type { FileError } from '../core/types.js';
+import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 
 /** Paths the native walker lists per call. */
 const WALK_STEP = 1024;
@@ -35,8 +37,11 @@ export interface DiscoverOptions {
   follow: boolean;
 }
 
-/** A path to scan (with `NativeReadOptions.hints` bits), or one that failed before it could be. */
-export type Discovered = { path: string; hints?: number; error?: undefined } | { path: string; error: FileError };
+/**
+ * A path to scan (with `HINT_*` bits), or one that failed before it could be; `at` is its
+ * position in the caller's order where that matters (a queue worker's job).
+ */
+export type Discovered = { path: string; hints?: number; at?: number; error?: undefined } | { path: string; at?: number; error: FileError };
 
 function fileError(e: unknown): FileError {
   const err = e as NodeJS.ErrnoException;
@@ -108,7 +113,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       for (let done = false; !done; ) {
         const step = native.walkNext(walker, WALK_STEP);
         done = step.done;
-        const found: Discovered[] = step.errors.map(({ path, code, message }) => ({ path, error: { code, message } }));
+        const found: Discovered[] = step.errors.map((e) => ({ path: e.path, error: fileErrorOf(e) }));
         if (step.files !== '') {
           step.files.split('\0').forEach((path, i) => {
             if (!overlaps || !files.has(resolve(o.cwd, path))) found.push({ path, hints: step.regular[i] ? HINT_REGULAR : 0 });

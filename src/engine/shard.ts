@@ -7,14 +7,9 @@
  * Error records (a missing input, an unreadable directory) are sharded the same way, so
  * exactly one shard reports each.
  */
+import type { Shard } from '../core/types.js';
+import { show } from '../core/validate.js';
 import type { Discovered } from './discover.js';
-import { show } from './validate.js';
-
-/** Shard `index` (1-based) of `count`. */
-export interface Shard {
-  index: number;
-  count: number;
-}
 
 /** `"2/4"` → `{ index: 2, count: 4 }`. */
 export function parseShard(text: string): Shard {

@@ -6,10 +6,10 @@
  * It refuses whatever would give a wrong answer rather than a partial one: a missing or
  * repeated shard, shards of different sizes or queries, a path in two shards.
  */
+import { byPath } from '../core/codec.js';
+import type { FileRecord, Query, ScanDocument, Shard } from '../core/types.js';
 import { Aggregator } from './aggregate.js';
-import { byPath, type FileRecord } from './records.js';
-import type { Query, ScanDocument } from './report.js';
-import { checkShard, type Shard } from './shard.js';
+import { checkShard } from './shard.js';
 
 export class MergeError extends Error {
   override readonly name = 'MergeError';

@@ -8,30 +8,8 @@
  *
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
-import type { Summary } from './aggregate.js';
-import { byPath, type FileRecord } from './records.js';
-import type { Shard } from './shard.js';
-
-/** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
-export interface Query {
-  char: string;
-  min: number;
-  reset: 'newline' | 'space' | 'none';
-  /** `--count`: full-scan figures. */
-  count: boolean;
-}
-
-/** What a `--json` document says besides its records and summary. */
-export interface RunMeta {
-  query?: Query;
-  shard?: Shard;
-}
-
-/** The `--json` document. */
-export interface ScanDocument extends RunMeta {
-  summary: Summary;
-  records: FileRecord[];
-}
+import { byPath } from '../core/codec.js';
+import type { FileRecord, RunMeta, ScanDocument, Summary } from '../core/types.js';
 
 /** Exit status as grep's: 2 if any file failed, else 0 if some file matched, else 1. */
 export function exitStatus(s: Summary): number {

@@ -13,12 +13,13 @@
  * that removes the run's queues, so nothing is left behind.
  *
  * Bump `PROTOCOL` when a shape changes: a worker fails a job of another version at once
- * (the coordinator reports its files) rather than misreading it.
+ * (the coordinator reports its files) rather than misreading it. Results are positional
+ * batches (core/codec.ts), the same format the native core returns.
  */
-import type { CounterSpec } from '../../workers/scan-worker.js';
-import type { AnyRecord } from '../scan.js';
+import type { PortableBatch } from '../../core/codec.js';
+import type { RunSpec } from '../transport.js';
 
-export const PROTOCOL = 1;
+export const PROTOCOL = 2;
 
 /** The set of live run ids, and the channel announcing a change to it. */
 export const RUNS_KEY = 'charcount:runs';
@@ -46,21 +47,12 @@ export interface RunInfo {
   started: string;
 }
 
-/** One batch of files: everything a worker needs, so no job depends on another. */
-export interface BatchJob {
+/** One task: everything a worker needs, so no job depends on another. */
+export interface BatchJob extends RunSpec {
   protocol: number;
-  /** The coordinator's directory: paths are relative to it, on a filesystem every machine mounts at the same place. */
-  cwd: string;
   paths: string[];
-  /** `NativeReadOptions.hints` per path, as discovery found them. */
+  /** Per path, `HINT_*` bits as discovery found them. */
   hints: number[];
-  counters: CounterSpec[];
-  /** Records have one result per counter (`counters: [...]`) rather than flat fields. */
-  multi: boolean;
-  fullScan: boolean;
-  follow: boolean;
-  scanBinary: boolean;
-  maxFilesize?: number;
 }
 
 /** Who scanned a batch: `host:pid` and its pool size (for the summary). */
@@ -69,32 +61,12 @@ export interface WorkerInfo {
   threads: number;
 }
 
-/** A record without its path: the coordinator has the batch's paths, and rows come in their order. */
-export type ResultRow = Omit<AnyRecord, 'path'>;
-
-/** The records of one batch, as a job on the results queue (its id is the batch's). */
+/** The answer to one job, as a job on the results queue (its id is the batch's). */
 export interface ResultJob {
   protocol: number;
-  batch: string;
+  /** The batch job's id. */
+  id: string;
   worker: WorkerInfo;
-  /** One row per path of the batch, in the batch's order. */
-  rows: ResultRow[];
-}
-
-/** Rows in the batch's order from records in any order (a path may repeat). */
-export function toRows(paths: string[], records: AnyRecord[]): ResultRow[] {
-  const at = new Map<string, number[]>();
-  paths.forEach((p, i) => (at.get(p) ?? at.set(p, []).get(p)!).push(i));
-  const rows: ResultRow[] = new Array(paths.length);
-  for (const { path, ...row } of records) {
-    const i = at.get(path)?.shift();
-    if (i === undefined) throw new Error(`a record for ${path}, which is not in the batch`);
-    rows[i] = row;
-  }
-  return rows;
-}
-
-/** The records again, with their paths. */
-export function fromRows(paths: string[], rows: ResultRow[]): AnyRecord[] {
-  return rows.map((row, i) => ({ path: paths[i]!, ...row }) as AnyRecord);
+  /** One result per path of the job, in the job's order. */
+  batch: PortableBatch;
 }

@@ -10,7 +10,8 @@ import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CounterResult } from './records.js';
+import type { NativeBatch, NativeError } from './codec.js';
+import type { CounterResult, KernelName } from './types.js';
 
 /** Opaque handle to a native counter configuration. */
 export interface NativeCounter {
@@ -22,7 +23,7 @@ export interface NativeScanner {
   readonly __brand: 'NativeScanner';
 }
 
-/** Result of one evaluation (SPEC §1); `occurrences`/`segments` only for full scans. */
+/** Result of one evaluation (contract §1); `occurrences`/`segments` only for full scans. */
 export type NativeEvaluation = CounterResult;
 
 export interface NativeReadOptions {
@@ -48,6 +49,11 @@ export interface NativeReadOptions {
   hints?: Uint8Array;
   /** Stop the batch after the file that brings the bytes read to this budget. */
   budgetBytes?: number;
+  /**
+   * Element 0 non-zero stops the batch before the next file or chunk (the file being read
+   * is left out of the result). Shared with the thread that cancels.
+   */
+  cancel?: Int32Array;
 }
 
 /** One file's record as the native reader returns it. */
@@ -57,29 +63,13 @@ export interface NativeFileRecord {
   /** One entry per counter, in order; absent when skipped or failed. */
   counters?: NativeEvaluation[];
   skipped?: 'binary' | 'too-large' | 'symlink' | 'fifo' | 'socket' | 'device';
-  error?: { code: string; message: string };
+  error?: Omit<NativeError, 'index'>;
 }
 
 /** Opaque handle to a native directory walk. */
 export interface NativeWalker {
   readonly __brand: 'NativeWalker';
 }
-
-/**
- * `scanBatch`'s result for the first `count` paths. `numbers` holds, per file, `bytes`,
- * `status` (0 scanned, 1 + index in `SKIP_REASONS`, 255 failed), then per counter
- * `matched` (0/1), `offset`, `line`, `occurrences`, `segments` (-1 for null or absent).
- */
-export interface NativeBatch {
-  count: number;
-  numbers: Float64Array;
-  errors: { index: number; code: string; message: string }[];
-}
-
-export const HINT_REGULAR = 1;
-export const HINT_FOLLOW = 2;
-
-export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar';
 
 export interface NativeBinding {
   /** Kernels this CPU can run, fastest first. */
@@ -112,14 +102,12 @@ export interface NativeBinding {
   walkNext(
     walker: NativeWalker,
     max: number,
-  ): { files: string; regular: Uint8Array; errors: { path: string; code: string; message: string }[]; done: boolean };
+  ): { files: string; regular: Uint8Array; errors: (Omit<NativeError, 'index'> & { path: string })[]; done: boolean };
   /**
-   * `scanFiles` in a compact form for crossing threads (see {@link NativeBatch}); `paths`
-   * may also be one string of NUL-separated paths.
+   * `scanFiles` in a compact form for crossing threads (see `NativeBatch` in codec.ts);
+   * `paths` may also be one string of NUL-separated paths.
    */
   scanBatch(paths: string | string[], counters: NativeCounter[], options?: NativeReadOptions): NativeBatch;
-  /** Panics inside Rust: the tests' proof that panics surface as JS errors. */
-  panicForTest(): never;
 }
 
 /** napi-rs's platform suffix for this process, e.g. `linux-x64-gnu`. */

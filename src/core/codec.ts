@@ -1,0 +1,210 @@
+/**
+ * codec: the one home of the compact batch format that the native core returns
+ * (`NativeBatch`), of how it becomes records, and of how it travels between machines.
+ *
+ * Per file the batch holds `HEADER_FIELDS` numbers (bytes, status) and then
+ * `COUNTER_FIELDS` per counter (matched, offset, line, occurrences, segments; `ABSENT` for
+ * null). The layout's constants are generated from the Rust side (`wire-format.ts`).
+ */
+import { endianness } from 'node:os';
+import { getSystemErrorName } from 'node:util';
+import type { AnyRecord, CounterResult, FileError } from './types.js';
+import { ABSENT, COUNTER_FIELDS, HEADER_FIELDS, SKIP_REASONS, STATUS_FAILED, STATUS_SCANNED } from './wire-format.js';
+
+/** A file's failure as the native core reports it: an OS `errno`, or a `code` of ours. */
+export interface NativeError {
+  /** The file's position in the batch. */
+  index: number;
+  /** The raw (positive) OS error number; 0 or absent when `code` says what failed. */
+  errno?: number;
+  /** A code of charcount's own (`ESHRUNK`, …), or the name when already resolved. */
+  code?: string;
+  message: string;
+}
+
+/**
+ * Results for the first `count` paths of a task (fewer than its paths when its byte
+ * budget or a cancellation ended it), positional: file i is `numbers[i * stride …]`.
+ */
+export interface NativeBatch {
+  count: number;
+  numbers: Float64Array;
+  errors: NativeError[];
+}
+
+/** Numbers per file for `counters` counters. */
+export const strideOf = (counters: number) => HEADER_FIELDS + COUNTER_FIELDS * counters;
+
+/** Node's name for a native error (`ENOENT`, …), resolved on the machine that read the file. */
+export function fileErrorOf(e: { errno?: number; code?: string; message: string }): FileError {
+  if (e.code) return { code: e.code, message: e.message };
+  const code = e.errno ? safeErrorName(e.errno) : 'EIO';
+  return { code, message: e.message };
+}
+
+function safeErrorName(errno: number): string {
+  try {
+    return getSystemErrorName(-errno);
+  } catch {
+    return 'EIO';
+  }
+}
+
+/** Orders records by path (code-unit order, the same on every run). */
+export function byPath(a: { path: string }, b: { path: string }): number {
+  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+}
+
+const NO_MATCH: CounterResult = { matched: false, offset: null, line: null };
+
+/** A record in the run's shape: with one counter, its fields move up into the record. */
+function shaped(path: string, bytes: number, results: CounterResult[], multi: boolean): AnyRecord {
+  return multi ? { path, bytes, counters: results } : { path, ...results[0]!, bytes };
+}
+
+/** The record of a path that failed before it could be read. */
+export function failedRecord(path: string, error: FileError, counters: number, multi: boolean): AnyRecord {
+  const r = shaped(path, 0, Array.from({ length: counters }, () => ({ ...NO_MATCH })), multi);
+  r.error = error;
+  return r;
+}
+
+const absent = (x: number) => (x === ABSENT ? null : x);
+
+/** How to read a run's batches into records. */
+export interface RecordShape {
+  counters: number;
+  /** Records hold `counters: [...]` rather than one counter's fields. */
+  multi: boolean;
+  /** Full scans carry occurrences and segments. */
+  full: boolean;
+}
+
+/** Records from a batch, in the run's shape (flat for one counter). */
+export function decodeBatch(paths: readonly string[], batch: NativeBatch, shape: RecordShape): AnyRecord[] {
+  const { numbers } = batch;
+  const { counters, multi, full } = shape;
+  const stride = strideOf(counters);
+  const errors = new Map(batch.errors.map((e) => [e.index, fileErrorOf(e)]));
+  const out: AnyRecord[] = new Array(batch.count);
+  for (let i = 0; i < batch.count; i++) {
+    const at = i * stride;
+    const bytes = numbers[at]!;
+    const status = numbers[at + 1]!;
+    const result = (k: number): CounterResult => {
+      const c = at + HEADER_FIELDS + COUNTER_FIELDS * k;
+      const r: CounterResult = { matched: numbers[c] === 1, offset: absent(numbers[c + 1]!), line: absent(numbers[c + 2]!) };
+      if (full && status === STATUS_SCANNED) {
+        r.occurrences = numbers[c + 3]!;
+        r.segments = numbers[c + 4]!;
+      }
+      return r;
+    };
+    const rec = shaped(paths[i]!, bytes, Array.from({ length: counters }, (_, k) => result(k)), multi);
+    if (status === STATUS_FAILED) rec.error = errors.get(i)!;
+    else if (status !== STATUS_SCANNED) rec.skipped = SKIP_REASONS[status - 1]!;
+    out[i] = rec;
+  }
+  return out;
+}
+
+/**
+ * Builds one batch for `size` paths from the batches of its parts, each placed at the
+ * positions it was given: a queue worker answers its job's paths in the job's order
+ * however its threads split and retried them.
+ */
+export class BatchBuilder {
+  private readonly numbers: Float64Array;
+  private readonly errors: NativeError[] = [];
+  private readonly stride: number;
+  private filled = 0;
+
+  constructor(
+    readonly size: number,
+    counters: number,
+  ) {
+    this.stride = strideOf(counters);
+    this.numbers = new Float64Array(size * this.stride);
+  }
+
+  get complete(): boolean {
+    return this.filled === this.size;
+  }
+
+  /** Copies file i of `batch` to position `at[i]`. */
+  put(at: ArrayLike<number>, batch: NativeBatch): void {
+    const s = this.stride;
+    for (let i = 0; i < batch.count; i++) this.numbers.set(batch.numbers.subarray(i * s, (i + 1) * s), at[i]! * s);
+    for (const e of batch.errors) this.errors.push({ index: at[e.index]!, ...fileErrorOf(e) });
+    this.filled += batch.count;
+  }
+
+  /** Position `at` failed before it could be read. */
+  fail(at: number, error: FileError): void {
+    const row = this.numbers.subarray(at * this.stride, (at + 1) * this.stride);
+    row.fill(ABSENT);
+    row[0] = 0;
+    row[1] = STATUS_FAILED;
+    for (let k = 0; k < (this.stride - HEADER_FIELDS) / COUNTER_FIELDS; k++) row[HEADER_FIELDS + COUNTER_FIELDS * k] = 0;
+    this.errors.push({ index: at, ...error });
+    this.filled++;
+  }
+
+  build(): NativeBatch {
+    return { count: this.size, numbers: this.numbers, errors: this.errors };
+  }
+}
+
+/** A batch as JSON can carry it: the numbers as base64 of their little-endian bytes. */
+export interface PortableBatch {
+  count: number;
+  numbers: string;
+  errors: { index: number; code: string; message: string }[];
+}
+
+export function toPortable(batch: NativeBatch): PortableBatch {
+  return {
+    count: batch.count,
+    numbers: littleEndian(batch.numbers).toString('base64'),     errors: batch.errors.map((e) => ({ index: e.index, ...fileErrorOf(e) })),
+  };
+}
+
+/**
+ * The batch again, checked against what was asked: exactly `paths` files of `counters`
+ * counters, known statuses, an error for each failed file. Anything else is `undefined`
+ * (a malformed answer is dropped, never misread).
+ */
+export function fromPortable(p: unknown, paths: number, counters: number): NativeBatch | undefined {
+  const b = p as PortableBatch;
+  if (typeof b !== 'object' || b === null || b.count !== paths || typeof b.numbers !== 'string' || !Array.isArray(b.errors)) return undefined;
+  const bytes = Buffer.from(b.numbers, 'base64');
+  const stride = strideOf(counters);
+  if (bytes.byteLength !== paths * stride * 8) return undefined;
+  const numbers = fromLittleEndian(bytes);
+  const failed = new Set<number>();
+  for (const e of b.errors) {
+    if (typeof e !== 'object' || e === null || !Number.isInteger(e.index) || typeof e.code !== 'string' || typeof e.message !== 'string') return undefined;
+    failed.add(e.index);
+  }
+  for (let i = 0; i < paths; i++) {
+    const status = numbers[i * stride + 1]!;
+    const known = status === STATUS_SCANNED || status === STATUS_FAILED || (Number.isInteger(status) && status >= 1 && status <= SKIP_REASONS.length);
+    if (!known || (status === STATUS_FAILED) !== failed.has(i)) return undefined;
+  }
+  return { count: paths, numbers, errors: b.errors };
+}
+
+/** The numbers' bytes in little-endian order, whatever this machine's order. */
+function littleEndian(numbers: Float64Array): Buffer {
+  if (endianness() === 'LE') return Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength);
+  const out = Buffer.alloc(numbers.byteLength);
+  numbers.forEach((x, i) => out.writeDoubleLE(x, i * 8));
+  return out;
+}
+
+function fromLittleEndian(bytes: Buffer): Float64Array {
+  const numbers = new Float64Array(bytes.byteLength / 8);
+  if (endianness() === 'LE') new Uint8Array(numbers.buffer).set(bytes);
+  else for (let i = 0; i < numbers.length; i++) numbers[i] = bytes.readDoubleLE(i * 8);
+  return numbers;
+}

@@ -1,0 +1,120 @@
+/**
+ * The shared vocabulary: what a counter answers, the records and summary of a run, and
+ * the `--json` document. Types only, so every layer can import them and none imports
+ * upward (contract §3).
+ */
+import type { SkipReason } from './wire-format.js';
+
+export type { SkipReason };
+
+/** Kernel back ends of the native core. */
+export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar';
+
+/** Where the threshold is first reached (offsets in bytes of UTF-8, lines 1-based). */
+export interface Hit {
+  matched: boolean;
+  /** Byte offset of the character at which the threshold is first reached. */
+  offset: number | null;
+  /** 1 + the number of `\n` before `offset`. */
+  line: number | null;
+}
+
+/** A hit plus the figures only a whole read can give. */
+export interface FullScan extends Hit {
+  /** Characters equal to `what`. */
+  occurrences: number;
+  /** Segments (lines, words, or the whole input) in which the threshold is reached. */
+  segments: number;
+}
+
+/** A per-file failure: Node-style `code` (`ENOENT`, `EACCES`, …) and a message. */
+export interface FileError {
+  code: string;
+  message: string;
+}
+
+/** One counter's answer for one file: a `Hit`, and with full scans a `FullScan`'s figures. */
+export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences' | 'segments'>> {}
+
+interface RecordBase {
+  /** The path as discovered (relative to `cwd` unless given absolute). */
+  path: string;
+  /** Bytes read from the file. */
+  bytes: number;
+  skipped?: SkipReason;
+  error?: FileError;
+}
+
+/** A file's record in a run with one counter. */
+export interface FileRecord extends RecordBase, CounterResult {}
+
+/** A file's record in a run with several counters: one result per counter, in order. */
+export interface MultiFileRecord extends RecordBase {
+  counters: CounterResult[];
+}
+
+/** A record of either shape. */
+export type AnyRecord = FileRecord | MultiFileRecord;
+
+/** Shard `index` (1-based) of `count`. */
+export interface Shard {
+  index: number;
+  count: number;
+}
+
+export interface Progress {
+  /** Paths found so far (files, and paths that became error records). */
+  discovered: number;
+  /** Records produced so far. */
+  done: number;
+  bytesRead: number;
+  elapsedMs: number;
+  /** True once discovery has finished, so `discovered` is the total. */
+  discoveryDone: boolean;
+}
+
+export interface Summary {
+  /** Paths discovered, each of which has exactly one record. */
+  filesDiscovered: number;
+  /** Files read and counted (not skipped, no error). */
+  filesScanned: number;
+  /** Files in which some counter reached its threshold. */
+  filesMatched: number;
+  filesSkipped: number;
+  skipped: Record<SkipReason, number>;
+  filesErrored: number;
+  bytesRead: number;
+  elapsedMs: number;
+  /** Bytes read per second of wall time. */
+  bytesPerSecond: number;
+  filesPerSecond: number;
+  /** Threads that scanned: this process's, or with `queue`, the sum over the workers that answered. */
+  threads: number;
+  /** With `queue`: the worker processes that returned records. */
+  workers?: number;
+  /** True when the run was stopped by its `AbortSignal`: the figures are partial. */
+  aborted: boolean;
+  /** With several counters: files matched by each, in order. */
+  counters?: { filesMatched: number }[];
+}
+
+/** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
+export interface Query {
+  char: string;
+  min: number;
+  reset: 'newline' | 'space' | 'none';
+  /** `--count`: full-scan figures. */
+  count: boolean;
+}
+
+/** What a `--json` document says besides its records and summary. */
+export interface RunMeta {
+  query?: Query;
+  shard?: Shard;
+}
+
+/** The `--json` document. */
+export interface ScanDocument extends RunMeta {
+  summary: Summary;
+  records: FileRecord[];
+}

@@ -1,0 +1,210 @@
+/**
+ * scan: the public entry points. `scan()` discovers files, `scanFiles()` takes a list;
+ * both hand the paths to the run loop (run.ts) on a transport — this process's threads,
+ * or with `queue` the BullMQ queue — and turn the results into records while the
+ * summary builds up (aggregate.ts). With `shard`, discovery keeps only this shard's paths.
+ *
+ * Flow control: discovery runs ahead of the workers only up to a high-water mark and the
+ * transport holds a bounded window of tasks, so memory stays flat however many files
+ * there are; records are produced only as fast as the caller consumes them.
+ */
+import { byPath, decodeBatch, failedRecord, type RecordShape } from '../core/codec.js';
+import type { Counter } from '../core/counter.js';
+import { isAbortError } from '../core/errors.js';
+import { native } from '../core/native.js';
+import type { AnyRecord, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
+import { show } from '../core/validate.js';
+import { HINT_FOLLOW } from '../core/wire-format.js';
+import { LocalTransport, ThreadPool } from '../transport/local.js';
+import type { RunSpec, Transport } from '../transport/transport.js';
+import { Aggregator } from './aggregate.js';
+import { BUDGET_BYTES } from './batch.js';
+import { discover, type Discovered } from './discover.js';
+import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
+import { runLoop } from './run.js';
+import { inShard } from './shard.js';
+
+// Load the addon on this thread before any worker does (contract §6).
+void native;
+
+/**
+ * What tests and the benchmark may change about a run; not part of the public API (see
+ * `src/internal.ts`).
+ */
+export interface RunInternals {
+  /** A pool to run on instead of a pool of the run's own (a queue worker's, shared by its jobs). */
+  pool?: ThreadPool;
+  /** The worker module to run instead of the real one. */
+  workerUrl?: URL;
+  /** The benchmark's baseline: read every file, count nothing. */
+  readOnly?: boolean;
+}
+
+/** The run-wide part of every task. */
+export function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
+  return {
+    cwd: o.cwd,
+    counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset })),
+    read: { full: o.fullScan, scanBinary: o.scanBinary, follow: o.follow, maxFilesize: o.maxFilesize, readOnly: internals.readOnly },
+  };
+}
+
+/** The transport a run's options ask for (BullMQ and its Redis client load only for queued runs). */
+async function openTransport(o: ResolvedOptions, internals: RunInternals, notify: () => void): Promise<Transport & { workers?: number }> {
+  const spec = runSpec(o, internals);
+  if (o.queue) {
+    const { QueueTransport } = await import('../transport/queue/client.js');
+    return QueueTransport.open(o.queue, spec, notify, o.onWarning);
+  }
+  const pool = internals.pool ?? new ThreadPool(o.threads, internals.workerUrl);
+  return new LocalTransport(pool, spec, notify, { batchSize: o.batchSize, budgetBytes: BUDGET_BYTES, ownsPool: !internals.pool });
+}
+
+/** The records and summary of a finished run. */
+export interface ScanResult<R> {
+  records: R[];
+  summary: Summary;
+}
+
+/**
+ * A running scan: iterate it for records as they finish (once), or await `summary()` /
+ * `result()`. The run starts when first iterated or awaited.
+ */
+export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIterable<R> {
+  private started = false;
+  private readonly agg: Aggregator;
+  private readonly finished: Promise<Summary>;
+  private settle!: (s: Summary) => void;
+  private fail!: (e: unknown) => void;
+
+  /** @internal */
+  constructor(
+    private readonly o: ResolvedOptions,
+    private readonly source: AsyncIterable<Discovered[]>,
+    private readonly internals: RunInternals = {},
+  ) {
+    this.agg = new Aggregator(o.counters.length, o.threads, o.multi);
+    this.finished = new Promise((resolve, reject) => {
+      this.settle = resolve;
+      this.fail = reject;
+    });
+    this.finished.catch(() => {});
+  }
+
+  /** Runs the loop once, settling the summary however it ends. */
+  private async *drive(): AsyncGenerator<R[]> {
+    if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
+    this.started = true;
+    const { o, agg } = this;
+    const shape: RecordShape = { counters: o.counters.length, multi: o.multi, full: o.fullScan };
+    let transport: (Transport & { workers?: number }) | undefined;
+    const report = agg.progress(o.onProgress, o.progressIntervalMs);
+    try {
+      const open = async (notify: () => void) => (transport = await openTransport(o, this.internals, notify));
+      const hooks = { found: (n: number) => (agg.discovered += n), progress: report };
+      for await (const pieces of runLoop(this.source, open, hooks, o.signal)) {
+        const records: AnyRecord[] = [];
+        for (const p of pieces) {
+          if (p.failed) records.push(failedRecord(p.failed.path, p.failed.error, shape.counters, shape.multi));
+          else for (const r of decodeBatch(p.task.paths, p.batch, shape)) records.push(r);
+        }
+        // A queued run's figures are its workers'.
+        if (transport?.workers) {
+          agg.workers = transport.workers;
+          agg.threads = transport.threads;
+        }
+        yield records as R[];
+      }
+      this.settle(agg.summary(false));
+    } catch (e) {
+      if (isAbortError(e)) this.settle(agg.summary(true));
+      else this.fail(e);
+      throw e;
+    } finally {
+      // A consumer that stops iterating early still gets a (partial) summary.
+      this.settle(agg.summary(true));
+    }
+  }
+
+  /** Records one at a time, as files finish. */
+  async *[Symbol.asyncIterator](): AsyncGenerator<R> {
+    for await (const batch of this.drive()) {
+      for (const r of batch) {
+        this.agg.add(r);
+        yield r;
+      }
+    }
+  }
+
+  /** Records a task at a time: the same records with less overhead on long runs. */
+  async *batches(): AsyncGenerator<R[]> {
+    for await (const batch of this.drive()) {
+      for (const r of batch) this.agg.add(r);
+      yield batch;
+    }
+  }
+
+  /** The summary once the run ends; runs it (discarding records) if nobody iterates. */
+  async summary(): Promise<Summary> {
+    if (!this.started) {
+      try {
+        for await (const _ of this.batches());
+      } catch (e) {
+        if (!isAbortError(e)) throw e;
+      }
+    }
+    return this.finished;
+  }
+
+  /** Every record (sorted by path with `sort: true`) and the summary. */
+  async result(): Promise<ScanResult<R>> {
+    const records: R[] = [];
+    for await (const batch of this.batches()) for (const r of batch) records.push(r);
+    if (this.o.sort) records.sort(byPath);
+    return { records, summary: await this.finished };
+  }
+}
+
+type WithCounter = ScanOptions & { counter: Counter; counters?: undefined };
+type WithCounters = ScanOptions & { counters: Counter[]; counter?: undefined };
+
+/** A run over what `o.patterns` names. */
+export function scanRun(o: ResolvedOptions, internals?: RunInternals): ScanRun<AnyRecord> {
+  return new ScanRun(o, o.shard ? inShard(discover(o), o.shard) : discover(o), internals);
+}
+
+/** The error `fs` gives for a path holding a NUL byte. */
+function nulInPath(path: string): FileError {
+  return {
+    code: 'ERR_INVALID_ARG_VALUE',
+    message: `The argument 'path' must be a string, Uint8Array, or URL without null bytes. Received ${show(path)}`,
+  };
+}
+
+/** A run over the paths as given. */
+export function filesRun(paths: string[], o: ResolvedOptions, internals?: RunInternals): ScanRun<AnyRecord> {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
+    throw new TypeError(`paths must be an array of strings, got ${show(paths)}`);
+  }
+  async function* given(): AsyncGenerator<Discovered[]> {
+    // Named paths are read even through a link, as on the command line. A NUL cannot be
+    // in a file name: such a path is its own error (as `fs` says), never a split task.
+    yield paths.map((path) => (path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW }));
+  }
+  return new ScanRun(o, o.shard ? inShard(given(), o.shard) : given(), internals);
+}
+
+/** Scans the files that `patterns` name (default: everything below `cwd`). */
+export function scan(options: WithCounter): ScanRun<FileRecord>;
+export function scan(options: WithCounters): ScanRun<MultiFileRecord>;
+export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord>;
+export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord> {
+  return scanRun(resolveOptions(options));
+}
+
+/** Scans a list of file paths as given (no globbing, no directory search). */
+export function scanFiles(paths: string[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
+export function scanFiles(paths: string[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
+export function scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'>): ScanRun<FileRecord | MultiFileRecord> {
+  return filesRun(paths, resolveOptions(options));
+}

@@ -1,0 +1,27 @@
+/**
+ * Internal entry for the project's own tests and benchmark: hooks that are not part of
+ * the public API (`index.ts`) and are not documented for users.
+ */
+import type { Counter } from './core/counter.js';
+import type { AnyRecord } from './core/types.js';
+import { resolveOptions, type ScanOptions } from './engine/options.js';
+import { filesRun, scanRun, type RunInternals, type ScanRun } from './engine/scan.js';
+
+export { native, loadNative, platformTriple } from './core/native.js';
+export type { NativeBinding } from './core/native.js';
+export { ThreadPool } from './transport/local.js';
+export { PathQueue, Intake, onePerTask } from './engine/batch.js';
+export { discover } from './engine/discover.js';
+export type { RunInternals };
+
+type Counted = ScanOptions & ({ counter: Counter } | { counters: Counter[] });
+
+/** `scan()` with internal hooks (a worker module, a shared pool, the read-only baseline). */
+export function scanWith(options: Counted, internals: RunInternals): ScanRun<AnyRecord> {
+  return scanRun(resolveOptions(options), internals);
+}
+
+/** `scanFiles()` with internal hooks. */
+export function scanFilesWith(paths: string[], options: Omit<Counted, 'patterns'>, internals: RunInternals): ScanRun<AnyRecord> {
+  return filesRun(paths, resolveOptions(options), internals);
+}
