@@ -11,5 +11,6 @@ mod binding;
 pub mod kernel;
 mod napi;
 pub mod reader;
+mod sys;
 pub mod walker;
 pub mod wire;

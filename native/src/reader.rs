@@ -10,6 +10,7 @@
 //! * First-hit scans stop reading as soon as every counter knows its answer.
 
 use crate::kernel::{self, Config, Evaluation, Kernel, Scanner};
+use crate::sys;
 pub use crate::wire::Skip;
 use crate::wire::{HINT_FOLLOW, HINT_REGULAR};
 use std::fs::{File, Metadata, OpenOptions};
@@ -102,23 +103,6 @@ impl Default for Reader {
     }
 }
 
-#[cfg(any(target_os = "linux", target_os = "android"))]
-mod flags {
-    pub const O_NONBLOCK: i32 = 0o4000;
-    pub const O_NOCTTY: i32 = 0o400;
-    #[cfg(any(target_arch = "aarch64", target_arch = "arm"))]
-    pub const O_NOFOLLOW: i32 = 0o100000;
-    #[cfg(not(any(target_arch = "aarch64", target_arch = "arm")))]
-    pub const O_NOFOLLOW: i32 = 0o400000;
-}
-
-#[cfg(target_os = "macos")]
-mod flags {
-    pub const O_NONBLOCK: i32 = 0x4;
-    pub const O_NOCTTY: i32 = 0x20000;
-    pub const O_NOFOLLOW: i32 = 0x100;
-}
-
 impl Reader {
     pub fn new() -> Reader {
         Reader { buf: Vec::new(), kernel: Kernel::best() }
@@ -145,9 +129,9 @@ impl Reader {
         bytes: &mut u64,
     ) -> Result<Outcome, FileError> {
         let follow = opts.follow || hints.follow;
-        let mut custom = flags::O_NONBLOCK | flags::O_NOCTTY;
+        let mut custom = sys::O_NONBLOCK | sys::O_NOCTTY;
         if !follow {
-            custom |= flags::O_NOFOLLOW;
+            custom |= sys::O_NOFOLLOW;
         }
         let open = || OpenOptions::new().read(true).custom_flags(custom).open(path).map_err(|e| os_error(&e));
         let (mut file, meta) = if hints.regular {
