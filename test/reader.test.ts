@@ -1,4 +1,4 @@
-/** The native file reader on the file kinds SPEC §2 names. */
+/** The native file reader on the file kinds contract §2 names. */
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
