@@ -1,0 +1,49 @@
+/** Discovery: overlapping inputs are settled so that every path is reported once. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Discovered } from '../src/engine/discover.js';
+import { discover } from '../src/internal.js';
+import { tempDir } from './helpers.js';
+
+async function paths(patterns: string[], cwd: string, more: { ignore?: string[]; hidden?: boolean } = {}): Promise<string[]> {
+  const out: string[] = [];
+  const all: Discovered[] = [];
+  for await (const found of discover({ patterns, cwd, ignore: more.ignore ?? [], hidden: more.hidden ?? false, follow: false })) all.push(...found);
+  for (const d of all) out.push(d.error ? `ERR ${d.path} ${d.error.code}` : d.path);
+  return out.sort();
+}
+
+describe('discovery de-duplication', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => {
+    for (const f of ['a/x.txt', 'a/b/y.txt', 'a/b/c/z.txt', 'd/w.txt', 'a/.h/q.txt']) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), 'x');
+    }
+  });
+  afterAll(cleanup);
+
+  test('a directory inside another one given is searched once, as part of the outer one', async () => {
+    expect(await paths(['a', 'a/b', 'a/b/c'], dir)).toEqual(['a/b/c/z.txt', 'a/b/y.txt', 'a/x.txt']);
+    expect(await paths(['a/b', 'a'], dir)).toEqual(['a/b/c/z.txt', 'a/b/y.txt', 'a/x.txt']);
+  });
+
+  test('a file given that the walk also finds is reported once, as given', async () => {
+    expect(await paths(['a/x.txt', 'a'], dir)).toEqual(['a/b/c/z.txt', 'a/b/y.txt', 'a/x.txt']);
+    expect(await paths([join(dir, 'a/x.txt'), 'a'], dir)).toEqual([join(dir, 'a/x.txt'), 'a/b/c/z.txt', 'a/b/y.txt'].sort());
+  });
+
+  test('glob results already covered by a searched directory or another glob are dropped', async () => {
+    expect(await paths(['a', 'a/**/*.txt', 'a/b/*.txt'], dir)).toEqual(['a/b/c/z.txt', 'a/b/y.txt', 'a/x.txt']);
+    expect(await paths(['**/y.txt', 'a/b/y.txt'], dir)).toEqual(['a/b/y.txt']);
+  });
+
+  test('a hidden file the walk leaves out is still reported when a glob names it', async () => {
+    expect(await paths(['a', 'a/.h/q.txt'], dir)).toEqual(['a/.h/q.txt', 'a/b/c/z.txt', 'a/b/y.txt', 'a/x.txt']);
+  });
+
+  test('the same file named twice is one path; a missing one is an error', async () => {
+    expect(await paths(['d/w.txt', './d/w.txt', 'nope.txt'], dir)).toEqual(['ERR nope.txt ENOENT', 'd/w.txt']);
+  });
+});
