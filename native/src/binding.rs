@@ -5,10 +5,28 @@
 //! errors: no panic ever unwinds into Node. Counters and streaming scanners live in
 //! `napi_external` boxes that V8 frees with the JS object, so there is no global state
 //! and any number of worker threads can use the addon at once.
+//!
+//! # File errors
+//!
+//! A path that fails — in `scanBatch`'s `errors`, `scanFiles`' `error`, `walkNext`'s
+//! `errors` — is reported as one plain object:
+//!
+//! ```text
+//! { index: number            // scanBatch: the path's position in the batch
+//!   path: string             // walkNext: the path as displayed (scanFiles: on the record)
+//!   errno: number            // the raw, positive OS errno (ENOENT is 2 on Linux); 0 if `code` is set
+//!   code: string             // our own code when there is no errno ('ESHRUNK', 'EIO'); '' if `errno` is set
+//!   message: string }        // strerror's text without " (os error N)", or our own words
+//! ```
+//!
+//! Conditions the reader or walker detects itself but that the OS names carry the OS's
+//! errno with our message: a directory given as a file (`EISDIR`, "is a directory"), a
+//! followed link back to a directory being walked (`ELOOP`), a file name that is not
+//! UTF-8 (`EILSEQ`). JS names an errno with `util.getSystemErrorName(-errno)`.
 
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
-use crate::reader::{FileRecord, Outcome, PathHints, ReadOptions, Reader};
+use crate::reader::{FileError, FileRecord, Outcome, PathHints, ReadOptions, Reader};
 use crate::walker::{Found, Walker};
 use crate::wire;
 use std::ffi::{c_void, CString};
@@ -220,9 +238,11 @@ impl Env {
         }
     }
 
-    fn error_object(self, err: &crate::reader::FileError) -> JsResult<napi_value> {
+    /// `{ errno, code, message }`: see [`FileError`]; the caller adds `index` or `path`.
+    fn error_object(self, err: &FileError) -> JsResult<napi_value> {
         let e = self.object()?;
-        self.set(e, "code", self.str_value(&err.code)?)?;
+        self.set(e, "errno", self.number(err.errno as f64)?)?;
+        self.set(e, "code", self.str_value(err.code)?)?;
         self.set(e, "message", self.str_value(&err.message)?)?;
         Ok(e)
     }
@@ -521,6 +541,8 @@ fn scan_paths(
 //
 // One call per batch: the whole batch is read and counted without crossing back into JS.
 // Returns one record per path, in order — fewer than `paths` when `budgetBytes` ends it.
+// A record is `{ path?, bytes, counters? | skipped? | error? }`; `error` is a file error
+// `{ errno, code, message }` (see the module doc).
 export!(scan_files, |env, info| {
     let out = env.array(0)?;
     scan_paths(env, info, |i, path_value, rec, _| {
@@ -548,7 +570,8 @@ export!(scan_files, |env, info| {
 // scanBatch(paths, counters, options?): { count, numbers: Float64Array, errors }
 //
 // `scanFiles` in a compact form for the worker pool: no object per file, one typed array
-// that crosses threads cheaply, laid out as `crate::wire` says.
+// that crosses threads cheaply, laid out as `crate::wire` says. `errors` holds
+// `{ index, errno, code, message }` for each failed file (see the module doc).
 export!(scan_batch, |env, info| {
     let mut numbers: Vec<f64> = Vec::new();
     let errors = env.array(0)?;
@@ -580,10 +603,11 @@ export!(create_walker, |env, info| {
     env.external(Handle::new(HandleKind::Walker(Box::new(walker))))
 });
 
-// walkNext(walker, max: number): { files, regular, errors } — `files` is up to `max`
-// NUL-separated paths ('' once the walk is over), `regular[i]` is 1 where `readdir` said
-// file i is a regular file, `errors` the paths that failed. One string a call, not one
-// object a file: the walk of a large tree is dominated by what crosses into JS.
+// walkNext(walker, max: number): { files, regular, errors, done } — `files` is up to `max`
+// NUL-separated paths ('' when there are none), `regular[i]` is 1 where `readdir` said
+// file i is a regular file, `errors` the paths that failed as `{ path, errno, code,
+// message }` (see the module doc). One string a call, not one object a file: the walk of
+// a large tree is dominated by what crosses into JS.
 export!(walk_next, |env, info| {
     let [walker, max] = env.args::<2>(info)?;
     let walker = env.walker(walker)?;

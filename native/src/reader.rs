@@ -50,11 +50,42 @@ impl Default for ReadOptions {
     }
 }
 
+/// Why a file (or a directory, for the walker) could not be read: an OS error as its raw
+/// `errno`, or an error of charcount's own as a `code`. Exactly one of the two is set.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileError {
-    /// Node-style code: `ENOENT`, `EACCES`, … (`ESHRUNK` for a file that shrank).
-    pub code: String,
+    /// The OS error number (positive), or 0 when `code` says what failed. The JS side names
+    /// it with `util.getSystemErrorName(-errno)`, on the machine that read the file.
+    pub errno: i32,
+    /// charcount's own code when `errno` is 0: `ESHRUNK` (a file shrank while being read),
+    /// `EIO` (an I/O error that carries no errno); empty otherwise.
+    pub code: &'static str,
+    /// What failed: the OS's `strerror` text (without Rust's " (os error N)"), or ours.
     pub message: String,
+}
+
+impl FileError {
+    /// An OS error by number, with a message of our own.
+    pub fn os(errno: i32, message: impl Into<String>) -> FileError {
+        FileError { errno, code: "", message: message.into() }
+    }
+
+    /// An error of charcount's own (no errno).
+    pub fn custom(code: &'static str, message: impl Into<String>) -> FileError {
+        FileError { errno: 0, code, message: message.into() }
+    }
+
+    /// An I/O error as the OS reported it.
+    pub fn from_io(e: &io::Error) -> FileError {
+        let mut message = e.to_string();
+        if let Some(i) = message.find(" (os error") {
+            message.truncate(i);
+        }
+        match e.raw_os_error() {
+            Some(errno) if errno > 0 => FileError::os(errno, message),
+            _ => FileError::custom("EIO", message),
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -133,14 +164,14 @@ impl Reader {
         if !follow {
             custom |= sys::O_NOFOLLOW;
         }
-        let open = || OpenOptions::new().read(true).custom_flags(custom).open(path).map_err(|e| os_error(&e));
+        let open = || OpenOptions::new().read(true).custom_flags(custom).open(path).map_err(|e| FileError::from_io(&e));
         let (mut file, meta) = if hints.regular {
             let file = open()?;
-            let meta = file.metadata().map_err(|e| os_error(&e))?;
+            let meta = file.metadata().map_err(|e| FileError::from_io(&e))?;
             (Some(file), meta)
         } else {
             let meta = if follow { std::fs::metadata(path) } else { std::fs::symlink_metadata(path) }
-                .map_err(|e| os_error(&e))?;
+                .map_err(|e| FileError::from_io(&e))?;
             (None, meta)
         };
         if let Some(skip) = special_file(&meta)? {
@@ -165,10 +196,8 @@ impl Reader {
             let n = read_retrying(&mut file, &mut self.buf[..chunk])?;
             if n == 0 {
                 if *bytes < size {
-                    return Err(FileError {
-                        code: "ESHRUNK".into(),
-                        message: format!("file shrank while being read: {size} bytes expected, {bytes} read"),
-                    });
+                    let message = format!("file shrank while being read: {size} bytes expected, {bytes} read");
+                    return Err(FileError::custom("ESHRUNK", message));
                 }
                 break;
             }
@@ -199,19 +228,19 @@ fn read_retrying(file: &mut File, buf: &mut [u8]) -> Result<usize, FileError> {
         match file.read(buf) {
             Ok(n) => return Ok(n),
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(os_error(&e)),
+            Err(e) => return Err(FileError::from_io(&e)),
         }
     }
 }
 
-/// Anything but a regular file: directories fail (as `read` would), other special
-/// files are skipped without being opened.
+/// Anything but a regular file: directories fail with `EISDIR` (as `read` would, but
+/// without opening them), other special files are skipped without being opened.
 fn special_file(meta: &Metadata) -> Result<Option<Skip>, FileError> {
     let t = meta.file_type();
     if t.is_file() {
         Ok(None)
     } else if t.is_dir() {
-        Err(FileError { code: "EISDIR".into(), message: "is a directory".into() })
+        Err(FileError::os(sys::EISDIR, "is a directory"))
     } else if t.is_symlink() {
         Ok(Some(Skip::Symlink))
     } else if t.is_fifo() {
@@ -220,74 +249,6 @@ fn special_file(meta: &Metadata) -> Result<Option<Skip>, FileError> {
         Ok(Some(Skip::Socket))
     } else {
         Ok(Some(Skip::Device))
-    }
-}
-
-/// Maps an OS error to Node's code names, so records read like `fs` errors.
-pub fn os_error(e: &io::Error) -> FileError {
-    let code = e.raw_os_error().map(errno_name).unwrap_or("EIO");
-    let mut message = e.to_string();
-    if let Some(i) = message.find(" (os error") {
-        message.truncate(i);
-    }
-    FileError { code: code.to_string(), message }
-}
-
-#[cfg(any(target_os = "linux", target_os = "android"))]
-fn errno_name(errno: i32) -> &'static str {
-    match errno {
-        1 => "EPERM",
-        2 => "ENOENT",
-        4 => "EINTR",
-        5 => "EIO",
-        6 => "ENXIO",
-        9 => "EBADF",
-        11 => "EAGAIN",
-        12 => "ENOMEM",
-        13 => "EACCES",
-        16 => "EBUSY",
-        19 => "ENODEV",
-        20 => "ENOTDIR",
-        21 => "EISDIR",
-        22 => "EINVAL",
-        23 => "ENFILE",
-        24 => "EMFILE",
-        26 => "ETXTBSY",
-        27 => "EFBIG",
-        36 => "ENAMETOOLONG",
-        40 => "ELOOP",
-        75 => "EOVERFLOW",
-        116 => "ESTALE",
-        _ => "EIO",
-    }
-}
-
-#[cfg(target_os = "macos")]
-fn errno_name(errno: i32) -> &'static str {
-    match errno {
-        1 => "EPERM",
-        2 => "ENOENT",
-        4 => "EINTR",
-        5 => "EIO",
-        6 => "ENXIO",
-        9 => "EBADF",
-        12 => "ENOMEM",
-        13 => "EACCES",
-        16 => "EBUSY",
-        19 => "ENODEV",
-        20 => "ENOTDIR",
-        21 => "EISDIR",
-        22 => "EINVAL",
-        23 => "ENFILE",
-        24 => "EMFILE",
-        26 => "ETXTBSY",
-        27 => "EFBIG",
-        35 => "EAGAIN",
-        62 => "ELOOP",
-        63 => "ENAMETOOLONG",
-        70 => "ESTALE",
-        84 => "EOVERFLOW",
-        _ => "EIO",
     }
 }
 
@@ -331,11 +292,14 @@ mod tests {
         assert_eq!(r.scan(&bin, &cfg, &opts, PathHints::default()).outcome, Outcome::Skipped(Skip::Binary));
         let missing = bin.with_file_name("missing");
         match r.scan(&missing, &cfg, &opts, PathHints::default()).outcome {
-            Outcome::Failed(e) => assert_eq!(e.code, "ENOENT"),
+            Outcome::Failed(e) => {
+                assert_eq!(io::Error::from_raw_os_error(e.errno).kind(), io::ErrorKind::NotFound);
+                assert_eq!((e.code, e.message.as_str()), ("", "No such file or directory"));
+            }
             o => panic!("{o:?}"),
         }
         match r.scan(bin.parent().unwrap(), &cfg, &opts, PathHints::from_bits(1)).outcome {
-            Outcome::Failed(e) => assert_eq!(e.code, "EISDIR"),
+            Outcome::Failed(e) => assert_eq!(e, FileError::os(sys::EISDIR, "is a directory")),
             o => panic!("{o:?}"),
         }
     }

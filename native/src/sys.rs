@@ -1,23 +1,29 @@
-//! The few OS constants the reader needs (`open` flags), from one table chosen by target.
+//! The few OS constants the reader needs (`open` flags, `errno` values), from one table
+//! chosen by target.
 //!
 //! Linux: `include/uapi/asm-generic/fcntl.h` and `asm-generic/errno*.h`, which x86_64,
 //! riscv64 and s390x use as they are; arm, arm64 and powerpc override `O_DIRECTORY`,
 //! `O_NOFOLLOW` (`0o100000`; on powerpc `0o400000` is `O_DIRECT`), `O_DIRECT` and
-//! `O_LARGEFILE` in their `asm/fcntl.h`, and keep the generic `O_NONBLOCK` and `O_NOCTTY`.
-//! mips, sparc, alpha and parisc differ in many more places, so every
-//! target not listed here is refused at compile time rather than guessed. macOS:
-//! `<sys/fcntl.h>` (the same on x86_64 and arm64).
+//! `O_LARGEFILE` in their `asm/fcntl.h`, and keep the generic `O_NONBLOCK` and `O_NOCTTY`
+//! (powerpc also overrides `EDEADLOCK`, which is not used here). mips, sparc, alpha and
+//! parisc differ in many more places, so every target not listed here is refused at
+//! compile time rather than guessed. macOS:
+//! `<sys/fcntl.h>` and `<sys/errno.h>` (the same on x86_64 and arm64).
 
 /// One platform's values.
 struct Table {
     o_nonblock: i32,
     o_noctty: i32,
     o_nofollow: i32,
+    eisdir: i32,
+    eloop: i32,
+    eilseq: i32,
 }
 
 /// Linux's generic values.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-const LINUX_GENERIC: Table = Table { o_nonblock: 0o4000, o_noctty: 0o400, o_nofollow: 0o400000 };
+const LINUX_GENERIC: Table =
+    Table { o_nonblock: 0o4000, o_noctty: 0o400, o_nofollow: 0o400000, eisdir: 21, eloop: 40, eilseq: 84 };
 
 #[cfg(all(
     any(target_os = "linux", target_os = "android"),
@@ -32,7 +38,7 @@ const THIS: Table = LINUX_GENERIC;
 const THIS: Table = Table { o_nofollow: 0o100000, ..LINUX_GENERIC };
 
 #[cfg(target_os = "macos")]
-const THIS: Table = Table { o_nonblock: 0x4, o_noctty: 0x20000, o_nofollow: 0x100 };
+const THIS: Table = Table { o_nonblock: 0x4, o_noctty: 0x20000, o_nofollow: 0x100, eisdir: 21, eloop: 62, eilseq: 92 };
 
 #[cfg(not(any(
     all(
@@ -49,7 +55,7 @@ const THIS: Table = Table { o_nonblock: 0x4, o_noctty: 0x20000, o_nofollow: 0x10
     target_os = "macos"
 )))]
 compile_error!(
-    "charcount's native core knows the open flags of Linux/Android on x86_64, aarch64, arm, \
+    "charcount's native core knows the open flags and errno values of Linux/Android on x86_64, aarch64, arm, \
      powerpc64, riscv64 and s390x, and of macOS; add this target's to native/src/sys.rs"
 );
 
@@ -59,12 +65,28 @@ pub const O_NONBLOCK: i32 = THIS.o_nonblock;
 pub const O_NOCTTY: i32 = THIS.o_noctty;
 /// `open(2)`: fail with `ELOOP` if the last component is a symbolic link.
 pub const O_NOFOLLOW: i32 = THIS.o_nofollow;
+/// "Is a directory".
+pub const EISDIR: i32 = THIS.eisdir;
+/// "Too many levels of symbolic links".
+pub const ELOOP: i32 = THIS.eloop;
+/// "Illegal byte sequence".
+pub const EILSEQ: i32 = THIS.eilseq;
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::fs::OpenOptions;
+    use std::io::{self, ErrorKind};
     use std::os::unix::fs::OpenOptionsExt;
+
+    #[test]
+    fn errno_values_are_the_os_ones() {
+        assert_eq!(io::Error::from_raw_os_error(EISDIR).kind(), ErrorKind::IsADirectory);
+        // `ErrorKind::FilesystemLoop` is not stable yet; its name is.
+        assert_eq!(format!("{:?}", io::Error::from_raw_os_error(ELOOP).kind()), "FilesystemLoop");
+        let eilseq = io::Error::from_raw_os_error(EILSEQ).to_string();
+        assert!(eilseq.contains("byte") || eilseq.contains("multibyte"), "{eilseq}");
+    }
 
     /// `#define NAME value` from a header, if the header is there.
     #[allow(dead_code)]
@@ -94,6 +116,9 @@ mod tests {
         for (name, value) in [("O_NONBLOCK", O_NONBLOCK), ("O_NOCTTY", O_NOCTTY), ("O_NOFOLLOW", O_NOFOLLOW)] {
             assert_eq!(header_define(generic, name), Some(value), "{name}");
         }
+        assert_eq!(header_define("/usr/include/asm-generic/errno-base.h", "EISDIR"), Some(EISDIR));
+        assert_eq!(header_define("/usr/include/asm-generic/errno.h", "ELOOP"), Some(ELOOP));
+        assert_eq!(header_define("/usr/include/asm-generic/errno.h", "EILSEQ"), Some(EILSEQ));
     }
 
     fn scratch(name: &str) -> std::path::PathBuf {
@@ -113,7 +138,7 @@ mod tests {
         let open = |flags| OpenOptions::new().read(true).custom_flags(flags).open(&link);
         assert!(open(O_NONBLOCK | O_NOCTTY).is_ok(), "without O_NOFOLLOW the link is followed");
         let err = open(O_NONBLOCK | O_NOCTTY | O_NOFOLLOW).expect_err("O_NOFOLLOW must refuse a link");
-        assert_eq!(format!("{:?}", err.kind()), "FilesystemLoop", "{err}");
+        assert_eq!(err.raw_os_error(), Some(ELOOP));
     }
 
     #[test]

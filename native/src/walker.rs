@@ -8,7 +8,8 @@
 //! The walk is resumable (`next(max)`), so the coordinator pulls paths only as fast as the
 //! workers consume them: memory is bounded by the depth of the tree, not its size.
 
-use crate::reader::{os_error, FileError};
+use crate::reader::FileError;
+use crate::sys;
 use std::fs::{self, ReadDir};
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
@@ -56,16 +57,16 @@ impl Walker {
     fn open(&mut self, display: String, fs_path: &std::path::Path, out: &mut Vec<Found>) {
         let meta = match fs::metadata(fs_path) {
             Ok(m) => m,
-            Err(e) => return out.push(Found::Failed(display, os_error(&e))),
+            Err(e) => return out.push(Found::Failed(display, FileError::from_io(&e))),
         };
         let id = (meta.dev(), meta.ino());
         if self.stack.iter().any(|f| f.id == id) {
             let message = format!("symbolic link loop: {display} leads back to a directory already being searched");
-            return out.push(Found::Failed(display, FileError { code: "ELOOP".into(), message }));
+            return out.push(Found::Failed(display, FileError::os(sys::ELOOP, message)));
         }
         match fs::read_dir(fs_path) {
             Ok(entries) => self.stack.push(Frame { path: display, entries, id }),
-            Err(e) => out.push(Found::Failed(display, os_error(&e))),
+            Err(e) => out.push(Found::Failed(display, FileError::from_io(&e))),
         }
     }
 
@@ -85,7 +86,7 @@ impl Walker {
                 Some(Err(e)) => {
                     let path = top.path.clone();
                     self.stack.pop();
-                    out.push(Found::Failed(if path.is_empty() { ".".into() } else { path }, os_error(&e)));
+                    out.push(Found::Failed(if path.is_empty() { ".".into() } else { path }, FileError::from_io(&e)));
                     continue;
                 }
                 Some(Ok(entry)) => entry,
@@ -93,10 +94,7 @@ impl Walker {
             let name = entry.file_name();
             let Some(name) = name.to_str() else {
                 let shown = join(&top.path, &name.to_string_lossy());
-                out.push(Found::Failed(
-                    shown,
-                    FileError { code: "EILSEQ".into(), message: "file name is not valid UTF-8".into() },
-                ));
+                out.push(Found::Failed(shown, FileError::os(sys::EILSEQ, "file name is not valid UTF-8")));
                 continue;
             };
             if !self.hidden && name.starts_with('.') {
@@ -106,7 +104,7 @@ impl Walker {
             let kind = match entry.file_type() {
                 Ok(k) => k,
                 Err(e) => {
-                    out.push(Found::Failed(display, os_error(&e)));
+                    out.push(Found::Failed(display, FileError::from_io(&e)));
                     continue;
                 }
             };
@@ -150,7 +148,7 @@ mod tests {
             all.extend(w.next(1));
         }
         assert!(all.contains(&Found::File("r/a/b/f".into(), true)));
-        assert!(all.iter().any(|f| matches!(f, Found::Failed(p, e) if p == "r/a/b/up" && e.code == "ELOOP")));
+        assert!(all.iter().any(|f| matches!(f, Found::Failed(p, e) if p == "r/a/b/up" && e.errno == sys::ELOOP)));
         assert!(!all.iter().any(|f| matches!(f, Found::File(p, _) if p.ends_with(".h"))));
         fs::remove_dir_all(&root).unwrap();
     }

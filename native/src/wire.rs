@@ -168,7 +168,7 @@ mod tests {
         let records = [
             Outcome::Scanned(vec![e, Evaluation::default()]),
             Outcome::Skipped(Skip::Device),
-            Outcome::Failed(crate::reader::FileError { code: "ESHRUNK".into(), message: "shrank".into() }),
+            Outcome::Failed(crate::reader::FileError::custom("ESHRUNK", "shrank")),
         ];
         let mut out = Vec::new();
         for (i, outcome) in records.into_iter().enumerate() {
