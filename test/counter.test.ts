@@ -37,6 +37,23 @@ describe('Counter', () => {
     expect(s.result()).toEqual(c.firstHit(bytes));
   });
 
+  test('a string chunk boundary inside a surrogate pair: the pair is one character, offsets stay right', () => {
+    const c = new Counter('😀', 1, Reset.NoReset);
+    const s = c.stream({ full: true });
+    s.write('a\ud83d');
+    s.write('\ude00b😀');
+    expect(s.result()).toEqual(c.fullScan('a😀b😀'));
+    // A high surrogate that never gets its pair is U+FFFD, as the whole input would be.
+    const r = new Counter('\uFFFD', 1, Reset.NoReset);
+    const lone = r.stream({ full: true });
+    lone.write('x\ud83d');
+    expect(lone.result()).toEqual(r.fullScan('x\ud83d'));
+    const beforeBytes = r.stream({ full: true });
+    beforeBytes.write('x\ud83d');
+    beforeBytes.write(Uint8Array.of(0x79));
+    expect(beforeBytes.result()).toEqual(r.fullScan('x\ud83dy'));
+  });
+
   test.each([
     [['ab', 1], TypeError, /what must be exactly one character, got 'ab' \(2 characters\)/],
     [['', 1], TypeError, /what must be exactly one character, got ''/],

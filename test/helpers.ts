@@ -79,3 +79,14 @@ export function tempDir(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'charcount-test-'));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
+
+/**
+ * A command as a user whom file permissions bind. Root reads everything, so as root the
+ * command runs without the capabilities that bypass permission checks (`setpriv`): unlike
+ * switching to `nobody`, it can still reach the checkout wherever it was cloned.
+ */
+export function unprivileged(command: string, args: string[]): [string, string[]] {
+  if (process.getuid?.() !== 0) return [command, args];
+  const caps = '-dac_override,-dac_read_search';
+  return ['setpriv', [`--bounding-set=${caps}`, `--inh-caps=${caps}`, command, ...args]];
+}

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Counter, Reset } from '../src/core/counter.js';
 import { native, platformTriple } from '../src/internal.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { repoRoot, tempDir, unprivileged } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -106,22 +106,11 @@ describe('scanFiles', () => {
       expect(scanOne(secret).error?.code).toBe('EACCES');
       return;
     }
-    // Root reads everything: drop to `nobody` in a child process. The addon and the
-    // script are copied where that user can read them.
-    chmodSync(dir, 0o755);
-    const addon = join(dir, 'addon.node');
-    copyFileSync(join(repoRoot, 'native', `charcount.${platformTriple()}.node`), addon);
-    chmodSync(addon, 0o755);
-    const script = file(
-      'probe.cjs',
-      `const n = require(${JSON.stringify(addon)});
+    const addon = join(repoRoot, 'native', `charcount.${platformTriple()}.node`);
+    const script = `const n = require(${JSON.stringify(addon)});
        const c = n.createCounter('c', 1, 2);
-       process.stdout.write(JSON.stringify(n.scanFiles([${JSON.stringify(secret)}], [c])[0]));`,
-    );
-    chmodSync(script, 0o644);
-    const run = spawnSync('setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, script], {
-      encoding: 'utf8',
-    });
+       process.stdout.write(JSON.stringify(n.scanFiles([${JSON.stringify(secret)}], [c])[0]));`;
+    const run = spawnSync(...unprivileged(process.execPath, ['-e', script]), { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({
       path: secret,

@@ -4,8 +4,8 @@ import { chmodSync, closeSync, unlinkSync, existsSync, mkdirSync, mkdtempSync, o
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, Reset, scan, scanFiles, type FileRecord, type Summary } from '../src/index.js';
-import { scanFilesWith, scanWith } from '../src/internal.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { scanFilesWith, scanWith, ThreadPool } from '../src/internal.js';
+import { repoRoot, tempDir, unprivileged } from './helpers.js';
 
 const c3 = new Counter('c', 3, Reset.NewlinesReset);
 const crashingWorker = new URL('./fixtures/crashing-worker.mjs', import.meta.url);
@@ -222,11 +222,7 @@ describe('files that change or fail', () => {
       import { scan, Counter } from ${JSON.stringify(join(repoRoot, 'dist/src/index.js'))};
       const { records } = await scan({ cwd: ${JSON.stringify(join(dir, 'walk'))}, counter: new Counter('c', 3), sort: true }).result();
       console.log(JSON.stringify(records.map((r) => [r.path, r.error?.code ?? r.matched])));`;
-    const asRoot = process.getuid?.() === 0;
-    const cmd = asRoot
-      ? ['setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', process.execPath, '--input-type=module', '-e', script]]
-      : [process.execPath, ['--input-type=module', '-e', script]];
-    const run = spawnSync(cmd[0] as string, cmd[1] as string[], { encoding: 'utf8' });
+    const run = spawnSync(...unprivileged(process.execPath, ['--input-type=module', '-e', script]), { encoding: 'utf8' });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual([
       ['locked', 'EACCES'],
@@ -305,5 +301,45 @@ describe('run control', () => {
     expect(() => scan({ counter: c3, patterns: [1] as never })).toThrow(TypeError);
     expect(() => scan({ counter: c3, maxFilesize: -1 })).toThrow(/maxFilesize must be an integer at least 0, got -1/);
     expect(() => scan({ counter: c3, hidden: 'yes' as never })).toThrow(/hidden must be a boolean, got 'yes'/);
+  });
+});
+
+describe('scanFiles input that must not confuse the batch', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => tree(dir, { 'hit.txt': 'ccc\n', 'clean.txt': 'x\n', 'other.txt': 'c\n' }));
+  afterAll(cleanup);
+
+  test('an empty path is one missing file, and the run ends', async () => {
+    const { records } = await scanFiles(['', 'hit.txt'], { cwd: dir, counter: c3, sort: true }).result();
+    expect(records.map((r) => [r.path, r.error?.code ?? r.matched])).toEqual([
+      ['', 'ENOENT'],
+      ['hit.txt', true],
+    ]);
+  }, 10_000);
+
+  test('a path holding a NUL is its own error and never shifts the other paths\' results', async () => {
+    const paths = ['clean.txt', 'hit.txt\0clean.txt', 'other.txt', 'hit.txt'];
+    const { records } = await scanFiles(paths, { cwd: dir, counter: c3, threads: 1 }).result();
+    const got = new Map(records.map((r) => [r.path, r.error?.code ?? r.matched]));
+    expect(records).toHaveLength(4);
+    expect(got).toEqual(
+      new Map<string, unknown>([
+        ['clean.txt', false],
+        ['hit.txt\0clean.txt', 'ERR_INVALID_ARG_VALUE'],
+        ['other.txt', false],
+        ['hit.txt', true],
+      ]),
+    );
+  });
+
+  test('threads start as the work needs them: one file with threads: 64 starts at most two', async () => {
+    const pool = new ThreadPool(64);
+    try {
+      const { records } = await scanFilesWith(['hit.txt'], { cwd: dir, counter: c3, threads: 64 }, { pool }).result();
+      expect(records).toHaveLength(1);
+      expect(pool.started).toBeLessThanOrEqual(2);
+    } finally {
+      await pool.destroy();
+    }
   });
 });

@@ -94,18 +94,52 @@ export class Counter {
 }
 
 export class CounterStream {
+  /** A high surrogate that ended the last string chunk: its pair may start the next one. */
+  private pending = '';
+  private settled = false;
+
   constructor(
     private readonly scanner: NativeScanner,
     readonly full: boolean,
   ) {}
 
-  /** Feeds the next chunk; returns true once the answer can no longer change. */
+  /**
+   * Feeds the next chunk; returns true once the answer can no longer change. String
+   * chunks may split a surrogate pair: the high half waits for the next chunk (as
+   * `TextEncoderStream` does); one left without its pair counts as U+FFFD.
+   */
   write(chunk: string | Uint8Array): boolean {
-    return native.scannerFeed(this.scanner, checkInput('chunk', chunk));
+    checkInput('chunk', chunk);
+    if (typeof chunk !== 'string') {
+      this.flushPending();
+      return this.feed(chunk);
+    }
+    let text = this.pending + chunk;
+    this.pending = '';
+    const last = text.charCodeAt(text.length - 1);
+    if (last >= 0xd800 && last <= 0xdbff) {
+      this.pending = text.slice(-1);
+      text = text.slice(0, -1);
+    }
+    return text === '' ? this.settled : this.feed(text);
   }
 
   /** The answer for everything written so far (`occurrences`/`segments` if `full`). */
   result(): Hit | FullScan {
+    this.flushPending();
     return native.scannerFinish(this.scanner);
+  }
+
+  private feed(input: string | Uint8Array): boolean {
+    if (native.scannerFeed(this.scanner, input)) this.settled = true;
+    return this.settled;
+  }
+
+  /** A high surrogate with no pair to come is fed alone (the encoder makes it U+FFFD). */
+  private flushPending(): void {
+    if (!this.pending) return;
+    const lone = this.pending;
+    this.pending = '';
+    this.feed(lone);
   }
 }

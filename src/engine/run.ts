@@ -89,7 +89,10 @@ export async function* runLoop(
       for (const outcome of t.take()) {
         outstanding--;
         const { task } = outcome;
-        if ('batch' in outcome) {
+        if ('batch' in outcome && outcome.batch.count === 0) {
+          // Only a cancelled task returns nothing; anything else would be requeued forever.
+          if (!aborted) singles.push(...onePerTask(task));
+        } else if ('batch' in outcome) {
           yield [{ task, batch: outcome.batch }];
           if (outcome.batch.count < task.paths.length) queue.requeue(task, outcome.batch.count);
         } else if (task.paths.length > 1) {

@@ -189,7 +189,11 @@ export function filesRun(paths: string[], o: ResolvedOptions, internals?: RunInt
   async function* given(): AsyncGenerator<Discovered[]> {
     // Named paths are read even through a link, as on the command line. A NUL cannot be
     // in a file name: such a path is its own error (as `fs` says), never a split task.
-    yield paths.map((path) => (path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW }));
+    // An empty path names no file (as for `fs`), not the directory it would resolve to.
+    yield paths.map((path) => {
+      if (path === '') return { path, error: { code: 'ENOENT', message: 'No such file or directory' } };
+      return path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW };
+    });
   }
   return new ScanRun(o, o.shard ? inShard(given(), o.shard) : given(), internals);
 }
