@@ -86,13 +86,12 @@ export async function* runLoop(
       if (aborted) break;
       if (discovered.error) throw discovered.error;
       if (ready.length) yield ready.splice(0);
-      for (const outcome of t.take()) {
+      for (const taken of t.take()) {
         outstanding--;
+        // Only a cancelled task returns nothing; requeued, any other would spin forever.
+        const outcome = 'batch' in taken && taken.batch.count === 0 ? { task: taken.task, lost: 'the task returned no result' } : taken;
         const { task } = outcome;
-        if ('batch' in outcome && outcome.batch.count === 0) {
-          // Only a cancelled task returns nothing; anything else would be requeued forever.
-          if (!aborted) singles.push(...onePerTask(task));
-        } else if ('batch' in outcome) {
+        if ('batch' in outcome) {
           yield [{ task, batch: outcome.batch }];
           if (outcome.batch.count < task.paths.length) queue.requeue(task, outcome.batch.count);
         } else if (task.paths.length > 1) {
