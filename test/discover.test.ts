@@ -1,15 +1,15 @@
 /** Discovery: overlapping inputs are settled so that every path is reported once. */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Discovered } from '../src/engine/discover.js';
 import { discover } from '../src/internal.js';
 import { tempDir } from './helpers.js';
 
-async function paths(patterns: string[], cwd: string, more: { ignore?: string[]; hidden?: boolean } = {}): Promise<string[]> {
+async function paths(patterns: string[], cwd: string, more: { ignore?: string[]; hidden?: boolean; follow?: boolean } = {}): Promise<string[]> {
   const out: string[] = [];
   const all: Discovered[] = [];
-  for await (const found of discover({ patterns, cwd, ignore: more.ignore ?? [], hidden: more.hidden ?? false, follow: false })) all.push(...found);
+  for await (const found of discover({ patterns, cwd, ignore: more.ignore ?? [], hidden: more.hidden ?? false, follow: more.follow ?? false })) all.push(...found);
   for (const d of all) out.push(d.error ? `ERR ${d.path} ${d.error.code}` : d.path);
   return out.sort();
 }
@@ -45,5 +45,36 @@ describe('discovery de-duplication', () => {
 
   test('the same file named twice is one path; a missing one is an error', async () => {
     expect(await paths(['d/w.txt', './d/w.txt', 'nope.txt'], dir)).toEqual(['ERR nope.txt ENOENT', 'd/w.txt']);
+  });
+});
+
+describe('walking with ignore patterns (the glob walk)', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => {
+    for (const f of ['a/x.txt', 'b/y.txt', 'top.txt', 'n/m/deep.txt', 'n/keep.log']) {
+      mkdirSync(join(dir, f, '..'), { recursive: true });
+      writeFileSync(join(dir, f), 'x');
+    }
+    // Sibling directories that link to each other, twice each: a loop fast-glob's own
+    // parent check misses, and an exponential walk if nothing stops it.
+    for (const [from, to] of [['a/to-b', '../b'], ['b/to-a', '../a'], ['a/to-b2', '../b'], ['b/to-a2', '../a']] as const) {
+      symlinkSync(to, join(dir, from));
+    }
+  });
+  afterAll(cleanup);
+
+  test('with follow, every loop is an ELOOP and every path is what the native walk finds', async () => {
+    const native = await paths(['.'], dir, { follow: true });
+    const globbed = await paths(['.'], dir, { follow: true, ignore: ['*.nomatch'] });
+    expect(globbed).toEqual(native);
+    expect(native.filter((p) => p.startsWith('ERR'))).toHaveLength(8);
+  }, 20_000);
+
+  test('a pattern without a slash leaves the name out at any depth; one with a slash is anchored', async () => {
+    const all = await paths(['.'], dir);
+    expect(await paths(['.'], dir, { ignore: ['*.txt'] })).toEqual(all.filter((p) => !p.endsWith('.txt')));
+    expect(await paths(['.'], dir, { ignore: ['deep.txt'] })).toEqual(all.filter((p) => p !== 'n/m/deep.txt'));
+    expect(await paths(['.'], dir, { ignore: ['m/deep.txt'] })).toEqual(all);
+    expect(await paths(['.'], dir, { ignore: ['n/m/*'] })).toEqual(all.filter((p) => p !== 'n/m/deep.txt'));
   });
 });

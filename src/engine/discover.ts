@@ -17,7 +17,7 @@ import type { Entry, FileSystemAdapter } from 'fast-glob';
 import * as fs from 'node:fs';
 import type { Readable } from 'node:stream';
 import { lstat, realpath, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileErrorOf } from '../core/codec.js';
 import { native } from '../core/native.js';
 import type { FileError } from '../core/types.js';
@@ -53,6 +53,11 @@ function fileError(e: unknown): FileError {
 /** The path as reported: relative inputs stay relative to `cwd`, absolute ones absolute. */
 function display(input: string, cwd: string, abs: string): string {
   return isAbsolute(input) ? abs : relative(cwd, abs) || '.';
+}
+
+// An ignore pattern without a slash matches a name at any depth, as in .gitignore.
+function anyDepth(pattern: string): string {
+  return pattern.includes('/') ? pattern : `**/${pattern}`;
 }
 
 /** fast-glob and micromatch load only for runs that match patterns (they cost ~30 ms). */
@@ -140,7 +145,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   const adapter = readdirAdapter(o, adapterFinds, gate, globs, micromatch);
   const stream = fg.stream(globs, {
     cwd: o.cwd,
-    ignore: o.ignore,
+    ignore: o.ignore.map(anyDepth),
     dot: o.hidden,
     followSymbolicLinks: o.follow,
     onlyFiles: false,
@@ -183,7 +188,7 @@ function newlineNamed(
       globs.some((g) => micromatch.isMatch(stand(isAbsolute(g) ? abs : rel), g, { dot: o.hidden }));
     // Some patterns (`*.txt`) do match newlines: fast-glob reports those itself.
     if (matches((p) => p) || !matches((p) => p.replaceAll('\n', '\u2424'))) continue;
-    if (micromatch.isMatch(rel.replaceAll('\n', '\u2424'), o.ignore, { dot: true })) continue;
+    if (micromatch.isMatch(rel.replaceAll('\n', '\u2424'), o.ignore.map(anyDepth), { dot: true })) continue;
     if (entry.isDirectory()) {
       out.push({ path: rel, error: { code: 'EUNSUPPORTED', message: 'directories whose names hold a newline are not searched' } });
     } else {
@@ -204,6 +209,22 @@ function readdirAdapter(
     const p = isAbsolute(dir) ? relative(o.cwd, dir) : dir;
     return p === '' ? '.' : p.startsWith('..') ? resolve(o.cwd, dir) : p;
   };
+  const reals = new Map<string, Promise<string>>();
+  const real = (path: string) => {
+    let r = reals.get(path);
+    if (!r) reals.set(path, (r = realpath(path)));
+    return r;
+  };
+  /** The real path of the ancestor `abs` repeats, if it does. */
+  const loopOf = async (abs: string): Promise<string | undefined> => {
+    if (abs === o.cwd) return undefined;
+    const mine = await real(abs);
+    for (let up = dirname(abs); ; up = dirname(up)) {
+      const theirs = await real(up).catch(() => undefined);
+      if (theirs !== undefined && (theirs === mine || theirs.startsWith(mine.endsWith(sep) ? mine : mine + sep))) return mine;
+      if (dirname(up) === up) return undefined;
+    }
+  };
   const readdir = ((dir: string, options: unknown, callback: (err: Error | null, entries: unknown[]) => void) => {
     const list = () =>
       void gate().then(() => fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
@@ -218,14 +239,15 @@ function readdirAdapter(
         }
       }));
     if (!o.follow) return list();
-    // A directory whose real path is its parent's or an ancestor's is a loop.
+    // A directory whose real path is that of a directory above it on the walked path (or
+    // above that one's real path) is a loop: siblings that link to each other included.
     const abs = resolve(o.cwd, dir);
-    Promise.all([realpath(abs), realpath(dirname(abs))]).then(
-      ([real, parent]) => {
-        if (abs !== o.cwd && (parent === real || parent.startsWith(real + sep))) {
+    loopOf(abs).then(
+      (ancestor) => {
+        if (ancestor !== undefined) {
           errors.push({
             path: shown(dir),
-            error: { code: 'ELOOP', message: `symbolic link loop: ${shown(dir)} is ${join(real)}, already searched` },
+            error: { code: 'ELOOP', message: `symbolic link loop: ${shown(dir)} is ${ancestor}, already searched` },
           });
           callback(null, []);
         } else {
