@@ -2,9 +2,20 @@
 //! calls the kernel or the reader, and converts results back.
 //!
 //! Every export runs inside [`guard`], which turns Rust errors and panics into thrown JS
-//! errors: no panic ever unwinds into Node. Counters and streaming scanners live in
-//! `napi_external` boxes that V8 frees with the JS object, so there is no global state
-//! and any number of worker threads can use the addon at once.
+//! errors: no panic ever unwinds into Node. Counters, streaming scanners and walkers live
+//! in `napi_external` boxes that V8 frees with the JS object, so there is no global state
+//! and any number of worker threads can use the addon at once. Each external is type-tagged
+//! with its kind when it is made, and the tag is checked before the box is touched, so a
+//! forged or mismatched handle is a `TypeError`, never a wild pointer.
+//!
+//! # Soundness
+//!
+//! * An [`Env`] is made only by [`guard`], from the env Node passed to the running
+//!   callback, and never outlives that callback; so every napi call runs on the JS thread,
+//!   with handles (`napi_value`) of the callback's own scope, which keep their values alive
+//!   until it returns.
+//! * Memory borrowed from a JS typed array is used before any napi call that could run
+//!   JS (a getter, setter or proxy trap could detach or shrink its buffer), or copied.
 //!
 //! # File errors
 //!
@@ -29,7 +40,7 @@ use crate::napi::*;
 use crate::reader::{FileError, FileRecord, Outcome, PathHints, ReadOptions, Reader};
 use crate::walker::{Found, Walker};
 use crate::wire;
-use std::ffi::{c_void, CString};
+use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use std::ptr;
@@ -55,14 +66,19 @@ fn check(status: napi_status) -> JsResult<()> {
     }
 }
 
-/// Thin safe wrappers over the raw calls, all bound to one `env`.
+/// Thin safe wrappers over the raw calls, all bound to one `env`. Made only by [`guard`]
+/// (see the module doc): it stands for "inside a callback, on the JS thread".
 #[derive(Clone, Copy)]
 struct Env(napi_env);
 
+/// Calls a napi function whose last parameter is an out-pointer, and returns what it wrote.
 macro_rules! out {
     ($env:expr, $call:ident ( $($arg:expr),* )) => {{
         let mut result = std::mem::MaybeUninit::uninit();
+        // SAFETY: `$env` is a live `Env` (module doc); the arguments are its handles, or
+        // pointers the caller keeps valid for the call; the out-pointer is writable.
         check(unsafe { $call($env.0, $($arg,)* result.as_mut_ptr()) })?;
+        // SAFETY: the call returned `napi_ok` (`check`), so it wrote its result.
         unsafe { result.assume_init() }
     }};
 }
@@ -91,6 +107,8 @@ impl Env {
     }
     fn set(self, obj: napi_value, name: &str, value: napi_value) -> JsResult<()> {
         let name = CString::new(name).unwrap();
+        // SAFETY: live env and handles (module doc); `name` is a NUL-terminated string that
+        // outlives the call.
         check(unsafe { napi_set_named_property(self.0, obj, name.as_ptr(), value) })
     }
     fn object(self) -> JsResult<napi_value> {
@@ -100,6 +118,7 @@ impl Env {
         Ok(out!(self, napi_create_array_with_length(len)))
     }
     fn set_element(self, arr: napi_value, i: u32, v: napi_value) -> JsResult<()> {
+        // SAFETY: live env and handles (module doc).
         check(unsafe { napi_set_element(self.0, arr, i, v) })
     }
     fn element(self, arr: napi_value, i: u32) -> JsResult<napi_value> {
@@ -139,6 +158,8 @@ impl Env {
     fn args<const N: usize>(self, info: napi_callback_info) -> JsResult<[napi_value; N]> {
         let mut argv = [ptr::null_mut(); N];
         let mut argc = N;
+        // SAFETY: live env and `info` of the running callback; `argv` has room for `argc`
+        // values, and Node writes at most that many.
         check(unsafe {
             napi_get_cb_info(self.0, info, &mut argc, argv.as_mut_ptr(), ptr::null_mut(), ptr::null_mut())
         })?;
@@ -158,6 +179,8 @@ impl Env {
         if is_typed {
             let (mut kind, mut len, mut data) = (0i32, 0usize, ptr::null_mut::<c_void>());
             let (mut ab, mut byte_offset) = (ptr::null_mut(), 0usize);
+            // SAFETY: live env and handle, checked to be a typed array; every out-pointer is
+            // a local.
             check(unsafe {
                 napi_get_typedarray_info(self.0, v, &mut kind, &mut len, &mut data, &mut ab, &mut byte_offset)
             })?;
@@ -174,7 +197,10 @@ impl Env {
         let bytes = std::mem::size_of_val(items);
         let buffer: napi_value = out!(self, napi_create_arraybuffer(bytes, &mut data));
         if bytes > 0 {
-            unsafe { ptr::copy_nonoverlapping(items.as_ptr(), data as *mut T, items.len()) };
+            // SAFETY: `data` is the new buffer's `bytes` writable bytes, which no JS has seen
+            // yet, and `items` is `bytes` readable bytes; copied as bytes, so no alignment
+            // is assumed.
+            unsafe { ptr::copy_nonoverlapping(items.as_ptr().cast::<u8>(), data.cast::<u8>(), bytes) };
         }
         Ok(out!(self, napi_create_typedarray(kind, items.len(), buffer, 0)))
     }
@@ -193,49 +219,51 @@ impl Env {
         Ok(o)
     }
 
-    fn external(self, handle: Handle) -> JsResult<napi_value> {
-        unsafe extern "C" fn finalize(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
-            drop(Box::from_raw(data as *mut Handle));
+    /// A new external owning `value`, tagged as a `T` handle.
+    fn external<T: Handle>(self, value: T) -> JsResult<napi_value> {
+        /// SAFETY: Node calls this once, when the external is collected, with the pointer
+        /// `Box::into_raw` gave below; nothing else frees it.
+        unsafe extern "C" fn finalize<T>(_env: napi_env, data: *mut c_void, _hint: *mut c_void) {
+            // SAFETY: see the function's comment: `data` is our `Box<T>`, freed only here.
+            drop(unsafe { Box::from_raw(data.cast::<T>()) });
         }
-        let data = Box::into_raw(Box::new(handle)) as *mut c_void;
-        Ok(out!(self, napi_create_external(data, Some(finalize), ptr::null_mut())))
+        let data = Box::into_raw(Box::new(value)).cast::<c_void>();
+        let v = out!(self, napi_create_external(data, Some(finalize::<T>), ptr::null_mut()));
+        // SAFETY: live env, and `v` the external just made; the tag is a static.
+        check(unsafe { napi_type_tag_object(self.0, v, &T::TAG) })?;
+        Ok(v)
     }
 
-    /// The handle inside an external made by [`Env::external`].
-    fn handle<'a>(self, v: napi_value) -> JsResult<&'a mut Handle> {
+    /// The `T` behind a handle made by [`Env::external`], or a `TypeError`.
+    fn handle<'a, T: Handle>(self, v: napi_value) -> JsResult<&'a mut T> {
+        let wrong = || JsError::Type(format!("expected a {} native handle (from {})", T::NAME, T::MADE_BY));
         if self.type_of(v)? != NAPI_EXTERNAL {
-            return Err(JsError::Type("expected a native handle".into()));
+            return Err(wrong());
+        }
+        let tagged: bool = out!(self, napi_check_object_type_tag(v, &T::TAG));
+        if !tagged {
+            return Err(wrong());
         }
         let data: *mut c_void = out!(self, napi_get_value_external(v));
-        if data.is_null() {
-            return Err(JsError::Type("expected a native handle".into()));
-        }
-        let handle = unsafe { &mut *(data as *mut Handle) };
-        if handle.magic != Handle::MAGIC {
-            return Err(JsError::Type("expected a charcount native handle".into()));
-        }
-        Ok(handle)
+        // SAFETY: only `Env::external::<T>` tags an external with `T::TAG` (the tags are
+        // distinct, and random enough that no other addon uses them), so `data` is the
+        // `Box<T>` it leaked. The external is an argument of the running call, so the box
+        // lives at least until the call returns. Exclusive: JS runs on this thread only
+        // between our napi calls, and no export keeps a `&mut` across a call that can run
+        // JS, nor takes two handles it mutates.
+        Ok(unsafe { &mut *data.cast::<T>() })
     }
 
     fn counter(self, v: napi_value) -> JsResult<Config> {
-        match self.handle(v)?.kind {
-            HandleKind::Counter(c) => Ok(c),
-            _ => Err(JsError::Type("expected a counter handle".into())),
-        }
+        Ok(*self.handle::<Config>(v)?)
     }
 
     fn scanner<'a>(self, v: napi_value) -> JsResult<&'a mut Scanner> {
-        match &mut self.handle(v)?.kind {
-            HandleKind::Scanner(s) => Ok(s),
-            _ => Err(JsError::Type("expected a scanner handle".into())),
-        }
+        self.handle::<Scanner>(v)
     }
 
     fn walker<'a>(self, v: napi_value) -> JsResult<&'a mut Walker> {
-        match &mut self.handle(v)?.kind {
-            HandleKind::Walker(w) => Ok(w),
-            _ => Err(JsError::Type("expected a walker handle".into())),
-        }
+        self.handle::<Walker>(v)
     }
 
     /// `{ errno, code, message }`: see [`FileError`]; the caller adds `index` or `path`.
@@ -248,26 +276,34 @@ impl Env {
     }
 
     fn throw(self, e: JsError) {
-        let (f, msg): (unsafe extern "C" fn(_, _, _) -> _, String) = match e {
+        let (msg, throw) = match e {
             JsError::Pending => return,
-            JsError::Type(m) => (napi_throw_type_error, m),
-            JsError::Range(m) => (napi_throw_range_error, m),
-            JsError::Error(m) => (napi_throw_error, m),
+            JsError::Type(m) => (m, napi_throw_type_error as ThrowFn),
+            JsError::Range(m) => (m, napi_throw_range_error as ThrowFn),
+            JsError::Error(m) => (m, napi_throw_error as ThrowFn),
         };
         let msg = CString::new(msg.replace('\0', " ")).unwrap();
+        let mut pending = false;
+        // SAFETY: live env (module doc); `msg` is NUL-terminated and outlives the calls; a
+        // null `code` is allowed.
         unsafe {
-            let mut pending = false;
             napi_is_exception_pending(self.0, &mut pending);
             if !pending {
-                f(self.0, ptr::null(), msg.as_ptr());
+                throw(self.0, ptr::null(), msg.as_ptr());
             }
         }
     }
 }
 
+/// `napi_throw_error` and its siblings.
+/// SAFETY: to call, napi's contract: a live env, a nullable `code`, a NUL-terminated message.
+type ThrowFn = unsafe extern "C" fn(napi_env, *const c_char, *const c_char) -> napi_status;
+
+/// The bytes of an argument.
 enum Input {
     Owned(Vec<u8>),
-    /// Points into a JS typed array that outlives the call.
+    /// `len` bytes of a JS typed array, whose handle is in the callback's scope: valid until
+    /// JS next runs (see the module doc).
     Borrowed(*const u8, usize),
 }
 
@@ -276,31 +312,55 @@ impl Input {
         match self {
             Input::Owned(v) => v,
             Input::Borrowed(_, 0) => &[],
+            // SAFETY: Node gave this pointer and length for the typed array's bytes, which
+            // stay put until JS runs again, and callers use the slice before that.
             Input::Borrowed(p, n) => unsafe { std::slice::from_raw_parts(*p, *n) },
+        }
+    }
+
+    /// The bytes, copied: for input that must outlast calls that may run JS.
+    fn into_vec(self) -> Vec<u8> {
+        match self {
+            Input::Owned(v) => v,
+            borrowed => borrowed.as_slice().to_vec(),
         }
     }
 }
 
-struct Handle {
-    magic: u64,
-    kind: HandleKind,
+/// What a JS handle can hold: an external of it is tagged with `TAG`.
+trait Handle: 'static {
+    /// The kind's 128-bit type tag (random, one per kind).
+    const TAG: napi_type_tag;
+    /// The kind's name in error messages.
+    const NAME: &'static str;
+    /// The export that makes it, for error messages.
+    const MADE_BY: &'static str;
 }
 
-enum HandleKind {
-    Counter(Config),
-    Scanner(Box<Scanner>),
-    Walker(Box<Walker>),
+impl Handle for Config {
+    const TAG: napi_type_tag = napi_type_tag { lower: 0x59bd_8a6c_e5c9_d490, upper: 0x05cf_d9ad_11aa_a7b6 };
+    const NAME: &'static str = "counter";
+    const MADE_BY: &'static str = "createCounter";
 }
 
-impl Handle {
-    const MAGIC: u64 = 0x6368_6172_636f_756e; // "charcoun"
-    fn new(kind: HandleKind) -> Handle {
-        Handle { magic: Handle::MAGIC, kind }
-    }
+impl Handle for Scanner {
+    const TAG: napi_type_tag = napi_type_tag { lower: 0xee67_1f37_b110_9988, upper: 0x374a_54ea_d9bd_9714 };
+    const NAME: &'static str = "scanner";
+    const MADE_BY: &'static str = "createScanner";
+}
+
+impl Handle for Walker {
+    const TAG: napi_type_tag = napi_type_tag { lower: 0xbaac_6748_1182_6565, upper: 0x76b2_e974_e644_0009 };
+    const NAME: &'static str = "walker";
+    const MADE_BY: &'static str = "createWalker";
 }
 
 /// Runs an export's body, converting errors and panics into JS exceptions.
-fn guard(env: napi_env, body: impl FnOnce(Env) -> JsResult<napi_value>) -> napi_value {
+///
+/// # Safety
+/// SAFETY: `env` must be the env Node passed to the running callback (or module
+/// registration), on its thread: the [`Env`] made here relies on it.
+unsafe fn guard(env: napi_env, body: impl FnOnce(Env) -> JsResult<napi_value>) -> napi_value {
     let env = Env(env);
     match catch_unwind(AssertUnwindSafe(|| body(env))) {
         Ok(Ok(v)) => v,
@@ -320,13 +380,18 @@ fn guard(env: napi_env, body: impl FnOnce(Env) -> JsResult<napi_value>) -> napi_
     }
 }
 
+/// Defines an export: a `napi_callback` that runs `$body` inside [`guard`].
 macro_rules! export {
     ($name:ident, |$env:ident, $info:ident| $body:expr) => {
+        /// SAFETY: a `napi_callback`: Node calls it on the JS thread with the env and info
+        /// of the call, which is what `guard` needs.
         unsafe extern "C" fn $name(env: napi_env, info: napi_callback_info) -> napi_value {
-            guard(env, |$env| {
+            let body = |$env: Env| {
                 let $info = info;
                 $body
-            })
+            };
+            // SAFETY: see above.
+            unsafe { guard(env, body) }
         }
     };
 }
@@ -369,7 +434,7 @@ export!(create_counter, |env, info| {
             JsError::Range(format!("kernel {name:?} is not available here (available: {})", names.join(", ")))
         })?;
     }
-    env.external(Handle::new(HandleKind::Counter(config)))
+    env.external(config)
 });
 
 // hasCount(counter, input: string | Uint8Array): boolean
@@ -405,15 +470,15 @@ export!(create_scanner, |env, info| {
     let [counter, full] = env.args::<2>(info)?;
     let config = env.counter(counter)?;
     let full = env.boolean(full)?;
-    env.external(Handle::new(HandleKind::Scanner(Box::new(Scanner::new(config, full)))))
+    env.external(Scanner::new(config, full))
 });
 
 // scannerFeed(scanner, chunk: string | Uint8Array): boolean (true once the answer is known)
 export!(scanner_feed, |env, info| {
     let [scanner, chunk] = env.args::<2>(info)?;
-    let scanner = env.scanner(scanner)?;
     let chunk = env.input_bytes(chunk)?;
-    env.bool_value(scanner.feed(chunk.as_slice()))
+    let done = env.scanner(scanner)?.feed(chunk.as_slice());
+    env.bool_value(done)
 });
 
 // scannerFinish(scanner): Evaluation
@@ -507,15 +572,15 @@ fn scan_paths(
     }
     let opts = read_options(env, options)?;
     let (budget, hints, cwd) = if env.is_nullish(options)? {
-        (None, Input::Owned(Vec::new()), None)
+        (None, Vec::new(), None)
     } else {
         let hints = env.get(options, "hints")?;
-        let hints = if env.is_nullish(hints)? { Input::Owned(Vec::new()) } else { env.input_bytes(hints)? };
+        // Copied: the scan below makes calls that may run JS, which could detach its buffer.
+        let hints = if env.is_nullish(hints)? { Vec::new() } else { env.input_bytes(hints)?.into_vec() };
         let cwd = env.get(options, "cwd")?;
         let cwd = if env.is_nullish(cwd)? { None } else { Some(std::path::PathBuf::from(env.string(cwd)?)) };
         (optional_count(env, options, "budgetBytes")?, hints, cwd)
     };
-    let hints = hints.as_slice();
     let (list, values) = path_list(env, paths)?;
     let mut reader = Reader::new();
     let mut total = 0u64;
@@ -600,7 +665,7 @@ export!(create_walker, |env, info| {
     let [display, root, hidden, follow] = env.args::<4>(info)?;
     let walker =
         Walker::new(env.string(display)?, env.string(root)?.into(), env.boolean(hidden)?, env.boolean(follow)?);
-    env.external(Handle::new(HandleKind::Walker(Box::new(walker))))
+    env.external(walker)
 });
 
 // walkNext(walker, max: number): { files, regular, errors, done } — `files` is up to `max`
@@ -610,9 +675,11 @@ export!(create_walker, |env, info| {
 // a large tree is dominated by what crosses into JS.
 export!(walk_next, |env, info| {
     let [walker, max] = env.args::<2>(info)?;
-    let walker = env.walker(walker)?;
     let max = env.double(max)?.clamp(1.0, 1e6) as usize;
+    // Done with the walker before any call that may run JS (a setter could call walkNext).
+    let walker = env.walker(walker)?;
     let found = walker.next(max);
+    let done = walker.is_done();
     let mut files = String::new();
     let mut regular = Vec::new();
     let errors = env.array(0)?;
@@ -638,11 +705,15 @@ export!(walk_next, |env, info| {
     env.set(o, "files", env.str_value(&files)?)?;
     env.set(o, "regular", env.typed_array(NAPI_UINT8_ARRAY, &regular)?)?;
     env.set(o, "errors", errors)?;
-    env.set(o, "done", env.bool_value(walker.is_done())?)?;
+    env.set(o, "done", env.bool_value(done)?)?;
     Ok(o)
 });
 
 /// Node calls this when the addon is loaded (once per thread that loads it).
+///
+/// # Safety
+/// SAFETY: only Node may call it, on the loading thread, with that thread's env and the
+/// module's `exports` object.
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
     let table: [(&str, napi_callback); 13] = [
@@ -660,12 +731,14 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
         ("createWalker", create_walker),
         ("walkNext", walk_next),
     ];
-    guard(env, |env| {
+    let register = |env: Env| {
         for (name, cb) in table {
             let cname = CString::new(name).unwrap();
             let f = out!(env, napi_create_function(cname.as_ptr(), name.len(), cb, ptr::null_mut()));
             env.set(exports, name, f)?;
         }
         Ok(exports)
-    })
+    };
+    // SAFETY: Node's env for this registration (see above).
+    unsafe { guard(env, register) }
 }

@@ -7,6 +7,9 @@
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
 //! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
 
+#![deny(missing_docs)]
+#![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)] // SAFETY: so every unsafe op has a commented block
+
 mod binding;
 pub mod kernel;
 mod napi;

@@ -22,8 +22,17 @@ pub type napi_env = *mut napi_env__;
 pub type napi_value = *mut napi_value__;
 pub type napi_callback_info = *mut napi_callback_info__;
 pub type napi_status = i32;
+/// SAFETY: Node calls a callback on the JS thread with the env and info of that call.
 pub type napi_callback = unsafe extern "C" fn(napi_env, napi_callback_info) -> napi_value;
+/// SAFETY: Node calls a finalizer once, with the data and hint it was registered with.
 pub type napi_finalize = unsafe extern "C" fn(napi_env, *mut c_void, *mut c_void);
+
+/// `napi_type_tag`: a 128-bit tag that marks an object (or external) as of one kind.
+#[repr(C)]
+pub struct napi_type_tag {
+    pub lower: u64,
+    pub upper: u64,
+}
 
 pub const NAPI_OK: napi_status = 0;
 pub const NAPI_PENDING_EXCEPTION: napi_status = 10;
@@ -39,6 +48,8 @@ pub const NAPI_EXTERNAL: i32 = 8;
 
 /// `napi_typedarray_type::napi_uint8_array`
 pub const NAPI_UINT8_ARRAY: i32 = 1;
+/// `napi_typedarray_type::napi_int32_array`
+pub const NAPI_INT32_ARRAY: i32 = 5;
 /// `napi_typedarray_type::napi_float64_array`
 pub const NAPI_FLOAT64_ARRAY: i32 = 8;
 
@@ -129,6 +140,14 @@ extern "C" {
         result: *mut napi_value,
     ) -> napi_status;
     pub fn napi_get_value_external(env: napi_env, value: napi_value, result: *mut *mut c_void) -> napi_status;
+    pub fn napi_type_tag_object(env: napi_env, value: napi_value, type_tag: *const napi_type_tag) -> napi_status;
+    pub fn napi_check_object_type_tag(
+        env: napi_env,
+        value: napi_value,
+        type_tag: *const napi_type_tag,
+        result: *mut bool,
+    ) -> napi_status;
+    pub fn napi_is_arraybuffer(env: napi_env, value: napi_value, result: *mut bool) -> napi_status;
     pub fn napi_throw_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
     pub fn napi_throw_type_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;
     pub fn napi_throw_range_error(env: napi_env, code: *const c_char, msg: *const c_char) -> napi_status;

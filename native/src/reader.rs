@@ -22,6 +22,7 @@ use std::path::Path;
 /// enough that an early exit does not read much past the hit.
 pub const DEFAULT_CHUNK: usize = 256 * 1024;
 
+/// How [`Reader::scan`] reads (the JS read options of `scanFiles`/`scanBatch`).
 #[derive(Clone, Debug)]
 pub struct ReadOptions {
     /// Count occurrences and segments (reads whole files).
@@ -32,6 +33,7 @@ pub struct ReadOptions {
     pub max_filesize: Option<u64>,
     /// Follow a symbolic link given as the path (otherwise it is skipped).
     pub follow: bool,
+    /// Bytes per read (one buffer of this size is reused).
     pub chunk_size: usize,
     /// Read but do not count: the benchmark's read-everything baseline.
     pub read_only: bool,
@@ -89,16 +91,22 @@ impl FileError {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
+/// What became of one file.
 pub enum Outcome {
+    /// Read and counted: one evaluation per counter, in order.
     Scanned(Vec<Evaluation>),
+    /// Not read, though nothing failed.
     Skipped(Skip),
+    /// Could not be read.
     Failed(FileError),
 }
 
+/// One file's result.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FileRecord {
     /// Bytes read from the file.
     pub bytes: u64,
+    /// What became of it.
     pub outcome: Outcome,
 }
 
@@ -135,6 +143,7 @@ impl Default for Reader {
 }
 
 impl Reader {
+    /// A reader using the fastest kernel of this CPU for binary detection.
     pub fn new() -> Reader {
         Reader { buf: Vec::new(), kernel: Kernel::best() }
     }

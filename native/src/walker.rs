@@ -18,7 +18,9 @@ use std::path::PathBuf;
 /// file), or a path that failed.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Found {
+    /// A file to scan: its display path, and whether `readdir` said it is a regular file.
     File(String, bool),
+    /// A path that could not be walked, and why.
     Failed(String, FileError),
 }
 
@@ -30,6 +32,7 @@ struct Frame {
     id: (u64, u64),
 }
 
+/// A depth-first walk of one root, resumable with [`Walker::next`].
 pub struct Walker {
     stack: Vec<Frame>,
     /// The root, to be opened by the first `next`.
@@ -125,6 +128,7 @@ impl Walker {
         out
     }
 
+    /// True once every directory has been read.
     pub fn is_done(&self) -> bool {
         self.root.is_none() && self.stack.is_empty()
     }

@@ -34,6 +34,7 @@ pub enum Reset {
 }
 
 impl Reset {
+    /// The reset for its JS code (`0` newlines, `1` spaces, `2` none).
     pub fn from_code(code: u32) -> Option<Reset> {
         match code {
             0 => Some(Reset::NewlinesReset),
@@ -61,17 +62,20 @@ pub struct Needle {
 }
 
 impl Needle {
+    /// The encoding of `what`.
     pub fn new(what: char) -> Needle {
         let mut bytes = [0u8; 4];
         let len = what.encode_utf8(&mut bytes).len();
         Needle { bytes, len }
     }
 
+    /// Its length in bytes.
     #[allow(clippy::len_without_is_empty)] // never empty: every char encodes to 1..=4 bytes
     pub fn len(&self) -> usize {
         self.len
     }
 
+    /// The encoded bytes.
     pub fn as_bytes(&self) -> &[u8] {
         &self.bytes[..self.len]
     }
@@ -79,8 +83,17 @@ impl Needle {
 
 /// Which back end turns blocks into masks. All give identical results; the choice
 /// only changes speed (and lets tests pin each one).
+///
+/// A `Kernel` is only made by [`Kernel::available`] (and [`Kernel::best`],
+/// [`Kernel::by_name`], which pick from it) or [`Kernel::scalar`]: holding one proves that
+/// this CPU has the instruction set its back end is compiled for. That is the invariant
+/// that makes calling the back end's `#[target_feature]` code sound (see [`Scanner`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kernel {
+pub struct Kernel(Backend);
+
+/// The back ends; private, so that only the checked constructors make a [`Kernel`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Backend {
     Scalar,
     #[cfg(target_arch = "x86_64")]
     Sse2,
@@ -93,47 +106,58 @@ pub enum Kernel {
 }
 
 impl Kernel {
-    /// Kernels this CPU can run, fastest first.
+    /// Kernels this CPU can run, fastest first (never empty: the scalar one runs anywhere).
     pub fn available() -> Vec<Kernel> {
         let mut v = Vec::new();
         #[cfg(target_arch = "x86_64")]
         {
             use std::arch::is_x86_feature_detected as has;
             // The AVX back ends also use popcnt, lzcnt and bmi1 (every AVX2 CPU has them).
+            // These checks are what a `Kernel` value stands for: keep them in step with
+            // the features each back end enables in `x86.rs`.
             let bits = has!("popcnt") && has!("lzcnt") && has!("bmi1");
             if bits && has!("avx512bw") {
-                v.push(Kernel::Avx512);
+                v.push(Kernel(Backend::Avx512));
             }
             if bits && has!("avx2") {
-                v.push(Kernel::Avx2);
+                v.push(Kernel(Backend::Avx2));
             }
-            v.push(Kernel::Sse2);
+            // SSE2 is part of the x86_64 baseline.
+            v.push(Kernel(Backend::Sse2));
         }
+        // NEON is part of the aarch64 baseline.
         #[cfg(target_arch = "aarch64")]
-        v.push(Kernel::Neon);
-        v.push(Kernel::Scalar);
+        v.push(Kernel(Backend::Neon));
+        v.push(Kernel::scalar());
         v
     }
 
+    /// The fastest kernel this CPU runs.
     pub fn best() -> Kernel {
         Kernel::available()[0]
     }
 
+    /// The portable kernel, which needs no CPU feature.
+    pub const fn scalar() -> Kernel {
+        Kernel(Backend::Scalar)
+    }
+
+    /// The kernel's name: `avx512`, `avx2`, `sse2`, `neon` or `scalar`.
     pub fn name(self) -> &'static str {
-        match self {
-            Kernel::Scalar => "scalar",
+        match self.0 {
+            Backend::Scalar => "scalar",
             #[cfg(target_arch = "x86_64")]
-            Kernel::Sse2 => "sse2",
+            Backend::Sse2 => "sse2",
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2 => "avx2",
+            Backend::Avx2 => "avx2",
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx512 => "avx512",
+            Backend::Avx512 => "avx512",
             #[cfg(target_arch = "aarch64")]
-            Kernel::Neon => "neon",
+            Backend::Neon => "neon",
         }
     }
 
-    /// The kernel called `name`, if this CPU can run it.
+    /// The kernel called `name`, or `None` if there is none or this CPU cannot run it.
     pub fn by_name(name: &str) -> Option<Kernel> {
         Kernel::available().into_iter().find(|k| k.name() == name)
     }
@@ -148,13 +172,18 @@ impl fmt::Display for Kernel {
 /// One counter: what to count, the threshold and the reset rule.
 #[derive(Clone, Copy, Debug)]
 pub struct Config {
+    /// What to count, as bytes.
     pub needle: Needle,
+    /// The threshold: a segment matches once it holds this many (0 matches any input).
     pub min: u64,
+    /// Where segments end.
     pub reset: Reset,
+    /// The back end that runs it (any `Kernel` is one this CPU can run).
     pub kernel: Kernel,
 }
 
 impl Config {
+    /// A counter run by the fastest kernel of this CPU.
     pub fn new(what: char, min: u64, reset: Reset) -> Config {
         Config { needle: Needle::new(what), min, reset, kernel: Kernel::best() }
     }
@@ -163,8 +192,11 @@ impl Config {
 /// The answer for one input (SPEC §1, "Results of one evaluation").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Evaluation {
+    /// Whether some segment reaches the threshold.
     pub matched: bool,
+    /// Byte offset of the character at which the threshold is first reached.
     pub offset: Option<u64>,
+    /// 1-based line of that character.
     pub line: Option<u64>,
     /// Present only for full scans.
     pub occurrences: Option<u64>,
@@ -314,13 +346,15 @@ impl State {
 /// One back end's vector primitives. Every back end builds its masks the same way from
 /// these two (see [`Masker`]); only how 64 bytes are compared differs.
 pub(crate) trait Lanes: Copy {
+    /// `byte` in every lane.
+    ///
     /// # Safety
-    /// The CPU must support the back end.
+    /// SAFETY: the CPU must have the back end's features (a [`Kernel`] of it proves that).
     unsafe fn splat(byte: u8) -> Self;
     /// Bit i set iff `p[i]` equals the splatted byte.
     ///
     /// # Safety
-    /// `p .. p + 64` must be readable, and the CPU must support the back end.
+    /// SAFETY: `p .. p + 64` must be readable, and the CPU must have the back end's features.
     unsafe fn eq64(p: *const u8, splat: Self) -> u64;
 }
 
@@ -333,34 +367,46 @@ struct Masker<V, const K: usize> {
 }
 
 impl<V: Lanes, const K: usize> Masker<V, K> {
+    /// The splats for `needle` and `reset`.
+    ///
+    /// # Safety
+    /// SAFETY: the CPU must have the back end's features (see [`Lanes::splat`]).
     #[inline(always)]
     unsafe fn new(needle: &Needle, reset: Option<u8>) -> Self {
         let b = needle.bytes;
-        Masker {
-            needle: [V::splat(b[0]), V::splat(b[1]), V::splat(b[2]), V::splat(b[3])],
-            newline: V::splat(b'\n'),
-            reset: reset.map(|r| V::splat(r)),
-            reset_is_newline: reset == Some(b'\n'),
+        // SAFETY: the caller's CPU has the back end's features (this function's contract).
+        unsafe {
+            Masker {
+                needle: [V::splat(b[0]), V::splat(b[1]), V::splat(b[2]), V::splat(b[3])],
+                newline: V::splat(b'\n'),
+                reset: reset.map(|r| V::splat(r)),
+                reset_is_newline: reset == Some(b'\n'),
+            }
         }
     }
 
     /// # Safety
-    /// `p .. p + 64 + K - 1` must be readable, and the CPU must support the back end.
+    /// SAFETY: `p .. p + 64 + K - 1` must be readable, and the CPU must have the back end's
+    /// features; then every `eq64` below reads within that range (`p + j`, `j < K`).
     #[inline(always)]
     unsafe fn masks(&self, p: *const u8) -> (u64, u64, u64) {
         // A needle of K bytes starts at i iff byte j matches at i + j for every j: one
         // unaligned compare per needle byte, so no carry is needed across blocks.
-        let mut m = V::eq64(p, self.needle[0]);
-        for j in 1..K {
-            m &= V::eq64(p.add(j), self.needle[j]);
+        // SAFETY: this function's contract: every `eq64` reads `p + j .. p + j + 64` with
+        // `j < K`, inside the readable `p .. p + 64 + K - 1`, on a CPU with the features.
+        unsafe {
+            let mut m = V::eq64(p, self.needle[0]);
+            for j in 1..K {
+                m &= V::eq64(p.add(j), self.needle[j]);
+            }
+            let nl = V::eq64(p, self.newline);
+            let r = match self.reset {
+                None => 0,
+                Some(_) if self.reset_is_newline => nl,
+                Some(splat) => V::eq64(p, splat),
+            };
+            (m, r, nl)
         }
-        let nl = V::eq64(p, self.newline);
-        let r = match self.reset {
-            None => 0,
-            Some(_) if self.reset_is_newline => nl,
-            Some(splat) => V::eq64(p, splat),
-        };
-        (m, r, nl)
     }
 }
 
@@ -369,6 +415,11 @@ impl<V: Lanes, const K: usize> Masker<V, K> {
 ///
 /// `#[inline(always)]` so each back end's `#[target_feature]` entry point compiles the
 /// whole loop with its instruction set.
+///
+/// # Safety
+/// SAFETY: the CPU must have `V`'s back end's features, and `data.len() + 1 >= n + K`. Then
+/// each full block reads `data[i .. i + 64 + K - 1]` with `i + 64 <= n`, inside `data`, and
+/// the tail block reads the 68-byte `pad`.
 #[inline(always)]
 pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, const RESETS: bool>(
     needle: &Needle,
@@ -378,12 +429,15 @@ pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, cons
     n: usize,
     base: u64,
 ) -> bool {
-    let masker = Masker::<V, K>::new(needle, reset);
+    // SAFETY: the CPU has `V`'s features (this function's contract).
+    let masker = unsafe { Masker::<V, K>::new(needle, reset) };
     debug_assert!(data.len() + 1 >= n + K);
     let ptr = data.as_ptr();
     let mut i = 0usize;
     while i + 64 <= n {
-        let (m, r, nl) = masker.masks(ptr.add(i));
+        // SAFETY: `i + 64 <= n` and `data.len() >= n + K - 1`, so `ptr + i .. ptr + i + 64 + K - 1`
+        // is inside `data`; the CPU has `V`'s features.
+        let (m, r, nl) = unsafe { masker.masks(ptr.add(i)) };
         if st.block::<FULL, RESETS>(m, r, nl, base + i as u64) {
             return true;
         }
@@ -397,7 +451,8 @@ pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, cons
         let avail = (data.len() - i).min(64 + K - 1);
         pad[..avail].copy_from_slice(&data[i..i + avail]);
         let valid = bits_below((n - i) as u32);
-        let (m, r, nl) = masker.masks(pad.as_ptr());
+        // SAFETY: `pad` holds 68 >= 64 + K - 1 bytes; the CPU has `V`'s features.
+        let (m, r, nl) = unsafe { masker.masks(pad.as_ptr()) };
         if st.block::<FULL, RESETS>(m & valid, r & valid, nl & valid, base + i as u64) {
             return true;
         }
@@ -406,6 +461,9 @@ pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, cons
 }
 
 /// A back end's loop: `(needle, reset byte, state, data, positions, base offset)`.
+///
+/// SAFETY: a `RunFn` has [`run_blocks`]' contract; [`select`] returns one only for a
+/// [`Kernel`], which proves the CPU features.
 type RunFn = unsafe fn(&Needle, Option<u8>, &mut State, &[u8], usize, u64) -> bool;
 
 /// Picks the monomorphised loop for (needle length, full scan, has resets) within one
@@ -433,26 +491,28 @@ macro_rules! select_run {
     };
 }
 
+/// The loop of `kernel`'s back end for a needle of `k` bytes. Calling it is sound on this
+/// CPU because `kernel` is a [`Kernel`] (see its invariant).
 fn select(kernel: Kernel, k: usize, full: bool, resets: bool) -> RunFn {
-    match kernel {
-        Kernel::Scalar => select_run!(scalar, k, full, resets),
+    match kernel.0 {
+        Backend::Scalar => select_run!(scalar, k, full, resets),
         #[cfg(target_arch = "x86_64")]
-        Kernel::Sse2 => {
+        Backend::Sse2 => {
             use x86::sse2;
             select_run!(sse2, k, full, resets)
         }
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx2 => {
+        Backend::Avx2 => {
             use x86::avx2;
             select_run!(avx2, k, full, resets)
         }
         #[cfg(target_arch = "x86_64")]
-        Kernel::Avx512 => {
+        Backend::Avx512 => {
             use x86::avx512;
             select_run!(avx512, k, full, resets)
         }
         #[cfg(target_arch = "aarch64")]
-        Kernel::Neon => select_run!(neon, k, full, resets),
+        Backend::Neon => select_run!(neon, k, full, resets),
     }
 }
 
@@ -493,6 +553,7 @@ impl Scanner {
         }
     }
 
+    /// The counter it runs.
     pub fn config(&self) -> &Config {
         &self.config
     }
@@ -507,9 +568,11 @@ impl Scanner {
         if n == 0 {
             return;
         }
-        // SAFETY: `data` holds at least `n + K - 1` bytes (callers resolve only positions
-        // whose needle window is complete) and `select` only returns back ends this CPU
-        // supports.
+        // Once a chunk, so the contract below never rests on the callers' arithmetic.
+        assert!(n + self.config.needle.len() <= data.len() + 1, "needle window past the data");
+        // SAFETY: `self.run` came from `select(self.config.kernel, ..)`, and a `Kernel` value
+        // proves this CPU has its back end's features (only `Kernel::available` makes
+        // one); `data` holds `n + K - 1` bytes, as just checked.
         unsafe {
             (self.run)(&self.config.needle, self.reset_byte, &mut self.state, data, n, self.pos);
         }

@@ -27,22 +27,31 @@ fn eq8(word: u64, pattern: u64) -> u64 {
 pub(crate) struct Swar(u64);
 
 impl Lanes for Swar {
+    // SAFETY: nothing to uphold: plain integer arithmetic (the trait declares it so).
     #[inline(always)]
     unsafe fn splat(byte: u8) -> Swar {
         Swar(splat(byte))
     }
 
+    // SAFETY: the caller makes `p .. p + 64` readable; the eight unaligned 8-byte reads stay
+    // inside it.
     #[inline(always)]
     unsafe fn eq64(p: *const u8, pattern: Swar) -> u64 {
         let mut mask = 0u64;
         for k in 0..8 {
-            let word = u64::from_le_bytes(p.add(8 * k).cast::<[u8; 8]>().read_unaligned());
+            // SAFETY: `p + 8k .. p + 8k + 8` is inside `p .. p + 64`, which the caller makes
+            // readable; `read_unaligned` needs no alignment.
+            let word = u64::from_le_bytes(unsafe { p.add(8 * k).cast::<[u8; 8]>().read_unaligned() });
             mask |= eq8(word, pattern.0) << (8 * k);
         }
         mask
     }
 }
 
+/// The shared loop with SWAR lanes.
+///
+/// # Safety
+/// SAFETY: [`run_blocks`]' contract (no CPU feature needed).
 pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     needle: &Needle,
     reset: Option<u8>,
@@ -51,7 +60,8 @@ pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     n: usize,
     base: u64,
 ) -> bool {
-    run_blocks::<Swar, K, FULL, RESETS>(needle, reset, st, data, n, base)
+    // SAFETY: the caller upholds `run_blocks`' contract (see above).
+    unsafe { run_blocks::<Swar, K, FULL, RESETS>(needle, reset, st, data, n, base) }
 }
 
 #[cfg(test)]
