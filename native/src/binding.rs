@@ -489,6 +489,7 @@ export!(scanner_finish, |env, info| {
 });
 
 // panicForTest(): never returns — proves that a panic becomes a JS Error, not an abort.
+// Exported only when CHARCOUNT_TEST_HOOKS=1 is set as the module registers.
 export!(panic_for_test, |_env, _info| {
     if std::hint::black_box(true) {
         panic!("deliberate panic for the test suite");
@@ -709,14 +710,17 @@ export!(walk_next, |env, info| {
     Ok(o)
 });
 
-/// Node calls this when the addon is loaded (once per thread that loads it).
+/// Node calls this when the addon is loaded (once per thread that loads it). Exports
+/// `kernels, createCounter, hasCount, evaluate, seedHasCount, createScanner, scannerFeed,
+/// scannerFinish, scanFiles, scanBatch, createWalker, walkNext`, and `panicForTest` only
+/// when the environment has `CHARCOUNT_TEST_HOOKS=1`.
 ///
 /// # Safety
 /// SAFETY: only Node may call it, on the loading thread, with that thread's env and the
 /// module's `exports` object.
 #[no_mangle]
 pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_value) -> napi_value {
-    let table: [(&str, napi_callback); 13] = [
+    let mut table: Vec<(&str, napi_callback)> = vec![
         ("kernels", kernels),
         ("createCounter", create_counter),
         ("hasCount", has_count),
@@ -727,10 +731,14 @@ pub unsafe extern "C" fn napi_register_module_v1(env: napi_env, exports: napi_va
         ("scannerFinish", scanner_finish),
         ("scanFiles", scan_files),
         ("scanBatch", scan_batch),
-        ("panicForTest", panic_for_test),
         ("createWalker", create_walker),
         ("walkNext", walk_next),
     ];
+    // Test hooks only where the test suite asks for them, read when the module registers
+    // (in each thread that loads it) from the process environment.
+    if std::env::var("CHARCOUNT_TEST_HOOKS").as_deref() == Ok("1") {
+        table.push(("panicForTest", panic_for_test));
+    }
     let register = |env: Env| {
         for (name, cb) in table {
             let cname = CString::new(name).unwrap();
