@@ -3,7 +3,7 @@
  * a PATH without cargo, and use the CLI and the API from there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
 import { loadNative } from '../src/internal.js';
@@ -28,6 +28,10 @@ test('the packed tarball installs and runs where no Rust toolchain exists', () =
   expect(paths).toContain('dist/src/transport/scan-worker.js');
   expect(paths.some((p) => /^native\/charcount\.[\w-]+\.node$/.test(p))).toBe(true);
   expect(paths.some((p) => p.startsWith('native/src') || p.startsWith('test/') || p.startsWith('dist/bench'))).toBe(false);
+  // Nothing test-only ships: no internal entry, no oracle, no hook in the published types.
+  expect(paths.filter((p) => /internal|reference|\.map$/.test(p))).toEqual([]);
+  const hooks = /\b(dispatcher|workerUrl|readOnly|panicForTest|RunInternals)\b/;
+  expect(paths.filter((p) => p.endsWith('.d.ts') && hooks.test(readFileSync(join(repoRoot, p), 'utf8')))).toEqual([]);
 
   // A PATH with no cargo on it.
   const path = (process.env.PATH ?? '')

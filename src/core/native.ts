@@ -37,7 +37,7 @@ export interface NativeReadOptions {
   maxFilesize?: number;
   /** Read size in bytes (default 256 KiB). */
   chunkSize?: number;
-  /** Read files without counting (the benchmark's read-everything baseline). */
+  /** Read files without counting (the benchmark's read-everything baseline). @internal */
   readOnly?: boolean;
   /** Directory that relative paths are read from (default: the process's). */
   cwd?: string;

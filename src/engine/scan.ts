@@ -30,6 +30,7 @@ void native;
 /**
  * What tests and the benchmark may change about a run; not part of the public API (see
  * `src/internal.ts`).
+ * @internal
  */
 export interface RunInternals {
   /** A pool to run on instead of a pool of the run's own (a queue worker's, shared by its jobs). */
@@ -40,7 +41,7 @@ export interface RunInternals {
   readOnly?: boolean;
 }
 
-/** The run-wide part of every task. */
+/** The run-wide part of every task. @internal */
 export function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
   return {
     cwd: o.cwd,
@@ -168,7 +169,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
 type WithCounter = ScanOptions & { counter: Counter; counters?: undefined };
 type WithCounters = ScanOptions & { counters: Counter[]; counter?: undefined };
 
-/** A run over what `o.patterns` names. */
+/** A run over what `o.patterns` names. @internal */
 export function scanRun(o: ResolvedOptions, internals?: RunInternals): ScanRun<AnyRecord> {
   return new ScanRun(o, o.shard ? inShard(discover(o), o.shard) : discover(o), internals);
 }
@@ -181,7 +182,7 @@ function nulInPath(path: string): FileError {
   };
 }
 
-/** A run over the paths as given. */
+/** A run over the paths as given. @internal */
 export function filesRun(paths: string[], o: ResolvedOptions, internals?: RunInternals): ScanRun<AnyRecord> {
   if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
     throw new TypeError(`paths must be an array of strings, got ${show(paths)}`);

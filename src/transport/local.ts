@@ -22,7 +22,7 @@ function defaultWorkerUrl(): URL {
   return here.endsWith('.ts') ? new URL('../../dist/src/transport/scan-worker.js', here) : new URL('./scan-worker.js', here);
 }
 
-/** A pool of scanning threads, shared by the runs that use it. */
+/** A pool of scanning threads, shared by the runs that use it. @internal */
 export class ThreadPool {
   private readonly pool: Piscina;
   private destroyed = false;

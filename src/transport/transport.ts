@@ -22,7 +22,7 @@ export interface ReadRules {
   follow: boolean;
   /** Skip files larger than this many bytes. */
   maxFilesize?: number;
-  /** Read files without counting (the benchmark's read-everything baseline). */
+  /** Read files without counting (the benchmark's read-everything baseline). @internal */
   readOnly?: boolean;
 }
 
