@@ -42,6 +42,7 @@ use crate::walker::{Found, Walker};
 use crate::wire;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::atomic::{AtomicI32, Ordering};
 
 use std::ptr;
 
@@ -191,6 +192,50 @@ impl Env {
         Err(JsError::Type("input must be a string or a Uint8Array".into()))
     }
 
+    /// `options.cancel`: an `Int32Array` (length >= 1) whose element 0 cancels the batch
+    /// once non-zero. Over a `SharedArrayBuffer` it is read live, so another thread can
+    /// set it during the call; over a plain `ArrayBuffer` no other thread can, and JS on
+    /// this one could detach it, so its value now is all there is to read.
+    fn cancel_flag<'a>(self, v: napi_value) -> JsResult<Cancel<'a>> {
+        let wrong = |why: &str| JsError::Type(format!("cancel must be an Int32Array of length >= 1 ({why})"));
+        let is_typed: bool = out!(self, napi_is_typedarray(v));
+        if !is_typed {
+            return Err(wrong("not a typed array"));
+        }
+        let (mut kind, mut len, mut data) = (0i32, 0usize, ptr::null_mut::<c_void>());
+        let (mut buffer, mut byte_offset) = (ptr::null_mut(), 0usize);
+        // SAFETY: live env and handle, checked to be a typed array; every out-pointer is a
+        // local.
+        check(unsafe {
+            napi_get_typedarray_info(self.0, v, &mut kind, &mut len, &mut data, &mut buffer, &mut byte_offset)
+        })?;
+        if kind != NAPI_INT32_ARRAY {
+            return Err(wrong("another kind of typed array"));
+        }
+        if len == 0 || data.is_null() {
+            return Err(wrong("empty or detached"));
+        }
+        if !data.cast::<AtomicI32>().is_aligned() {
+            return Err(wrong("misaligned"));
+        }
+        let flag = data.cast::<AtomicI32>();
+        let is_plain_buffer: bool = out!(self, napi_is_arraybuffer(buffer));
+        if is_plain_buffer {
+            // SAFETY: `flag` points to element 0 of a live, attached Int32Array (checked
+            // above), aligned for `AtomicI32`, which has the size and bit validity of
+            // `i32`; no other thread can reach a non-shared buffer.
+            return Ok(Cancel::Snapshot(AtomicI32::new(unsafe { (*flag).load(Ordering::Relaxed) })));
+        }
+        // SAFETY: `flag` is element 0 (checked: length >= 1) of an Int32Array over a
+        // SharedArrayBuffer, 4-aligned (checked), and `AtomicI32` has the size, alignment
+        // and bit validity of `i32`. The typed array's handle lives in this callback's scope,
+        // which keeps the array and its buffer alive until the synchronous call returns, and
+        // a SharedArrayBuffer can be neither detached nor shrunk, so the reference stays
+        // valid while it is used (within `scan_paths`). Other threads write it with
+        // `Atomics.store`, or with plain JS stores, which V8 performs as whole 4-byte writes.
+        Ok(Cancel::Shared(unsafe { &*flag }))
+    }
+
     /// A new typed array of `kind` (whose element type is `T`) holding a copy of `items`.
     fn typed_array<T: Copy>(self, kind: i32, items: &[T]) -> JsResult<napi_value> {
         let mut data: *mut c_void = ptr::null_mut();
@@ -323,6 +368,23 @@ impl Input {
         match self {
             Input::Owned(v) => v,
             borrowed => borrowed.as_slice().to_vec(),
+        }
+    }
+}
+
+/// Where a batch reads its cancellation flag (see [`Env::cancel_flag`]).
+enum Cancel<'a> {
+    /// Element 0 of an Int32Array over a SharedArrayBuffer.
+    Shared(&'a AtomicI32),
+    /// The value the flag had when the call began (no flag: 0).
+    Snapshot(AtomicI32),
+}
+
+impl Cancel<'_> {
+    fn flag(&self) -> &AtomicI32 {
+        match self {
+            Cancel::Shared(flag) => flag,
+            Cancel::Snapshot(flag) => flag,
         }
     }
 }
@@ -558,8 +620,9 @@ fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<String>, Vec<napi_val
 
 /// Reads the batch arguments shared by `scanFiles` and `scanBatch`, then scans each path
 /// in order (relative ones against `options.cwd` when given; `options.hints[i]` holds
-/// path i's `PathHints` bits), stopping early once
-/// `budgetBytes` have been read. `each` gets the path's JS value when there is one.
+/// path i's `PathHints` bits), stopping early once `budgetBytes` have been read, or as
+/// soon as `options.cancel[0]` is non-zero (the file being read then has no record).
+/// `each` gets the path's JS value when there is one.
 fn scan_paths(
     env: Env,
     info: napi_callback_info,
@@ -572,15 +635,18 @@ fn scan_paths(
         return Err(JsError::Type("counters must hold at least one counter".into()));
     }
     let opts = read_options(env, options)?;
-    let (budget, hints, cwd) = if env.is_nullish(options)? {
-        (None, Vec::new(), None)
+    let (budget, hints, cwd, cancel) = if env.is_nullish(options)? {
+        (None, Vec::new(), None, Cancel::Snapshot(AtomicI32::new(0)))
     } else {
         let hints = env.get(options, "hints")?;
         // Copied: the scan below makes calls that may run JS, which could detach its buffer.
         let hints = if env.is_nullish(hints)? { Vec::new() } else { env.input_bytes(hints)?.into_vec() };
         let cwd = env.get(options, "cwd")?;
         let cwd = if env.is_nullish(cwd)? { None } else { Some(std::path::PathBuf::from(env.string(cwd)?)) };
-        (optional_count(env, options, "budgetBytes")?, hints, cwd)
+        let cancel = env.get(options, "cancel")?;
+        let cancel =
+            if env.is_nullish(cancel)? { Cancel::Snapshot(AtomicI32::new(0)) } else { env.cancel_flag(cancel)? };
+        (optional_count(env, options, "budgetBytes")?, hints, cwd, cancel)
     };
     let (list, values) = path_list(env, paths)?;
     let mut reader = Reader::new();
@@ -596,7 +662,11 @@ fn scan_paths(
             Some(dir) => dir.join(path),
             None => std::path::PathBuf::from(path),
         };
-        let rec = reader.scan(&full_path, &configs, &opts, path_hints);
+        // Cancelled (before this file or while reading it): the file has no record, and
+        // the batch ends here, as when its budget runs out.
+        let Some(rec) = reader.scan_cancellable(&full_path, &configs, &opts, path_hints, cancel.flag()) else {
+            break;
+        };
         total += rec.bytes;
         each(i as u32, values.get(i).copied(), rec, configs.len())?;
     }
@@ -637,7 +707,16 @@ export!(scan_files, |env, info| {
 //
 // `scanFiles` in a compact form for the worker pool: no object per file, one typed array
 // that crosses threads cheaply, laid out as `crate::wire` says. `errors` holds
-// `{ index, errno, code, message }` for each failed file (see the module doc).
+// `{ index, errno, code, message }` for each failed file (see the module doc). `count` is
+// the number of paths answered: fewer than given when `budgetBytes` or `cancel` ended the
+// batch (then `count` is the index of the first path without an answer).
+//
+// Read options (both exports): `full`, `scanBinary`, `follow`, `readOnly` (booleans),
+// `maxFilesize`, `chunkSize`, `budgetBytes` (integers), `cwd` (string), `hints`
+// (Uint8Array, `wire::HINT_*` bits per path), and `cancel`: an Int32Array of length >= 1,
+// normally over a SharedArrayBuffer; once another thread makes element 0 non-zero (e.g.
+// `Atomics.store(cancel, 0, 1)`) the call stops before the next file or chunk and returns
+// normally, without a record for the file it was reading.
 export!(scan_batch, |env, info| {
     let mut numbers: Vec<f64> = Vec::new();
     let errors = env.array(0)?;

@@ -8,6 +8,8 @@
 //!   exactly stat + open + read + close: no extra read just to see EOF.
 //! * One buffer, reused for every chunk of every file this reader scans.
 //! * First-hit scans stop reading as soon as every counter knows its answer.
+//! * A cancellation flag, set by another thread, is read before each file and before
+//!   each chunk: one relaxed atomic load, so a huge file is abandoned within one chunk.
 
 use crate::kernel::{self, Config, Evaluation, Kernel, Scanner};
 use crate::sys;
@@ -17,6 +19,7 @@ use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::path::Path;
+use std::sync::atomic::{AtomicI32, Ordering};
 
 /// Default chunk: large enough that syscall cost vanishes next to the kernel, small
 /// enough that an early exit does not read much past the hit.
@@ -152,12 +155,28 @@ impl Reader {
     ///
     /// `hints` carry what the caller already knows of this path (see [`PathHints`]).
     pub fn scan(&mut self, path: &Path, configs: &[Config], opts: &ReadOptions, hints: PathHints) -> FileRecord {
+        static NEVER: AtomicI32 = AtomicI32::new(0);
+        self.scan_cancellable(path, configs, opts, hints, &NEVER).expect("a flag that is never set")
+    }
+
+    /// [`Reader::scan`], abandoned as soon as `cancel` is non-zero: it is read before the
+    /// file is opened and before every chunk. `None` when the scan was abandoned, whatever
+    /// had been read: the file has no record.
+    pub fn scan_cancellable(
+        &mut self,
+        path: &Path,
+        configs: &[Config],
+        opts: &ReadOptions,
+        hints: PathHints,
+        cancel: &AtomicI32,
+    ) -> Option<FileRecord> {
         let mut bytes = 0u64;
-        let outcome = match self.scan_inner(path, configs, opts, hints, &mut bytes) {
+        let outcome = match self.scan_inner(path, configs, opts, hints, cancel, &mut bytes) {
             Ok(outcome) => outcome,
-            Err(e) => Outcome::Failed(e),
+            Err(Stop::Failed(e)) => Outcome::Failed(e),
+            Err(Stop::Cancelled) => return None,
         };
-        FileRecord { bytes, outcome }
+        Some(FileRecord { bytes, outcome })
     }
 
     fn scan_inner(
@@ -166,8 +185,13 @@ impl Reader {
         configs: &[Config],
         opts: &ReadOptions,
         hints: PathHints,
+        cancel: &AtomicI32,
         bytes: &mut u64,
-    ) -> Result<Outcome, FileError> {
+    ) -> Result<Outcome, Stop> {
+        let cancelled = || cancel.load(Ordering::Relaxed) != 0;
+        if cancelled() {
+            return Err(Stop::Cancelled);
+        }
         let follow = opts.follow || hints.follow;
         let mut custom = sys::O_NONBLOCK | sys::O_NOCTTY;
         if !follow {
@@ -202,11 +226,14 @@ impl Reader {
         let mut scanners: Vec<Scanner> = configs.iter().map(|c| Scanner::new(*c, opts.full)).collect();
         let mut first = true;
         loop {
+            if cancelled() {
+                return Err(Stop::Cancelled);
+            }
             let n = read_retrying(&mut file, &mut self.buf[..chunk])?;
             if n == 0 {
                 if *bytes < size {
                     let message = format!("file shrank while being read: {size} bytes expected, {bytes} read");
-                    return Err(FileError::custom("ESHRUNK", message));
+                    return Err(FileError::custom("ESHRUNK", message).into());
                 }
                 break;
             }
@@ -229,6 +256,18 @@ impl Reader {
         }
         drop(file);
         Ok(Outcome::Scanned(scanners.iter().map(Scanner::finish).collect()))
+    }
+}
+
+/// Why a scan ended without an outcome of its own.
+enum Stop {
+    Failed(FileError),
+    Cancelled,
+}
+
+impl From<FileError> for Stop {
+    fn from(e: FileError) -> Stop {
+        Stop::Failed(e)
     }
 }
 
@@ -307,9 +346,46 @@ mod tests {
             }
             o => panic!("{o:?}"),
         }
-        match r.scan(bin.parent().unwrap(), &cfg, &opts, PathHints::from_bits(1)).outcome {
+        match r.scan(bin.parent().unwrap(), &cfg, &opts, PathHints::from_bits(HINT_REGULAR)).outcome {
             Outcome::Failed(e) => assert_eq!(e, FileError::os(sys::EISDIR, "is a directory")),
             o => panic!("{o:?}"),
         }
+    }
+
+    #[test]
+    fn a_set_flag_abandons_the_file_before_it_is_opened() {
+        let cfg = [Config::new('c', 1, Reset::NoReset)];
+        let p = tmp("cancel-before", b"c");
+        let set = AtomicI32::new(1);
+        assert_eq!(Reader::new().scan_cancellable(&p, &cfg, &ReadOptions::default(), PathHints::default(), &set), None);
+        let clear = AtomicI32::new(0);
+        let rec = Reader::new().scan_cancellable(&p, &cfg, &ReadOptions::default(), PathHints::default(), &clear);
+        assert_eq!(rec.map(|r| r.bytes), Some(1));
+    }
+
+    #[test]
+    fn a_flag_set_by_another_thread_abandons_a_huge_file_within_a_chunk() {
+        // 1 TiB of holes: minutes to read, so only cancellation ends this test quickly.
+        let p = tmp("cancel-sparse", b"");
+        let size = 1u64 << 40;
+        if File::options().write(true).open(&p).and_then(|f| f.set_len(size)).is_err() {
+            return eprintln!("this file system has no 1 TiB sparse files: skipped");
+        }
+        let cfg = [Config::new('c', 1, Reset::NoReset)];
+        let opts = ReadOptions { full: true, scan_binary: true, ..Default::default() };
+        let cancel = AtomicI32::new(0);
+        let started = std::time::Instant::now();
+        let rec = std::thread::scope(|s| {
+            s.spawn(|| {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                cancel.store(1, Ordering::Relaxed);
+            });
+            Reader::new().scan_cancellable(&p, &cfg, &opts, PathHints::default(), &cancel)
+        });
+        let took = started.elapsed();
+        std::fs::remove_file(&p).unwrap();
+        assert_eq!(rec, None, "a cancelled file has no record");
+        assert!(took >= std::time::Duration::from_millis(200), "ended before the flag was set");
+        assert!(took < std::time::Duration::from_secs(10), "cancellation took {took:?}");
     }
 }
