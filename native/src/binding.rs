@@ -597,12 +597,13 @@ fn optional_count(env: Env, options: napi_value, name: &str) -> JsResult<Option<
 }
 
 /// The paths of a batch: an array of strings (their JS values kept, to be reused in
-/// records), or one string of NUL-separated paths — one conversion for a whole batch.
+/// records), or one string of NUL-separated paths — one conversion for a whole batch. A
+/// joined string holds exactly the paths JS's `joined.split('\0')` gives: `''` is one empty
+/// path (which fails like a missing file), not zero paths.
 fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<String>, Vec<napi_value>)> {
     if env.type_of(paths)? == NAPI_STRING {
         let joined = env.string(paths)?;
-        let list = if joined.is_empty() { Vec::new() } else { joined.split('\0').map(String::from).collect() };
-        return Ok((list, Vec::new()));
+        return Ok((joined.split('\0').map(String::from).collect(), Vec::new()));
     }
     let n = env.array_length(paths)?;
     let mut list = Vec::with_capacity(n as usize);
@@ -659,8 +660,9 @@ fn scan_paths(
         }
         let path_hints = PathHints::from_bits(hints.get(i).copied().unwrap_or(0));
         let full_path = match &cwd {
-            Some(dir) => dir.join(path),
-            None => std::path::PathBuf::from(path),
+            // `dir.join("")` would name the directory itself: an empty path stays empty.
+            Some(dir) if !path.is_empty() => dir.join(path),
+            _ => std::path::PathBuf::from(path),
         };
         // Cancelled (before this file or while reading it): the file has no record, and
         // the batch ends here, as when its budget runs out.
