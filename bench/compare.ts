@@ -35,7 +35,8 @@ const { values } = parseArgs({
   },
 });
 const tiny = values.size === 'tiny';
-if (!['default', 'tiny'].includes(values.size!)) throw new RangeError(`--size must be default or tiny, got ${values.size}`);
+if (!['default', 'tiny'].includes(values.size))
+  throw new RangeError(`--size must be default or tiny, got ${values.size}`);
 const num = (v: string | undefined, fallback: number, name: string) => {
   const n = v === undefined ? fallback : Number(v);
   if (!Number.isInteger(n) || n < 0) throw new RangeError(`--${name} must be a whole number, got ${v}`);
@@ -57,8 +58,16 @@ const smallCount = num(values.small, tiny ? 300 : 20_000, 'small');
 const largeCount = num(values['large-count'], tiny ? 2 : 4, 'large-count');
 const largeMib = num(values['large-mib'], tiny ? 4 : 256, 'large-mib');
 const corpora: Corpus[] = [
-  { name: `${smallCount} small files`, dir: smallFiles(smallCount), queries: ['line-never', 'line-early', 'word', 'file'] },
-  { name: `${largeCount} × ${largeMib} MiB`, dir: largeFiles(largeCount, largeMib), queries: ['line-never', 'line-early', 'word', 'file'] },
+  {
+    name: `${smallCount} small files`,
+    dir: smallFiles(smallCount),
+    queries: ['line-never', 'line-early', 'word', 'file'],
+  },
+  {
+    name: `${largeCount} × ${largeMib} MiB`,
+    dir: largeFiles(largeCount, largeMib),
+    queries: ['line-never', 'line-early', 'word', 'file'],
+  },
   { name: 'node_modules', dir: join(repo, 'node_modules'), queries: ['line-never', 'line-early'] },
 ];
 
@@ -72,8 +81,20 @@ interface Query {
   label: string;
 }
 const QUERIES: Record<string, Query> = {
-  'line-never': { id: 'line-never', what: ',', min: 40, reset: 'newline', label: "',' ≥ 40 in a line (never reached: full scan)" },
-  'line-early': { id: 'line-early', what: ' ', min: 3, reset: 'newline', label: "' ' ≥ 3 in a line (reached in most files: early exit)" },
+  'line-never': {
+    id: 'line-never',
+    what: ',',
+    min: 40,
+    reset: 'newline',
+    label: "',' ≥ 40 in a line (never reached: full scan)",
+  },
+  'line-early': {
+    id: 'line-early',
+    what: ' ',
+    min: 3,
+    reset: 'newline',
+    label: "' ' ≥ 3 in a line (reached in most files: early exit)",
+  },
   word: { id: 'word', what: ',', min: 8, reset: 'space', label: "',' ≥ 8 in a space-separated word" },
   file: { id: 'file', what: 'z', min: 50, reset: 'none', label: "'z' ≥ 50 in a whole file" },
 };
@@ -95,13 +116,23 @@ const QUEUE_PORT = 56379;
 const queueUrl = `redis://127.0.0.1:${QUEUE_PORT}`;
 const queueProcs: ChildProcess[] = [];
 function startQueue(): string | undefined {
-  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0) return 'redis-server not installed (apt-get install redis-server)';
-  queueProcs.push(spawn('redis-server', ['--port', String(QUEUE_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' }));
-  for (let i = 0; spawnSync('redis-cli', ['-p', String(QUEUE_PORT), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG'; i++) {
+  if (spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status !== 0)
+    return 'redis-server not installed (apt-get install redis-server)';
+  queueProcs.push(
+    spawn('redis-server', ['--port', String(QUEUE_PORT), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    }),
+  );
+  for (
+    let i = 0;
+    spawnSync('redis-cli', ['-p', String(QUEUE_PORT), 'ping'], { encoding: 'utf8' }).stdout?.trim() !== 'PONG';
+    i++
+  ) {
     if (i > 50) return 'redis-server did not start';
     spawnSync('sleep', ['0.1']);
   }
-  for (let i = 0; i < 2; i++) queueProcs.push(spawn(process.execPath, [cli, 'worker', '--queue', queueUrl, '-j', '1'], { stdio: 'ignore' }));
+  for (let i = 0; i < 2; i++)
+    queueProcs.push(spawn(process.execPath, [cli, 'worker', '--queue', queueUrl, '-j', '1'], { stdio: 'ignore' }));
   return undefined;
 }
 const queueMissing = startQueue();
@@ -126,23 +157,63 @@ const contenders: Contender[] = [
   {
     name: 'charcount',
     checked: true,
-    command: (q) => ({ cmd: process.execPath, args: [cli, '-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress', '.'] }),
+    command: (q) => ({
+      cmd: process.execPath,
+      args: [cli, '-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress', '.'],
+    }),
   },
   {
     name: 'charcount -j 1',
     checked: true,
-    command: (q) => ({ cmd: process.execPath, args: [cli, '-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress', '-j', '1', '.'] }),
+    command: (q) => ({
+      cmd: process.execPath,
+      args: [
+        cli,
+        '-c',
+        q.what,
+        '-m',
+        String(q.min),
+        '-r',
+        q.reset,
+        '--hidden',
+        '--binary',
+        '--no-progress',
+        '-j',
+        '1',
+        '.',
+      ],
+    }),
   },
   {
     name: 'charcount --queue, 2 workers × 1 thread',
     checked: true,
     missing: queueMissing,
-    command: (q) => ({ cmd: process.execPath, args: [cli, '-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress', '--queue', queueUrl, '.'] }),
+    command: (q) => ({
+      cmd: process.execPath,
+      args: [
+        cli,
+        '-c',
+        q.what,
+        '-m',
+        String(q.min),
+        '-r',
+        q.reset,
+        '--hidden',
+        '--binary',
+        '--no-progress',
+        '--queue',
+        queueUrl,
+        '.',
+      ],
+    }),
   },
   {
     name: 'TypeScript counter, same pool',
     checked: true,
-    command: (q) => ({ cmd: process.execPath, args: [child, 'ts-pool', '.', q.what, String(q.min), resetCode(q.reset)] }),
+    command: (q) => ({
+      cmd: process.execPath,
+      args: [child, 'ts-pool', '.', q.what, String(q.min), resetCode(q.reset)],
+    }),
   },
   {
     name: 'ripgrep',
@@ -150,18 +221,28 @@ const contenders: Contender[] = [
     missing: has('rg') ? undefined : 'not installed (apt-get install ripgrep)',
     // -uu: hidden and ignored files; -a: binary files as text (-uuu would split lines at
     // NUL bytes); -E none: bytes as they are (no BOM sniffing and transcoding).
-    command: (q) => ({ cmd: 'rg', args: ['-uu', '-a', '-E', 'none', '-l', ...(q.reset === 'newline' ? [] : ['-U']), regex(q, 'rg'), '.'] }),
+    command: (q) => ({
+      cmd: 'rg',
+      args: ['-uu', '-a', '-E', 'none', '-l', ...(q.reset === 'newline' ? [] : ['-U']), regex(q, 'rg'), '.'],
+    }),
   },
   {
     name: 'GNU grep',
     checked: true,
     missing: has('grep') ? undefined : 'not installed (apt-get install grep)',
-    command: (q) => ({ cmd: 'grep', args: ['-rlaE', ...(q.reset === 'newline' ? [] : ['-z']), regex(q, 'grep'), '.'], env: { LC_ALL: 'C' } }),
+    command: (q) => ({
+      cmd: 'grep',
+      args: ['-rlaE', ...(q.reset === 'newline' ? [] : ['-z']), regex(q, 'grep'), '.'],
+      env: { LC_ALL: 'C' },
+    }),
   },
   {
     name: 'read everything (same reader, no counting)',
     checked: false,
-    command: (q) => ({ cmd: process.execPath, args: [child, 'read-only', '.', q.what, String(q.min), resetCode(q.reset)] }),
+    command: (q) => ({
+      cmd: process.execPath,
+      args: [child, 'read-only', '.', q.what, String(q.min), resetCode(q.reset)],
+    }),
   },
 ];
 
@@ -184,7 +265,9 @@ function runOnce(c: Contender, q: Query, dir: string): Measured {
   const ms = performance.now() - t0;
   // 0: matches, 1: none; anything else failed (charcount's 2 means a per-file error).
   if (r.status !== 0 && r.status !== 1) {
-    throw new Error(`${c.name} failed (exit ${r.status ?? r.signal}) on ${q.id} in ${dir}:\n${r.stderr.slice(0, 2000)}`);
+    throw new Error(
+      `${c.name} failed (exit ${r.status ?? r.signal}) on ${q.id} in ${dir}:\n${r.stderr.slice(0, 2000)}`,
+    );
   }
   const rssMiB = gnuTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : undefined;
   const matches = r.stdout
@@ -213,7 +296,10 @@ interface Row {
 
 /** Files and bytes of a corpus, as the reader sees them (hidden and binary included). */
 function corpusSize(dir: string): { files: number; bytes: number } {
-  const r = spawnSync(process.execPath, [child, 'read-only', dir, ',', '1', '0'], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  const r = spawnSync(process.execPath, [child, 'read-only', dir, ',', '1', '0'], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 30,
+  });
   const stats = JSON.parse(r.stderr.trim().split('\n').pop()!);
   return { files: stats.files, bytes: stats.bytes };
 }
@@ -293,12 +379,25 @@ const [small, large] = corpora as [Corpus, Corpus, Corpus];
 const readAll = contenders.find((c) => c.name.startsWith('read everything'))!.name;
 const queued = contenders.find((c) => c.name.startsWith('charcount --queue'))!.name;
 const goals = [
-  { goal: 'large files, full scan ≤ 0.5× ripgrep', value: find(large, 'line-never', 'charcount')?.ratioToRipgrep, limit: 0.5 },
-  { goal: 'small files, full scan ≤ 1.0× ripgrep', value: find(small, 'line-never', 'charcount')?.ratioToRipgrep, limit: 1.0 },
-  { goal: 'small files, early exit ≤ 1.0× ripgrep', value: find(small, 'line-early', 'charcount')?.ratioToRipgrep, limit: 1.0 },
+  {
+    goal: 'large files, full scan ≤ 0.5× ripgrep',
+    value: find(large, 'line-never', 'charcount')?.ratioToRipgrep,
+    limit: 0.5,
+  },
+  {
+    goal: 'small files, full scan ≤ 1.0× ripgrep',
+    value: find(small, 'line-never', 'charcount')?.ratioToRipgrep,
+    limit: 1.0,
+  },
+  {
+    goal: 'small files, early exit ≤ 1.0× ripgrep',
+    value: find(small, 'line-early', 'charcount')?.ratioToRipgrep,
+    limit: 1.0,
+  },
   {
     goal: 'large files within 1.3× of reading everything',
-    value: (find(large, 'line-never', 'charcount')?.medianMs ?? NaN) / (find(large, 'line-never', readAll)?.medianMs ?? NaN),
+    value:
+      (find(large, 'line-never', 'charcount')?.medianMs ?? NaN) / (find(large, 'line-never', readAll)?.medianMs ?? NaN),
     limit: 1.3,
   },
 ].map((g) => ({ ...g, met: g.value !== undefined && g.value <= g.limit }));
@@ -318,7 +417,10 @@ const fixedExtras = overhead.filter((o) => o.files === fewest && o.extraMs !== u
 const fixedMs = fixedExtras.length ? median(fixedExtras) : undefined;
 const queueCost = overhead.map((o) => ({
   ...o,
-  usPerFile: o.extraMs !== undefined && fixedMs !== undefined && o.files >= 1000 ? ((o.extraMs - fixedMs) * 1000) / o.files : undefined,
+  usPerFile:
+    o.extraMs !== undefined && fixedMs !== undefined && o.files >= 1000
+      ? ((o.extraMs - fixedMs) * 1000) / o.files
+      : undefined,
 }));
 
 // ── output ─────────────────────────────────────────────────────────────────────────
@@ -348,7 +450,9 @@ for (const corpus of corpora) {
 md.push('### Goals', '', '| goal | measured | met |', '|---|---:|:---:|');
 for (const g of goals) {
   const known = g.value !== undefined && !Number.isNaN(g.value);
-  md.push(`| ${g.goal} | ${known ? `${fmt(g.value, 2)}×` : 'n/a (a contender is missing)'} | ${known ? (g.met ? 'yes' : 'no') : 'n/a'} |`);
+  md.push(
+    `| ${g.goal} | ${known ? `${fmt(g.value, 2)}×` : 'n/a (a contender is missing)'} | ${known ? (g.met ? 'yes' : 'no') : 'n/a'} |`,
+  );
 }
 md.push('');
 md.push(
@@ -363,14 +467,24 @@ md.push(
   '|---|---|---:|---:|---:|---:|---:|',
 );
 for (const o of queueCost) {
-  md.push(`| ${o.corpus} | ${o.query} | ${o.files} | ${fmt(o.localMs)} | ${queueMissing ? `missing: ${queueMissing}` : fmt(o.queueMs)} | ${fmt(o.extraMs)} | ${fmt(o.usPerFile, 1)} |`);
+  md.push(
+    `| ${o.corpus} | ${o.query} | ${o.files} | ${fmt(o.localMs)} | ${queueMissing ? `missing: ${queueMissing}` : fmt(o.queueMs)} | ${fmt(o.extraMs)} | ${fmt(o.usPerFile, 1)} |`,
+  );
 }
 md.push('');
-md.push(disagreements.length ? `**Cross-check: ${disagreements.length} disagreement(s).**` : 'Cross-check: every contender found the same matching files in every run.');
+md.push(
+  disagreements.length
+    ? `**Cross-check: ${disagreements.length} disagreement(s).**`
+    : 'Cross-check: every contender found the same matching files in every run.',
+);
 
 mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
-writeFileSync(join(outDir, 'latest.json'), JSON.stringify({ machine, runs, warmup, rows, goals, queue: { fixedMs, rows: queueCost }, disagreements }, null, 2) + '\n');
+writeFileSync(
+  join(outDir, 'latest.json'),
+  JSON.stringify({ machine, runs, warmup, rows, goals, queue: { fixedMs, rows: queueCost }, disagreements }, null, 2) +
+    '\n',
+);
 writeFileSync(join(outDir, 'latest.svg'), chart());
 console.log(md.join('\n'));
 

@@ -15,8 +15,28 @@ export function prng(seed: number): () => number {
   };
 }
 
-const WORDS = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet',
-  'kilo', 'lima', 'mike', 'november', 'oscar', 'papa', 'quebec', 'romeo', 'sierra', 'tango'];
+const WORDS = [
+  'alpha',
+  'bravo',
+  'charlie',
+  'delta',
+  'echo',
+  'foxtrot',
+  'golf',
+  'hotel',
+  'india',
+  'juliet',
+  'kilo',
+  'lima',
+  'mike',
+  'november',
+  'oscar',
+  'papa',
+  'quebec',
+  'romeo',
+  'sierra',
+  'tango',
+];
 
 /** Per-segment maxima of `,` in the generated text: thresholds above them never hit. */
 export interface CsvStats {
@@ -33,7 +53,10 @@ export function csvLine(rand: () => number): string {
     const r = rand();
     if (r < 0.25) fields.push(String(Math.floor(rand() * 1e6)));
     else if (r < 0.45) fields.push((rand() * 1000).toFixed(2));
-    else if (r < 0.6) fields.push(`2026-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`);
+    else if (r < 0.6)
+      fields.push(
+        `2026-${String(1 + Math.floor(rand() * 12)).padStart(2, '0')}-${String(1 + Math.floor(rand() * 28)).padStart(2, '0')}`,
+      );
     else if (r < 0.85) fields.push(WORDS[Math.floor(rand() * WORDS.length)]!);
     else {
       const k = 2 + Math.floor(rand() * 5);

@@ -20,7 +20,9 @@ function logLine(rand: () => number, i: number): string {
 }
 
 function proseLine(rand: () => number): string {
-  return Array.from({ length: 6 + Math.floor(rand() * 12) }, () => PROSE[Math.floor(rand() * PROSE.length)]).join(' ') + '.';
+  return (
+    Array.from({ length: 6 + Math.floor(rand() * 12) }, () => PROSE[Math.floor(rand() * PROSE.length)]).join(' ') + '.'
+  );
 }
 
 /** Ensures `dir` holds what `make` writes, keyed by `key`; returns `dir`. */
@@ -65,7 +67,8 @@ export function largeFiles(count: number, mib: number, seed = 11): string {
     const block = csvText(Math.min(mib, 64) * 2 ** 20, seed).text;
     for (let i = 0; i < count; i++) {
       const parts: Buffer[] = [];
-      for (let left = mib * 2 ** 20; left > 0; left -= block.length) parts.push(left >= block.length ? block : block.subarray(0, left));
+      for (let left = mib * 2 ** 20; left > 0; left -= block.length)
+        parts.push(left >= block.length ? block : block.subarray(0, left));
       writeFileSync(join(dir, `big${i}.csv`), Buffer.concat(parts));
     }
   });

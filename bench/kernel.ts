@@ -59,18 +59,28 @@ for (const mode of modes) {
     const r = task.result;
     if (r.state !== 'completed') throw new Error(`${task.name} did not complete: ${r.state}`);
     const ms = r.latency.p50;
-    rows.push({ mode: mode.name, contender: task.name, gbPerSec: text.length / (ms / 1000) / 1e9, medianMs: ms, samples: r.latency.samplesCount });
+    rows.push({
+      mode: mode.name,
+      contender: task.name,
+      gbPerSec: text.length / (ms / 1000) / 1e9,
+      medianMs: ms,
+      samples: r.latency.samplesCount,
+    });
   }
 }
 
 if (values.json) {
   console.log(JSON.stringify({ bytes: text.length, rows }, null, 2));
 } else {
-  console.log(`Kernel throughput on ${(text.length / 2 ** 20).toFixed(0)} MiB of CSV-like text, threshold never reached, one thread\n`);
+  console.log(
+    `Kernel throughput on ${(text.length / 2 ** 20).toFixed(0)} MiB of CSV-like text, threshold never reached, one thread\n`,
+  );
   console.log('| reset | contender | GB/s | median ms | × seed loop |');
   console.log('|---|---|---:|---:|---:|');
   for (const row of rows) {
     const seed = rows.find((r) => r.mode === row.mode && r.contender.startsWith('seed'))!;
-    console.log(`| ${row.mode} | ${row.contender} | ${row.gbPerSec.toFixed(2)} | ${row.medianMs.toFixed(2)} | ${(seed.medianMs / row.medianMs).toFixed(1)} |`);
+    console.log(
+      `| ${row.mode} | ${row.contender} | ${row.gbPerSec.toFixed(2)} | ${row.medianMs.toFixed(2)} | ${(seed.medianMs / row.medianMs).toFixed(1)} |`,
+    );
   }
 }

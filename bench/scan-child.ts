@@ -40,7 +40,13 @@ if (mode === 'native-main') {
   flush();
 } else if (mode === 'pool' || mode === 'ts-pool' || mode === 'read-only') {
   const workerUrl = mode === 'ts-pool' ? new URL('./ts-worker.js', import.meta.url) : undefined;
-  const options = { cwd: dir!, counter, hidden: true, binary: 'scan' as const, threads: threads ? Number(threads) : undefined };
+  const options = {
+    cwd: dir!,
+    counter,
+    hidden: true,
+    binary: 'scan' as const,
+    threads: threads ? Number(threads) : undefined,
+  };
   const run = scanWith(options, { workerUrl, readOnly: mode === 'read-only' });
   for await (const batch of run.batches()) for (const r of batch as FileRecord[]) if (r.matched) out.push(r.path);
   const summary = await run.summary();

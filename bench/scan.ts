@@ -54,7 +54,10 @@ const rows: { corpus: string; result: Run & { spread: number } }[] = [];
 const query = [',', '40', '0'];
 const corpora = [
   { name: `${values.small} small files`, dir: smallFiles(Number(values.small)) },
-  { name: `${values['large-count']} × ${values['large-mib']} MiB`, dir: largeFiles(Number(values['large-count']), Number(values['large-mib'])) },
+  {
+    name: `${values['large-count']} × ${values['large-mib']} MiB`,
+    dir: largeFiles(Number(values['large-count']), Number(values['large-mib'])),
+  },
 ];
 for (const corpus of corpora) {
   const results = ['pool', 'native-main', 'ts-pool'].map((mode) => median(mode, corpus.dir, query));
@@ -74,14 +77,19 @@ const rss = values.rss
 if (values.json) {
   console.log(JSON.stringify({ threads: availableParallelism(), rows, rss }, null, 2));
 } else {
-  console.log(`Scanner, ${availableParallelism()} threads, query ',' ≥ 40 per line (never reached), median of ${runs}\n`);
+  console.log(
+    `Scanner, ${availableParallelism()} threads, query ',' ≥ 40 per line (never reached), median of ${runs}\n`,
+  );
   console.log('| corpus | contender | time (ms) | spread (ms) | GB/s | files/s | peak RSS (MiB) |');
   console.log('|---|---|---:|---:|---:|---:|---:|');
   for (const { corpus, result: r } of rows) {
     const s = r.elapsedMs / 1000;
-    console.log(`| ${corpus} | ${r.mode} | ${r.elapsedMs.toFixed(0)} | ${r.spread.toFixed(0)} | ${(r.bytes / s / 1e9).toFixed(2)} | ${Math.round(r.files / s)} | ${r.maxRssMiB.toFixed(0)} |`);
+    console.log(
+      `| ${corpus} | ${r.mode} | ${r.elapsedMs.toFixed(0)} | ${r.spread.toFixed(0)} | ${(r.bytes / s / 1e9).toFixed(2)} | ${Math.round(r.files / s)} | ${r.maxRssMiB.toFixed(0)} |`,
+    );
   }
   console.log('\n| files (64–512 B each) | pool time (ms) | peak RSS (MiB) |');
   console.log('|---:|---:|---:|');
-  for (const { files, run } of rss) console.log(`| ${files} | ${run.elapsedMs.toFixed(0)} | ${run.maxRssMiB.toFixed(0)} |`);
+  for (const { files, run } of rss)
+    console.log(`| ${files} | ${run.elapsedMs.toFixed(0)} | ${run.maxRssMiB.toFixed(0)} |`);
 }

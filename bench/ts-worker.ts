@@ -14,7 +14,10 @@ const CHUNK = 256 * 1024;
 const buf = Buffer.allocUnsafe(CHUNK);
 
 /** Contract §1 over bytes, first hit only, for a one-byte `what`. */
-function firstHit(fd: number, spec: CounterSpec): { matched: boolean; offset: number | null; line: number | null; bytes: number } {
+function firstHit(
+  fd: number,
+  spec: CounterSpec,
+): { matched: boolean; offset: number | null; line: number | null; bytes: number } {
   const what = Buffer.from(spec.what)[0]!;
   const reset = spec.reset === 0 ? 0x0a : spec.reset === 1 ? 0x20 : -1;
   let count = 0;
@@ -37,7 +40,8 @@ function firstHit(fd: number, spec: CounterSpec): { matched: boolean; offset: nu
 /** Same contract as the native worker: a compact batch (see `NativeBatch`). */
 export default function scanBatchTs(task: BatchTask): NativeBatch {
   const spec = task.counters[0]!;
-  if (task.counters.length !== 1 || Buffer.byteLength(spec.what) !== 1) throw new Error('the TS contender counts one ASCII character');
+  if (task.counters.length !== 1 || Buffer.byteLength(spec.what) !== 1)
+    throw new Error('the TS contender counts one ASCII character');
   const paths = task.paths.split('\0');
   const stride = strideOf(1);
   const numbers = new Float64Array(paths.length * stride);
@@ -46,7 +50,8 @@ export default function scanBatchTs(task: BatchTask): NativeBatch {
   paths.forEach((path, i) => {
     const absolute = resolve(task.cwd, path);
     // Like the native reader: links are not followed.
-    if (lstatSync(absolute).isSymbolicLink()) return row(i, [0, 1 + SKIP_REASONS.indexOf('symlink')], [0, null, null, null, null]);
+    if (lstatSync(absolute).isSymbolicLink())
+      return row(i, [0, 1 + SKIP_REASONS.indexOf('symlink')], [0, null, null, null, null]);
     const fd = openSync(absolute, 'r');
     try {
       if (!fstatSync(fd).isFile()) throw new Error(`${path} is not a regular file`);

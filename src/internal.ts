@@ -22,6 +22,10 @@ export function scanWith(options: Counted, internals: RunInternals): ScanRun<Any
 }
 
 /** `scanFiles()` with internal hooks. */
-export function scanFilesWith(paths: string[], options: Omit<Counted, 'patterns'>, internals: RunInternals): ScanRun<AnyRecord> {
+export function scanFilesWith(
+  paths: string[],
+  options: Omit<Counted, 'patterns'>,
+  internals: RunInternals,
+): ScanRun<AnyRecord> {
   return filesRun(paths, resolveOptions(options), internals);
 }

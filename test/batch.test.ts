@@ -105,12 +105,20 @@ describe('Intake', () => {
 
   test('counts what it finds, passes failures on with their position, and ends', async () => {
     async function* gen(): AsyncGenerator<Discovered[]> {
-      yield [{ path: 'a' }, { path: 'bad', at: 7, error: { code: 'EACCES', message: 'Permission denied' } }, { path: 'b' }];
+      yield [
+        { path: 'a' },
+        { path: 'bad', at: 7, error: { code: 'EACCES', message: 'Permission denied' } },
+        { path: 'b' },
+      ];
     }
     const queue = new PathQueue();
     const failed: unknown[] = [];
     let found = 0;
-    const intake = new Intake(gen(), queue, 1000, { found: (n) => (found += n), failed: (...a) => failed.push(a), notify: () => {} });
+    const intake = new Intake(gen(), queue, 1000, {
+      found: (n) => (found += n),
+      failed: (...a) => failed.push(a),
+      notify: () => {},
+    });
     await tick();
     expect(intake.done).toBe(true);
     expect(found).toBe(3);

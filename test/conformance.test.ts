@@ -8,7 +8,17 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { availableKernels, Counter } from '../src/core/counter.js';
 import { native } from '../src/internal.js';
 import { referenceEvaluate } from './support/reference.js';
-import { allVectors, asString, randomChunks, resetOf, sharedConformanceDir, tempDir, VECTOR_FILES, vectorsText, type Vector } from './helpers.js';
+import {
+  allVectors,
+  asString,
+  randomChunks,
+  resetOf,
+  sharedConformanceDir,
+  tempDir,
+  VECTOR_FILES,
+  vectorsText,
+  type Vector,
+} from './helpers.js';
 
 const vectors = allVectors();
 const expected = (v: Vector) => ({
@@ -25,11 +35,17 @@ test('the vectors are there', () => {
   expect(vectors.length).toBeGreaterThanOrEqual(640);
 });
 
-test.runIf(existsSync(sharedConformanceDir))('the repository\'s copy of the vectors is the contract\'s (shared/conformance)', () => {
-  for (const file of VECTOR_FILES) {
-    expect(vectorsText(file) === readFileSync(join(sharedConformanceDir, file), 'utf8'), `${file} differs from shared/conformance: copy it again (gzip -9n)`).toBe(true);
-  }
-});
+test.runIf(existsSync(sharedConformanceDir))(
+  "the repository's copy of the vectors is the contract's (shared/conformance)",
+  () => {
+    for (const file of VECTOR_FILES) {
+      expect(
+        vectorsText(file) === readFileSync(join(sharedConformanceDir, file), 'utf8'),
+        `${file} differs from shared/conformance: copy it again (gzip -9n)`,
+      ).toBe(true);
+    }
+  },
+);
 
 test('the TypeScript reference agrees with every vector', () => {
   vectors.forEach((v, i) => {

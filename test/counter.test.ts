@@ -67,8 +67,9 @@ describe('Counter', () => {
     [['c', 1, 3], RangeError, /reset must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got 3/],
     [['c', 1, 'newline'], RangeError, /reset must be .* got 'newline'/],
   ])('new Counter(%j) throws', (args, type, message) => {
-    expect(() => new (Counter as any)(...args)).toThrow(type);
-    expect(() => new (Counter as any)(...args)).toThrow(message);
+    const make = Counter as unknown as new (...a: unknown[]) => Counter;
+    expect(() => new make(...args)).toThrow(type);
+    expect(() => new make(...args)).toThrow(message);
   });
 
   test('a 4-byte character counts as one', () => {

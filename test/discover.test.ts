@@ -6,10 +6,21 @@ import type { Discovered } from '../src/engine/discover.js';
 import { discover } from '../src/internal.js';
 import { tempDir } from './helpers.js';
 
-async function paths(patterns: string[], cwd: string, more: { ignore?: string[]; hidden?: boolean; follow?: boolean } = {}): Promise<string[]> {
+async function paths(
+  patterns: string[],
+  cwd: string,
+  more: { ignore?: string[]; hidden?: boolean; follow?: boolean } = {},
+): Promise<string[]> {
   const out: string[] = [];
   const all: Discovered[] = [];
-  for await (const found of discover({ patterns, cwd, ignore: more.ignore ?? [], hidden: more.hidden ?? false, follow: more.follow ?? false })) all.push(...found);
+  for await (const found of discover({
+    patterns,
+    cwd,
+    ignore: more.ignore ?? [],
+    hidden: more.hidden ?? false,
+    follow: more.follow ?? false,
+  }))
+    all.push(...found);
   for (const d of all) out.push(d.error ? `ERR ${d.path} ${d.error.code}` : d.path);
   return out.sort();
 }
@@ -31,7 +42,9 @@ describe('discovery de-duplication', () => {
 
   test('a file given that the walk also finds is reported once, as given', async () => {
     expect(await paths(['a/x.txt', 'a'], dir)).toEqual(['a/b/c/z.txt', 'a/b/y.txt', 'a/x.txt']);
-    expect(await paths([join(dir, 'a/x.txt'), 'a'], dir)).toEqual([join(dir, 'a/x.txt'), 'a/b/c/z.txt', 'a/b/y.txt'].sort());
+    expect(await paths([join(dir, 'a/x.txt'), 'a'], dir)).toEqual(
+      [join(dir, 'a/x.txt'), 'a/b/c/z.txt', 'a/b/y.txt'].sort(),
+    );
   });
 
   test('glob results already covered by a searched directory or another glob are dropped', async () => {
@@ -57,7 +70,12 @@ describe('walking with ignore patterns (the glob walk)', () => {
     }
     // Sibling directories that link to each other, twice each: a loop fast-glob's own
     // parent check misses, and an exponential walk if nothing stops it.
-    for (const [from, to] of [['a/to-b', '../b'], ['b/to-a', '../a'], ['a/to-b2', '../b'], ['b/to-a2', '../a']] as const) {
+    for (const [from, to] of [
+      ['a/to-b', '../b'],
+      ['b/to-a', '../a'],
+      ['a/to-b2', '../b'],
+      ['b/to-a2', '../a'],
+    ] as const) {
       symlinkSync(to, join(dir, from));
     }
   });

@@ -66,7 +66,7 @@ export function randomChunks(bytes: Uint8Array, seed: number): Uint8Array[] {
   let s = seed >>> 0 || 1;
   const next = () => ((s = (s * 1103515245 + 12345) >>> 0), s >>> 8);
   const out: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; ) {
+  for (let i = 0; i < bytes.length;) {
     const r = next();
     const size = r % 4 === 0 ? 1 + (r % 3) : r % 4 === 1 ? 1 + (r % 100) : 1 + (r % 5000);
     out.push(bytes.subarray(i, i + size));

@@ -19,7 +19,10 @@ test('a platform without a prebuilt binary gets one clear sentence', () => {
 });
 
 test('the packed tarball installs and runs where no Rust toolchain exists', () => {
-  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: repoRoot, encoding: 'utf8' });
+  const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   const [{ filename, files }] = JSON.parse(packed) as [{ filename: string; files: { path: string }[] }];
   const paths = files.map((f) => f.path);
   expect(paths).toContain('dist/src/index.js');
@@ -27,7 +30,9 @@ test('the packed tarball installs and runs where no Rust toolchain exists', () =
   expect(paths).toContain('dist/src/cli/main.js');
   expect(paths).toContain('dist/src/transport/scan-worker.js');
   expect(paths.some((p) => /^native\/charcount\.[\w-]+\.node$/.test(p))).toBe(true);
-  expect(paths.some((p) => p.startsWith('native/src') || p.startsWith('test/') || p.startsWith('dist/bench'))).toBe(false);
+  expect(paths.some((p) => p.startsWith('native/src') || p.startsWith('test/') || p.startsWith('dist/bench'))).toBe(
+    false,
+  );
   // Nothing test-only ships: no internal entry, no oracle, no hook in the published types.
   expect(paths.filter((p) => /internal|reference|\.map$/.test(p))).toEqual([]);
   const hooks = /\b(dispatcher|workerUrl|readOnly|panicForTest|RunInternals)\b/;
@@ -43,12 +48,19 @@ test('the packed tarball installs and runs where no Rust toolchain exists', () =
 
   const app = join(dir, 'app');
   mkdirSync(join(app, 'data'), { recursive: true });
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', version: '1.0.0', type: 'module', private: true }),
+  );
   writeFileSync(join(app, 'data', 'hit.csv'), 'a,b,c,d\n');
   writeFileSync(join(app, 'data', 'miss.csv'), 'a,b\nc,d\n');
   execFileSync('npm', ['install', '--no-audit', '--no-fund', join(dir, filename)], { cwd: app, env, stdio: 'pipe' });
 
-  const cli = spawnSync(join(app, 'node_modules', '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], { cwd: app, env, encoding: 'utf8' });
+  const cli = spawnSync(join(app, 'node_modules', '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], {
+    cwd: app,
+    env,
+    encoding: 'utf8',
+  });
   expect(cli.stderr).toBe('');
   expect(cli.stdout).toBe('data/hit.csv\n');
   expect(cli.status).toBe(0);
@@ -63,5 +75,7 @@ test('the packed tarball installs and runs where no Rust toolchain exists', () =
   const api = spawnSync(process.execPath, ['use.js'], { cwd: app, env, encoding: 'utf8' });
   expect(api.stderr).toBe('');
   expect(JSON.parse(api.stdout)).toEqual([true, [true, false], 2]);
-  expect(readdirSync(join(app, 'node_modules', 'charcount', 'native'))).toEqual(paths.filter((p) => p.startsWith('native/')).map((p) => p.slice(7)));
+  expect(readdirSync(join(app, 'node_modules', 'charcount', 'native'))).toEqual(
+    paths.filter((p) => p.startsWith('native/')).map((p) => p.slice(7)),
+  );
 }, 180_000);

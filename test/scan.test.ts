@@ -1,9 +1,21 @@
 /** The batch scanner end to end, on trees built in temp dirs. */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, closeSync, unlinkSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  unlinkSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Counter, Reset, scan, scanFiles, type FileRecord, type Summary } from '../src/index.js';
+import { Counter, Reset, scan, scanFiles, type FileRecord, type Progress, type Summary } from '../src/index.js';
 import { scanFilesWith, scanWith, ThreadPool } from '../src/internal.js';
 import { repoRoot, tempDir, unprivileged } from './helpers.js';
 
@@ -40,7 +52,15 @@ describe('scan over a tree', () => {
   test('every path once, each classified; dotfiles left out by default', async () => {
     const { records, summary } = await scan({ cwd: dir, counter: c3, sort: true }).result();
     expect(records.map((r) => r.path)).toEqual([
-      'a.txt', 'b.log', 'bin.dat', 'dangling', 'deep/er/still/x.log', 'deep/no.log', 'empty.txt', 'pipe', 'skipme/s.txt',
+      'a.txt',
+      'b.log',
+      'bin.dat',
+      'dangling',
+      'deep/er/still/x.log',
+      'deep/no.log',
+      'empty.txt',
+      'pipe',
+      'skipme/s.txt',
     ]);
     const m = byPath(records);
     expect(m.get('a.txt')).toEqual({ path: 'a.txt', matched: true, offset: 2, line: 1, bytes: 4 });
@@ -72,7 +92,12 @@ describe('scan over a tree', () => {
     const globbed = await scan({ cwd: dir, counter: c3, patterns: ['**/*.log'], sort: true }).result();
     expect(globbed.records.map((r) => r.path)).toEqual(['b.log', 'deep/er/still/x.log', 'deep/no.log']);
 
-    const explicit = await scan({ cwd: dir, counter: c3, patterns: ['deep', 'a.txt', 'a.txt', 'pipe', 'nope.txt'], sort: true }).result();
+    const explicit = await scan({
+      cwd: dir,
+      counter: c3,
+      patterns: ['deep', 'a.txt', 'a.txt', 'pipe', 'nope.txt'],
+      sort: true,
+    }).result();
     expect(explicit.records.map((r) => [r.path, r.error?.code ?? r.skipped ?? r.matched])).toEqual([
       ['a.txt', true],
       ['deep/er/still/x.log', true],
@@ -93,12 +118,20 @@ describe('scan over a tree', () => {
         sort: true,
       }).result();
       // The explicit absolute path wins over the glob's relative one for the same file.
-      expect(records.map((r) => r.path), `ignore ${ignore}`).toEqual([join(dir, 'b.log'), 'deep/er/still/x.log', 'deep/no.log']);
+      expect(
+        records.map((r) => r.path),
+        `ignore ${ignore.join(', ')}`,
+      ).toEqual([join(dir, 'b.log'), 'deep/er/still/x.log', 'deep/no.log']);
     }
   });
 
   test('a glob naming a hidden file inside a searched directory still finds it', async () => {
-    const { records } = await scan({ cwd: dir, counter: c3, patterns: ['.', '.hidden/*.txt', '*.log'], sort: true }).result();
+    const { records } = await scan({
+      cwd: dir,
+      counter: c3,
+      patterns: ['.', '.hidden/*.txt', '*.log'],
+      sort: true,
+    }).result();
     const paths = records.map((r) => r.path);
     expect(paths).toContain('.hidden/h.txt');
     expect(paths.filter((p) => p === 'b.log')).toHaveLength(1);
@@ -106,7 +139,14 @@ describe('scan over a tree', () => {
   });
 
   test('binary files are scanned when asked; full-scan figures when asked', async () => {
-    const { records } = await scan({ cwd: dir, counter: c3, patterns: ['bin.dat', 'deep'], binary: 'scan', fullScan: true, sort: true }).result();
+    const { records } = await scan({
+      cwd: dir,
+      counter: c3,
+      patterns: ['bin.dat', 'deep'],
+      binary: 'scan',
+      fullScan: true,
+      sort: true,
+    }).result();
     expect(records).toEqual([
       { path: 'bin.dat', matched: true, offset: 2, line: 1, bytes: 4, occurrences: 3, segments: 1 },
       { path: 'deep/er/still/x.log', matched: true, offset: 6, line: 2, bytes: 8, occurrences: 3, segments: 1 },
@@ -120,7 +160,14 @@ describe('scan over a tree', () => {
     for (const [i, counter] of counters.entries()) {
       const single = await scan({ cwd: dir, counter, fullScan: true, sort: true }).result();
       expect(multi.records.map((r) => ({ path: r.path, ...r.counters[i] }))).toEqual(
-        single.records.map(({ path, matched, offset, line, occurrences, segments }) => ({ path, matched, offset, line, occurrences, segments })),
+        single.records.map(({ path, matched, offset, line, occurrences, segments }) => ({
+          path,
+          matched,
+          offset,
+          line,
+          occurrences,
+          segments,
+        })),
       );
       expect(multi.summary.counters![i]!.filesMatched).toBe(single.summary.filesMatched);
     }
@@ -128,7 +175,7 @@ describe('scan over a tree', () => {
 
   test('progress reports discovered, done and bytes, ending with the totals', async () => {
     const seen: number[] = [];
-    let last: any;
+    let last: Progress | undefined;
     const summary = await scan({ cwd: dir, counter: c3, onProgress: (p) => ((last = p), seen.push(p.done)) }).summary();
     expect(last).toMatchObject({ discovered: 9, done: 9, bytesRead: summary.bytesRead, discoveryDone: true });
     expect(seen.every((d, i) => i === 0 || d >= seen[i - 1]!)).toBe(true);
@@ -141,7 +188,10 @@ test('file names with newlines are found once, whatever the pattern', async () =
     tree(dir, { 'sub/new\nline.txt': 'ccc', 'sub/plain.txt': 'ccc' });
     for (const patterns of [['.'], ['sub'], ['**/*.txt'], ['sub/**'], ['**/*.txt', 'sub']]) {
       const { records } = await scan({ cwd: dir, counter: c3, patterns, sort: true }).result();
-      expect(records.map((r) => r.path), patterns.join(' ')).toEqual(['sub/new\nline.txt', 'sub/plain.txt']);
+      expect(
+        records.map((r) => r.path),
+        patterns.join(' '),
+      ).toEqual(['sub/new\nline.txt', 'sub/plain.txt']);
     }
   } finally {
     cleanup();
@@ -191,7 +241,10 @@ describe('files that change or fail', () => {
 
   test('a file deleted between discovery and scan is an ENOENT record', async () => {
     tree(dir, { 'kept.txt': 'ccc' });
-    const { records } = await scanFiles([join(dir, 'kept.txt'), join(dir, 'gone.txt')], { counter: c3, sort: true }).result();
+    const { records } = await scanFiles([join(dir, 'kept.txt'), join(dir, 'gone.txt')], {
+      counter: c3,
+      sort: true,
+    }).result();
     expect(records.map((r) => [r.path, r.error?.code ?? r.matched])).toEqual([
       [join(dir, 'gone.txt'), 'ENOENT'],
       [join(dir, 'kept.txt'), true],
@@ -222,7 +275,9 @@ describe('files that change or fail', () => {
       import { scan, Counter } from ${JSON.stringify(join(repoRoot, 'dist/src/index.js'))};
       const { records } = await scan({ cwd: ${JSON.stringify(join(dir, 'walk'))}, counter: new Counter('c', 3), sort: true }).result();
       console.log(JSON.stringify(records.map((r) => [r.path, r.error?.code ?? r.matched])));`;
-    const run = spawnSync(...unprivileged(process.execPath, ['--input-type=module', '-e', script]), { encoding: 'utf8' });
+    const run = spawnSync(...unprivileged(process.execPath, ['--input-type=module', '-e', script]), {
+      encoding: 'utf8',
+    });
     expect(run.stderr).toBe('');
     expect(JSON.parse(run.stdout)).toEqual([
       ['locked', 'EACCES'],
@@ -287,7 +342,13 @@ describe('run control', () => {
     const fd = openSync(big, 'w');
     writeSync(fd, 'ccc', 40 * 2 ** 20); // past the per-task byte budget
     closeSync(fd);
-    const { records } = await scan({ cwd: dir, counter: new Counter('c', 4, Reset.NoReset), binary: 'scan', batchSize: 1000, threads: 2 }).result();
+    const { records } = await scan({
+      cwd: dir,
+      counter: new Counter('c', 4, Reset.NoReset),
+      binary: 'scan',
+      batchSize: 1000,
+      threads: 2,
+    }).result();
     expect(new Set(records.map((r) => r.path)).size).toBe(records.length);
     expect(records.length).toBe(N + 2);
   });
@@ -317,7 +378,7 @@ describe('scanFiles input that must not confuse the batch', () => {
     ]);
   }, 10_000);
 
-  test('a path holding a NUL is its own error and never shifts the other paths\' results', async () => {
+  test("a path holding a NUL is its own error and never shifts the other paths' results", async () => {
     const paths = ['clean.txt', 'hit.txt\0clean.txt', 'other.txt', 'hit.txt'];
     const { records } = await scanFiles(paths, { cwd: dir, counter: c3, threads: 1 }).result();
     const got = new Map(records.map((r) => [r.path, r.error?.code ?? r.matched]));

@@ -12,7 +12,10 @@ test('a Rust panic is thrown as a JS Error and the addon keeps working (test hoo
     const n = require(${JSON.stringify(addon)});
     try { n.panicForTest(); } catch (e) { console.log(e.message); }
     console.log(n.hasCount(n.createCounter('c', 1, 2), 'c'));`;
-  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', env: { ...process.env, CHARCOUNT_TEST_HOOKS: '1' } });
+  const r = spawnSync(process.execPath, ['-e', script], {
+    encoding: 'utf8',
+    env: { ...process.env, CHARCOUNT_TEST_HOOKS: '1' },
+  });
   expect(r.stdout).toMatch(/charcount native core panicked: deliberate panic\ntrue\n$/);
 });
 

@@ -64,7 +64,12 @@ function shaped(path: string, bytes: number, results: CounterResult[], multi: bo
 
 /** The record of a path that failed before it could be read. */
 export function failedRecord(path: string, error: FileError, counters: number, multi: boolean): AnyRecord {
-  const r = shaped(path, 0, Array.from({ length: counters }, () => ({ ...NO_MATCH })), multi);
+  const r = shaped(
+    path,
+    0,
+    Array.from({ length: counters }, () => ({ ...NO_MATCH })),
+    multi,
+  );
   r.error = error;
   return r;
 }
@@ -93,14 +98,23 @@ export function decodeBatch(paths: readonly string[], batch: NativeBatch, shape:
     const status = numbers[at + 1]!;
     const result = (k: number): CounterResult => {
       const c = at + HEADER_FIELDS + COUNTER_FIELDS * k;
-      const r: CounterResult = { matched: numbers[c] === 1, offset: absent(numbers[c + 1]!), line: absent(numbers[c + 2]!) };
+      const r: CounterResult = {
+        matched: numbers[c] === 1,
+        offset: absent(numbers[c + 1]!),
+        line: absent(numbers[c + 2]!),
+      };
       if (full && status === STATUS_SCANNED) {
         r.occurrences = numbers[c + 3]!;
         r.segments = numbers[c + 4]!;
       }
       return r;
     };
-    const rec = shaped(paths[i]!, bytes, Array.from({ length: counters }, (_, k) => result(k)), multi);
+    const rec = shaped(
+      paths[i]!,
+      bytes,
+      Array.from({ length: counters }, (_, k) => result(k)),
+      multi,
+    );
     if (status === STATUS_FAILED) rec.error = errors.get(i)!;
     else if (status !== STATUS_SCANNED) rec.skipped = SKIP_REASONS[status - 1]!;
     out[i] = rec;
@@ -145,7 +159,8 @@ export class BatchBuilder {
     row.fill(ABSENT);
     row[0] = 0;
     row[1] = STATUS_FAILED;
-    for (let k = 0; k < (this.stride - HEADER_FIELDS) / COUNTER_FIELDS; k++) row[HEADER_FIELDS + COUNTER_FIELDS * k] = 0;
+    for (let k = 0; k < (this.stride - HEADER_FIELDS) / COUNTER_FIELDS; k++)
+      row[HEADER_FIELDS + COUNTER_FIELDS * k] = 0;
     this.errors.push({ index: at, ...error });
     this.filled++;
   }
@@ -165,7 +180,8 @@ export interface PortableBatch {
 export function toPortable(batch: NativeBatch): PortableBatch {
   return {
     count: batch.count,
-    numbers: littleEndian(batch.numbers).toString('base64'),     errors: batch.errors.map((e) => ({ index: e.index, ...fileErrorOf(e) })),
+    numbers: littleEndian(batch.numbers).toString('base64'),
+    errors: batch.errors.map((e) => ({ index: e.index, ...fileErrorOf(e) })),
   };
 }
 
@@ -176,19 +192,36 @@ export function toPortable(batch: NativeBatch): PortableBatch {
  */
 export function fromPortable(p: unknown, paths: number, counters: number): NativeBatch | undefined {
   const b = p as PortableBatch;
-  if (typeof b !== 'object' || b === null || b.count !== paths || typeof b.numbers !== 'string' || !Array.isArray(b.errors)) return undefined;
+  if (
+    typeof b !== 'object' ||
+    b === null ||
+    b.count !== paths ||
+    typeof b.numbers !== 'string' ||
+    !Array.isArray(b.errors)
+  )
+    return undefined;
   const bytes = Buffer.from(b.numbers, 'base64');
   const stride = strideOf(counters);
   if (bytes.byteLength !== paths * stride * 8) return undefined;
   const numbers = fromLittleEndian(bytes);
   const failed = new Set<number>();
   for (const e of b.errors) {
-    if (typeof e !== 'object' || e === null || !Number.isInteger(e.index) || typeof e.code !== 'string' || typeof e.message !== 'string') return undefined;
+    if (
+      typeof e !== 'object' ||
+      e === null ||
+      !Number.isInteger(e.index) ||
+      typeof e.code !== 'string' ||
+      typeof e.message !== 'string'
+    )
+      return undefined;
     failed.add(e.index);
   }
   for (let i = 0; i < paths; i++) {
     const status = numbers[i * stride + 1]!;
-    const known = status === STATUS_SCANNED || status === STATUS_FAILED || (Number.isInteger(status) && status >= 1 && status <= SKIP_REASONS.length);
+    const known =
+      status === STATUS_SCANNED ||
+      status === STATUS_FAILED ||
+      (Number.isInteger(status) && status >= 1 && status <= SKIP_REASONS.length);
     if (!known || (status === STATUS_FAILED) !== failed.has(i)) return undefined;
   }
   return { count: paths, numbers, errors: b.errors };

@@ -24,9 +24,7 @@ const RESET_NAMES = ['NewlinesReset', 'SpacesReset', 'NoReset'] as const;
 
 export function checkReset(name: string, value: unknown): Reset {
   if (value === 0 || value === 1 || value === 2) return value;
-  throw new RangeError(
-    `${name} must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got ${show(value)}`,
-  );
+  throw new RangeError(`${name} must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got ${show(value)}`);
 }
 
 export interface CounterOptions {

@@ -118,8 +118,7 @@ export function platformTriple(): string {
     // when both builds are present.
     const have = (abi: string) => existsSync(join(nativeDir(), `charcount.linux-${arch}-${abi}.node`));
     if (have('gnu') !== have('musl')) return `linux-${arch}-${have('gnu') ? 'gnu' : 'musl'}`;
-    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)
-      ?.header;
+    const header = (process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined)?.header;
     return `linux-${arch}-${header?.glibcVersionRuntime ? 'gnu' : 'musl'}`;
   }
   if (platform === 'win32') return `win32-${arch}-msvc`;
@@ -144,7 +143,7 @@ export function loadNative(dir: string = nativeDir(), triple: string = platformT
     throw new Error(
       `charcount has no native core for this platform (${triple}): expected ${file}` +
         (found.length ? `, found only ${found.join(', ')}` : '') +
-        '; build it from a source checkout with `npm install` (needs Rust\'s cargo).',
+        "; build it from a source checkout with `npm install` (needs Rust's cargo).",
     );
   }
   return createRequire(import.meta.url)(file) as NativeBinding;

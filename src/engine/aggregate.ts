@@ -51,14 +51,23 @@ export class Aggregator {
    * A progress reporter for `onProgress`: call it as the run goes (it reports at most every
    * `intervalMs`) and with `force` at the end.
    */
-  progress(onProgress: ((p: Progress) => void) | undefined, intervalMs: number): (force: boolean, discoveryDone: boolean) => void {
+  progress(
+    onProgress: ((p: Progress) => void) | undefined,
+    intervalMs: number,
+  ): (force: boolean, discoveryDone: boolean) => void {
     let last = -Infinity;
     return (force, discoveryDone) => {
       if (!onProgress) return;
       const now = this.elapsedMs;
       if (!force && now - last < intervalMs) return;
       last = now;
-      onProgress({ discovered: this.discovered, done: this.done, bytesRead: this.bytesRead, elapsedMs: now, discoveryDone });
+      onProgress({
+        discovered: this.discovered,
+        done: this.done,
+        bytesRead: this.bytesRead,
+        elapsedMs: now,
+        discoveryDone,
+      });
     };
   }
 

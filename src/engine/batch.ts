@@ -19,7 +19,11 @@ export const BUDGET_BYTES = 32 * 1024 * 1024;
 
 /** A task's paths as tasks of one path each, with their hints: to retry after a failure. */
 export function onePerTask(task: Task): Task[] {
-  return task.paths.map((path, i) => ({ paths: [path], hints: task.hints.subarray(i, i + 1), at: task.at.subarray(i, i + 1) }));
+  return task.paths.map((path, i) => ({
+    paths: [path],
+    hints: task.hints.subarray(i, i + 1),
+    at: task.at.subarray(i, i + 1),
+  }));
 }
 
 /** Paths waiting for a task, first in first out, with their hints and positions. */
@@ -78,7 +82,7 @@ export class PathQueue {
  */
 export class Intake {
   done = false;
-  error: unknown;
+  error: Error | undefined;
   private resume?: () => void;
   private stopped = false;
   private readonly finished: Promise<void>;
@@ -102,7 +106,7 @@ export class Intake {
           if (queue.length >= highWater) await new Promise<void>((r) => (this.resume = r));
         }
       } catch (e) {
-        this.error = e;
+        this.error = e instanceof Error ? e : new Error(String(e));
       }
       this.done = true;
       on.notify();

@@ -41,11 +41,14 @@ export interface DiscoverOptions {
  * A path to scan (with `HINT_*` bits), or one that failed before it could be; `at` is its
  * position in the caller's order where that matters (a queue worker's job).
  */
-export type Discovered = { path: string; hints?: number; at?: number; error?: undefined } | { path: string; at?: number; error: FileError };
+export type Discovered =
+  { path: string; hints?: number; at?: number; error?: undefined } | { path: string; at?: number; error: FileError };
 
 function fileError(e: unknown): FileError {
   const err = e as NodeJS.ErrnoException;
-  const text = String(err?.message ?? e).replace(/^[A-Z]+: /, '').replace(/, \w+ '.*'$/, '');
+  const text = String(err?.message ?? e)
+    .replace(/^[A-Z]+: /, '')
+    .replace(/, \w+ '.*'$/, '');
   const message = text.charAt(0).toUpperCase() + text.slice(1);
   return { code: err?.code ?? 'EIO', message };
 }
@@ -61,7 +64,10 @@ function anyDepth(pattern: string): string {
 }
 
 /** fast-glob and micromatch load only for runs that match patterns (they cost ~30 ms). */
-const globber = async () => ({ fg: (await import('fast-glob')).default, micromatch: (await import('micromatch')).default });
+const globber = async () => ({
+  fg: (await import('fast-glob')).default,
+  micromatch: (await import('micromatch')).default,
+});
 type Globber = Awaited<ReturnType<typeof globber>>;
 
 /** Yields what it finds in batches (a walk step, a glob entry), in discovery order. */
@@ -103,7 +109,11 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   const walked = o.ignore.length === 0 ? outer : [];
   /** Whether the walk of `dir` reports `abs` (it leaves out hidden names unless asked). */
   const walkReports = (abs: string, dir: string) =>
-    inside(abs, dir) && (o.hidden || !relative(dir, abs).split(sep).some((part) => part.startsWith('.')));
+    inside(abs, dir) &&
+    (o.hidden ||
+      !relative(dir, abs)
+        .split(sep)
+        .some((part) => part.startsWith('.')));
   const fresh = (path: string) => {
     const abs = resolve(o.cwd, path);
     if (walked.some((d) => walkReports(abs, d.abs))) return false;
@@ -115,13 +125,14 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       // No pattern to match: the native walker lists the tree (see native/src/walker.rs).
       const overlaps = [...files.keys()].some((f) => inside(f, abs));
       const walker = native.createWalker(base, abs, o.hidden, o.follow);
-      for (let done = false; !done; ) {
+      for (let done = false; !done;) {
         const step = native.walkNext(walker, WALK_STEP);
         done = step.done;
         const found: Discovered[] = step.errors.map((e) => ({ path: e.path, error: fileErrorOf(e) }));
         if (step.files !== '') {
           step.files.split('\0').forEach((path, i) => {
-            if (!overlaps || !files.has(resolve(o.cwd, path))) found.push({ path, hints: step.regular[i] ? HINT_REGULAR : 0 });
+            if (!overlaps || !files.has(resolve(o.cwd, path)))
+              found.push({ path, hints: step.regular[i] ? HINT_REGULAR : 0 });
           });
         }
         if (found.length) yield found;
@@ -141,7 +152,9 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   // next `readdir` while the stream's buffer is full is what keeps memory flat.
   let waiting: (() => void)[] = [];
   const gate = () =>
-    (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES ? Promise.resolve() : new Promise<void>((r) => waiting.push(r));
+    (stream as unknown as Readable).readableLength < BUFFERED_ENTRIES
+      ? Promise.resolve()
+      : new Promise<void>((r) => waiting.push(r));
   const adapter = readdirAdapter(o, adapterFinds, gate, globs, micromatch);
   const stream = fg.stream(globs, {
     cwd: o.cwd,
@@ -190,7 +203,10 @@ function newlineNamed(
     if (matches((p) => p) || !matches((p) => p.replaceAll('\n', '\u2424'))) continue;
     if (micromatch.isMatch(rel.replaceAll('\n', '\u2424'), o.ignore.map(anyDepth), { dot: true })) continue;
     if (entry.isDirectory()) {
-      out.push({ path: rel, error: { code: 'EUNSUPPORTED', message: 'directories whose names hold a newline are not searched' } });
+      out.push({
+        path: rel,
+        error: { code: 'EUNSUPPORTED', message: 'directories whose names hold a newline are not searched' },
+      });
     } else {
       out.push({ path: globs.some(isAbsolute) ? abs : rel });
     }
@@ -221,23 +237,26 @@ function readdirAdapter(
     const mine = await real(abs);
     for (let up = dirname(abs); ; up = dirname(up)) {
       const theirs = await real(up).catch(() => undefined);
-      if (theirs !== undefined && (theirs === mine || theirs.startsWith(mine.endsWith(sep) ? mine : mine + sep))) return mine;
+      if (theirs !== undefined && (theirs === mine || theirs.startsWith(mine.endsWith(sep) ? mine : mine + sep)))
+        return mine;
       if (dirname(up) === up) return undefined;
     }
   };
   const readdir = ((dir: string, options: unknown, callback: (err: Error | null, entries: unknown[]) => void) => {
     const list = () =>
-      void gate().then(() => fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
-        if (err) {
-          errors.push({ path: shown(dir), error: fileError(err) });
-          callback(null, []);
-        } else {
-          if (options && (options as { withFileTypes?: boolean }).withFileTypes) {
-            newlineNamed(o, globs, micromatch, dir, entries as unknown as fs.Dirent[], found);
+      void gate().then(() =>
+        fs.readdir(dir, options as { withFileTypes: true }, (err, entries) => {
+          if (err) {
+            errors.push({ path: shown(dir), error: fileError(err) });
+            callback(null, []);
+          } else {
+            if (options && (options as { withFileTypes?: boolean }).withFileTypes) {
+              newlineNamed(o, globs, micromatch, dir, entries, found);
+            }
+            callback(null, entries);
           }
-          callback(null, entries);
-        }
-      }));
+        }),
+      );
     if (!o.follow) return list();
     // A directory whose real path is that of a directory above it on the walked path (or
     // above that one's real path) is a loop: siblings that link to each other included.

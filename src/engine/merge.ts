@@ -25,16 +25,24 @@ type ShardDocument = ScanDocument & { shard: Shard; query: Query };
 
 function checkDocument(name: string, doc: unknown): ShardDocument {
   const d = doc as Partial<ScanDocument>;
-  if (typeof d !== 'object' || d === null || !Array.isArray(d.records) || typeof d.summary !== 'object' || d.summary === null) {
+  if (
+    typeof d !== 'object' ||
+    d === null ||
+    !Array.isArray(d.records) ||
+    typeof d.summary !== 'object' ||
+    d.summary === null
+  ) {
     throw new MergeError(`${name} is not the output of charcount --json`);
   }
-  if (d.shard === undefined) throw new MergeError(`${name} is not a shard's output: run each shard with --shard K/N --json`);
+  if (d.shard === undefined)
+    throw new MergeError(`${name} is not a shard's output: run each shard with --shard K/N --json`);
   try {
     checkShard(d.shard, 'shard');
   } catch (e) {
     throw new MergeError(`${name}: ${(e as Error).message}`);
   }
-  if (typeof d.query !== 'object' || d.query === null) throw new MergeError(`${name} does not say which query it answers`);
+  if (typeof d.query !== 'object' || d.query === null)
+    throw new MergeError(`${name} does not say which query it answers`);
   for (const r of d.records) {
     if (typeof r !== 'object' || r === null || typeof r.path !== 'string' || typeof r.bytes !== 'number') {
       throw new MergeError(`${name} holds a record that is not one: ${JSON.stringify(r).slice(0, 200)}`);
@@ -43,7 +51,8 @@ function checkDocument(name: string, doc: unknown): ShardDocument {
   return d as ShardDocument;
 }
 
-const describe = (q: Query) => `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}`;
+const describe = (q: Query) =>
+  `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}`;
 
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
@@ -53,17 +62,24 @@ export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Qu
   const byIndex = new Map<number, string>();
   for (const { name, doc } of docs) {
     if (doc.shard.count !== count) {
-      throw new MergeError(`${name} is shard ${doc.shard.index}/${doc.shard.count}, but ${first.name} is one of ${count}`);
+      throw new MergeError(
+        `${name} is shard ${doc.shard.index}/${doc.shard.count}, but ${first.name} is one of ${count}`,
+      );
     }
     const twin = byIndex.get(doc.shard.index);
     if (twin !== undefined) throw new MergeError(`${twin} and ${name} are both shard ${doc.shard.index}/${count}`);
     byIndex.set(doc.shard.index, name);
     if (describe(doc.query) !== describe(first.doc.query)) {
-      throw new MergeError(`${name} answers ${describe(doc.query)}, but ${first.name} answers ${describe(first.doc.query)}`);
+      throw new MergeError(
+        `${name} answers ${describe(doc.query)}, but ${first.name} answers ${describe(first.doc.query)}`,
+      );
     }
   }
   const missing = Array.from({ length: count }, (_, i) => i + 1).filter((k) => !byIndex.has(k));
-  if (missing.length) throw new MergeError(`shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing`);
+  if (missing.length)
+    throw new MergeError(
+      `shard${missing.length > 1 ? 's' : ''} ${missing.map((k) => `${k}/${count}`).join(', ')} missing`,
+    );
 
   const owner = new Map<string, string>();
   const records: FileRecord[] = [];
@@ -71,7 +87,9 @@ export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Qu
     for (const r of doc.records) {
       const other = owner.get(r.path);
       if (other !== undefined) {
-        throw new MergeError(`${r.path} is in both ${other} and ${name}: were the shards run on the same tree with the same options?`);
+        throw new MergeError(
+          `${r.path} is in both ${other} and ${name}: were the shards run on the same tree with the same options?`,
+        );
       }
       owner.set(r.path, name);
       records.push(r);
@@ -80,10 +98,17 @@ export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Qu
   records.sort(byPath);
 
   const summaries = docs.map((d) => d.doc.summary);
-  const agg = new Aggregator(1, summaries.reduce((n, s) => n + s.threads, 0), false);
+  const agg = new Aggregator(
+    1,
+    summaries.reduce((n, s) => n + s.threads, 0),
+    false,
+  );
   for (const r of records) agg.add(r);
   agg.discovered = summaries.reduce((n, s) => n + s.filesDiscovered, 0);
   const elapsedMs = Math.max(...summaries.map((s) => s.elapsedMs));
-  const summary = agg.summary(summaries.some((s) => s.aborted), elapsedMs);
+  const summary = agg.summary(
+    summaries.some((s) => s.aborted),
+    elapsedMs,
+  );
   return { query: first.doc.query, summary, records };
 }

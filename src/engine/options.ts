@@ -127,11 +127,11 @@ export function resolveOptions(o: ScanOptions): ResolvedOptions {
     sort: flag('sort'),
     signal: o.signal,
     onProgress: o.onProgress,
-    progressIntervalMs: o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
+    progressIntervalMs:
+      o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
     batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
     queue: o.queue === undefined ? undefined : checkRedisUrl('queue', o.queue),
     shard: o.shard === undefined ? undefined : checkShard(o.shard),
     onWarning: o.onWarning,
   };
 }
-

@@ -18,7 +18,8 @@ import { Intake, onePerTask, PathQueue } from './batch.js';
 import type { Discovered } from './discover.js';
 
 /** What the loop yields: a task's results, or a path that failed without being read. */
-export type Piece = { task: Task; batch: NativeBatch; failed?: undefined } | { failed: { path: string; at: number; error: FileError } };
+export type Piece =
+  { task: Task; batch: NativeBatch; failed?: undefined } | { failed: { path: string; at: number; error: FileError } };
 
 export interface LoopHooks {
   /** Paths discovered (each will have a result). */
@@ -77,7 +78,7 @@ export async function* runLoop(
     const t = transport;
     const highWater = Math.max(8 * t.batchSize, 4 * t.batchSize * t.threads);
     const discovered = (intake = new Intake(source, queue, highWater, {
-      found: hooks.found,
+      found: (n) => hooks.found(n),
       failed: (path, error, at) => ready.push({ failed: { path, at, error } }),
       notify: wakeup.notify,
     }));
@@ -89,7 +90,10 @@ export async function* runLoop(
       for (const taken of t.take()) {
         outstanding--;
         // Only a cancelled task returns nothing; requeued, any other would spin forever.
-        const outcome = 'batch' in taken && taken.batch.count === 0 ? { task: taken.task, lost: 'the task returned no result' } : taken;
+        const outcome =
+          'batch' in taken && taken.batch.count === 0
+            ? { task: taken.task, lost: 'the task returned no result' }
+            : taken;
         const { task } = outcome;
         if ('batch' in outcome) {
           yield [{ task, batch: outcome.batch }];
@@ -97,7 +101,9 @@ export async function* runLoop(
         } else if (task.paths.length > 1) {
           singles.push(...onePerTask(task));
         } else {
-          yield [{ failed: { path: task.paths[0]!, at: task.at[0]!, error: { code: 'EWORKER', message: outcome.lost } } }];
+          yield [
+            { failed: { path: task.paths[0]!, at: task.at[0]!, error: { code: 'EWORKER', message: outcome.lost } } },
+          ];
         }
         if (aborted) break;
       }
@@ -106,7 +112,10 @@ export async function* runLoop(
       while (outstanding + tasks.length < t.window) {
         const done = discovered.done;
         if (singles.length) tasks.push(singles.shift()!);
-        else if (queue.length >= t.batchSize || (queue.length > 0 && (done || outstanding + tasks.length < t.threads))) {
+        else if (
+          queue.length >= t.batchSize ||
+          (queue.length > 0 && (done || outstanding + tasks.length < t.threads))
+        ) {
           tasks.push(queue.take(t.batchSize, t.threads, done));
         } else break;
       }

@@ -46,19 +46,33 @@ export function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSp
   return {
     cwd: o.cwd,
     counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset })),
-    read: { full: o.fullScan, scanBinary: o.scanBinary, follow: o.follow, maxFilesize: o.maxFilesize, readOnly: internals.readOnly },
+    read: {
+      full: o.fullScan,
+      scanBinary: o.scanBinary,
+      follow: o.follow,
+      maxFilesize: o.maxFilesize,
+      readOnly: internals.readOnly,
+    },
   };
 }
 
 /** The transport a run's options ask for (BullMQ and its Redis client load only for queued runs). */
-async function openTransport(o: ResolvedOptions, internals: RunInternals, notify: () => void): Promise<Transport & { workers?: number }> {
+async function openTransport(
+  o: ResolvedOptions,
+  internals: RunInternals,
+  notify: () => void,
+): Promise<Transport & { workers?: number }> {
   const spec = runSpec(o, internals);
   if (o.queue) {
     const { QueueTransport } = await import('../transport/queue/client.js');
     return QueueTransport.open(o.queue, spec, notify, o.onWarning);
   }
   const pool = internals.pool ?? new ThreadPool(o.threads, internals.workerUrl);
-  return new LocalTransport(pool, spec, notify, { batchSize: o.batchSize, budgetBytes: BUDGET_BYTES, ownsPool: !internals.pool });
+  return new LocalTransport(pool, spec, notify, {
+    batchSize: o.batchSize,
+    budgetBytes: BUDGET_BYTES,
+    ownsPool: !internals.pool,
+  });
 }
 
 /** The records and summary of a finished run. */
@@ -210,6 +224,9 @@ export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord
 /** Scans a list of file paths as given (no globbing, no directory search). */
 export function scanFiles(paths: string[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
 export function scanFiles(paths: string[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
-export function scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'>): ScanRun<FileRecord | MultiFileRecord> {
+export function scanFiles(
+  paths: string[],
+  options: Omit<ScanOptions, 'patterns'>,
+): ScanRun<FileRecord | MultiFileRecord> {
   return filesRun(paths, resolveOptions(options));
 }

@@ -19,7 +19,9 @@ import type { Outcome, RunSpec, Task, Transport } from './transport.js';
 /** The compiled worker module (from sources run directly, the build in `dist/`). */
 function defaultWorkerUrl(): URL {
   const here = import.meta.url;
-  return here.endsWith('.ts') ? new URL('../../dist/src/transport/scan-worker.js', here) : new URL('./scan-worker.js', here);
+  return here.endsWith('.ts')
+    ? new URL('../../dist/src/transport/scan-worker.js', here)
+    : new URL('./scan-worker.js', here);
 }
 
 /** A pool of scanning threads, shared by the runs that use it. @internal */
@@ -104,7 +106,11 @@ export class LocalTransport implements Transport {
       };
       this.pool.run(message).then(
         (batch) => this.arrive({ task, batch }),
-        (failure) => this.arrive({ task, lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}` }),
+        (failure) =>
+          this.arrive({
+            task,
+            lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}`,
+          }),
       );
     }
   }
