@@ -1,7 +1,7 @@
 //! charcount's native core: the counting kernel, the file reader, and the Node-API
 //! binding that exposes them to JavaScript.
 //!
-//! * [`kernel`] — SPEC §1 as a streaming byte search with SIMD back ends.
+//! * [`kernel`] — contract §1 as a streaming byte search with SIMD back ends.
 //! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
 //! * [`walker`] — a resumable depth-first walk for plain directory inputs.
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.

@@ -1,6 +1,6 @@
 //! The file reader: one file in, one record out, in constant memory.
 //!
-//! Design points (SPEC §2):
+//! Design points (contract §2):
 //! * `stat` before `open`, so FIFOs, sockets and devices are never opened (opening a
 //!   FIFO for reading blocks). The open is also `O_NONBLOCK`, so a file swapped for a
 //!   FIFO between the two calls cannot hang the worker.

@@ -1,4 +1,4 @@
-//! The counting kernel: SPEC §1 semantics as a byte-level search.
+//! The counting kernel: contract §1 semantics as a byte-level search.
 //!
 //! Why bytes and not chars: UTF-8 is self-synchronising, so a byte search for the
 //! encoding of `what` finds exactly the characters equal to `what`, and both reset
@@ -21,7 +21,7 @@ mod x86;
 
 use std::fmt;
 
-/// When the running count starts again from zero (SPEC §1, step 1).
+/// When the running count starts again from zero (contract §1, step 1).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Reset {
@@ -189,7 +189,7 @@ impl Config {
     }
 }
 
-/// The answer for one input (SPEC §1, "Results of one evaluation").
+/// The answer for one input (contract §1, "Results of one evaluation").
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Evaluation {
     /// Whether some segment reaches the threshold.

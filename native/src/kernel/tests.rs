@@ -1,9 +1,9 @@
 //! Differential tests: every back end, whole and in random chunks, against a direct
-//! char-by-char transcription of SPEC §1 that decodes UTF-8 the way the spec says.
+//! char-by-char transcription of contract §1 that decodes UTF-8 the way the contract says.
 
 use super::*;
 
-/// SPEC §1 step by step, over decoded characters (`None` = an invalid sequence).
+/// contract §1 step by step, over decoded characters (`None` = an invalid sequence).
 fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> Evaluation {
     let mut chars: Vec<(usize, Option<char>)> = Vec::new();
     let mut off = 0;

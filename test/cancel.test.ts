@@ -1,0 +1,49 @@
+/** Stopping a run promptly: an abort reaches a worker in the middle of reading one huge file. */
+import { spawn } from 'node:child_process';
+import { openSync, closeSync, ftruncateSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { Counter, scan } from '../src/index.js';
+import { repoRoot, tempDir } from './helpers.js';
+
+const { dir, cleanup } = tempDir();
+const TiB = 2 ** 40;
+beforeAll(() => {
+  // Text first (so it is not binary), then a terabyte of hole: reading it all takes minutes.
+  const fd = openSync(join(dir, 'huge.txt'), 'w');
+  writeSync(fd, 'abc\n'.repeat(100_000));
+  ftruncateSync(fd, TiB);
+  closeSync(fd);
+});
+afterAll(cleanup);
+
+test('Ctrl-C while a worker reads a huge file: exit 130 within seconds, with the partial summary', async () => {
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'dist/src/cli/main.js'), '-c', ',', '-m', '1', '--count', dir],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  await new Promise((r) => setTimeout(r, 1500));
+  const sent = performance.now();
+  child.kill('SIGINT');
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const tookMs = performance.now() - sent;
+  expect(code).toBe(130);
+  expect(stderr).toMatch(/interrupted: partial results\n1 files discovered, 0 scanned/);
+  expect(tookMs).toBeLessThan(5000);
+}, 30_000);
+
+test('scan() aborted while a worker reads a huge file rejects within seconds', async () => {
+  const ac = new AbortController();
+  const run = scan({ cwd: dir, counter: new Counter(',', 1), fullScan: true, signal: ac.signal });
+  const done = run.result();
+  await new Promise((r) => setTimeout(r, 1000));
+  const sent = performance.now();
+  ac.abort();
+  await expect(done).rejects.toMatchObject({ name: 'AbortError' });
+  expect(performance.now() - sent).toBeLessThan(5000);
+}, 30_000);
