@@ -151,8 +151,8 @@ export class QueueWorker {
     return this.stopping;
   }
 
-  private client(blocking: boolean): Redis {
-    const c = redisClient(this.url, 'worker', blocking);
+  private client(_blocking: boolean): Redis {
+    const c = redisClient(this.url, 'worker');
     this.clients.push(c);
     return c;
   }
