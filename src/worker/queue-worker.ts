@@ -8,7 +8,14 @@
  * once the batches in hand are done and answered; `stop('hand-back')` (the second)
  * returns those batches to the queue at once for another worker. A worker that is killed
  * outright stops renewing its locks, and BullMQ hands its batches on after
- * `stallTimeoutMs`.
+ * `stallTimeoutMs`. Neither kind of stop waits on a Redis that is not there: once Redis
+ * has been unreachable for `OFFLINE_GRACE_MS` (or at once, while still connecting), the
+ * worker drops its connections and ends, leaving the batches in hand to BullMQ's stall
+ * check exactly as if it had been killed.
+ *
+ * One bad entry in the runs set (not a run id, a heartbeat that is not a run's
+ * description) is removed with one line in the log; it never keeps the worker from the
+ * runs listed after it.
  */
 import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -21,12 +28,23 @@ import { BUDGET_BYTES } from '../engine/batch.js';
 import type { Discovered } from '../engine/discover.js';
 import { runLoop } from '../engine/run.js';
 import { LocalTransport, ThreadPool } from '../transport/local.js';
-import { displayUrl, reach, redisClient } from '../transport/queue/connection.js';
+import { forgetRun, wrongTypeMessage } from '../transport/queue/cleanup.js';
+import {
+  clause,
+  displayUrl,
+  dropClient,
+  QueueUnavailableError,
+  reach,
+  Reachability,
+  redisClient,
+} from '../transport/queue/connection.js';
 import {
   aliveKey,
   batchQueue,
+  parseRunInfo,
   PROTOCOL,
   resultQueue,
+  RUN_ID,
   RUNS_CHANNEL,
   RUNS_KEY,
   RUNS_POLL_MS,
@@ -69,6 +87,8 @@ interface Attached {
 }
 
 const RETRY_MS = 2_000;
+/** How long a stopping worker waits for a Redis that is not there before it leaves without it. */
+const OFFLINE_GRACE_MS = 2_000;
 
 /** Why this machine cannot see a run's directory (an errno code), or undefined if it can. */
 async function cannotSee(dir: string): Promise<string | undefined> {
@@ -80,6 +100,9 @@ async function cannotSee(dir: string): Promise<string | undefined> {
   }
 }
 const ERROR_LOG_MS = 10_000;
+
+/** A value from Redis, short enough for a log line. */
+const show = (v: string) => JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
 
 export class QueueWorker {
   readonly info: WorkerInfo;
@@ -94,43 +117,66 @@ export class QueueWorker {
   private readonly clients: Redis[] = [];
   private pool?: ThreadPool;
   private redis?: Redis;
+  private reachability?: Reachability;
   private poll?: NodeJS.Timeout;
   private syncing?: Promise<void>;
   private syncAgain = false;
   private stopping?: Promise<void>;
+  /** Resolves when stop() is called: what start() waits on gives way to it. */
+  private readonly halted: Promise<void>;
+  private halt!: () => void;
+  /** Stopped without Redis: whatever was still waiting on it is no longer reported. */
+  private abandoned = false;
   private lastErrorLog = 0;
+  /** The problem with the runs set last logged (logged once, not at every poll). */
+  private runsProblem?: string;
 
   constructor(o: QueueWorkerOptions) {
     this.url = checkRedisUrl('queue', o.queue);
     const threads = o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024);
     this.info = { id: `${hostname()}:${process.pid}`, threads };
     this.concurrency = o.concurrency === undefined ? 2 : checkInteger('concurrency', o.concurrency, 1, 1024);
-    this.stallTimeoutMs = o.stallTimeoutMs === undefined ? 30_000 : checkInteger('stallTimeoutMs', o.stallTimeoutMs, 100);
+    this.stallTimeoutMs =
+      o.stallTimeoutMs === undefined ? 30_000 : checkInteger('stallTimeoutMs', o.stallTimeoutMs, 100);
     this.log = o.log ?? (() => {});
     this.verbose = o.verbose ?? false;
+    this.halted = new Promise((resolve) => (this.halt = resolve));
   }
 
-  /** Connects (waiting for Redis as long as it takes) and starts taking batches. */
+  /** `p`, unless the worker is stopped first (then undefined, and p's outcome is ignored). */
+  private unlessStopped<T>(p: Promise<T>): Promise<T | undefined> {
+    p.catch(() => {});
+    return Promise.race([p, this.halted.then(() => undefined)]);
+  }
+
+  /**
+   * Connects (waiting for Redis as long as it takes) and starts taking batches; returns
+   * at once if the worker is stopped meanwhile. A server that refuses the worker (a
+   * password, a database it does not have) is not waited for: that throws.
+   */
   async start(): Promise<void> {
     for (let warned = false; ; warned = true) {
       if (this.stopping) return;
       try {
-        await reach(this.url);
+        await this.unlessStopped(reach(this.url));
         break;
       } catch (e) {
-        if (!warned) this.log(`${(e as Error).message}; retrying every ${RETRY_MS / 1000} s`);
-        await new Promise((r) => setTimeout(r, RETRY_MS));
+        if (!(e instanceof QueueUnavailableError) || !e.retryable) throw e;
+        if (!warned) this.log(`${e.message}; retrying every ${RETRY_MS / 1000} s`);
+        await this.unlessStopped(new Promise((r) => setTimeout(r, RETRY_MS)));
       }
     }
+    if (this.stopping) return;
     this.pool = new ThreadPool(this.info.threads);
-    this.redis = this.client(false);
-    const subscriber = this.client(false);
-    subscriber.on('message', () => this.sync());
-    await subscriber.subscribe(RUNS_CHANNEL);
+    this.redis = this.client();
+    this.reachability = new Reachability(this.redis);
+    const subscriber = this.client();
+    subscriber.on('message', () => void this.sync());
+    await this.unlessStopped(subscriber.subscribe(RUNS_CHANNEL));
     if (this.stopping) return; // stopped while connecting: no poll to leave behind
-    this.poll = setInterval(() => this.sync(), RUNS_POLL_MS);
+    this.poll = setInterval(() => void this.sync(), RUNS_POLL_MS);
     this.log(`connected to ${displayUrl(this.url)} as ${this.info.id}, ${this.info.threads} threads; waiting for runs`);
-    await this.sync();
+    void this.sync();
   }
 
   /** Stops (see the module comment); a second call with 'hand-back' hurries the first. */
@@ -141,27 +187,49 @@ export class QueueWorker {
         a.controller.abort('hand-back');
       }
     }
-    this.stopping ??= (async () => {
-      clearInterval(this.poll);
-      await this.syncing;
-      await Promise.all([...this.runs.values()].map((a) => this.detach(a, false)));
-      await this.pool?.destroy();
-      for (const c of this.clients) c.disconnect();
-    })();
+    this.stopping ??= this.shutdown();
     return this.stopping;
   }
 
-  private client(_blocking: boolean): Redis {
-    const c = redisClient(this.url, 'worker');
-    this.clients.push(c);
-    return c;
+  private async shutdown(): Promise<void> {
+    this.halt();
+    clearInterval(this.poll);
+    const graceful = (async () => {
+      await this.syncing;
+      await Promise.all([...this.runs.values()].map((a) => this.detach(a, false)));
+    })();
+    // Whatever waits on Redis (a sync, an answer, a hand-back, closing a queue) waits
+    // for ever while it is away: past the grace, leave without it.
+    const gone = this.reachability?.lost(OFFLINE_GRACE_MS);
+    const left = await Promise.race([
+      graceful.then(() => false),
+      gone ? gone.promise.then(() => true) : graceful.then(() => false),
+    ]);
+    gone?.cancel();
+    if (left) {
+      this.abandoned = true;
+      const inHand = [...this.runs.values()].reduce((n, a) => n + a.active.size, 0);
+      this.log(
+        `Redis at ${displayUrl(this.url)} is unreachable: stopping without it` +
+          (inHand
+            ? `; the ${inHand} batches in hand go to another worker once their locks expire (--stall-timeout)`
+            : ''),
+      );
+      for (const a of this.runs.values()) a.controller.abort('stopped without Redis');
+    }
+    await this.pool?.destroy();
+    for (const c of this.clients) dropClient(c);
+  }
+
+  private client(): Redis {
+    return redisClient(this.url, 'worker', (c) => this.clients.push(c));
   }
 
   private logError(e: unknown): void {
     const now = performance.now();
-    if (now - this.lastErrorLog < ERROR_LOG_MS) return;
+    if (this.abandoned || now - this.lastErrorLog < ERROR_LOG_MS) return;
     this.lastErrorLog = now;
-    this.log(`error: ${e instanceof Error ? e.message : String(e)}`);
+    this.log(`error: ${e instanceof Error ? clause(e.message) : String(e)}`);
   }
 
   /** Joins new runs, leaves finished ones, and clears away runs whose coordinator died. */
@@ -187,34 +255,77 @@ export class QueueWorker {
 
   private async syncOnce(): Promise<void> {
     const redis = this.redis!;
-    const live = await redis.smembers(RUNS_KEY);
+    let live: string[];
+    try {
+      live = await redis.smembers(RUNS_KEY);
+      this.runsProblem = undefined;
+    } catch (e) {
+      const wrongType = await wrongTypeMessage(redis, e, this.url);
+      if (!wrongType) throw e;
+      // Someone else's value where the runs set belongs: say so once, and look again at every poll.
+      if (this.runsProblem !== wrongType) this.log(`${wrongType}; no run can be joined until then`);
+      this.runsProblem = wrongType;
+      return;
+    }
     const alive = live.length ? await redis.mget(live.map(aliveKey)) : [];
     for (const [i, run] of live.entries()) {
       if (this.stopping) return;
-      const attached = this.runs.get(run);
-      if (alive[i] === null) {
-        // The coordinator stopped renewing its heartbeat: nobody will collect these records.
-        if (attached) await this.detach(attached, true, 'its coordinator stopped answering');
-        else await this.removeRun(run);
-        await redis.srem(RUNS_KEY, run);
-      } else if (!attached && !this.declined.has(run)) {
-        const info = JSON.parse(alive[i]!) as RunInfo;
-        const unseen = await cannotSee(info.cwd);
-        if (unseen) {
-          // Taking its batches only to fail them would drain the run into error records.
-          this.declined.add(run);
-          this.log(`run ${run}: not joining: this machine cannot see ${info.cwd} (${unseen}); mount the shared filesystem at the same path`);
-        } else {
-          this.attach(run, info);
-        }
+      // One run's trouble must not keep the worker from the runs listed after it.
+      try {
+        await this.syncRun(run, alive[i] ?? null);
+      } catch (e) {
+        this.logError(e);
       }
     }
     for (const run of this.declined) if (!live.includes(run)) this.declined.delete(run);
-    for (const a of this.runs.values()) if (!live.includes(a.run)) await this.detach(a, true);
+    for (const a of this.runs.values()) {
+      if (this.stopping) return;
+      if (!live.includes(a.run)) await this.detach(a, true);
+    }
+  }
+
+  /** Joins, or clears away, one entry of the runs set given its heartbeat's value. */
+  private async syncRun(run: string, heartbeat: string | null): Promise<void> {
+    const redis = this.redis!;
+    const attached = this.runs.get(run);
+    if (!RUN_ID.test(run)) {
+      this.log(`removed ${show(run)} from ${RUNS_KEY}: not the id of a run`);
+      await redis.srem(RUNS_KEY, run);
+      return;
+    }
+    if (heartbeat === null) {
+      // The coordinator stopped renewing its heartbeat: nobody will collect these records.
+      if (attached) await this.detach(attached, true, 'its coordinator stopped answering');
+      else await forgetRun(redis, run);
+      await redis.srem(RUNS_KEY, run);
+      return;
+    }
+    if (attached || this.declined.has(run)) return;
+    const info = parseRunInfo(heartbeat);
+    if (!info) {
+      // Another program's value, or a corrupted write: no coordinator of ours wrote it.
+      this.log(
+        `run ${run}: removed from ${RUNS_KEY}: its heartbeat ${aliveKey(run)} does not describe a run (${show(heartbeat)})`,
+      );
+      await forgetRun(redis, run);
+      await redis.srem(RUNS_KEY, run);
+      return;
+    }
+    const unseen = typeof info.cwd === 'string' ? await cannotSee(info.cwd) : undefined;
+    if (this.stopping || this.runs.has(run)) return;
+    if (unseen) {
+      // Taking its batches only to fail them would drain the run into error records.
+      this.declined.add(run);
+      this.log(
+        `run ${run}: not joining: this machine cannot see ${info.cwd} (${unseen}); mount the shared filesystem at the same path`,
+      );
+    } else {
+      this.attach(run, info);
+    }
   }
 
   private attach(run: string, info: RunInfo): void {
-    const blocking = this.client(true);
+    const blocking = this.client();
     const a: Attached = {
       run,
       blocking,
@@ -263,45 +374,43 @@ export class QueueWorker {
     try {
       await a.worker.close(ended);
       await Promise.allSettled(a.active);
-      if (ended) await this.removeRun(a.run);
+      if (ended) await forgetRun(this.redis!, a.run);
       await a.results.close();
     } catch (e) {
       this.logError(e);
     }
-    a.blocking.disconnect();
+    dropClient(a.blocking);
     this.runs.delete(a.run);
-    this.log(`run ${a.run}: left, ${why}${ended ? '' : ' (this worker is stopping)'} — ${a.batches} batches, ${a.files} files scanned here`);
-  }
-
-  private async removeRun(run: string): Promise<void> {
-    for (const name of [batchQueue(run), resultQueue(run)]) {
-      // skipMetasUpdate: else the new Queue writes its metadata, maybe after the obliterate.
-      const q = new Queue(name, { connection: this.redis!, skipMetasUpdate: true });
-      q.on('error', () => {});
-      try {
-        await q.obliterate({ force: true });
-      } finally {
-        await q.close();
-      }
-    }
-    await this.redis!.del(aliveKey(run));
+    if (this.abandoned) return;
+    this.log(
+      `run ${a.run}: left, ${why}${ended ? '' : ' (this worker is stopping)'} — ${a.batches} batches, ${a.files} files scanned here`,
+    );
   }
 
   private async process(a: Attached, job: Job<BatchJob>, token: string | undefined): Promise<{ files: number }> {
     const data = job.data;
     if (data.protocol !== PROTOCOL) {
-      throw new UnrecoverableError(`the coordinator speaks protocol ${data.protocol}, this worker ${PROTOCOL}: run the same charcount version everywhere`);
+      throw new UnrecoverableError(
+        `the coordinator speaks protocol ${data.protocol}, this worker ${PROTOCOL}: run the same charcount version everywhere`,
+      );
     }
     if (this.verbose) this.log(`run ${a.run}: batch ${job.id} (${data.paths.length} files)`);
     const unseen = await cannotSee(data.cwd);
-    if (unseen) throw new Error(`${this.info.id} cannot see ${data.cwd} (${unseen}): mount the shared filesystem at the same path on every machine`);
+    if (unseen)
+      throw new Error(
+        `${this.info.id} cannot see ${data.cwd} (${unseen}): mount the shared filesystem at the same path on every machine`,
+      );
     const builder = new BatchBuilder(data.paths.length, data.counters.length);
     async function* given(): AsyncGenerator<Discovered[]> {
       yield data.paths.map((path, at) => ({ path, hints: data.hints[at], at }));
     }
     const spec = { cwd: data.cwd, counters: data.counters, read: data.read };
     const open = async (notify: () => void) =>
-      new LocalTransport(this.pool!, spec, notify, { batchSize: TASK_FILES, budgetBytes: BUDGET_BYTES, ownsPool: false });
+      new LocalTransport(this.pool!, spec, notify, {
+        batchSize: TASK_FILES,
+        budgetBytes: BUDGET_BYTES,
+        ownsPool: false,
+      });
     const hooks = { found: () => {}, progress: () => {} };
     try {
       for await (const pieces of runLoop(given(), open, hooks, a.controller.signal)) {
@@ -319,8 +428,15 @@ export class QueueWorker {
       throw e;
     }
     if (a.controller.signal.aborted) throw new Error('the run ended');
-    const answer: ResultJob = { protocol: PROTOCOL, id: job.id!, worker: this.info, batch: toPortable(builder.build()) };
-    await a.results.add('records', answer, { jobId: job.id, removeOnComplete: true });
+    const answer: ResultJob = {
+      protocol: PROTOCOL,
+      id: job.id!,
+      worker: this.info,
+      batch: toPortable(builder.build()),
+    };
+    // No jobId: an answer must never be taken for a duplicate of another job that claims
+    // the same batch (a malformed one, a late one); the coordinator keeps the first good one.
+    await a.results.add('records', answer, { removeOnComplete: true });
     a.batches++;
     a.files += data.paths.length;
     return { files: data.paths.length };
