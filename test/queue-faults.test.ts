@@ -1,0 +1,526 @@
+/**
+ * Queued runs when things go wrong around them: Redis stopped, restarted, hung, emptied
+ * or written to by someone else; a coordinator paused; bad entries and bad answers.
+ *
+ * Each test has a `redis-server` of its own on a free port (so that it can stop it), and
+ * a coordinator and `charcount worker` processes on loopback, compared with a local run.
+ * Timings are shortened with the internal knob CHARCOUNT_QUEUE_ALIVE_TTL_MS where a test
+ * would otherwise wait for the production heartbeat TTL (20 s).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer } from 'node:net';
+import { join } from 'node:path';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { repoRoot, tempDir } from './helpers.js';
+
+const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
+if (!hasRedisServer) console.warn('queue fault tests skipped: no redis-server (apt-get install redis-server)');
+
+const children = new Set<ChildProcess>();
+const servers = new Set<RedisServer>();
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** `p`, or a failure saying what did not happen within `ms`. */
+async function within<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>(
+        (_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what()}`)), ms)),
+      ),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** A redis-server of the test's own, which the test may stop, pause and start again. */
+class RedisServer {
+  private proc?: ChildProcess;
+  private exited?: Promise<unknown>;
+  private constructor(
+    readonly port: number,
+    private readonly args: string[],
+  ) {}
+
+  static async start(...args: string[]): Promise<RedisServer> {
+    const s = new RedisServer(await freePort(), args);
+    servers.add(s);
+    await s.up();
+    return s;
+  }
+
+  url(db?: number): string {
+    return `redis://127.0.0.1:${this.port}${db === undefined ? '' : `/${db}`}`;
+  }
+
+  async up(): Promise<void> {
+    const proc = spawn(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args],
+      { stdio: 'ignore' },
+    );
+    this.proc = proc;
+    this.exited = new Promise((resolve) => proc.on('exit', resolve));
+    // Listening is enough (a server with a password would refuse a client without one).
+    for (let i = 0; ; i++) {
+      const listening = await new Promise<boolean>((resolve) => {
+        const socket = connect(this.port, '127.0.0.1');
+        socket.on('connect', () => resolve(true)).on('error', () => resolve(false));
+        socket.on('connect', () => socket.destroy());
+      });
+      if (listening) return;
+      if (i > 100) throw new Error('redis-server did not start');
+      await sleep(50);
+    }
+  }
+
+  /** Killed outright: with no persistence, its data is gone. */
+  async down(): Promise<void> {
+    this.proc?.kill('SIGCONT');
+    this.proc?.kill('SIGKILL');
+    await this.exited;
+  }
+
+  pause(): void {
+    this.proc!.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.proc!.kill('SIGCONT');
+  }
+}
+
+/** A Redis client for the test itself. */
+async function withRedis<T>(url: string, f: (r: Redis) => Promise<T>): Promise<T> {
+  const r = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    return await f(r);
+  } finally {
+    r.disconnect();
+  }
+}
+
+const keys = (url: string) => withRedis(url, (r) => r.keys('*'));
+
+/** Polls `f` until it returns something truthy. */
+async function until<T>(f: () => Promise<T | undefined | null | false>, ms = 15_000, what = 'condition'): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await f();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+/** The id of the one run registered on `url` (waiting for it, and for its first batch job). */
+async function runId(url: string): Promise<string> {
+  return withRedis(url, async (r) => {
+    const run = await until(async () => (await r.smembers('charcount:runs'))[0], 15_000, 'a run');
+    await until(async () => (await r.exists(`bull:charcount-${run}:b1`)) === 1, 15_000, 'its first batch');
+    return run;
+  });
+}
+
+/** A process whose output is kept, with a way to wait for a line. */
+class Proc {
+  stdout = '';
+  stderr = '';
+  readonly exited: Promise<number | null>;
+  constructor(readonly child: ChildProcess) {
+    children.add(child);
+    child.stdout!.on('data', (d) => (this.stdout += d));
+    child.stderr!.on('data', (d) => (this.stderr += d));
+    this.exited = new Promise((resolve) =>
+      child.on('exit', (code) => {
+        children.delete(child);
+        resolve(code);
+      }),
+    );
+  }
+  /** Resolves with the first match of `re` in stderr (checked as it arrives). */
+  waitFor(re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const m = re.exec(this.stderr);
+        if (m) {
+          clearTimeout(timer);
+          this.child.stderr!.off('data', check);
+          resolve(m);
+        }
+      };
+      const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${this.stderr}`)), timeoutMs);
+      this.child.stderr!.on('data', check);
+      check();
+    });
+  }
+  /** Exit status, if the process ends within `ms`. */
+  exit(ms: number): Promise<number | null> {
+    return within(this.exited, ms, () => `the process did not exit; stderr:\n${this.stderr}`);
+  }
+  /** Sends `signal`, and how long the process then took to exit (it must within `ms`) and with what status. */
+  async stopWith(signal: NodeJS.Signals, ms: number): Promise<{ code: number | null; took: number }> {
+    const t0 = performance.now();
+    this.child.kill(signal);
+    const code = await this.exit(ms);
+    return { code, took: performance.now() - t0 };
+  }
+}
+
+const run = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  new Proc(spawn(process.execPath, [cli, ...args], { cwd, stdio: 'pipe', env: { ...process.env, ...env } }));
+const worker = (url: string, ...extra: string[]) =>
+  run(['worker', '--queue', url, '-j', '1', '--verbose', ...extra], repoRoot);
+
+const { dir, cleanup } = tempDir();
+const shm = existsSync('/dev/shm') ? '/dev/shm' : dir;
+let big = '';
+const QUERY = ['-c', ',', '-m', '4', '--count', '--binary', '--json'];
+
+beforeAll(() => {
+  for (let d = 0; d < 3; d++) {
+    mkdirSync(join(dir, 'tree', `d${d}`), { recursive: true });
+    for (let i = 0; i < 400; i++)
+      writeFileSync(
+        join(dir, 'tree', `d${d}`, `f${i}.csv`),
+        `${'a,'.repeat((i * 7 + d) % 9)}\n${'b'.repeat(i % 50)},,\n`,
+      );
+  }
+  // Large sparse files read to their end (--binary), so that a batch takes long enough to
+  // be caught in a worker's hands (tmpfs reads holes fast without filling memory).
+  big = mkdtempSync(join(shm, 'charcount-faults-'));
+  for (let i = 0; i < 8; i++) {
+    const f = join(big, `big${i}`);
+    closeSync(openSync(f, 'w'));
+    spawnSync('truncate', ['-s', '1G', f]);
+  }
+});
+
+afterEach(async () => {
+  for (const c of children) {
+    c.kill('SIGCONT');
+    c.kill('SIGKILL');
+  }
+  for (const s of servers) await s.down();
+  servers.clear();
+});
+
+afterAll(() => {
+  cleanup();
+  if (big) rmSync(big, { recursive: true, force: true });
+});
+
+interface Doc {
+  summary: Record<string, unknown>;
+  records: { path: string }[];
+}
+
+const figures = (s: Record<string, unknown>) => {
+  const { elapsedMs, bytesPerSecond, filesPerSecond, threads, workers, ...rest } = s;
+  return rest;
+};
+
+function local(inputs: string[]): Doc {
+  const r = spawnSync(process.execPath, [cli, ...QUERY, ...inputs], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+  return JSON.parse(r.stdout);
+}
+
+/** The run ends well within `ms`, with exactly the records and figures of a local run. */
+async function expectCompleted(coordinator: Proc, inputs: string[], ms = 25_000): Promise<void> {
+  expect(await coordinator.exit(ms)).toBe(0);
+  const got: Doc = JSON.parse(coordinator.stdout);
+  const want = local(inputs);
+  const paths = got.records.map((r) => r.path);
+  expect(new Set(paths).size).toBe(paths.length);
+  expect(got.records).toEqual(want.records);
+  expect(figures(got.summary)).toEqual(figures(want.summary));
+}
+
+/** A coordinator over the big files and the tree, caught with a batch in the worker's hands. */
+async function underWay(url: string, env: Record<string, string> = {}, ...workerArgs: string[]) {
+  const w = worker(url, ...workerArgs);
+  await w.waitFor(/waiting for runs/);
+  const coordinator = run([...QUERY, '--queue', url, big, 'tree'], dir, env);
+  const [, batch] = await w.waitFor(/batch (b\d+) \(/);
+  return { w, coordinator, batch: batch! };
+}
+
+describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', () => {
+  describe('SIGTERM ends a worker within seconds whatever the state of Redis', () => {
+    test('while it waits for Redis to come up', async () => {
+      const w = worker(`redis://127.0.0.1:${await freePort()}`);
+      await w.waitFor(/cannot reach Redis at .*; retrying every 2 s/);
+      const { code, took } = await w.stopWith('SIGTERM', 5_000);
+      expect(code).toBe(0);
+      expect(took).toBeLessThan(1_000);
+    }, 15_000);
+
+    test('idle, once its Redis is gone', async () => {
+      const redis = await RedisServer.start();
+      const w = worker(redis.url());
+      await w.waitFor(/waiting for runs/);
+      await redis.down();
+      await sleep(500);
+      const { code, took } = await w.stopWith('SIGTERM', 8_000);
+      expect(code).toBe(0);
+      expect(took).toBeLessThan(5_000);
+      expect(w.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable: stopping without it\n/);
+    }, 20_000);
+
+    test('in the middle of a batch when Redis is killed (and a second signal changes nothing)', async () => {
+      const redis = await RedisServer.start();
+      const { w } = await underWay(redis.url());
+      await redis.down();
+      const t0 = performance.now();
+      w.child.kill('SIGTERM');
+      await sleep(200);
+      w.child.kill('SIGTERM'); // hand back: impossible without Redis, and must not hang either
+      expect(await w.exit(8_000)).toBe(0);
+      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(w.stderr).toMatch(
+        /is unreachable: stopping without it; the \d+ batches in hand go to another worker once their locks expire/,
+      );
+    }, 30_000);
+
+    test('holding a batch it cannot answer (Redis hangs): it leaves, and another worker scans the batch', async () => {
+      const redis = await RedisServer.start();
+      const url = redis.url();
+      const { w, coordinator, batch } = await underWay(url, {}, '--stall-timeout', '1000');
+      redis.pause();
+      const { code, took } = await w.stopWith('SIGTERM', 8_000);
+      expect(code).toBe(0);
+      expect(took).toBeLessThan(5_000);
+      redis.resume();
+      // Nothing was lost: the batch left in hand goes to the next worker when its lock expires.
+      const next = worker(url, '--stall-timeout', '1000');
+      await expectCompleted(coordinator, [big, 'tree']);
+      expect(next.stderr).toMatch(new RegExp(`batch ${batch} \\(`));
+    }, 45_000);
+  });
+
+  test('a coordinator paused past the heartbeat TTL registers its run again, re-sends its batches and completes', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const { w, coordinator } = await underWay(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '2000' });
+    coordinator.child.kill('SIGSTOP');
+    // The workers take it for dead and remove its run…
+    await w.waitFor(/left, its coordinator stopped answering/, 15_000);
+    coordinator.child.kill('SIGCONT');
+    // …and it notices when it resumes.
+    await coordinator.waitFor(
+      /this run had been removed from Redis at redis:\/\/127\.0\.0\.1:\d+ \(.*\), so it registered the run again and re-sent its \d+ outstanding batches/,
+    );
+    await expectCompleted(coordinator, [big, 'tree']);
+    await w.waitFor(/left, finished/);
+    expect(await keys(url)).toEqual([]);
+  }, 60_000);
+
+  test('Redis restarted empty mid-run: the coordinator registers the run again and it completes', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const { w, coordinator } = await underWay(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '4000' });
+    await redis.down();
+    await sleep(500);
+    await redis.up();
+    await coordinator.waitFor(/so it registered the run again and re-sent its \d+ outstanding batches/);
+    await expectCompleted(coordinator, [big, 'tree']);
+    await w.waitFor(/left, finished/);
+    expect(await keys(url)).toEqual([]);
+  }, 60_000);
+
+  test('a coordinator that loses Redis mid-run says so in one sentence naming the server', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const { coordinator } = await underWay(url);
+    await redis.down();
+    expect(await coordinator.exit(25_000)).toBe(2);
+    expect(coordinator.stderr).toBe(
+      `charcount: lost the connection to Redis at ${url} (connect ECONNREFUSED 127.0.0.1:${redis.port}); gave up after 11 s of reconnecting\n`,
+    );
+  }, 40_000);
+
+  test('bad entries in the runs set are removed, once each, and keep no worker from the runs after them', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const bad: Record<string, string> = {
+      'bad-json-1': '{not json',
+      'bad-json-2': '{"protocol":2,',
+      'bad-json-3': 'undefined',
+      'bad-json-4': '',
+      'bad-json-5': '\u0000\u0001',
+      'bad-json-6': '{"protocol":2}', // no directory
+      'bad-json-7': 'null',
+      'bad-json-8': '[2]',
+      'bad-json-9': '"text"',
+      'bad-json-10': '{"cwd":"/"}', // no protocol
+    };
+    await withRedis(url, async (r) => {
+      for (const [run, value] of Object.entries(bad)) await r.set(`charcount:run:${run}`, value);
+      await r.sadd('charcount:runs', ...Object.keys(bad), 'not:a run id');
+    });
+    const w = worker(url);
+    await w.waitFor(/waiting for runs/);
+    const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
+    await expectCompleted(coordinator, ['tree']);
+    await w.waitFor(/left, finished/);
+    for (const run of Object.keys(bad)) {
+      const lines = w.stderr.split('\n').filter((l) => l.includes(`run ${run}:`));
+      expect(lines).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `run ${run}: removed from charcount:runs: its heartbeat charcount:run:${run} does not describe a run \\(.*\\)$`,
+          ),
+        ),
+      ]);
+    }
+    expect(w.stderr.match(/removed "not:a run id" from charcount:runs: not the id of a run/g)).toHaveLength(1);
+    expect(await keys(url)).toEqual([]);
+  }, 40_000);
+
+  test('a malformed answer on the results queue is ignored with a warning, and the batch is still answered', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
+    const id = await runId(url);
+    // The coordinator takes nothing while stopped: the bad answers wait on its results
+    // queue, ahead of the worker's real answer to the same batch.
+    coordinator.child.kill('SIGSTOP');
+    const connection = new Redis(url, { maxRetriesPerRequest: null });
+    const results = new Queue(`charcount-${id}-results`, { connection });
+    const wrongRows = {
+      protocol: 2,
+      id: 'b1',
+      worker: { id: 'intruder:1', threads: 1 },
+      batch: { count: 1, numbers: '', errors: [] },
+    };
+    await results.add('records', wrongRows, { jobId: 'b1' });
+    await results.add('records', 'not an answer');
+    await results.add('records', { ...wrongRows, id: 'b2', protocol: 1 });
+    await results.close();
+    connection.disconnect();
+    const w = worker(url);
+    await w.waitFor(/batch b1 \(/);
+    // The worker has answered batch b1 (its job is gone) before the coordinator wakes.
+    await withRedis(url, (r) =>
+      until(async () => (await r.exists(`bull:charcount-${id}:b1`)) === 0, 15_000, 'batch b1 answered'),
+    );
+    coordinator.child.kill('SIGCONT');
+    await expectCompleted(coordinator, ['tree']);
+    expect(coordinator.stderr).toMatch(
+      /ignored a malformed answer to batch b1 from intruder:1 \(protocol 2, ours 2\), and sent the batch again/,
+    );
+    expect(coordinator.stderr).toMatch(/ignored an answer with no batch id \("not an answer"\)/);
+    expect(coordinator.stderr).toMatch(/ignored a malformed answer to batch b2 from intruder:1 \(protocol 1, ours 2\)/);
+    await w.waitFor(/left, finished/);
+    expect(await keys(url)).toEqual([]);
+  }, 40_000);
+
+  describe('a server that refuses the configuration fails at once, for the coordinator and the worker', () => {
+    test('a database index the server does not have', async () => {
+      const redis = await RedisServer.start();
+      const line = `charcount: cannot use database 99 of Redis at ${redis.url(99)}: ERR DB index is out of range\n`;
+      const coordinator = run(['-c', ',', '-m', '1', '--queue', redis.url(99), 'tree'], dir);
+      expect(await coordinator.exit(10_000)).toBe(2);
+      expect(coordinator.stderr).toBe(line);
+      expect(coordinator.stdout).toBe('');
+      const w = run(['worker', '--queue', redis.url(99)], repoRoot);
+      expect(await w.exit(10_000)).toBe(2);
+      expect(w.stderr).toBe(line);
+      // Nothing went to database 0 instead.
+      expect(await keys(redis.url(0))).toEqual([]);
+    }, 30_000);
+
+    test('a wrong password', async () => {
+      const redis = await RedisServer.start('--requirepass', 'secret');
+      const url = `redis://:wrong@127.0.0.1:${redis.port}`;
+      const w = run(['worker', '--queue', url], repoRoot);
+      expect(await w.exit(10_000)).toBe(2);
+      expect(w.stderr).toBe(
+        `charcount: cannot reach Redis at redis://:***@127.0.0.1:${redis.port}: WRONGPASS invalid username-password pair or user is disabled\n`,
+      );
+    }, 30_000);
+
+    test('a server that accepts connections but never answers', async () => {
+      const redis = await RedisServer.start();
+      redis.pause();
+      const coordinator = run(['-c', ',', '-m', '1', '--queue', redis.url(), 'tree'], dir);
+      expect(await coordinator.exit(15_000)).toBe(2);
+      expect(coordinator.stderr).toBe(`charcount: cannot reach Redis at ${redis.url()}: no answer in 5 s\n`);
+    }, 30_000);
+  });
+
+  describe('keys of the wrong type, written by someone else', () => {
+    test("a run's queue key overwritten mid-run: the run fails in one sentence naming it, and leaves nothing behind", async () => {
+      const redis = await RedisServer.start();
+      const url = redis.url();
+      const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
+      const id = await runId(url);
+      await withRedis(url, (r) => r.set(`bull:charcount-${id}-results:meta`, 'x'));
+      const w = worker(url);
+      expect(await coordinator.exit(20_000)).toBe(2);
+      expect(coordinator.stderr).toBe(
+        `charcount: bull:charcount-${id}-results:meta on Redis at ${url} holds a string where BullMQ keeps a hash: another program wrote to this run's keys\n`,
+      );
+      await w.waitFor(/left, finished/);
+      expect(await keys(url)).toEqual([]);
+    }, 40_000);
+
+    test('the same, then Ctrl-C: the run leaves nothing behind', async () => {
+      const redis = await RedisServer.start();
+      const url = redis.url();
+      const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
+      const id = await runId(url);
+      await withRedis(url, (r) => r.set(`bull:charcount-${id}-results:meta`, 'x'));
+      const { code } = await coordinator.stopWith('SIGINT', 10_000);
+      expect(code).toBe(130);
+      expect(await keys(url)).toEqual([]);
+    }, 30_000);
+
+    test('the runs set replaced by a string: the coordinator says which key and what to do, the worker says it once', async () => {
+      const redis = await RedisServer.start();
+      const url = redis.url();
+      await withRedis(url, (r) => r.set('charcount:runs', 'x'));
+      const w = worker(url);
+      await w.waitFor(/waiting for runs/);
+      const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
+      const why = `charcount:runs on Redis at ${url} holds a string where charcount keeps a set (another program wrote it): remove it (DEL charcount:runs) or give charcount a database of its own (redis://host:port/N)`;
+      expect(await coordinator.exit(10_000)).toBe(2);
+      expect(coordinator.stderr).toBe(`charcount: ${why}\n`);
+      // Only the other program's key is left.
+      expect(await keys(url)).toEqual(['charcount:runs']);
+      await sleep(4_500); // two polls of the worker
+      expect(w.stderr.split(why).length - 1).toBe(1);
+      // Once the key is removed, runs go as usual.
+      await withRedis(url, (r) => r.del('charcount:runs'));
+      await expectCompleted(run([...QUERY, '--queue', url, 'tree'], dir), ['tree']);
+    }, 40_000);
+  });
+
+  test('two coordinators on one server: Ctrl-C on one leaves the other to complete', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const { w, coordinator: first } = await underWay(url);
+    const second = run([...QUERY, '--queue', url, 'tree'], dir);
+    await withRedis(url, (r) => until(async () => (await r.scard('charcount:runs')) === 2, 15_000, 'two runs'));
+    expect((await first.stopWith('SIGINT', 10_000)).code).toBe(130);
+    await expectCompleted(second, ['tree']);
+    await w.waitFor(/left, finished[^\n]*\n[^]*left, finished/);
+    expect(await keys(url)).toEqual([]);
+  }, 45_000);
+});
