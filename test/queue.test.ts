@@ -89,8 +89,10 @@ class Proc {
   }
 }
 
-const run = (args: string[], cwd: string) => new Proc(spawn(process.execPath, [cli, ...args], { cwd, stdio: 'pipe' }));
-const worker = (url: string, ...extra: string[]) => run(['worker', '--queue', url, '-j', '1', '--verbose', ...extra], repoRoot);
+const run = (args: string[], cwd: string, env: Record<string, string> = {}) =>
+  new Proc(spawn(process.execPath, [cli, ...args], { cwd, stdio: 'pipe', env: { ...process.env, ...env } }));
+const worker = (url: string, ...extra: string[]) =>
+  run(['worker', '--queue', url, '-j', '1', '--verbose', ...extra], repoRoot);
 
 const { dir, cleanup } = tempDir();
 const shm = existsSync('/dev/shm') ? '/dev/shm' : dir;
@@ -100,7 +102,11 @@ const QUERY = ['-c', ',', '-m', '4', '--count', '--binary', '--json'];
 beforeAll(async () => {
   if (!external && hasRedisServer) {
     const port = await freePort();
-    server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    server = spawn(
+      'redis-server',
+      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      { stdio: 'ignore' },
+    );
     base = `redis://127.0.0.1:${port}`;
     for (let i = 0; ; i++) {
       const r = new Redis(base, { lazyConnect: true, retryStrategy: () => null });
@@ -171,10 +177,15 @@ function expectSameAs(got: Doc, want: Doc): void {
 
 /** One worker, and a run over the big files and the tree, caught with a batch in the worker's hands. */
 async function runUnderWay(url: string, ...workerArgs: string[]) {
+  return runUnderWayWith(url, {}, ...workerArgs);
+}
+
+/** The same, with the coordinator's environment (the internal timing knobs). */
+async function runUnderWayWith(url: string, env: Record<string, string>, ...workerArgs: string[]) {
   const first = worker(url, ...workerArgs);
   await first.waitFor(/waiting for runs/);
   // The big files come first: the first batch is long, and whatever comes next lands inside it.
-  const coordinator = run([...QUERY, '--queue', url, big, 'tree'], dir);
+  const coordinator = run([...QUERY, '--queue', url, big, 'tree'], dir, env);
   const [, batch] = await first.waitFor(/batch (b\d+) \(/);
   return { first, coordinator, batch: batch! };
 }
@@ -280,35 +291,57 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
 
   test('a coordinator killed outright: the workers remove its run once its heartbeat expires', async () => {
     const url = await freshDb();
-    const { first: w, coordinator } = await runUnderWay(url);
+    // The heartbeat's TTL (20 s in production) shortened to 3 s.
+    const { first: w, coordinator } = await runUnderWayWith(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '3000' });
     coordinator.child.kill('SIGKILL');
     await coordinator.exited;
     expect(await keys(url)).not.toEqual([]);
-    // ALIVE_TTL_MS (20 s) after the last heartbeat, and a poll (2 s) later.
-    await w.waitFor(/left, its coordinator stopped answering/, 30_000);
+    // The TTL after the last heartbeat, and a poll (2 s) later.
+    await w.waitFor(/left, its coordinator stopped answering/, 10_000);
     expect(await keys(url)).toEqual([]);
-  }, 60_000);
+  }, 30_000);
 
-  test.skipIf(!canUnshare)('a worker that cannot see the run\'s directory does not join it (and drains nothing)', async () => {
-    const url = await freshDb();
-    // This worker runs in a mount namespace where a tmpfs hides the test directory.
-    const blind = new Proc(
-      spawn('unshare', ['-m', 'sh', '-c', `mount -t tmpfs tmpfs "$0" && exec "$1" "$2" worker --queue "$3" -j 1 --verbose`, dir, process.execPath, cli, url], { stdio: 'pipe' }),
-    );
-    await blind.waitFor(/waiting for runs/);
-    const coordinator = run([...QUERY, '--queue', url, '.'], join(dir, 'tree'));
-    await blind.waitFor(/not joining: this machine cannot see .*tree \(ENOENT\); mount the shared filesystem at the same path/);
-    await coordinator.waitFor(/has joined this run yet/);
-    const seeing = worker(url);
-    await expectCompleted(coordinator, ['.'], join(dir, 'tree'));
-    expect(blind.stderr).not.toMatch(/batch b\d+/);
-    expect(seeing.stderr).toMatch(/batch b1 \(/);
-  }, 60_000);
+  test.skipIf(!canUnshare)(
+    "a worker that cannot see the run's directory does not join it (and drains nothing)",
+    async () => {
+      const url = await freshDb();
+      // This worker runs in a mount namespace where a tmpfs hides the test directory.
+      const blind = new Proc(
+        spawn(
+          'unshare',
+          [
+            '-m',
+            'sh',
+            '-c',
+            `mount -t tmpfs tmpfs "$0" && exec "$1" "$2" worker --queue "$3" -j 1 --verbose`,
+            dir,
+            process.execPath,
+            cli,
+            url,
+          ],
+          { stdio: 'pipe' },
+        ),
+      );
+      await blind.waitFor(/waiting for runs/);
+      const coordinator = run([...QUERY, '--queue', url, '.'], join(dir, 'tree'));
+      await blind.waitFor(
+        /not joining: this machine cannot see .*tree \(ENOENT\); mount the shared filesystem at the same path/,
+      );
+      await coordinator.waitFor(/has joined this run yet/);
+      const seeing = worker(url);
+      await expectCompleted(coordinator, ['.'], join(dir, 'tree'));
+      expect(blind.stderr).not.toMatch(/batch b\d+/);
+      expect(seeing.stderr).toMatch(/batch b1 \(/);
+    },
+    60_000,
+  );
 
   test('a run with no worker yet says so, and completes when one starts', async () => {
     const url = await freshDb();
     const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
-    await coordinator.waitFor(/no charcount worker on redis:\/\/.* has joined this run yet \(workers join the runs whose directory, .*, they can see\); start one with: charcount worker --queue/);
+    await coordinator.waitFor(
+      /no charcount worker on redis:\/\/.* has joined this run yet \(workers join the runs whose directory, .*, they can see\); start one with: charcount worker --queue/,
+    );
     worker(url);
     await expectCompleted(coordinator, ['tree']);
   }, 60_000);
@@ -324,6 +357,8 @@ test('a coordinator that cannot reach Redis fails at once with the reason', asyn
   const port = await freePort(); // nothing listens there
   const coordinator = run(['-c', ',', '-m', '1', '--queue', `redis://127.0.0.1:${port}`, 'tree'], dir);
   expect(await coordinator.exited).toBe(2);
-  expect(coordinator.stderr).toBe(`charcount: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`);
+  expect(coordinator.stderr).toBe(
+    `charcount: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
+  );
   expect(coordinator.stdout).toBe('');
 });
