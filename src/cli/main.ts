@@ -6,6 +6,8 @@
  * Subcommands are picked by the first argument before any parsing: the scan's required
  * options must not apply to them (a directory named `worker` is scanned as `./worker`).
  */
+import { flushed, guardStdio, reportOutputError } from './streams.js';
+
 async function main(argv: string[]): Promise<number> {
   switch (argv[0]) {
     case 'worker':
@@ -17,10 +19,9 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// A reader that goes away (`charcount --help | head`) ends the output, not the process.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE') throw e;
-});
+// A reader that goes away (`charcount --help | head`) ends the output, not the process;
+// any other failure of stdout is told once, at the end, with exit status 2.
+guardStdio();
 
 /**
  * Ends the process once its output has reached the OS. Usually the process ends by
@@ -28,18 +29,19 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
  * reply, shrinks a shared buffer on a 50 ms interval that nobody can stop, for up to ~2 s.
  * The timer is unref'd, so it fires only if something like that is still going.
  * (Never process.exit() before the output is flushed: on a pipe it would be cut short.)
+ * An interrupted command (status 128 + a signal's number) waits only for a reader that
+ * is still taking its output: it may be a pager nobody is reading.
  */
-function end(code: number): void {
+async function end(code: number): Promise<void> {
+  const interrupted = code >= 128;
+  if (!interrupted && reportOutputError()) code = 2;
   process.exitCode = code;
-  let pending = 2;
-  const flushed = () => {
-    if (--pending === 0) setTimeout(() => process.exit(code), 0).unref();
-  };
-  process.stdout.write('', flushed);
-  process.stderr.write('', flushed);
+  const hurry = () => interrupted;
+  await Promise.all([flushed(process.stdout, hurry), flushed(process.stderr, hurry)]);
+  setTimeout(() => process.exit(code), 0).unref();
 }
 
 main(process.argv.slice(2)).then(end, (e) => {
   process.stderr.write(`charcount: ${e instanceof Error ? e.message : String(e)}\n`);
-  end(2);
+  return end(2);
 });

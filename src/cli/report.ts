@@ -10,6 +10,7 @@
  */
 import { byPath } from '../core/codec.js';
 import type { FileRecord, RunMeta, ScanDocument, Summary } from '../core/types.js';
+import { flushed, isAbandoned } from './streams.js';
 
 /** Exit status as grep's: 2 if any file failed, else 0 if some file matched, else 1. */
 export function exitStatus(s: Summary): number {
@@ -32,32 +33,62 @@ export type Format = 'text' | 'jsonl' | 'json';
 
 export class Output {
   private closed = false;
-  constructor(private readonly stream: NodeJS.WritableStream & { writableLength?: number }) {
-    stream.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'EPIPE') this.closed = true;
-      else throw e;
+  private hurried = false;
+  private readonly wakers = new Set<() => void>();
+  constructor(private readonly stream: NodeJS.WritableStream & { writableLength?: number; destroyed?: boolean }) {
+    // EPIPE, or any other failure (main.ts reports those): nothing more can be written.
+    stream.on('error', () => {
+      this.closed = true;
+      this.wake();
     });
   }
 
-  /** True once the reader went away (`| head`): the run can stop. */
+  /**
+   * True once nothing more can be written: the reader went away (`| head`), the stream
+   * failed, or after an interruption its reader stopped taking output. The run can stop.
+   */
   get isClosed(): boolean {
-    return this.closed;
+    return this.closed || isAbandoned(this.stream);
   }
 
-  async write(text: string): Promise<void> {
-    if (this.closed) return;
+  /**
+   * The user asked to stop: a reader that takes nothing (a pager) is no longer waited for.
+   * Writes still go out while it takes them; once it has taken nothing for `STALL_MS`,
+   * the output is given up.
+   */
+  hurry(): void {
+    this.hurried = true;
+    this.wake();
+  }
+
+  async write(text: string | Uint8Array): Promise<void> {
+    if (this.isClosed) return;
     if (!this.stream.write(text)) await this.drained();
   }
 
-  /** Resolves on 'drain', or when the stream closes or fails (EPIPE) instead. */
-  private drained(): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        for (const event of ['drain', 'close', 'error']) this.stream.off(event, done);
-        resolve();
-      };
-      for (const event of ['drain', 'close', 'error']) this.stream.once(event, done);
-    });
+  /** Resolves once what was written has reached the OS (or, when hurried, was given up on). */
+  flush(): Promise<void> {
+    return flushed(this.stream, () => this.hurried);
+  }
+
+  /** Resolves on 'drain', or when the stream closes or fails (EPIPE) instead, or (hurried) stalls. */
+  private async drained(): Promise<void> {
+    if (!this.hurried && !this.closed && !this.stream.destroyed) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          for (const event of ['drain', 'close', 'error']) this.stream.off(event, done);
+          this.wakers.delete(done);
+          resolve();
+        };
+        for (const event of ['drain', 'close', 'error']) this.stream.once(event, done);
+        this.wakers.add(done);
+      });
+    }
+    if (this.hurried) await this.flush();
+  }
+
+  private wake(): void {
+    for (const wake of [...this.wakers]) wake();
   }
 }
 
@@ -69,7 +100,10 @@ export interface Reporter {
 
 export function makeReporter(format: Format, out: Output, count: boolean, meta: RunMeta = {}): Reporter {
   const lines = (batch: FileRecord[], line: (r: FileRecord) => string | undefined) => {
-    const text = batch.map(line).filter((l) => l !== undefined).join('');
+    const text = batch
+      .map(line)
+      .filter((l) => l !== undefined)
+      .join('');
     return text ? out.write(text) : Promise.resolve();
   };
   switch (format) {

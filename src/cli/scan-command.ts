@@ -1,7 +1,7 @@
 /**
  * `charcount [PATH|GLOB ...] --char C --min N …`: arguments (commander) → `scan()` → a
  * reporter on stdout. Exit status as grep: 0 some file matched, 1 none did, 2 bad usage
- * or any per-file error, 130 interrupted (the partial summary goes to stderr).
+ * or any per-file error, 130 interrupted (143 SIGTERM, 129 SIGHUP; the partial summary goes to stderr).
  */
 import { Command, Option } from 'commander';
 import { Counter, Reset } from '../core/counter.js';
@@ -12,15 +12,25 @@ import { scan } from '../engine/scan.js';
 import { parseShard } from '../engine/shard.js';
 import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from './report.js';
 import { arg, collect, integer, outputFormat, parse, redisUrl, size, usageLine, version } from './args.js';
+import { onStopSignal } from './signals.js';
+import { reportOutputError } from './streams.js';
 
 export const RESETS = { newline: Reset.NewlinesReset, space: Reset.SpacesReset, none: Reset.NoReset } as const;
 
 function program(): Command {
   return new Command('charcount')
-    .description('Print the files in which character C appears at least N times — in some line, some word, or the whole file.')
-    .usage('[options] [paths...]\n       charcount worker --queue <URL> [options]\n       charcount merge <shard.json...> [options]')
+    .description(
+      'Print the files in which character C appears at least N times — in some line, some word, or the whole file.',
+    )
+    .usage(
+      '[options] [paths...]\n       charcount worker --queue <URL> [options]\n       charcount merge <shard.json...> [options]',
+    )
     .argument('[paths...]', 'files, directories (searched recursively) or globs', ['.'])
-    .requiredOption('-c, --char <C>', 'the character to count (exactly one)', arg((v) => checkChar('--char', v)))
+    .requiredOption(
+      '-c, --char <C>',
+      'the character to count (exactly one)',
+      arg((v) => checkChar('--char', v)),
+    )
     .requiredOption('-m, --min <N>', 'the threshold: at least N occurrences', integer('--min', 0))
     .addOption(
       new Option('-r, --reset <mode>', 'where the count starts again: per line, per space-separated word, or never')
@@ -39,8 +49,16 @@ function program(): Command {
     .option('-g, --ignore <GLOB>', 'leave out paths matching GLOB (repeatable)', collect)
     .option('--max-filesize <SIZE>', 'skip files larger than SIZE (e.g. 512K, 10M, 2G)', size)
     .option('--binary', 'scan binary files too (files with a NUL byte in their first 256 KiB)')
-    .option('--queue <URL>', 'scan on `charcount worker` processes through BullMQ on this Redis (redis://host:port)', redisUrl)
-    .option('--shard <K/N>', 'scan only shard K of N (a fixed 1/N of the paths); join the --json outputs with `charcount merge`', arg(parseShard))
+    .option(
+      '--queue <URL>',
+      'scan on `charcount worker` processes through BullMQ on this Redis (redis://host:port)',
+      redisUrl,
+    )
+    .option(
+      '--shard <K/N>',
+      'scan only shard K of N (a fixed 1/N of the paths); join the --json outputs with `charcount merge`',
+      arg(parseShard),
+    )
     .version(version(), '-V, --version')
     .addHelpText(
       'after',
@@ -57,7 +75,7 @@ Many machines:
   charcount -c , -m 30 --shard 2/8 --json /data > 2.json  shard 2 of 8; then: charcount merge *.json
 
 Exit status: 0 if a file matched, 1 if none did, 2 on bad usage or any file error,
-130 when interrupted (the partial summary is printed to stderr).`,
+130 when interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the partial summary goes to stderr).`,
     );
 }
 
@@ -88,25 +106,24 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const format = outputFormat(o);
   if (!format) return 2;
   if (o.queue && o.threads !== undefined) {
-    process.stderr.write(usageLine('--threads sets local threads; with --queue, give it to `charcount worker` instead'));
+    process.stderr.write(
+      usageLine('--threads sets local threads; with --queue, give it to `charcount worker` instead'),
+    );
     return 2;
   }
   const counter = new Counter(o.char, o.min, RESETS[o.reset]);
   const query: Query = { char: o.char, min: o.min, reset: o.reset, count: o.count ?? false };
 
+  const out = new Output(process.stdout);
   const controller = new AbortController();
-  let interrupted = false;
-  const onSigint = () => {
-    if (interrupted) process.exit(130); // a second Ctrl-C: stop now
-    interrupted = true;
-    controller.abort('SIGINT');
-  };
-  process.on('SIGINT', onSigint);
+  const interruption = onStopSignal((signal) => {
+    controller.abort(signal);
+    out.hurry();
+  });
 
   // cli-progress loads only when a bar is drawn.
   const bar = (o.progress ?? process.stderr.isTTY) ? new (await import('./progress.js')).ProgressBar() : undefined;
   const say = (line: string) => (bar ? bar.note(line) : process.stderr.write(line));
-  const out = new Output(process.stdout);
   const reporter = makeReporter(format, out, o.count ?? false, { query, shard: o.shard });
   const run = scan({
     patterns: cmd.processedArgs[0] as string[],
@@ -139,11 +156,16 @@ export async function scanCommand(argv: string[]): Promise<number> {
     if (!isAbortError(e)) throw e;
   } finally {
     bar?.stop();
-    process.off('SIGINT', onSigint);
   }
   const summary = await run.summary();
-  if (out.isClosed) return summary.filesMatched > 0 ? 0 : 1;
-  await reporter.end(summary);
-  if (o.stats || interrupted) process.stderr.write(formatSummary(summary) + '\n');
-  return interrupted ? 130 : exitStatus(summary);
+  if (!out.isClosed) await reporter.end(summary);
+  await out.flush();
+  const failed = reportOutputError();
+  const signalStatus = interruption.status;
+  if (signalStatus === undefined && !failed && out.isClosed) return summary.filesMatched > 0 ? 0 : 1; // the reader went away
+  // An interruption after the last record still cuts the output short.
+  if (o.stats || signalStatus !== undefined) {
+    process.stderr.write(formatSummary(signalStatus !== undefined ? { ...summary, aborted: true } : summary) + '\n');
+  }
+  return signalStatus ?? (failed ? 2 : exitStatus(summary));
 }
