@@ -4,12 +4,13 @@
  * * `text` (default): matching paths, one a line, like `grep -l`; with `--count`, every
  *   scanned file as `PATH:OCCURRENCES:SEGMENTS`.
  * * `jsonl`: one record a line, streamed as records finish.
- * * `json`: one document `{ summary, records }` at the end (records sorted by path).
+ * * `json`: one document `{ summary, records }` at the end (records sorted by path),
+ *   written in chunks as it is serialised.
  *
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
-import { byPath } from '../core/codec.js';
-import type { FileRecord, RunMeta, ScanDocument, Summary } from '../core/types.js';
+import type { FileRecord, RunMeta, Summary } from '../core/types.js';
+import { documentChunks, RecordStore } from './json-document.js';
 import { flushed, isAbandoned } from './streams.js';
 
 /** Exit status as grep's: 2 if any file failed, else 0 if some file matched, else 1. */
@@ -113,13 +114,17 @@ export function makeReporter(format: Format, out: Output, count: boolean, meta: 
         end: async () => {},
       };
     case 'json': {
-      const records: FileRecord[] = [];
+      // Records kept as their JSON text, the document streamed at the end (json-document.ts).
+      const store = new RecordStore();
       return {
-        records: async (batch) => void records.push(...batch),
+        records: async (batch) => {
+          for (const r of batch) store.add(r);
+        },
         end: async (summary) => {
-          records.sort(byPath);
-          const doc: ScanDocument = { ...meta, summary, records };
-          await out.write(JSON.stringify(doc, null, 2) + '\n');
+          for (const chunk of documentChunks(meta, summary, store)) {
+            if (out.isClosed) break;
+            await out.write(chunk);
+          }
         },
       };
     }
