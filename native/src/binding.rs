@@ -649,6 +649,9 @@ fn scan_paths(
             if env.is_nullish(cancel)? { Cancel::Snapshot(AtomicI32::new(0)) } else { env.cancel_flag(cancel)? };
         (optional_count(env, options, "budgetBytes")?, hints, cwd, cancel)
     };
+    // `stopAtBytes`: a hard budget — a file whose reading would pass it is abandoned (no
+    // record) and ends the batch, even the first; `budgetBytes` only ends it between files.
+    let stop_at = if env.is_nullish(options)? { None } else { optional_count(env, options, "stopAtBytes")? };
     let (list, values) = path_list(env, paths)?;
     let mut reader = Reader::new();
     let mut total = 0u64;
@@ -666,7 +669,8 @@ fn scan_paths(
         };
         // Cancelled (before this file or while reading it): the file has no record, and
         // the batch ends here, as when its budget runs out.
-        let Some(rec) = reader.scan_cancellable(&full_path, &configs, &opts, path_hints, cancel.flag()) else {
+        let file_opts = ReadOptions { read_limit: stop_at.map(|s| s.saturating_sub(total)), ..opts };
+        let Some(rec) = reader.scan_cancellable(&full_path, &configs, &file_opts, path_hints, cancel.flag()) else {
             break;
         };
         total += rec.bytes;

@@ -40,6 +40,9 @@ pub struct ReadOptions {
     pub chunk_size: usize,
     /// Read but do not count: the benchmark's read-everything baseline.
     pub read_only: bool,
+    /// Abandon the file (no record, as when cancelled) once reading it would pass this
+    /// many bytes: a caller that must not block for long hands larger files on.
+    pub read_limit: Option<u64>,
 }
 
 impl Default for ReadOptions {
@@ -51,6 +54,7 @@ impl Default for ReadOptions {
             follow: false,
             chunk_size: DEFAULT_CHUNK,
             read_only: false,
+            read_limit: None,
         }
     }
 }
@@ -214,6 +218,10 @@ impl Reader {
         if opts.max_filesize.is_some_and(|max| size > max) {
             return Ok(Outcome::Skipped(Skip::TooLarge));
         }
+        let over_limit = |read: u64| opts.read_limit.is_some_and(|limit| read > limit);
+        if over_limit(size) {
+            return Err(Stop::Cancelled);
+        }
         let mut file = match file.take() {
             Some(f) => f,
             None => open()?,
@@ -226,7 +234,8 @@ impl Reader {
         let mut scanners: Vec<Scanner> = configs.iter().map(|c| Scanner::new(*c, opts.full)).collect();
         let mut first = true;
         loop {
-            if cancelled() {
+            // Past the limit only when the size was unknown (procfs) or the file grew.
+            if cancelled() || over_limit(*bytes) {
                 return Err(Stop::Cancelled);
             }
             let n = read_retrying(&mut file, &mut self.buf[..chunk])?;
@@ -311,6 +320,21 @@ mod tests {
         let p = dir.join(name);
         std::fs::write(&p, data).unwrap();
         p
+    }
+
+    #[test]
+    fn a_read_limit_abandons_a_larger_file_before_reading_it() {
+        let p = tmp("limit", &[b'c'; 10_000]);
+        let cfg = [Config::new('c', 1, Reset::NoReset)];
+        let never = AtomicI32::new(0);
+        let mut r = Reader::new();
+        let over = ReadOptions { read_limit: Some(9_999), full: true, ..Default::default() };
+        assert_eq!(r.scan_cancellable(&p, &cfg, &over, PathHints::default(), &never), None);
+        let fits = ReadOptions { read_limit: Some(10_000), full: true, ..Default::default() };
+        assert_eq!(
+            r.scan_cancellable(&p, &cfg, &fits, PathHints::default(), &never).map(|rec| rec.bytes),
+            Some(10_000)
+        );
     }
 
     #[test]
