@@ -49,6 +49,8 @@ export interface NativeReadOptions {
   hints?: Uint8Array;
   /** Stop the batch after the file that brings the bytes read to this budget. */
   budgetBytes?: number;
+  /** Stop the batch before it would read more than this: a larger file is left unread (no result). */
+  stopAtBytes?: number;
   /**
    * Element 0 non-zero stops the batch before the next file or chunk (the file being read
    * is left out of the result). Shared with the thread that cancels.

@@ -8,12 +8,15 @@
  *   resident when workers exit.
  * * A task whose worker dies is lost; the run loop decides what to retry. Piscina starts a
  *   replacement worker by itself.
+ * * The pool starts with its first task, and while no worker has answered yet this
+ *   thread scans one task of each submission itself (`scanBatch` is a synchronous native
+ *   call): a tiny run starts no thread, a large one does not wait for threads to boot.
  * * Cancelling sets a flag the native reader checks between chunks, so a task stops
  *   within a chunk's read even in the middle of a huge file.
  */
-import { Piscina } from 'piscina';
+import type { Piscina } from 'piscina';
 import type { NativeBatch } from '../core/codec.js';
-import type { BatchTask } from './scan-worker.js';
+import scanBatch, { type BatchTask } from './scan-worker.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';
 
 /** The compiled worker module (from sources run directly, the build in `dist/`). */
@@ -26,43 +29,70 @@ function defaultWorkerUrl(): URL {
 
 /** A pool of scanning threads, shared by the runs that use it. @internal */
 export class ThreadPool {
-  private readonly pool: Piscina;
+  private pool?: Promise<Piscina>;
+  private started_?: Piscina;
   private destroyed = false;
+  private answered = false;
+  /** Tasks may also run on this thread while no worker has answered (the default module only). */
+  readonly inline: boolean;
 
   constructor(
     readonly threads: number,
-    workerUrl: URL = defaultWorkerUrl(),
+    private readonly workerUrl: URL = defaultWorkerUrl(),
   ) {
-    this.pool = new Piscina({
-      filename: workerUrl.href,
-      minThreads: 1,
-      maxThreads: threads,
-      idleTimeout: Infinity,
-      concurrentTasksPerWorker: 1,
+    this.inline = workerUrl.href === defaultWorkerUrl().href;
+  }
+
+  /**
+   * The Piscina pool, started when the first task needs it: a run with no task starts
+   * none, and does not even load Piscina (~20 ms).
+   */
+  private piscina(): Promise<Piscina> {
+    this.pool ??= import('piscina').then(({ Piscina }) => {
+      const pool = new Piscina({
+        filename: this.workerUrl.href,
+        minThreads: 1,
+        maxThreads: this.threads,
+        idleTimeout: Infinity,
+        concurrentTasksPerWorker: 1,
+      });
+      // Piscina reports a worker that dies while idle, and a late reply from a worker that
+      // died (its task already failed), as 'error' events on the pool; unheard, an 'error'
+      // event would throw and end the process. Every task has already settled on its own
+      // promise by then, so there is nothing left to report.
+      pool.on('error', () => {});
+      this.started_ = pool;
+      return pool;
     });
-    // Piscina reports a worker that dies while idle, and a late reply from a worker that
-    // died (its task already failed), as 'error' events on the pool; unheard, an 'error'
-    // event would throw and end the process. Every task has already settled on its own
-    // promise by then, so there is nothing left to report.
-    this.pool.on('error', () => {});
+    return this.pool;
   }
 
   /** Worker threads started so far. */
   get started(): number {
-    return this.pool.threads.length;
+    return this.started_?.threads.length ?? 0;
   }
 
-  run(task: BatchTask): Promise<NativeBatch> {
-    return this.pool.run(task) as Promise<NativeBatch>;
+  /** True until a worker has answered a task: threads take tens of milliseconds to boot. */
+  get cold(): boolean {
+    return !this.answered;
+  }
+
+  async run(task: BatchTask): Promise<NativeBatch> {
+    const batch = (await (await this.piscina()).run(task)) as NativeBatch;
+    this.answered = true;
+    return batch;
   }
 
   /** Ends every worker now, running tasks included. */
   async destroy(): Promise<void> {
     if (this.destroyed) return;
     this.destroyed = true;
-    await this.pool.destroy();
+    await (await this.pool)?.destroy();
   }
 }
+
+/** Bytes the coordinator's thread reads for one task while the workers boot (~1 ms). */
+const INLINE_BYTES = 4 * 1024 * 1024;
 
 export interface LocalTransportOptions {
   /** Files in a task while discovery runs. */
@@ -95,8 +125,8 @@ export class LocalTransport implements Transport {
   }
 
   async submit(tasks: Task[]): Promise<void> {
-    for (const task of tasks) {
-      const { cwd, counters, read } = this.spec;
+    const { cwd, counters, read } = this.spec;
+    for (const [i, task] of tasks.entries()) {
       const message: BatchTask = {
         cwd,
         paths: task.paths.join('\0'),
@@ -104,6 +134,16 @@ export class LocalTransport implements Transport {
         counters,
         read: { ...read, budgetBytes: this.options.budgetBytes, cancel: this.cancelFlag },
       };
+      // While the workers boot, this thread scans one task of each submission itself: a
+      // small run never waits for a thread, and a large one starts at once. A hard byte
+      // limit keeps the coordinator from blocking: a larger file goes to the pool.
+      if (i === 0 && this.pool.inline && this.pool.cold) {
+        const batch = this.scanHere(message);
+        if (batch && batch.count > 0) {
+          this.arrive({ task, batch });
+          continue;
+        }
+      }
       this.pool.run(message).then(
         (batch) => this.arrive({ task, batch }),
         (failure) =>
@@ -112,6 +152,15 @@ export class LocalTransport implements Transport {
             lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}`,
           }),
       );
+    }
+  }
+
+  /** The task scanned on this thread, up to `INLINE_BYTES`; undefined if that failed. */
+  private scanHere(message: BatchTask): NativeBatch | undefined {
+    try {
+      return scanBatch({ ...message, read: { ...message.read, stopAtBytes: INLINE_BYTES } });
+    } catch {
+      return undefined; // the pool's worker will fail the same way, and be retried as usual
     }
   }
 
