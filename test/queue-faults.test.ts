@@ -512,6 +512,20 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
     }, 40_000);
   });
 
+  test('Redis out of memory mid-run: the run fails in one sentence, and its keys are removed all the same', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const { w, coordinator } = await underWay(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '2000' });
+    await withRedis(url, (r) => r.config('SET', 'maxmemory', '1'));
+    expect(await coordinator.exit(15_000)).toBe(2);
+    expect(coordinator.stderr).toBe(
+      `charcount: Redis at ${url} refused a command of the run: OOM command not allowed when used memory > 'maxmemory'\n`,
+    );
+    await w.waitFor(/left, finished/);
+    // Out of memory, Redis refuses BullMQ's obliterate script, but not DEL.
+    expect(await keys(url)).toEqual([]);
+  }, 40_000);
+
   test('two coordinators on one server: Ctrl-C on one leaves the other to complete', async () => {
     const redis = await RedisServer.start();
     const url = redis.url();

@@ -3,8 +3,8 @@
  *
  * Both the coordinator (at the end of its run) and the workers (for a run whose
  * coordinator stopped answering) remove a run the same way: BullMQ's obliterate for its
- * two queues, then — should a key of the wrong type have stopped obliterate — every key
- * of those queues by name, then its heartbeat key.
+ * two queues, then — should a key of the wrong type, or Redis being out of memory, have
+ * stopped obliterate — every key of those queues by name, then its heartbeat key.
  */
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -39,8 +39,9 @@ export async function forgetRun(redis: Redis, run: string): Promise<void> {
     try {
       await q.obliterate({ force: true });
     } catch (e) {
-      // A key of the wrong type stops obliterate half-way: remove the queue's keys by name.
-      if (!/WRONGTYPE/.test((e as Error).message)) throw e;
+      // Redis refused obliterate (a key of the wrong type stops it half-way; out of memory,
+      // it refuses the script outright): remove the queue's keys by name, which it allows.
+      if (!(e instanceof Error) || e.name !== 'ReplyError') throw e;
       await sweep(redis, `${PREFIX}:${name}:*`);
     } finally {
       await q.close().catch(() => {});

@@ -59,6 +59,8 @@ const NO_WORKER_WARNING_MS = 5_000;
 const ATTEMPTS = 3;
 /** Malformed answers to one task before it is given up as lost. */
 const MALFORMED_ANSWERS = 3;
+/** A job's failure that is Redis refusing a command, not a worker failing to scan. */
+const REDIS_REFUSAL = /^(WRONGTYPE|OOM|READONLY|MISCONF|NOPERM|NOAUTH|EXECABORT)\b/;
 /** How long the clean-up at the end waits for a Redis that is not there. */
 const CLOSE_GRACE_MS = 1_500;
 
@@ -90,6 +92,8 @@ export class QueueTransport implements Transport {
   private workersSeen = 1;
   private checking = false;
   private beating = false;
+  /** Work of the run's own on Redis (a heartbeat, a check, a re-send): close() lets it land first. */
+  private readonly pending = new Set<Promise<unknown>>();
   private closing?: Promise<void>;
   private lastCheck = performance.now();
   private waitingSince = performance.now();
@@ -142,8 +146,8 @@ export class QueueTransport implements Transport {
       if (why instanceof QueueUnavailableError) throw why;
       throw new QueueUnavailableError(`could not register the run on Redis at ${displayUrl(url)}: ${why.message}`);
     }
-    t.every(HEARTBEAT_MS, () => void t.beat());
-    t.every(CHECK_MS, () => void t.check());
+    t.every(HEARTBEAT_MS, () => void t.inFlight(t.beat()));
+    t.every(CHECK_MS, () => void t.inFlight(t.check()));
     return t;
   }
 
@@ -166,6 +170,16 @@ export class QueueTransport implements Transport {
     return redisClient(this.url, 'coordinator', (c) => this.clients.push(c));
   }
 
+  /** Tracks `p` (whose failures its own code reports) until it settles. */
+  private inFlight(p: Promise<unknown>): Promise<void> {
+    const settled = p.then(
+      () => {},
+      () => {},
+    );
+    this.pending.add(settled);
+    return settled.finally(() => this.pending.delete(settled));
+  }
+
   private every(ms: number, f: () => void): void {
     const timer = setInterval(f, ms);
     timer.unref();
@@ -174,6 +188,8 @@ export class QueueTransport implements Transport {
 
   /** An error of Redis as one sentence naming the server (and, for a key of the wrong type, the key). */
   private async explain(e: unknown): Promise<Error> {
+    // A transaction Redis refused (EXECABORT) carries the refusal itself (OOM, …).
+    e = (e as { previousErrors?: unknown[] } | undefined)?.previousErrors?.[0] ?? e;
     const wrongType = await wrongTypeMessage(this.control, e, this.url, this.run);
     const why = wrongType ? new QueueUnavailableError(wrongType) : explainLoss(e, this.url);
     return why instanceof Error ? why : new Error(String(why));
@@ -266,7 +282,7 @@ export class QueueTransport implements Transport {
       this.notify();
       return;
     }
-    this.send([[id, task]]).catch((e) => this.fail(e));
+    void this.inFlight(this.send([[id, task]]).catch((e) => this.fail(e)));
   }
 
   /** Adds the jobs of outstanding tasks (a job that is still queued is left as it is). */
@@ -309,9 +325,10 @@ export class QueueTransport implements Transport {
       if (now - this.lastCheck > 3 * CHECK_MS) this.waitingSince = now;
       this.lastCheck = now;
       for (const job of await this.batches.getFailed(0, 999)) {
-        // A queue whose keys another program overwrote fails every answer: say so, rather
-        // than turn every file into an error record.
-        if (/^WRONGTYPE\b/.test(job.failedReason ?? '')) {
+        // Redis refusing the workers' answers (out of memory, a key another program
+        // overwrote, a read-only replica…) fails every batch: say so, rather than turn
+        // every file into an error record.
+        if (REDIS_REFUSAL.test(job.failedReason ?? '')) {
           await this.fail(Object.assign(new Error(job.failedReason), { name: 'ReplyError' }));
           return;
         }
@@ -358,6 +375,8 @@ export class QueueTransport implements Transport {
         }
       };
       const cleanup = async () => {
+        // Else a re-registration or a re-send could land after the clean-up, and outlive the run.
+        await Promise.allSettled(this.pending);
         await quietly(() => this.results.close(true));
         await quietly(() => this.control.srem(RUNS_KEY, this.run));
         await quietly(() => forgetRun(this.control, this.run));
