@@ -24,5 +24,7 @@ export type {
 export { mergeShards, MergeError } from './engine/merge.js';
 export type { NamedDocument } from './engine/merge.js';
 export type { ScanOptions } from './engine/options.js';
+export { ScanPool } from './engine/pool.js';
+export type { ScanPoolOptions } from './engine/pool.js';
 export { scan, scanFiles, ScanRun } from './engine/scan.js';
 export type { ScanResult } from './engine/scan.js';

@@ -180,8 +180,8 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
   }
 }
 
-type WithCounter = ScanOptions & { counter: Counter; counters?: undefined };
-type WithCounters = ScanOptions & { counters: Counter[]; counter?: undefined };
+export type WithCounter = ScanOptions & { counter: Counter; counters?: undefined };
+export type WithCounters = ScanOptions & { counters: Counter[]; counter?: undefined };
 
 /** A run over what `o.patterns` names. @internal */
 export function scanRun(o: ResolvedOptions, internals?: RunInternals): ScanRun<AnyRecord> {
