@@ -355,6 +355,18 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
     );
   }, 40_000);
 
+  test('Ctrl-C while Redis is away: the coordinator stops at once (130) without waiting for it', async () => {
+    const redis = await RedisServer.start();
+    const url = redis.url();
+    const coordinator = run([...QUERY, '--queue', url, big, 'tree'], dir);
+    await runId(url);
+    await redis.down();
+    const { code, took } = await coordinator.stopWith('SIGINT', 15_000);
+    expect(code).toBe(130);
+    expect(took).toBeLessThan(5_000); // it waited 11 s (the whole reconnection window)
+    expect(coordinator.stderr).toMatch(/interrupted: partial results/);
+  }, 30_000);
+
   test('bad entries in the runs set are removed, once each, and keep no worker from the runs after them', async () => {
     const redis = await RedisServer.start();
     const url = redis.url();

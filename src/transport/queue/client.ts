@@ -95,6 +95,8 @@ export class QueueTransport implements Transport {
   /** Work of the run's own on Redis (a heartbeat, a check, a re-send): close() lets it land first. */
   private readonly pending = new Set<Promise<unknown>>();
   private closing?: Promise<void>;
+  private cancelRun!: () => void;
+  private readonly cancelled = new Promise<void>((resolve) => (this.cancelRun = resolve));
   private lastCheck = performance.now();
   private waitingSince = performance.now();
   private lastWarning = 0;
@@ -303,8 +305,12 @@ export class QueueTransport implements Transport {
       this.outstanding.set(id, task);
       return [id, task];
     });
+    // An aborted run does not wait for its jobs to reach a Redis that is reconnecting
+    // (close() lets them land, or not, and cleans up).
+    const sending = this.send(ids);
+    void this.inFlight(sending);
     try {
-      await this.send(ids);
+      await Promise.race([sending, this.cancelled]);
     } catch (e) {
       throw await this.explain(e);
     }
@@ -357,7 +363,10 @@ export class QueueTransport implements Transport {
     }
   }
 
-  cancel(): void {}
+  /** The run was aborted: a submit() waiting on Redis returns at once. */
+  cancel(): void {
+    this.cancelRun();
+  }
 
   /**
    * Removes every trace of the run from Redis; errors here must not hide the run's own.
