@@ -9,6 +9,15 @@
 import { flushed, guardStdio, reportOutputError } from './streams.js';
 
 async function main(argv: string[]): Promise<number> {
+  const { nonUtf8Argument, rawArgs } = await import('./args.js');
+  const bad = nonUtf8Argument(
+    rawArgs(argv),
+    argv[0] === 'worker' || argv[0] === 'merge' ? `charcount ${argv[0]}` : 'charcount',
+  );
+  if (bad) {
+    process.stderr.write(bad);
+    return 2;
+  }
   switch (argv[0]) {
     case 'worker':
       return (await import('./worker-command.js')).workerCommand(argv.slice(1));

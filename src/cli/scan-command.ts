@@ -9,9 +9,20 @@ import { isAbortError } from '../core/errors.js';
 import type { Query, Shard } from '../core/types.js';
 import { checkChar } from '../core/validate.js';
 import { scan } from '../engine/scan.js';
-import { parseShard } from '../engine/shard.js';
 import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from './report.js';
-import { arg, collect, integer, outputFormat, parse, redisUrl, size, usageLine, version } from './args.js';
+import {
+  arg,
+  ignoreGlob,
+  integer,
+  outputFormat,
+  parse,
+  rawArgs,
+  redisUrl,
+  shard,
+  size,
+  usageLine,
+  version,
+} from './args.js';
 import { onStopSignal } from './signals.js';
 import { reportOutputError } from './streams.js';
 
@@ -46,7 +57,7 @@ function program(): Command {
     .option('--no-progress', 'never show the progress bar')
     .option('--hidden', 'search hidden files and directories')
     .option('-L, --follow', 'follow symbolic links (loops are reported)')
-    .option('-g, --ignore <GLOB>', 'leave out paths matching GLOB (repeatable)', collect)
+    .option('-g, --ignore <GLOB>', 'leave out paths matching GLOB (repeatable)', ignoreGlob)
     .option('--max-filesize <SIZE>', 'skip files larger than SIZE (e.g. 512K, 10M, 2G)', size)
     .option('--binary', 'scan binary files too (files with a NUL byte in their first 256 KiB)')
     .option(
@@ -57,7 +68,7 @@ function program(): Command {
     .option(
       '--shard <K/N>',
       'scan only shard K of N (a fixed 1/N of the paths); join the --json outputs with `charcount merge`',
-      arg(parseShard),
+      shard,
     )
     .version(version(), '-V, --version')
     .addHelpText(
@@ -111,6 +122,17 @@ export async function scanCommand(argv: string[]): Promise<number> {
     );
     return 2;
   }
+  const paths = cmd.processedArgs[0] as string[];
+  const problem = paths.includes('')
+    ? "a path cannot be empty (got '')"
+    : // Node reads a byte that is not UTF-8 as U+FFFD: only the raw arguments tell them apart.
+      o.char === '\uFFFD' && !rawArgs(argv)
+      ? "--char '\uFFFD' (U+FFFD) cannot be told from a byte that is not UTF-8 on this system"
+      : undefined;
+  if (problem) {
+    process.stderr.write(usageLine(problem));
+    return 2;
+  }
   const counter = new Counter(o.char, o.min, RESETS[o.reset]);
   const query: Query = { char: o.char, min: o.min, reset: o.reset, count: o.count ?? false };
 
@@ -126,7 +148,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const say = (line: string) => (bar ? bar.note(line) : process.stderr.write(line));
   const reporter = makeReporter(format, out, o.count ?? false, { query, shard: o.shard });
   const run = scan({
-    patterns: cmd.processedArgs[0] as string[],
+    patterns: paths,
     counter,
     threads: o.threads,
     ignore: o.ignore,
