@@ -149,6 +149,17 @@ export class QueueWorker {
     return Promise.race([p, this.halted.then(() => undefined)]);
   }
 
+  /** Waits `ms`, or until the worker is stopped. */
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      void this.halted.then(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
   /**
    * Connects (waiting for Redis as long as it takes) and starts taking batches; returns
    * at once if the worker is stopped meanwhile. A server that refuses the worker (a
@@ -163,7 +174,7 @@ export class QueueWorker {
       } catch (e) {
         if (!(e instanceof QueueUnavailableError) || !e.retryable) throw e;
         if (!warned) this.log(`${e.message}; retrying every ${RETRY_MS / 1000} s`);
-        await this.unlessStopped(new Promise((r) => setTimeout(r, RETRY_MS)));
+        await this.pause(RETRY_MS);
       }
     }
     if (this.stopping) return;
