@@ -268,7 +268,7 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       await w.waitFor(/cannot reach Redis at .*; retrying every 2 s/);
       const { code, took } = await w.stopWith('SIGTERM', 5_000);
       expect(code).toBe(0);
-      expect(took).toBeLessThan(1_000);
+      expect(took).toBeLessThan(1_500); // it used to sleep out its 2 s between attempts
     }, 15_000);
 
     test('idle, once its Redis is gone', async () => {
