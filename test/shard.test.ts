@@ -104,19 +104,92 @@ describe('shards merged', () => {
     expect(twice.stderr).toMatch(/shard-1\.json and .*shard-1\.json are both shard 1\/3/);
     const other = join(dir, 'other.json');
     writeFileSync(other, charcount(['-c', 'x', '-m', '3', '--shard', '2/3', '--json', 'tree']).stdout);
-    expect(charcount(['merge', shards[0]!, other, shards[2]!]).stderr).toMatch(/other\.json answers --char "x" --min 3 --reset newline, but .* answers --char "," --min 3 --reset newline --count/);
+    expect(charcount(['merge', shards[0]!, other, shards[2]!]).stderr).toMatch(
+      /other\.json answers --char "x" --min 3 --reset newline, but .* answers --char "," --min 3 --reset newline --count/,
+    );
     const plain = join(dir, 'plain.json');
     writeFileSync(plain, charcount([...QUERY, '--json', 'tree']).stdout);
-    expect(charcount(['merge', plain]).stderr).toMatch(/plain\.json is not a shard's output: run each shard with --shard K\/N --json/);
+    expect(charcount(['merge', plain]).stderr).toMatch(
+      /plain\.json is not a shard's output: run each shard with --shard K\/N --json/,
+    );
     expect(charcount(['merge', join(dir, 'nope.json')]).stderr).toMatch(/cannot read .*nope\.json: ENOENT/);
     expect(charcount(['merge']).status).toBe(2);
+  });
+
+  test('merge /dev/zero: one line, exit 2, at once (was: Invalid string length, after 512 MiB)', () => {
+    const r = charcount(['merge', '/dev/zero']);
+    expect(r).toEqual({
+      status: 2,
+      stdout: '',
+      stderr: 'charcount merge: /dev/zero is not the output of charcount --json\n',
+    });
+  });
+
+  test('merge: one line for each bad input, in order', () => {
+    const sparse = join(dir, 'huge.json');
+    spawnSync('truncate', ['-s', '600M', sparse]);
+    writeFileSync(join(dir, 'text.txt'), 'hello\n');
+    writeFileSync(join(dir, 'broken.json'), '{"records": [');
+    writeFileSync(join(dir, 'latin1.json'), Buffer.from('{"path": "caf\xe9"}', 'latin1'));
+    writeFileSync(join(dir, 'nul.json'), '{"records": []\0}');
+    const r = charcount([
+      'merge',
+      shards[0]!,
+      '/dev/zero',
+      'nope.json',
+      dir,
+      sparse,
+      'text.txt',
+      'broken.json',
+      'latin1.json',
+      'nul.json',
+      shards[1]!,
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.split('\n')).toEqual([
+      'charcount merge: /dev/zero is not the output of charcount --json',
+      'charcount merge: cannot read nope.json: ENOENT',
+      `charcount merge: cannot read ${dir}: EISDIR`,
+      `charcount merge: ${sparse} is too large to merge: 600.0 MiB (at most 512 MiB)`,
+      'charcount merge: text.txt is not the output of charcount --json',
+      expect.stringMatching(/^charcount merge: broken\.json is not JSON: /),
+      'charcount merge: latin1.json is not UTF-8 text',
+      'charcount merge: nul.json is not the output of charcount --json',
+      '',
+    ]);
+  });
+
+  test('merge reads a shard from a pipe', () => {
+    const whole = charcount([...QUERY, '--json', 'tree', 'missing']);
+    const r = spawnSync(
+      'sh',
+      [
+        '-c',
+        'cat "$3" | exec "$0" "$1" merge --json "$2" /dev/stdin "$4"',
+        process.execPath,
+        cli,
+        shards[0]!,
+        shards[1]!,
+        shards[2]!,
+      ],
+      {
+        cwd: dir,
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(JSON.parse(r.stdout).records).toEqual(JSON.parse(whole.stdout).records);
   });
 });
 
 test('the API takes shard too', async () => {
   const counter = new Counter(',', 3);
   const all = await scan({ cwd: dir, patterns: ['tree'], counter }).result();
-  const parts = await Promise.all([1, 2].map((index) => scan({ cwd: dir, patterns: ['tree'], counter, shard: { index, count: 2 } }).result()));
+  const parts = await Promise.all(
+    [1, 2].map((index) => scan({ cwd: dir, patterns: ['tree'], counter, shard: { index, count: 2 } }).result()),
+  );
   expect(parts.flatMap((p) => p.records.map((r) => r.path)).sort()).toEqual(all.records.map((r) => r.path).sort());
   expect(() => scan({ counter, shard: { index: 3, count: 2 } })).toThrow(RangeError);
 });

@@ -3,15 +3,15 @@
  * into what one run over the whole tree prints, with the same formats and exit status.
  */
 import { Command } from 'commander';
-import { readFile } from 'node:fs/promises';
-import { mergeShards, MergeError } from '../engine/merge.js';
-import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from './report.js';
+import { open } from 'node:fs/promises';
+import { mergeShards, MergeError, type NamedDocument } from '../engine/merge.js';
+import { exitStatus, fileErrorLine, formatBytes, formatSummary, makeReporter, Output } from './report.js';
 import { outputFormat, parse, version } from './args.js';
 
 function program(): Command {
   return new Command('charcount merge')
     .description('Join the --json outputs of shards 1..N of one scan (charcount --shard K/N --json) into one result.')
-    .argument('<files...>', 'the shards\' JSON outputs, one each')
+    .argument('<files...>', "the shards' JSON outputs, one each")
     .option('--json', 'print one JSON document with the summary and every record')
     .option('--jsonl', 'print one JSON record a line')
     .option('--stats', 'print the merged summary to stderr')
@@ -37,24 +37,15 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const format = outputFormat(o, 'charcount merge');
   if (!format) return 2;
   const files = cmd.processedArgs[0] as string[];
+  const inputs = await Promise.all(files.map(readShard));
+  const problems = inputs.filter((x): x is string => typeof x === 'string');
+  if (problems.length) {
+    for (const problem of problems) process.stderr.write(`charcount merge: ${problem}\n`);
+    return 2;
+  }
   let merged;
   try {
-    const docs = await Promise.all(
-      files.map(async (name) => {
-        let text: string;
-        try {
-          text = await readFile(name, 'utf8');
-        } catch (e) {
-          throw new MergeError(`cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-        }
-        try {
-          return { name, doc: JSON.parse(text) as unknown };
-        } catch (e) {
-          throw new MergeError(`${name} is not JSON: ${(e as Error).message}`);
-        }
-      }),
-    );
-    merged = mergeShards(docs);
+    merged = mergeShards(inputs as NamedDocument[]);
   } catch (e) {
     if (!(e instanceof MergeError)) throw e;
     process.stderr.write(`charcount merge: ${e.message}\n`);
@@ -68,4 +59,66 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   await reporter.end(merged.summary);
   if (o.stats) process.stderr.write(formatSummary(merged.summary) + '\n');
   return exitStatus(merged.summary);
+}
+
+/** The longest input read: V8's longest string (2^29 - 24 characters; a byte makes at most one). */
+const MAX_INPUT = 2 ** 29 - 24;
+const CHUNK = 1 << 20;
+const LEADING_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+/**
+ * A shard's document, or one line saying why the input is not one. Checked while read:
+ * a `--json` document starts with `{` and holds no NUL byte (JSON has no raw NUL), so a
+ * device like /dev/zero is refused at its first chunk; a larger input than a string can
+ * hold is refused by its size (regular files) or once that much has been read (pipes).
+ */
+async function readShard(name: string): Promise<NamedDocument | string> {
+  const notOutput = `${name} is not the output of charcount --json`;
+  let file;
+  try {
+    file = await open(name, 'r');
+  } catch (e) {
+    return `cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  }
+  try {
+    const stat = await file.stat();
+    if (stat.isDirectory()) return `cannot read ${name}: EISDIR`;
+    const tooLarge = (bytes: number) => `${name} is too large to merge: ${formatBytes(bytes)} (at most 512 MiB)`;
+    if (stat.isFile() && stat.size > MAX_INPUT) return tooLarge(stat.size);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let started = false;
+    const chunk = Buffer.allocUnsafe(CHUNK);
+    for (;;) {
+      const { bytesRead } = await file.read(chunk, 0, CHUNK, null);
+      if (bytesRead === 0) break;
+      const got = chunk.subarray(0, bytesRead);
+      if (!started) {
+        const first = got.findIndex((b) => !LEADING_SPACE.has(b));
+        if (first >= 0) {
+          if (got[first] !== 0x7b) return notOutput;
+          started = true;
+        }
+      }
+      if (got.includes(0)) return notOutput;
+      total += bytesRead;
+      if (total > MAX_INPUT) return tooLarge(total);
+      chunks.push(Buffer.from(got)); // a copy: a pipe gives a little at a time
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, total));
+    } catch {
+      return `${name} is not UTF-8 text`;
+    }
+    try {
+      return { name, doc: JSON.parse(text) as unknown };
+    } catch (e) {
+      return `${name} is not JSON: ${(e as Error).message}`;
+    }
+  } catch (e) {
+    return `cannot read ${name}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`;
+  } finally {
+    await file.close();
+  }
 }
