@@ -3,7 +3,7 @@
  * the user is looking at). The interruption must not wait for the reader.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -96,6 +96,27 @@ describe('a signal while stdout is stuck ends the run at once, with the partial 
     const r = await stuck(['--jsonl'], 'SIGHUP');
     expect(r).toMatchObject({ code: 129, signal: null });
     expect(r.stderr).toMatch(SUMMARY);
+  }, 60_000);
+
+  test('stderr alone stuck after the run (its file errors fill the pipe): exit 130', async () => {
+    // Every path a dangling link, followed: an error line on stderr each, nothing on stdout.
+    const links = join(dir, 'links');
+    mkdirSync(links);
+    for (let i = 0; i < FILES; i++) symlinkSync(`missing-${i}`, join(links, `link-${i}-${'l'.repeat(100)}`));
+    const child = spawn(process.execPath, [cli, '-c', 'x', '-m', '1', '-L', '--stats', 'links'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
+    child.stderr.pause();
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGINT');
+    const limit = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    const code = await exited;
+    clearTimeout(limit);
+    child.stderr.destroy();
+    expect(code).toBe(130);
   }, 60_000);
 
   test('stderr stuck too (2>&1 into the same pager): still exits 130', async () => {

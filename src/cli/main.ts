@@ -6,6 +6,7 @@
  * Subcommands are picked by the first argument before any parsing: the scan's required
  * options must not apply to them (a directory named `worker` is scanned as `./worker`).
  */
+import { stopStatus } from './signals.js';
 import { flushed, guardStdio, reportOutputError } from './streams.js';
 
 async function main(argv: string[]): Promise<number> {
@@ -42,12 +43,14 @@ guardStdio();
  * is still taking its output: it may be a pager nobody is reading.
  */
 async function end(code: number): Promise<void> {
-  const interrupted = code >= 128;
-  if (!interrupted && reportOutputError()) code = 2;
+  if (code < 128 && reportOutputError()) code = 2;
   process.exitCode = code;
-  const hurry = () => interrupted;
+  // A signal may also land while the last output is flushed (a scan's handlers stay).
+  const hurry = () => code >= 128 || stopStatus() !== undefined;
   await Promise.all([flushed(process.stdout, hurry), flushed(process.stderr, hurry)]);
-  setTimeout(() => process.exit(code), 0).unref();
+  const status = code < 128 ? (stopStatus() ?? code) : code;
+  process.exitCode = status;
+  setTimeout(() => process.exit(status), 0).unref();
 }
 
 main(process.argv.slice(2)).then(end, (e) => {

@@ -13,13 +13,19 @@ export interface Interruption {
   readonly status: number | undefined;
 }
 
+let first: StopSignal | undefined;
+
+/** The exit status of the stop signal received, if one was. */
+export function stopStatus(): number | undefined {
+  return first && STATUS[first];
+}
+
 /**
  * Calls `stop` on the first of the signals; a second one ends the process. The handlers
  * stay for the rest of the process: a signal that lands while the output is flushed must
  * not kill it without its summary.
  */
 export function onStopSignal(stop: (signal: StopSignal) => void): Interruption {
-  let first: StopSignal | undefined;
   const handler = (signal: StopSignal) => {
     if (first !== undefined) process.exit(STATUS[first]);
     first = signal;
