@@ -35,7 +35,13 @@ export async function workerCommand(argv: string[]): Promise<number> {
   const cmd = program();
   const status = parse(cmd, argv, 'charcount worker');
   if (status !== undefined) return status;
-  const o = cmd.opts<{ queue: string; threads?: number; concurrency: number; stallTimeout: number; verbose?: boolean }>();
+  const o = cmd.opts<{
+    queue: string;
+    threads?: number;
+    concurrency: number;
+    stallTimeout: number;
+    verbose?: boolean;
+  }>();
   const log = (line: string) => process.stderr.write(`charcount worker: ${line}\n`);
   const worker = new QueueWorker({
     queue: o.queue,
