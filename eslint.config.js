@@ -2,6 +2,7 @@
 // most of this code is asynchronous (pools, streams, Redis) and a floating or misused
 // promise is its commonest defect. Formatting is Prettier's (see .prettierrc.json).
 import js from '@eslint/js';
+import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -31,4 +32,5 @@ export default tseslint.config(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], ...tseslint.configs.disableTypeChecked },
+  { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node } },
 );

@@ -6,6 +6,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Counter, Reset } from '../src/core/counter.js';
 import { native, platformTriple } from '../src/internal.js';
 import { fileErrorOf } from '../src/core/codec.js';
+import type { NativeFileRecord } from '../src/core/native.js';
+import type { FileError } from '../src/core/types.js';
 import { repoRoot, tempDir, unprivileged } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
@@ -17,7 +19,7 @@ const file = (name: string, data: string | Uint8Array) => {
 };
 const c3 = new Counter('c', 3, Reset.NewlinesReset).handle;
 /** One file's record, its error named as the codec names it (the native core gives an errno). */
-const scanOne = (path: string, options = {}) => {
+const scanOne = (path: string, options = {}): NativeFileRecord & { error?: FileError } => {
   const { error, ...rest } = native.scanFiles([path], [c3], options)[0]!;
   return error ? { ...rest, error: fileErrorOf(error) } : rest;
 };
