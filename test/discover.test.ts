@@ -96,3 +96,20 @@ describe('walking with ignore patterns (the glob walk)', () => {
     expect(await paths(['.'], dir, { ignore: ['n/m/*'] })).toEqual(all.filter((p) => p !== 'n/m/deep.txt'));
   });
 });
+
+describe('a file name that is not valid UTF-8', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => {
+    writeFileSync(Buffer.concat([Buffer.from(join(dir, 'bad')), Buffer.of(0xff), Buffer.from('name.csv')]), 'x');
+    writeFileSync(join(dir, 'ok.csv'), 'x');
+    writeFileSync(join(dir, 'real\uFFFD.csv'), 'x'); // a real U+FFFD is an ordinary name
+  });
+  afterAll(cleanup);
+
+  test('is the same EILSEQ error in the native walk and the glob walk', async () => {
+    const want = ['ERR bad\uFFFDname.csv EILSEQ', 'ok.csv', 'real\uFFFD.csv'];
+    expect(await paths(['.'], dir)).toEqual(want);
+    expect(await paths(['.'], dir, { ignore: ['*.nomatch'] })).toEqual(want);
+    expect(await paths(['*.csv'], dir)).toEqual(want);
+  });
+});

@@ -23,6 +23,9 @@ import { native } from '../core/native.js';
 import type { FileError } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 
+/** The error of a name that is not valid UTF-8 (the native walker's words). */
+const NOT_UTF8: FileError = { code: 'EILSEQ', message: 'file name is not valid UTF-8' };
+
 /** Paths the native walker lists per call. */
 const WALK_STEP = 1024;
 
@@ -174,6 +177,12 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     if (adapterFinds.length) yield adapterFinds.splice(0);
     if (entry.dirent.isDirectory()) continue;
     if (dedupGlobs && !fresh(entry.path)) continue;
+    // Node decodes names as UTF-8: one that is not valid UTF-8 comes back with U+FFFD and
+    // names no file. Say so, as the native walker does, rather than "ENOENT".
+    if (entry.path.includes('\uFFFD') && !(await lstat(resolve(o.cwd, entry.path)).catch(() => undefined))) {
+      yield [{ path: entry.path, error: NOT_UTF8 }];
+      continue;
+    }
     yield [{ path: entry.path }];
   }
   if (adapterFinds.length) yield adapterFinds.splice(0);
