@@ -4,6 +4,7 @@
 //! * [`kernel`] — contract §1 as a streaming byte search with SIMD back ends.
 //! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
 //! * [`walker`] — a resumable depth-first walk for plain directory inputs.
+//! * [`ignore`] — gitignore rules, their sources and precedence, and `-g` globs.
 //! * [`glob`] — glob patterns with gitignore/ripgrep semantics, matched on bytes.
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
 //! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
@@ -13,6 +14,7 @@
 
 mod binding;
 pub mod glob;
+pub mod ignore;
 pub mod kernel;
 mod napi;
 pub mod reader;
