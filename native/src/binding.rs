@@ -34,11 +34,37 @@
 //! errno with our message: a directory given as a file (`EISDIR`, "is a directory"), a
 //! followed link back to a directory being walked (`ELOOP`), a file name that is not
 //! UTF-8 (`EILSEQ`). JS names an errno with `util.getSystemErrorName(-errno)`.
+//!
+//! # Walker options
+//!
+//! `createWalker(display, root, hidden, follow, options?)` selects files as ripgrep does
+//! (`crate::ignore` has the rules). `options` is `undefined`, `null` or an object; each
+//! member may be absent, `undefined` or `null` for its default:
+//!
+//! ```text
+//! { ignoreFiles?: boolean    // default true: apply .gitignore (inside a git repository,
+//!                            // parents up to its root included), .git/info/exclude, git's
+//!                            // core.excludesFile, .ignore and .rgignore; false = --no-ignore
+//!   globs?: string[]         // ripgrep's -g, in order: 'glob' includes, '!glob' excludes; the
+//!                            // last match wins; with any include, unmatched files are left
+//!                            // out (directories are not); a glob without '/' matches a name
+//!                            // at any depth, one with '/' a path from the root; {a,b} works
+//!   iglobs?: string[]        // --iglob: the same, ASCII case-insensitive, after `globs`
+//!   maxDepth?: number }      // --max-depth: 1 = the root's own entries, 0 = nothing
+//! ```
+//!
+//! A glob match overrides ignore files and the hidden rule (as in ripgrep: `-g '*.rs'`
+//! reports `.x.rs`, and a gitignored `y.rs`, but enters no hidden or ignored directory the
+//! glob does not match), and so does a negation in an ignore file (`!.github/`). A wrong
+//! type throws a `TypeError` ("options.globs[1] must be a string"); a glob that does not
+//! parse (`[a`, `{a`, `a\`, `[z-a]`) or a `maxDepth` that is not an integer from 0 to
+//! 2^53-1 throws a `RangeError` naming the option.
 
+use crate::ignore::Overrides;
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
 use crate::reader::{FileError, FileRecord, Outcome, PathHints, ReadOptions, Reader};
-use crate::walker::{Found, Walker};
+use crate::walker::{Found, WalkOptions, Walker};
 use crate::wire;
 use std::ffi::{c_char, c_void, CString};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -746,13 +772,77 @@ export!(scan_batch, |env, info| {
     Ok(o)
 });
 
-// createWalker(display: string, root: string, hidden: boolean, follow: boolean): External
+// createWalker(display: string, root: string, hidden: boolean, follow: boolean, options?): External
+//
+// `options` (see the module doc): `{ ignoreFiles?, globs?, iglobs?, maxDepth? }`.
 export!(create_walker, |env, info| {
-    let [display, root, hidden, follow] = env.args::<4>(info)?;
-    let walker =
-        Walker::new(env.string(display)?, env.string(root)?.into(), env.boolean(hidden)?, env.boolean(follow)?);
+    let [display, root, hidden, follow, options] = env.args::<5>(info)?;
+    let options = walk_options(env, options)?;
+    let walker = Walker::new(
+        env.string(display)?,
+        env.string(root)?.into(),
+        env.boolean(hidden)?,
+        env.boolean(follow)?,
+        options,
+    );
     env.external(walker)
 });
+
+/// `createWalker`'s `options`, validated: a wrong type is a `TypeError`, a glob that does
+/// not parse or a bad `maxDepth` a `RangeError`, each naming the option.
+fn walk_options(env: Env, v: napi_value) -> JsResult<WalkOptions> {
+    let mut o = WalkOptions::default();
+    if env.is_nullish(v)? {
+        return Ok(o);
+    }
+    if env.type_of(v)? != NAPI_OBJECT {
+        return Err(JsError::Type("createWalker options must be an object".into()));
+    }
+    let ignore_files = env.get(v, "ignoreFiles")?;
+    if !env.is_nullish(ignore_files)? {
+        if env.type_of(ignore_files)? != NAPI_BOOLEAN {
+            return Err(JsError::Type("options.ignoreFiles must be a boolean".into()));
+        }
+        o.ignore_files = env.boolean(ignore_files)?;
+    }
+    let strings = |name: &str| -> JsResult<Vec<String>> {
+        let list = env.get(v, name)?;
+        if env.is_nullish(list)? {
+            return Ok(Vec::new());
+        }
+        let is_array: bool = out!(env, napi_is_array(list));
+        if !is_array {
+            return Err(JsError::Type(format!("options.{name} must be an array of strings")));
+        }
+        let n = env.array_length(list)?;
+        let mut out = Vec::with_capacity(n as usize);
+        for i in 0..n {
+            let s = env.element(list, i)?;
+            if env.type_of(s)? != NAPI_STRING {
+                return Err(JsError::Type(format!("options.{name}[{i}] must be a string")));
+            }
+            out.push(env.string(s)?);
+        }
+        Ok(out)
+    };
+    let (globs, iglobs) = (strings("globs")?, strings("iglobs")?);
+    o.overrides = Overrides::new(&globs, &iglobs).map_err(|e| {
+        let name = if e.case_insensitive { "iglobs" } else { "globs" };
+        JsError::Range(format!("options.{name}[{}] is not a valid glob ({:?}): {}", e.index, e.glob, e.error))
+    })?;
+    let max_depth = env.get(v, "maxDepth")?;
+    if !env.is_nullish(max_depth)? {
+        if env.type_of(max_depth)? != NAPI_NUMBER {
+            return Err(JsError::Type("options.maxDepth must be a number".into()));
+        }
+        let n = env.double(max_depth)?;
+        if !((0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0) {
+            return Err(JsError::Range(format!("options.maxDepth must be an integer from 0 to 2^53-1, got {n}")));
+        }
+        o.max_depth = Some(n as usize);
+    }
+    Ok(o)
+}
 
 // walkNext(walker, max: number): { files, regular, errors, done } — `files` is up to `max`
 // NUL-separated paths ('' when there are none), `regular[i]` is 1 where `readdir` said

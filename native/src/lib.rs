@@ -3,7 +3,8 @@
 //!
 //! * [`kernel`] — contract §1 as a streaming byte search with SIMD back ends.
 //! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
-//! * [`walker`] — a resumable depth-first walk for plain directory inputs.
+//! * [`walker`] — a resumable depth-first walk for directory inputs, selecting files as
+//!   ripgrep does: ignore files, `-g` globs, `--max-depth`.
 //! * [`ignore`] — gitignore rules, their sources and precedence, and `-g` globs.
 //! * [`glob`] — glob patterns with gitignore/ripgrep semantics, matched on bytes.
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
