@@ -10,36 +10,63 @@ import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validat
 import { checkShard } from './shard.js';
 
 export interface ScanOptions {
-  /** Globs, files or directories (directories are searched recursively). Default `['.']`. */
+  /**
+   * Globs, files or directories (directories are searched recursively).
+   * @default ['.']
+   */
   patterns?: string | string[];
-  /** Directory the patterns are relative to. Default `process.cwd()`. */
+  /**
+   * Directory the patterns are relative to.
+   * @default process.cwd()
+   */
   cwd?: string;
   /** The counter to answer, or… */
   counter?: Counter;
   /** …several, answered from one read of each file. */
   counters?: Counter[];
-  /** Worker threads. Default `os.availableParallelism()`. */
+  /**
+   * Worker threads.
+   * @default os.availableParallelism()
+   */
   threads?: number;
-  /** Globs to leave out. */
+  /** Globs to leave out; one without a `/` matches a name at any depth. */
   ignore?: string | string[];
-  /** Include dotfiles and dot-directories. Default false. */
+  /**
+   * Include dotfiles and dot-directories.
+   * @default false
+   */
   hidden?: boolean;
-  /** Follow symbolic links (loops are detected and reported). Default false. */
+  /**
+   * Follow symbolic links (loops are detected and reported).
+   * @default false
+   */
   follow?: boolean;
   /** Skip files larger than this many bytes. */
   maxFilesize?: number;
-  /** `'skip'` (default) files with a NUL byte in their first chunk, or `'scan'` them. */
+  /**
+   * Files with a NUL byte in their first chunk: `'skip'` them or `'scan'` them.
+   * @default 'skip'
+   */
   binary?: 'skip' | 'scan';
-  /** Count occurrences and segments: reads every file to its end. Default false. */
+  /**
+   * Count occurrences and segments: reads every file to its end.
+   * @default false
+   */
   fullScan?: boolean;
-  /** Sort the final result's records by path. Default false (completion order). */
+  /**
+   * Sort the final result's records by path (otherwise they come in completion order).
+   * @default false
+   */
   sort?: boolean;
   /** Stops the run: workers are terminated, the iterator throws an `AbortError`. */
   signal?: AbortSignal;
   /** Called at most every `progressIntervalMs` while the run goes, and once at the end. */
   onProgress?: (progress: Progress) => void;
   progressIntervalMs?: number;
-  /** Most files in one worker task. Default 256. */
+  /**
+   * Most files in one worker task.
+   * @default 256
+   */
   batchSize?: number;
   /**
    * Run the scan on `charcount worker` processes through BullMQ on this Redis server
