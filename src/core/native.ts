@@ -96,7 +96,13 @@ export interface NativeBinding {
    * current directory). Hidden entries are left out unless `hidden`. `regular` marks
    * what `readdir` reported as a regular file.
    */
-  createWalker(display: string, root: string, hidden: boolean, follow: boolean): NativeWalker;
+  createWalker(
+    display: string,
+    root: string,
+    hidden: boolean,
+    follow: boolean,
+    options?: { ignoreFiles?: boolean; globs?: string[]; iglobs?: string[]; maxDepth?: number },
+  ): NativeWalker;
   /**
    * The walk's next `max` files or failures: `files` holds the files' paths separated
    * by NUL, `regular[i]` is 1 where `readdir` said file i is a regular file.
