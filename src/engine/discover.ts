@@ -127,7 +127,8 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     if (o.ignore.length === 0) {
       // No pattern to match: the native walker lists the tree (see native/src/walker.rs).
       const overlaps = [...files.keys()].some((f) => inside(f, abs));
-      const walker = native.createWalker(base, abs, o.hidden, o.follow);
+      // Ignore files stay off until every walk (the glob walk too) and the CLI honour them alike.
+      const walker = native.createWalker(base, abs, o.hidden, o.follow, { ignoreFiles: false });
       for (let done = false; !done;) {
         const step = native.walkNext(walker, WALK_STEP);
         done = step.done;
