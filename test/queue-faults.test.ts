@@ -438,7 +438,10 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       /ignored a malformed answer to batch b1 from intruder:1 \(protocol 2, ours 2\), and sent the batch again/,
     );
     expect(coordinator.stderr).toMatch(/ignored an answer with no batch id \("not an answer"\)/);
-    expect(coordinator.stderr).toMatch(/ignored a malformed answer to batch b2 from intruder:1 \(protocol 1, ours 2\)/);
+    // The bad answer to b2 (another protocol) is warned about, unless the worker's real
+    // answer to b2 was taken first: then it is a late answer, dropped without a word.
+    const b2 = /ignored a malformed answer to batch b2 from intruder:1 \(protocol 1, ours 2\)/;
+    expect(b2.test(coordinator.stderr) || !/batch b2/.test(coordinator.stderr)).toBe(true);
     await w.waitFor(/left, finished/);
     expect(await keys(url)).toEqual([]);
   }, 40_000);
