@@ -57,7 +57,11 @@ function program(): Command {
     .option('--no-progress', 'never show the progress bar')
     .option('--hidden', 'search hidden files and directories')
     .option('-L, --follow', 'follow symbolic links (loops are reported)')
-    .option('-g, --ignore <GLOB>', 'leave out paths matching GLOB (repeatable)', ignoreGlob)
+    .option(
+      '-g, --ignore <GLOB>',
+      'leave out paths matching GLOB (repeatable; without a / it matches a name at any depth)',
+      ignoreGlob,
+    )
     .option('--max-filesize <SIZE>', 'skip files larger than SIZE (e.g. 512K, 10M, 2G)', size)
     .option('--binary', 'scan binary files too (files with a NUL byte in their first 256 KiB)')
     .option(
