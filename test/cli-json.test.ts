@@ -1,40 +1,20 @@
 /** `--json`: one document, streamed as it is serialised, byte for byte as JSON.stringify(doc, null, 2). */
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { makeReporter, Output } from '../src/cli/report.js';
 import type { FileRecord, Summary } from '../src/core/types.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { runCli, writeRecordsTree } from './support/cli.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-
-function charcount(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const charcount = (args: string[]) => runCli(dir, args);
 
 const byPath = (a: { path: string }, b: { path: string }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0);
 
-beforeAll(() => {
-  mkdirSync(join(dir, 'tree', 'ünï cödé'), { recursive: true });
-  mkdirSync(join(dir, 'tree', 'sub'));
-  writeFileSync(join(dir, 'tree', 'match.txt'), 'x,x,x\n');
-  writeFileSync(join(dir, 'tree', 'nomatch.txt'), 'x\n');
-  writeFileSync(join(dir, 'tree', 'empty.txt'), '');
-  writeFileSync(join(dir, 'tree', 'ünï cödé', 'é.txt'), 'x,x,x,x\nx\n');
-  writeFileSync(join(dir, 'tree', '\u{1F600}.txt'), 'xxx'); // sorts before U+FFFD by UTF-16 code units
-  writeFileSync(join(dir, 'tree', '\uFFFD.txt'), 'x x x');
-  writeFileSync(join(dir, 'tree', 'quote"back\\slash\nnewline\ttab.txt'), 'xxxx');
-  writeFileSync(join(dir, 'tree', 'binary.bin'), Buffer.from([0, 120, 120, 120]));
-  writeFileSync(join(dir, 'tree', 'large.txt'), 'x'.repeat(5000));
-  symlinkSync('match.txt', join(dir, 'tree', 'link.txt'));
-  symlinkSync('nowhere', join(dir, 'tree', 'dangling'));
-  for (let i = 0; i < 50; i++) writeFileSync(join(dir, 'tree', 'sub', `f${i}.txt`), 'x\n'.repeat(i % 5));
-});
+beforeAll(() => writeRecordsTree(dir));
 
 describe('--json is streamed, byte for byte as JSON.stringify(doc, null, 2)', () => {
   const runs: [string, string[]][] = [

@@ -3,26 +3,15 @@
  * stderr, an interruption.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoRoot, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { cli, runCli, writeRecordsTree, type CliStdio } from './support/cli.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-
-type Stdio = 'pipe' | 'ignore' | number;
-
-function charcount(args: string[], stdio: { stdout?: Stdio; stderr?: Stdio } = {}) {
-  const r = spawnSync(process.execPath, [cli, ...args], {
-    cwd: dir,
-    encoding: 'utf8',
-    maxBuffer: 1 << 28,
-    stdio: ['ignore', stdio.stdout ?? 'pipe', stdio.stderr ?? 'pipe'],
-  });
-  return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-}
+const charcount = (args: string[], stdio?: CliStdio) => runCli(dir, args, stdio);
 
 /** Runs `f` with a descriptor open on /dev/full (writes fail with ENOSPC). */
 function withFull<T>(f: (fd: number) => T): T {
@@ -34,22 +23,7 @@ function withFull<T>(f: (fd: number) => T): T {
   }
 }
 
-beforeAll(() => {
-  mkdirSync(join(dir, 'tree', 'ünï cödé'), { recursive: true });
-  mkdirSync(join(dir, 'tree', 'sub'));
-  writeFileSync(join(dir, 'tree', 'match.txt'), 'x,x,x\n');
-  writeFileSync(join(dir, 'tree', 'nomatch.txt'), 'x\n');
-  writeFileSync(join(dir, 'tree', 'empty.txt'), '');
-  writeFileSync(join(dir, 'tree', 'ünï cödé', 'é.txt'), 'x,x,x,x\nx\n');
-  writeFileSync(join(dir, 'tree', '\u{1F600}.txt'), 'xxx'); // sorts before U+FFFD by UTF-16 code units
-  writeFileSync(join(dir, 'tree', '\uFFFD.txt'), 'x x x');
-  writeFileSync(join(dir, 'tree', 'quote"back\\slash\nnewline\ttab.txt'), 'xxxx');
-  writeFileSync(join(dir, 'tree', 'binary.bin'), Buffer.from([0, 120, 120, 120]));
-  writeFileSync(join(dir, 'tree', 'large.txt'), 'x'.repeat(5000));
-  symlinkSync('match.txt', join(dir, 'tree', 'link.txt'));
-  symlinkSync('nowhere', join(dir, 'tree', 'dangling'));
-  for (let i = 0; i < 50; i++) writeFileSync(join(dir, 'tree', 'sub', `f${i}.txt`), 'x\n'.repeat(i % 5));
-});
+beforeAll(() => writeRecordsTree(dir));
 
 describe('stdout that cannot be written: one line, exit 2', () => {
   const LINE = 'charcount: cannot write output: ENOSPC: no space left on device, write\n';

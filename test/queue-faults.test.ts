@@ -7,127 +7,33 @@
  * Timings are shortened with the internal knob CHARCOUNT_QUEUE_ALIVE_TTL_MS where a test
  * would otherwise wait for the production heartbeat TTL (20 s).
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot, tempDir } from './helpers.js';
+import {
+  expectSameAs,
+  freePort,
+  hasRedisServer,
+  keys,
+  killChildren,
+  type Proc,
+  QUERY,
+  RedisServer,
+  run,
+  runLocally,
+  sleep,
+  stopRedisServers,
+  runWithBatchInHand,
+  until,
+  withRedis,
+  worker,
+} from './support/queue.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 if (!hasRedisServer) console.warn('queue fault tests skipped: no redis-server (apt-get install redis-server)');
-
-const children = new Set<ChildProcess>();
-const servers = new Set<RedisServer>();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** `p`, or a failure saying what did not happen within `ms`. */
-async function within<T>(p: Promise<T>, ms: number, what: () => string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([
-      p,
-      new Promise<never>(
-        (_, reject) => (timer = setTimeout(() => reject(new Error(`not within ${ms} ms: ${what()}`)), ms)),
-      ),
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** A redis-server of the test's own, which the test may stop, pause and start again. */
-class RedisServer {
-  private proc?: ChildProcess;
-  private exited?: Promise<unknown>;
-  private constructor(
-    readonly port: number,
-    private readonly args: string[],
-  ) {}
-
-  static async start(...args: string[]): Promise<RedisServer> {
-    const s = new RedisServer(await freePort(), args);
-    servers.add(s);
-    await s.up();
-    return s;
-  }
-
-  url(db?: number): string {
-    return `redis://127.0.0.1:${this.port}${db === undefined ? '' : `/${db}`}`;
-  }
-
-  async up(): Promise<void> {
-    const proc = spawn(
-      'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', ...this.args],
-      { stdio: 'ignore' },
-    );
-    this.proc = proc;
-    this.exited = new Promise((resolve) => proc.on('exit', resolve));
-    // Listening is enough (a server with a password would refuse a client without one).
-    for (let i = 0; ; i++) {
-      const listening = await new Promise<boolean>((resolve) => {
-        const socket = connect(this.port, '127.0.0.1');
-        socket.on('connect', () => resolve(true)).on('error', () => resolve(false));
-        socket.on('connect', () => socket.destroy());
-      });
-      if (listening) return;
-      if (i > 100) throw new Error('redis-server did not start');
-      await sleep(50);
-    }
-  }
-
-  /** Killed outright: with no persistence, its data is gone. */
-  async down(): Promise<void> {
-    this.proc?.kill('SIGCONT');
-    this.proc?.kill('SIGKILL');
-    await this.exited;
-  }
-
-  pause(): void {
-    this.proc!.kill('SIGSTOP');
-  }
-
-  resume(): void {
-    this.proc!.kill('SIGCONT');
-  }
-}
-
-/** A Redis client for the test itself. */
-async function withRedis<T>(url: string, f: (r: Redis) => Promise<T>): Promise<T> {
-  const r = new Redis(url, { maxRetriesPerRequest: 1 });
-  try {
-    return await f(r);
-  } finally {
-    r.disconnect();
-  }
-}
-
-const keys = (url: string) => withRedis(url, (r) => r.keys('*'));
-
-/** Polls `f` until it returns something truthy. */
-async function until<T>(f: () => Promise<T | undefined | null | false>, ms = 15_000, what = 'condition'): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 /** The id of the one run registered on `url` (waiting for it, and for its batch jobs up to `last`). */
 async function runId(url: string, last = 'b1'): Promise<string> {
@@ -138,60 +44,9 @@ async function runId(url: string, last = 'b1'): Promise<string> {
   });
 }
 
-/** A process whose output is kept, with a way to wait for a line. */
-class Proc {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  constructor(readonly child: ChildProcess) {
-    children.add(child);
-    child.stdout!.on('data', (d) => (this.stdout += d));
-    child.stderr!.on('data', (d) => (this.stderr += d));
-    this.exited = new Promise((resolve) =>
-      child.on('exit', (code) => {
-        children.delete(child);
-        resolve(code);
-      }),
-    );
-  }
-  /** Resolves with the first match of `re` in stderr (checked as it arrives). */
-  waitFor(re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const m = re.exec(this.stderr);
-        if (m) {
-          clearTimeout(timer);
-          this.child.stderr!.off('data', check);
-          resolve(m);
-        }
-      };
-      const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${this.stderr}`)), timeoutMs);
-      this.child.stderr!.on('data', check);
-      check();
-    });
-  }
-  /** Exit status, if the process ends within `ms`. */
-  exit(ms: number): Promise<number | null> {
-    return within(this.exited, ms, () => `the process did not exit; stderr:\n${this.stderr}`);
-  }
-  /** Sends `signal`, and how long the process then took to exit (it must within `ms`) and with what status. */
-  async stopWith(signal: NodeJS.Signals, ms: number): Promise<{ code: number | null; took: number }> {
-    const t0 = performance.now();
-    this.child.kill(signal);
-    const code = await this.exit(ms);
-    return { code, took: performance.now() - t0 };
-  }
-}
-
-const run = (args: string[], cwd: string, env: Record<string, string> = {}) =>
-  new Proc(spawn(process.execPath, [cli, ...args], { cwd, stdio: 'pipe', env: { ...process.env, ...env } }));
-const worker = (url: string, ...extra: string[]) =>
-  run(['worker', '--queue', url, '-j', '1', '--verbose', ...extra], repoRoot);
-
 const { dir, cleanup } = tempDir();
 const shm = existsSync('/dev/shm') ? '/dev/shm' : dir;
 let big = '';
-const QUERY = ['-c', ',', '-m', '4', '--count', '--binary', '--json'];
 
 beforeAll(() => {
   for (let d = 0; d < 3; d++) {
@@ -213,12 +68,8 @@ beforeAll(() => {
 });
 
 afterEach(async () => {
-  for (const c of children) {
-    c.kill('SIGCONT');
-    c.kill('SIGKILL');
-  }
-  for (const s of servers) await s.down();
-  servers.clear();
+  killChildren('SIGCONT', 'SIGKILL');
+  await stopRedisServers();
 });
 
 afterAll(() => {
@@ -226,40 +77,15 @@ afterAll(() => {
   if (big) rmSync(big, { recursive: true, force: true });
 });
 
-interface Doc {
-  summary: Record<string, unknown>;
-  records: { path: string }[];
-}
-
-const figures = (s: Record<string, unknown>) => {
-  const { elapsedMs, bytesPerSecond, filesPerSecond, threads, workers, ...rest } = s;
-  return rest;
-};
-
-function local(inputs: string[]): Doc {
-  const r = spawnSync(process.execPath, [cli, ...QUERY, ...inputs], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
-  return JSON.parse(r.stdout);
-}
-
 /** The run ends well within `ms`, with exactly the records and figures of a local run. */
 async function expectCompleted(coordinator: Proc, inputs: string[], ms = 25_000): Promise<void> {
   expect(await coordinator.exit(ms)).toBe(0);
-  const got: Doc = JSON.parse(coordinator.stdout);
-  const want = local(inputs);
-  const paths = got.records.map((r) => r.path);
-  expect(new Set(paths).size).toBe(paths.length);
-  expect(got.records).toEqual(want.records);
-  expect(figures(got.summary)).toEqual(figures(want.summary));
+  expectSameAs(JSON.parse(coordinator.stdout), runLocally(inputs, dir).doc);
 }
 
 /** A coordinator over the big files and the tree, caught with a batch in the worker's hands. */
-async function underWay(url: string, env: Record<string, string> = {}, ...workerArgs: string[]) {
-  const w = worker(url, ...workerArgs);
-  await w.waitFor(/waiting for runs/);
-  const coordinator = run([...QUERY, '--queue', url, big, 'tree'], dir, env);
-  const [, batch] = await w.waitFor(/batch (b\d+) \(/);
-  return { w, coordinator, batch: batch! };
-}
+const underWay = (url: string, env: Record<string, string> = {}, ...workerArgs: string[]) =>
+  runWithBatchInHand(url, [big, 'tree'], dir, env, ...workerArgs);
 
 describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', () => {
   describe('SIGTERM ends a worker within seconds whatever the state of Redis', () => {

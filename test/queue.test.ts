@@ -5,17 +5,31 @@
  * Redis: `CHARCOUNT_TEST_REDIS` (CI starts one), else a private `redis-server` on a free
  * port. Each test has its own database, so one test's workers never see another's runs.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, Reset, scan } from '../src/index.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { cli } from './support/cli.js';
+import {
+  type Doc,
+  expectSameAs,
+  figures,
+  freePort,
+  hasRedisServer,
+  keys,
+  killChildren,
+  Proc,
+  QUERY,
+  RedisServer,
+  run,
+  runLocally,
+  runWithBatchInHand,
+  withRedis,
+  worker,
+} from './support/queue.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
-const hasRedisServer = spawnSync('redis-server', ['--version'], { stdio: 'ignore' }).status === 0;
 const external = process.env.CHARCOUNT_TEST_REDIS;
 /** Whether this process may make a mount namespace (root, as in CI) to hide a directory from a worker. */
 const canUnshare = spawnSync('unshare', ['-m', 'true'], { stdio: 'ignore' }).status === 0;
@@ -23,103 +37,25 @@ if (!external && !hasRedisServer) {
   console.warn('queue tests skipped: no redis-server (apt-get install redis-server) and no CHARCOUNT_TEST_REDIS');
 }
 
-let server: ChildProcess | undefined;
+let server: RedisServer | undefined;
 let base = external ?? '';
 let nextDb = 1;
-const children = new Set<ChildProcess>();
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** A clean database of its own for one test. */
 async function freshDb(): Promise<string> {
   const url = `${base.replace(/\/\d*$/, '')}/${nextDb++}`;
-  const r = new Redis(url);
-  await r.flushdb();
-  r.disconnect();
+  await withRedis(url, (r) => r.flushdb());
   return url;
 }
-
-async function keys(url: string): Promise<string[]> {
-  const r = new Redis(url);
-  try {
-    return await r.keys('*');
-  } finally {
-    r.disconnect();
-  }
-}
-
-/** A process whose stderr is kept, with a way to wait for a line. */
-class Proc {
-  stdout = '';
-  stderr = '';
-  readonly exited: Promise<number | null>;
-  constructor(readonly child: ChildProcess) {
-    children.add(child);
-    child.stdout!.on('data', (d) => (this.stdout += d));
-    child.stderr!.on('data', (d) => (this.stderr += d));
-    this.exited = new Promise((resolve) =>
-      child.on('exit', (code) => {
-        children.delete(child);
-        resolve(code);
-      }),
-    );
-  }
-  /** Resolves with the first match of `re` in stderr (checked as it arrives). */
-  waitFor(re: RegExp, timeoutMs = 20_000): Promise<RegExpExecArray> {
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        const m = re.exec(this.stderr);
-        if (m) {
-          clearTimeout(timer);
-          this.child.stderr!.off('data', check);
-          resolve(m);
-        }
-      };
-      const timer = setTimeout(() => reject(new Error(`no ${re} in:\n${this.stderr}`)), timeoutMs);
-      this.child.stderr!.on('data', check);
-      check();
-    });
-  }
-}
-
-const run = (args: string[], cwd: string, env: Record<string, string> = {}) =>
-  new Proc(spawn(process.execPath, [cli, ...args], { cwd, stdio: 'pipe', env: { ...process.env, ...env } }));
-const worker = (url: string, ...extra: string[]) =>
-  run(['worker', '--queue', url, '-j', '1', '--verbose', ...extra], repoRoot);
 
 const { dir, cleanup } = tempDir();
 const shm = existsSync('/dev/shm') ? '/dev/shm' : dir;
 let big = '';
-const QUERY = ['-c', ',', '-m', '4', '--count', '--binary', '--json'];
 
 beforeAll(async () => {
   if (!external && hasRedisServer) {
-    const port = await freePort();
-    server = spawn(
-      'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-      { stdio: 'ignore' },
-    );
-    base = `redis://127.0.0.1:${port}`;
-    for (let i = 0; ; i++) {
-      const r = new Redis(base, { lazyConnect: true, retryStrategy: () => null });
-      r.on('error', () => {});
-      try {
-        await r.connect();
-        r.disconnect();
-        break;
-      } catch {
-        if (i > 50) throw new Error('redis-server did not start');
-        await new Promise((res) => setTimeout(res, 100));
-      }
-    }
+    server = await RedisServer.start();
+    base = server.url();
   }
   // Small files of every kind (matching or not, empty, binary) in nested directories…
   for (let d = 0; d < 6; d++) {
@@ -141,54 +77,28 @@ beforeAll(async () => {
 }, 60_000);
 
 afterEach(async () => {
-  for (const c of children) c.kill('SIGKILL');
+  killChildren('SIGKILL');
 });
 
-afterAll(() => {
-  server?.kill();
+afterAll(async () => {
+  await server?.down();
   cleanup();
   if (big) rmSync(big, { recursive: true, force: true });
 });
 
-interface Doc {
-  summary: Record<string, unknown>;
-  records: { path: string }[];
-}
-
-/** The parts of a summary that do not depend on timing or on who scanned. */
-const figures = (s: Record<string, unknown>) => {
-  const { elapsedMs, bytesPerSecond, filesPerSecond, threads, workers, ...rest } = s;
-  return rest;
-};
-
+/** A local run, which says nothing on stderr. */
 function local(args: string[], cwd = dir): Doc {
-  const r = spawnSync(process.execPath, [cli, ...QUERY, ...args], { cwd, encoding: 'utf8', maxBuffer: 1 << 28 });
-  expect(r.stderr).toBe('');
-  return JSON.parse(r.stdout);
+  const { doc, stderr } = runLocally(args, cwd);
+  expect(stderr).toBe('');
+  return doc;
 }
 
-/** Exactly one record per path, and the same records and figures as the local run. */
-function expectSameAs(got: Doc, want: Doc): void {
-  const paths = got.records.map((r) => r.path);
-  expect(new Set(paths).size).toBe(paths.length);
-  expect(got.records).toEqual(want.records);
-  expect(figures(got.summary)).toEqual(figures(want.summary));
-}
-
-/** One worker, and a run over the big files and the tree, caught with a batch in the worker's hands. */
-async function runUnderWay(url: string, ...workerArgs: string[]) {
-  return runUnderWayWith(url, {}, ...workerArgs);
-}
-
-/** The same, with the coordinator's environment (the internal timing knobs). */
-async function runUnderWayWith(url: string, env: Record<string, string>, ...workerArgs: string[]) {
-  const first = worker(url, ...workerArgs);
-  await first.waitFor(/waiting for runs/);
-  // The big files come first: the first batch is long, and whatever comes next lands inside it.
-  const coordinator = run([...QUERY, '--queue', url, big, 'tree'], dir, env);
-  const [, batch] = await first.waitFor(/batch (b\d+) \(/);
-  return { first, coordinator, batch: batch! };
-}
+/**
+ * One worker, and a run over the big files and the tree, caught with a batch in the worker's hands.
+ * The big files come first: the first batch is long, and whatever comes next lands inside it.
+ */
+const runUnderWay = (url: string, env: Record<string, string> = {}, ...workerArgs: string[]) =>
+  runWithBatchInHand(url, [big, 'tree'], dir, env, ...workerArgs);
 
 /** The run ends well, with the records of a local run. */
 async function expectCompleted(coordinator: Proc, inputs = [big, 'tree'], cwd = dir): Promise<void> {
@@ -228,7 +138,7 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
 
   test('a worker killed mid-batch loses nothing and duplicates nothing', async () => {
     const url = await freshDb();
-    const { first: doomed, coordinator, batch } = await runUnderWay(url, '--stall-timeout', '1000');
+    const { w: doomed, coordinator, batch } = await runUnderWay(url, {}, '--stall-timeout', '1000');
     doomed.child.kill('SIGKILL');
     await doomed.exited;
     const survivor = worker(url, '--stall-timeout', '1000');
@@ -239,7 +149,7 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
 
   test('a worker paused past its lock that then finishes anyway is not counted twice', async () => {
     const url = await freshDb();
-    const { first: paused, coordinator, batch } = await runUnderWay(url, '--stall-timeout', '1000');
+    const { w: paused, coordinator, batch } = await runUnderWay(url, {}, '--stall-timeout', '1000');
     paused.child.kill('SIGSTOP');
     const other = worker(url, '--stall-timeout', '1000');
     // Once the batch has moved on, the paused worker wakes up and answers it as well.
@@ -254,7 +164,7 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
 
   test('SIGTERM: the worker finishes its batch before it exits', async () => {
     const url = await freshDb();
-    const { first, coordinator, batch } = await runUnderWay(url);
+    const { w: first, coordinator, batch } = await runUnderWay(url);
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     expect(first.stderr).toMatch(/finishing the batches in hand/);
@@ -266,7 +176,7 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
 
   test('a second SIGTERM hands the batch back at once for another worker', async () => {
     const url = await freshDb();
-    const { first, coordinator, batch } = await runUnderWay(url);
+    const { w: first, coordinator, batch } = await runUnderWay(url);
     first.child.kill('SIGTERM');
     await first.waitFor(/finishing the batches in hand/);
     first.child.kill('SIGTERM');
@@ -280,7 +190,7 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
 
   test('Ctrl-C on the coordinator cancels the run and leaves no jobs behind', async () => {
     const url = await freshDb();
-    const { first: w, coordinator } = await runUnderWay(url);
+    const { w, coordinator } = await runUnderWay(url);
     coordinator.child.kill('SIGINT');
     expect(await coordinator.exited).toBe(130);
     expect(coordinator.stderr).toMatch(/interrupted: partial results/);
@@ -292,7 +202,7 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
   test('a coordinator killed outright: the workers remove its run once its heartbeat expires', async () => {
     const url = await freshDb();
     // The heartbeat's TTL (20 s in production) shortened to 3 s.
-    const { first: w, coordinator } = await runUnderWayWith(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '3000' });
+    const { w, coordinator } = await runUnderWay(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '3000' });
     coordinator.child.kill('SIGKILL');
     await coordinator.exited;
     expect(await keys(url)).not.toEqual([]);

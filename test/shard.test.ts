@@ -6,16 +6,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, scan } from '../src/index.js';
 import { parseShard, shardOf } from '../src/engine/shard.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { cli, runCli } from './support/cli.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
-
-function charcount(args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 26 });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
-}
+const charcount = (args: string[]) => runCli(dir, args);
 
 beforeAll(() => {
   for (let i = 0; i < 400; i++) {
