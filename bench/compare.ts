@@ -2,9 +2,15 @@
  * `npm run bench`: charcount against ripgrep, GNU grep and itself, as whole processes on
  * the same corpora in the same run, with every run's matching files cross-checked.
  *
- *   npm run bench                          # 20,000 small files, 4 × 256 MiB, node_modules
+ *   npm run bench                          # 20,000 small files, two trees (20,000 and 100,000 files),
+ *                                          # 4 × 256 MiB, node_modules, fixed costs, 20 library calls
  *   npm run bench -- --size tiny           # a quick run (CI: checks agreement, no timings asserted)
  *   npm run bench -- --small 100000 --runs 5
+ *   npm run bench -- --tree 5000 --deep 20000 --fixed-runs 11
+ *
+ * Fixed costs: charcount as whole processes on an empty directory and on one file against
+ * `node -e 0`, runs alternating, and 20 `scan()` calls in one process, with and without a
+ * `ScanPool` (bench/calls-child.ts).
  *
  * Writes bench/results/latest.{md,json,svg} (a tiny run: bench/results/tiny/). Exits non-zero when contenders disagree on
  * which files match (the differing paths are printed). Peak RSS comes from GNU time
@@ -16,12 +22,13 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { largeFiles, smallFiles } from './corpus.js';
+import { deepFiles, emptyDir, largeFiles, oneFile, smallFiles, treeFiles } from './corpus.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
 const cli = join(repo, 'dist', 'src', 'cli', 'main.js');
 const child = join(here, 'scan-child.js');
+const callsChild = join(here, 'calls-child.js');
 
 const { values } = parseArgs({
   options: {
@@ -29,6 +36,9 @@ const { values } = parseArgs({
     small: { type: 'string' },
     'large-count': { type: 'string' },
     'large-mib': { type: 'string' },
+    tree: { type: 'string' },
+    deep: { type: 'string' },
+    'fixed-runs': { type: 'string' },
     runs: { type: 'string' },
     warmup: { type: 'string' },
     out: { type: 'string' },
@@ -46,6 +56,8 @@ const runs = Math.max(1, num(values.runs, tiny ? 1 : 3, 'runs'));
 // Tiny runs (CI) write beside, not over, the committed results of a full run.
 const outDir = values.out ?? join(repo, 'bench', 'results', ...(tiny ? ['tiny'] : []));
 const warmup = num(values.warmup, tiny ? 0 : 1, 'warmup');
+// Fixed costs are tens of milliseconds: more runs, alternating, for stable medians.
+const fixedRuns = Math.max(1, num(values['fixed-runs'], tiny ? 3 : 21, 'fixed-runs'));
 
 // ── corpora ────────────────────────────────────────────────────────────────────────
 interface Corpus {
@@ -57,10 +69,22 @@ interface Corpus {
 const smallCount = num(values.small, tiny ? 300 : 20_000, 'small');
 const largeCount = num(values['large-count'], tiny ? 2 : 4, 'large-count');
 const largeMib = num(values['large-mib'], tiny ? 4 : 256, 'large-mib');
+const treeCount = num(values.tree, tiny ? 300 : 20_000, 'tree');
+const deepCount = num(values.deep, tiny ? 1000 : 100_000, 'deep');
 const corpora: Corpus[] = [
   {
     name: `${smallCount} small files`,
     dir: smallFiles(smallCount),
+    queries: ['line-never', 'line-early', 'word', 'file'],
+  },
+  {
+    name: `tree of ${treeCount} files, 0.5–16 KB`,
+    dir: treeFiles(treeCount),
+    queries: ['line-never', 'line-early', 'word', 'file'],
+  },
+  {
+    name: `deep tree of ${deepCount} files, 0.2–8 KB`,
+    dir: deepFiles(deepCount),
     queries: ['line-never', 'line-early', 'word', 'file'],
   },
   {
@@ -97,6 +121,13 @@ const QUERIES: Record<string, Query> = {
   },
   word: { id: 'word', what: ',', min: 8, reset: 'space', label: "',' ≥ 8 in a space-separated word" },
   file: { id: 'file', what: 'z', min: 50, reset: 'none', label: "'z' ≥ 50 in a whole file" },
+};
+
+const QUERY_SHORT: Record<string, string> = {
+  'line-never': 'full scan',
+  'line-early': 'early exit',
+  word: 'per word',
+  file: 'whole file',
 };
 
 const escapeRe = (c: string) => c.replace(/[\\^$.*+?()[\]{}|-]/g, '\\$&');
@@ -257,7 +288,14 @@ interface Measured {
 }
 
 function runOnce(c: Contender, q: Query, dir: string): Measured {
-  const { cmd, args, env } = c.command(q);
+  return runCommand(`${c.name} on ${q.id}`, c.command(q), dir);
+}
+
+function runCommand(
+  what: string,
+  { cmd, args, env }: { cmd: string; args: string[]; env?: Record<string, string> },
+  dir: string,
+): Measured {
   const rssFile = join(scratch, 'rss');
   const [file, argv] = gnuTime ? [gnuTime, ['-f', '%M', '-o', rssFile, cmd, ...args]] : [cmd, args];
   const t0 = performance.now();
@@ -265,9 +303,7 @@ function runOnce(c: Contender, q: Query, dir: string): Measured {
   const ms = performance.now() - t0;
   // 0: matches, 1: none; anything else failed (charcount's 2 means a per-file error).
   if (r.status !== 0 && r.status !== 1) {
-    throw new Error(
-      `${c.name} failed (exit ${r.status ?? r.signal}) on ${q.id} in ${dir}:\n${r.stderr.slice(0, 2000)}`,
-    );
+    throw new Error(`${what} failed (exit ${r.status ?? r.signal}) in ${dir}:\n${r.stderr.slice(0, 2000)}`);
   }
   const rssMiB = gnuTime ? Number(readFileSync(rssFile, 'utf8').trim().split('\n').pop()) / 1024 : undefined;
   const matches = r.stdout
@@ -363,8 +399,148 @@ for (const corpus of corpora) {
     }
   }
 }
-rmSync(scratch, { recursive: true, force: true });
+// The queue's processes are idle from here on; stopped all the same, so as not to share the CPUs.
 stopQueue();
+spawnSync('sleep', ['0.5']);
+
+// ── fixed costs ────────────────────────────────────────────────────────────────────
+// What a run costs with (almost) nothing to scan: whole processes against `node -e 0`, in
+// rounds that alternate the commands (every other round in reverse) so that drift in the
+// machine's load falls on all of them alike.
+interface FixedRow {
+  command: string;
+  directory: string;
+  missing?: string;
+  medianMs?: number;
+  minMs?: number;
+  maxMs?: number;
+  rssMiB?: number;
+  ratioToNode?: number;
+  matched?: number;
+}
+const fixedDirs = [
+  { name: 'empty directory', dir: emptyDir() },
+  { name: 'one file (4 KiB)', dir: oneFile() },
+];
+const fixedQuery = QUERIES['line-never']!;
+interface FixedCase {
+  command: string;
+  directory: string;
+  dir: string;
+  missing?: string;
+  spec: { cmd: string; args: string[]; env?: Record<string, string> };
+}
+const fixedCases: FixedCase[] = [
+  { command: 'node -e 0', directory: '—', dir: fixedDirs[0]!.dir, spec: { cmd: process.execPath, args: ['-e', '0'] } },
+  ...['charcount', 'charcount -j 1', 'ripgrep'].flatMap((name) => {
+    const c = contenders.find((c) => c.name === name)!;
+    return fixedDirs.map((d) => ({
+      command: name,
+      directory: d.name,
+      dir: d.dir,
+      missing: c.missing,
+      spec: c.command(fixedQuery),
+    }));
+  }),
+];
+const fixedMeasured = new Map<FixedCase, Measured[]>();
+for (let round = 0; round < warmup + fixedRuns; round++) {
+  const order = fixedCases.filter((f) => !f.missing);
+  for (const f of round % 2 ? order.reverse() : order) {
+    const m = runCommand(`${f.command} on the ${f.directory}`, f.spec, f.dir);
+    if (round >= warmup) fixedMeasured.set(f, [...(fixedMeasured.get(f) ?? []), m]);
+  }
+}
+const nodeMedian = median(fixedMeasured.get(fixedCases[0]!)!.map((m) => m.ms));
+const fixedRows: FixedRow[] = fixedCases.map((f) => {
+  const all = fixedMeasured.get(f);
+  if (!all) return { command: f.command, directory: f.directory, missing: f.missing };
+  const ms = all.map((m) => m.ms);
+  const rss = all.map((m) => m.rssMiB).filter((x): x is number => x !== undefined);
+  process.stderr.write(`fixed cost · ${f.command} · ${f.directory}: median ${median(ms).toFixed(0)} ms\n`);
+  return {
+    command: f.command,
+    directory: f.directory,
+    medianMs: median(ms),
+    minMs: Math.min(...ms),
+    maxMs: Math.max(...ms),
+    rssMiB: rss.length ? Math.max(...rss) : undefined,
+    ratioToNode: median(ms) / nodeMedian,
+    matched: f.command === 'node -e 0' ? undefined : all[0]!.matches.length,
+  };
+});
+// Cross-check: on each directory, every run of every command finds what ripgrep finds.
+for (const d of fixedDirs) {
+  const ref = fixedCases.find((f) => f.directory === d.name && f.command === 'ripgrep');
+  const want = (ref && fixedMeasured.get(ref)?.[0]?.matches.join('\n')) ?? '';
+  for (const f of fixedCases.filter((f) => f.directory === d.name && f !== ref)) {
+    const bad = fixedMeasured.get(f)?.find((m) => m.matches.join('\n') !== want);
+    if (bad)
+      disagreements.push(`${d.name}: ${f.command} matched ${bad.matches.join(', ') || '-'}, ripgrep ${want || '-'}`);
+  }
+}
+
+// ── 20 library calls in one process ────────────────────────────────────────────────
+// `scan()` 20 times in one process: the first call against the 19 after it, with threads
+// started by every call (plain `scan()`) and kept between calls (`ScanPool`).
+const CALLS = 20;
+interface CallsRow {
+  mode: 'plain' | 'pool';
+  directory: string;
+  threads?: number;
+  loadMs?: number;
+  firstMs?: number;
+  restMs?: number;
+  closeMs?: number;
+  ratio?: number;
+  matched?: number;
+}
+const callDirs = [
+  { name: 'one file (4 KiB)', dir: oneFile() },
+  { name: '200 files (tree, 0.5–16 KB)', dir: treeFiles(200) },
+];
+const callsQuery = QUERIES['line-early']!;
+const callCases = callDirs.flatMap((d) => (['plain', 'pool'] as const).map((mode) => ({ mode, d })));
+const callRuns = new Map<(typeof callCases)[number], Omit<CallsRow, 'directory' | 'ratio'>[]>();
+for (let round = 0; round < warmup + fixedRuns; round++) {
+  for (const c of round % 2 ? [...callCases].reverse() : callCases) {
+    const args = [callsChild, c.mode, c.d.dir, String(CALLS), callsQuery.what, String(callsQuery.min)];
+    const r = spawnSync(process.execPath, [...args, resetCode(callsQuery.reset)], { encoding: 'utf8' });
+    if (r.status !== 0)
+      throw new Error(`${CALLS} calls (${c.mode}) failed on ${c.d.name}:\n${r.stderr.slice(0, 2000)}`);
+    const figures = JSON.parse(r.stderr.trim().split('\n').pop()!);
+    const matches = r.stdout.split('\n').filter(Boolean).sort();
+    // Cross-check against ripgrep, once per directory and mode.
+    if (round === 0 && !contenders.find((x) => x.name === 'ripgrep')!.missing) {
+      const rg = runCommand('ripgrep', contenders.find((x) => x.name === 'ripgrep')!.command(callsQuery), c.d.dir);
+      if (rg.matches.join('\n') !== matches.join('\n'))
+        disagreements.push(
+          `${CALLS} calls (${c.mode}) on ${c.d.name}: matched ${matches.length} files, ripgrep ${rg.matches.length}`,
+        );
+    }
+    if (round >= warmup) callRuns.set(c, [...(callRuns.get(c) ?? []), { ...figures, matched: matches.length }]);
+  }
+}
+const callsRows: CallsRow[] = callCases.map((c) => {
+  const all = callRuns.get(c)!;
+  const med = (k: 'loadMs' | 'firstMs' | 'restMs' | 'closeMs') => median(all.map((x) => x[k]!));
+  const row = {
+    mode: c.mode,
+    directory: c.d.name,
+    threads: all[0]!.threads,
+    loadMs: med('loadMs'),
+    firstMs: med('firstMs'),
+    restMs: med('restMs'),
+    closeMs: med('closeMs'),
+    ratio: med('restMs') / med('firstMs'),
+    matched: all[0]!.matched,
+  };
+  process.stderr.write(
+    `${CALLS} calls · ${c.mode} · ${c.d.name}: first ${row.firstMs.toFixed(0)} ms, ${CALLS - 1} after ${row.restMs.toFixed(0)} ms\n`,
+  );
+  return row;
+});
+rmSync(scratch, { recursive: true, force: true });
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
@@ -375,7 +551,7 @@ function median(xs: number[]): number {
 // ── goals ──────────────────────────────────────────────────────────────────────────
 const find = (corpus: Corpus, query: string, contender: string) =>
   rows.find((r) => r.corpus === corpus.name && r.query === query && r.contender === contender);
-const [small, large] = corpora as [Corpus, Corpus, Corpus];
+const [small, tree, deep, large] = corpora as [Corpus, Corpus, Corpus, Corpus, Corpus];
 const readAll = contenders.find((c) => c.name.startsWith('read everything'))!.name;
 const queued = contenders.find((c) => c.name.startsWith('charcount --queue'))!.name;
 const goals = [
@@ -400,7 +576,36 @@ const goals = [
       (find(large, 'line-never', 'charcount')?.medianMs ?? NaN) / (find(large, 'line-never', readAll)?.medianMs ?? NaN),
     limit: 1.3,
   },
-].map((g) => ({ ...g, met: g.value !== undefined && g.value <= g.limit }));
+  // Trees of small files: every query at most ripgrep's time.
+  ...(
+    [
+      [small, 'small files', ['word', 'file']],
+      [tree, `tree of ${treeCount} files`, tree.queries],
+      [deep, `deep tree of ${deepCount} files`, deep.queries],
+    ] as const
+  ).flatMap(([corpus, name, queries]) =>
+    queries.map((q) => ({
+      goal: `${name}, ${QUERY_SHORT[q]} ≤ 1.0× ripgrep`,
+      value: find(corpus, q, 'charcount')?.ratioToRipgrep,
+      limit: 1.0,
+    })),
+  ),
+  ...fixedDirs.map((d) => ({
+    goal: `${d.name}: charcount ≤ 1.3× \`node -e 0\``,
+    value: fixedRows.find((r) => r.command === 'charcount' && r.directory === d.name)?.ratioToNode,
+    limit: 1.3,
+  })),
+  // Strictly less: the 19 calls after the first together cost less than the first.
+  ...callsRows.map((r) => ({
+    goal: `${CALLS} calls, ${r.mode === 'pool' ? 'ScanPool' : 'plain scan()'}, ${r.directory}: the ${CALLS - 1} after the first < the first`,
+    value: r.ratio,
+    limit: 1.0,
+    strict: true,
+  })),
+].map((g) => ({
+  ...g,
+  met: g.value !== undefined && ('strict' in g && g.strict ? g.value < g.limit : g.value <= g.limit),
+}));
 
 // The queue's cost: the queued run against the local run with as many threads. A part is
 // fixed per run (read off the corpus with the fewest files); the rest grows with files.
@@ -447,6 +652,39 @@ for (const corpus of corpora) {
     md.push('');
   }
 }
+md.push(
+  '### Fixed cost: whole processes with (almost) nothing to scan',
+  '',
+  `Query ${fixedQuery.label}; median of ${fixedRuns} rounds after ${warmup} warm-up, the commands alternating within`,
+  'each round (every other round in reverse).',
+  '',
+  '| command | directory | time (ms) | spread (ms) | × `node -e 0` | peak RSS (MiB) | files matched |',
+  '|---|---|---:|---:|---:|---:|---:|',
+);
+for (const r of fixedRows) {
+  if (r.missing) md.push(`| ${r.command} | ${r.directory} | missing: ${r.missing} | | | | |`);
+  else
+    md.push(
+      `| ${r.command} | ${r.directory} | ${fmt(r.medianMs)} | ${fmt(r.minMs)}–${fmt(r.maxMs)} | ${fmt(r.ratioToNode, 2)} | ${fmt(r.rssMiB)} | ${r.matched ?? ''} |`,
+    );
+}
+md.push('');
+md.push(
+  `### ${CALLS} library calls in one process`,
+  '',
+  `\`scan()\` called ${CALLS} times in one process (bench/calls-child.ts), query ${callsQuery.label}: plain \`scan()\``,
+  'starts and ends its threads in every call; on a `ScanPool` the threads are kept (its creation is in the first call).',
+  `Median of ${fixedRuns} processes after ${warmup} warm-up; loading the library and closing the pool are not in the calls.`,
+  '',
+  `| calls | directory | threads | load library (ms) | first call (ms) | ${CALLS - 1} after it, sum (ms) | per call after the first (ms) | after ÷ first | close (ms) | files matched |`,
+  '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+);
+for (const r of callsRows) {
+  md.push(
+    `| ${r.mode === 'pool' ? 'ScanPool' : 'plain scan()'} | ${r.directory} | ${r.threads} | ${fmt(r.loadMs)} | ${fmt(r.firstMs, 1)} | ${fmt(r.restMs, 1)} | ${fmt((r.restMs ?? NaN) / (CALLS - 1), 2)} | ${fmt(r.ratio, 2)} | ${fmt(r.closeMs, 1)} | ${r.matched} |`,
+  );
+}
+md.push('');
 md.push('### Goals', '', '| goal | measured | met |', '|---|---:|:---:|');
 for (const g of goals) {
   const known = g.value !== undefined && !Number.isNaN(g.value);
@@ -482,8 +720,21 @@ mkdirSync(outDir, { recursive: true });
 writeFileSync(join(outDir, 'latest.md'), md.join('\n') + '\n');
 writeFileSync(
   join(outDir, 'latest.json'),
-  JSON.stringify({ machine, runs, warmup, rows, goals, queue: { fixedMs, rows: queueCost }, disagreements }, null, 2) +
-    '\n',
+  JSON.stringify(
+    {
+      machine,
+      runs,
+      warmup,
+      rows,
+      goals,
+      queue: { fixedMs, rows: queueCost },
+      fixedCost: { runs: fixedRuns, rows: fixedRows },
+      calls: { calls: CALLS, runs: fixedRuns, rows: callsRows },
+      disagreements,
+    },
+    null,
+    2,
+  ) + '\n',
 );
 writeFileSync(join(outDir, 'latest.svg'), chart());
 console.log(md.join('\n'));

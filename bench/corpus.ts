@@ -4,6 +4,11 @@
  *
  * * `small-<N>`: N files of CSV/log/prose-like lines, nested three levels deep.
  * * `large-<N>x<MiB>`: N large CSV-like files.
+ * * `tree-<N>`: N files shaped like a source tree: log-normal sizes of 0.5–16 KB (mean ≈ 6 KB)
+ *   in 40 directories.
+ * * `deep-<N>`: N files of 0.2–8 KB (log-normal, mean ≈ 2 KB), a few per leaf directory, the
+ *   leaves 4–6 levels deep.
+ * * `empty`, `one-file`: the fixed cost of a run, with (almost) nothing to scan.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -37,6 +42,29 @@ function cached(dir: string, key: string, make: () => void): string {
   return dir;
 }
 
+/** Writes file number `i` into `sub`: about `size` bytes of CSV (i % 3 = 0), log (1) or prose (2) lines. */
+function textFile(rand: () => number, sub: string, i: number, size: number): void {
+  const kind = i % 3;
+  const lines: string[] = [];
+  let n = 0;
+  while (n < size) {
+    const line = kind === 0 ? csvLine(rand) : kind === 1 ? logLine(rand, n) : proseLine(rand);
+    lines.push(line);
+    n += line.length + 1;
+  }
+  writeFileSync(join(sub, `f${i}.${['csv', 'log', 'txt'][kind]}`), lines.join('\n') + '\n');
+}
+
+/** A log-normal size: `median` × e^(`sigma` · z), drawn again until it falls in [`min`, `max`]. */
+function logNormal(rand: () => number, median: number, sigma: number, min: number, max: number): number {
+  for (;;) {
+    // Box–Muller; 1 - rand() is in (0, 1], so the logarithm is finite.
+    const z = Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
+    const size = Math.round(median * Math.exp(sigma * z));
+    if (size >= min && size <= max) return size;
+  }
+}
+
 /** Many small files: sizes from `minBytes` to `maxBytes`, three kinds of text. */
 export function smallFiles(count: number, minBytes = 1024, maxBytes = 64 * 1024, seed = 7): string {
   const dir = join(corpusRoot, `small-${count}-${minBytes}-${maxBytes}`);
@@ -45,18 +73,68 @@ export function smallFiles(count: number, minBytes = 1024, maxBytes = 64 * 1024,
     for (let i = 0; i < count; i++) {
       const sub = join(dir, `d${i % 32}`, `e${Math.floor(i / 32) % 32}`);
       if (i < 1024) mkdirSync(sub, { recursive: true });
-      const size = minBytes + Math.floor(rand() * (maxBytes - minBytes));
-      const kind = i % 3;
-      const lines: string[] = [];
-      let n = 0;
-      while (n < size) {
-        const line = kind === 0 ? csvLine(rand) : kind === 1 ? logLine(rand, n) : proseLine(rand);
-        lines.push(line);
-        n += line.length + 1;
-      }
-      writeFileSync(join(sub, `f${i}.${['csv', 'log', 'txt'][kind]}`), lines.join('\n') + '\n');
+      textFile(rand, sub, i, minBytes + Math.floor(rand() * (maxBytes - minBytes)));
     }
   });
+}
+
+/**
+ * A tree like a project's sources: `count` files of 512 B–16 KiB, log-normal (median 5,600 B,
+ * σ 0.75: mean ≈ 6 KB, most between 2 and 12 KB), spread at random over 40 directories (5
+ * top-level ones with 7 subdirectories each), three kinds of text.
+ */
+export function treeFiles(count: number, seed = 13): string {
+  const dir = join(corpusRoot, `tree-${count}`);
+  return cached(dir, `v1 ${count} ${seed}`, () => {
+    const rand = prng(seed);
+    const dirs: string[] = [];
+    for (let a = 0; a < 5; a++) {
+      dirs.push(join(dir, `pkg${a}`));
+      for (let b = 0; b < 7; b++) dirs.push(join(dir, `pkg${a}`, `mod${b}`));
+    }
+    for (const d of dirs) mkdirSync(d, { recursive: true });
+    for (let i = 0; i < count; i++) {
+      const sub = dirs[Math.floor(rand() * dirs.length)]!;
+      textFile(rand, sub, i, logNormal(rand, 5600, 0.75, 512, 16 * 1024));
+    }
+  });
+}
+
+/**
+ * A deep tree of `count` files of 200 B–8 KiB (log-normal, median 1,500 B, σ 0.9: mean ≈ 2 KB):
+ * directories of 2–6 subdirectories down to leaves 4–6 levels deep (a level-4 or -5 directory is
+ * a leaf half the time), 1–6 files in each leaf, one file in about a third of the others;
+ * top-level directories are added until `count` files are written.
+ */
+export function deepFiles(count: number, seed = 17): string {
+  const dir = join(corpusRoot, `deep-${count}`);
+  return cached(dir, `v1 ${count} ${seed}`, () => {
+    const rand = prng(seed);
+    let i = 0;
+    const write = (sub: string, files: number) => {
+      for (let k = 0; k < files && i < count; k++, i++) textFile(rand, sub, i, logNormal(rand, 1500, 0.9, 200, 8192));
+    };
+    const grow = (sub: string, depth: number) => {
+      if (i >= count) return;
+      mkdirSync(sub);
+      if (depth >= 6 || (depth >= 4 && rand() < 0.5)) return write(sub, 1 + Math.floor(rand() * 6));
+      if (rand() < 0.3) write(sub, 1);
+      const children = 2 + Math.floor(rand() * 5);
+      for (let c = 0; c < children; c++) grow(join(sub, `d${c}`), depth + 1);
+    };
+    for (let top = 0; i < count; top++) grow(join(dir, `t${top}`), 1);
+  });
+}
+
+/** An empty directory. */
+export function emptyDir(): string {
+  return cached(join(corpusRoot, 'empty'), 'v1', () => {});
+}
+
+/** A directory of one 4 KiB CSV-like file. */
+export function oneFile(seed = 19): string {
+  const dir = join(corpusRoot, 'one-file');
+  return cached(dir, `v1 ${seed}`, () => textFile(prng(seed), dir, 0, 4096));
 }
 
 /** A few large CSV-like files of `mib` MiB each. */
