@@ -184,13 +184,20 @@ interface Contender {
 
 const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
 const resetCode = (r: ResetName) => ({ newline: '0', space: '1', none: '2' })[r];
+/** The command line of a charcount contender, with `extra` options. */
+const charcountArgs = (q: Query, ...extra: string[]) => [
+  cli,
+  ...['-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress'],
+  ...extra,
+  '.',
+];
 const contenders: Contender[] = [
   {
     name: 'charcount',
     checked: true,
     command: (q) => ({
       cmd: process.execPath,
-      args: [cli, '-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress', '.'],
+      args: charcountArgs(q),
     }),
   },
   {
@@ -198,21 +205,7 @@ const contenders: Contender[] = [
     checked: true,
     command: (q) => ({
       cmd: process.execPath,
-      args: [
-        cli,
-        '-c',
-        q.what,
-        '-m',
-        String(q.min),
-        '-r',
-        q.reset,
-        '--hidden',
-        '--binary',
-        '--no-progress',
-        '-j',
-        '1',
-        '.',
-      ],
+      args: charcountArgs(q, '-j', '1'),
     }),
   },
   {
@@ -221,21 +214,7 @@ const contenders: Contender[] = [
     missing: queueMissing,
     command: (q) => ({
       cmd: process.execPath,
-      args: [
-        cli,
-        '-c',
-        q.what,
-        '-m',
-        String(q.min),
-        '-r',
-        q.reset,
-        '--hidden',
-        '--binary',
-        '--no-progress',
-        '--queue',
-        queueUrl,
-        '.',
-      ],
+      args: charcountArgs(q, '--queue', queueUrl),
     }),
   },
   {
