@@ -131,7 +131,6 @@ export class BatchBuilder {
   private readonly numbers: Float64Array;
   private readonly errors: NativeError[] = [];
   private readonly stride: number;
-  private filled = 0;
 
   constructor(
     readonly size: number,
@@ -141,16 +140,11 @@ export class BatchBuilder {
     this.numbers = new Float64Array(size * this.stride);
   }
 
-  get complete(): boolean {
-    return this.filled === this.size;
-  }
-
   /** Copies file i of `batch` to position `at[i]`. */
   put(at: ArrayLike<number>, batch: NativeBatch): void {
     const s = this.stride;
     for (let i = 0; i < batch.count; i++) this.numbers.set(batch.numbers.subarray(i * s, (i + 1) * s), at[i]! * s);
     for (const e of batch.errors) this.errors.push({ index: at[e.index]!, ...fileErrorOf(e) });
-    this.filled += batch.count;
   }
 
   /** Position `at` failed before it could be read. */
@@ -162,7 +156,6 @@ export class BatchBuilder {
     for (let k = 0; k < (this.stride - HEADER_FIELDS) / COUNTER_FIELDS; k++)
       row[HEADER_FIELDS + COUNTER_FIELDS * k] = 0;
     this.errors.push({ index: at, ...error });
-    this.filled++;
   }
 
   build(): NativeBatch {
