@@ -41,8 +41,8 @@ export interface RunInternals {
   readOnly?: boolean;
 }
 
-/** The run-wide part of every task. @internal */
-export function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
+/** The run-wide part of every task. */
+function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
   return {
     cwd: o.cwd,
     counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset })),
@@ -204,11 +204,7 @@ export function filesRun(paths: string[], o: ResolvedOptions, internals?: RunInt
   async function* given(): AsyncGenerator<Discovered[]> {
     // Named paths are read even through a link, as on the command line. A NUL cannot be
     // in a file name: such a path is its own error (as `fs` says), never a split task.
-    // An empty path names no file (as for `fs`), not the directory it would resolve to.
-    yield paths.map((path) => {
-      if (path === '') return { path, error: { code: 'ENOENT', message: 'No such file or directory' } };
-      return path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW };
-    });
+    yield paths.map((path) => (path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW }));
   }
   return new ScanRun(o, o.shard ? inShard(given(), o.shard) : given(), internals);
 }
