@@ -50,6 +50,10 @@
 //!                            // out (directories are not); a glob without '/' matches a name
 //!                            // at any depth, one with '/' a path from the root; {a,b} works
 //!   iglobs?: string[]        // --iglob: the same, ASCII case-insensitive, after `globs`
+//!   types?: string[]         // -t/-T file types as globs on a file's name, in the order the
+//!                            // types were given: 'glob' selects, '!glob' excludes; the last
+//!                            // match wins; with any selection, unmatched files are left out;
+//!                            // applied after ignore files, never to directories
 //!   maxDepth?: number }      // --max-depth: 1 = the root's own entries, 0 = nothing
 //! ```
 //!
@@ -60,7 +64,7 @@
 //! parse (`[a`, `{a`, `a\`, `[z-a]`) or a `maxDepth` that is not an integer from 0 to
 //! 2^53-1 throws a `RangeError` naming the option.
 
-use crate::ignore::Overrides;
+use crate::ignore::{Overrides, TypeFilter};
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
 use crate::reader::{FileError, FileRecord, Outcome, PathHints, ReadOptions, Reader};
@@ -774,7 +778,7 @@ export!(scan_batch, |env, info| {
 
 // createWalker(display: string, root: string, hidden: boolean, follow: boolean, options?): External
 //
-// `options` (see the module doc): `{ ignoreFiles?, globs?, iglobs?, maxDepth? }`.
+// `options` (see the module doc): `{ ignoreFiles?, globs?, iglobs?, types?, maxDepth? }`.
 export!(create_walker, |env, info| {
     let [display, root, hidden, follow, options] = env.args::<5>(info)?;
     let options = walk_options(env, options)?;
@@ -829,6 +833,9 @@ fn walk_options(env: Env, v: napi_value) -> JsResult<WalkOptions> {
     o.overrides = Overrides::new(&globs, &iglobs).map_err(|e| {
         let name = if e.case_insensitive { "iglobs" } else { "globs" };
         JsError::Range(format!("options.{name}[{}] is not a valid glob ({:?}): {}", e.index, e.glob, e.error))
+    })?;
+    o.types = TypeFilter::new(&strings("types")?).map_err(|e| {
+        JsError::Range(format!("options.types[{}] is not a valid glob ({:?}): {}", e.index, e.glob, e.error))
     })?;
     let max_depth = env.get(v, "maxDepth")?;
     if !env.is_nullish(max_depth)? {

@@ -359,6 +359,44 @@ impl Overrides {
     }
 }
 
+/// ripgrep's `-t`/`-T` file types, compiled: each selection's globs match a file's name
+/// (never a directory), and the last matching selection wins.
+#[derive(Debug, Clone, Default)]
+pub struct TypeFilter {
+    set: RuleSet,
+    has_selected: bool,
+}
+
+impl TypeFilter {
+    /// `globs` in the order their selections were given: `glob` for a selected type
+    /// (`-t`), `!glob` for an excluded one (`-T`).
+    pub fn new<S: AsRef<str>>(globs: &[S]) -> Result<TypeFilter, OverrideError> {
+        let overrides = Overrides::new(globs, &[])?;
+        Ok(TypeFilter { has_selected: overrides.has_includes, set: overrides.set })
+    }
+
+    /// True when no type was selected or excluded.
+    pub fn is_empty(&self) -> bool {
+        self.set.is_empty()
+    }
+
+    /// The verdict on an entry named `name`: a file of a selected type is included, one of
+    /// an excluded type (or of no selected type, when some are selected) left out; a
+    /// directory is left to the other rules.
+    #[inline]
+    pub fn verdict(&self, name: &[u8], is_dir: bool) -> Verdict {
+        if is_dir || self.set.is_empty() {
+            return Verdict::Undecided;
+        }
+        match self.set.matched(name, name, false) {
+            Some(false) => Verdict::Include,
+            Some(true) => Verdict::Exclude,
+            None if self.has_selected => Verdict::Exclude,
+            None => Verdict::Undecided,
+        }
+    }
+}
+
 /// Which of the names that matter a directory holds.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Present {

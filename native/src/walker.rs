@@ -16,7 +16,7 @@
 //! workers consume them: memory follows the depth of the tree (and the listings of the
 //! directories on the current path), not its size.
 
-use crate::ignore::{self, DirRules, IgnoreStack, Overrides, Present, Verdict};
+use crate::ignore::{self, DirRules, IgnoreStack, Overrides, Present, TypeFilter, Verdict};
 use crate::reader::FileError;
 use crate::sys;
 use std::ffi::OsString;
@@ -58,6 +58,8 @@ pub struct WalkOptions {
     pub ignore_files: bool,
     /// ripgrep's `-g`/`--iglob` globs, matched against paths relative to the root.
     pub overrides: Overrides,
+    /// ripgrep's `-t`/`-T` file types, matched against file names after ignore files.
+    pub types: TypeFilter,
     /// Entries deeper than this are left out: 1 is the root's own entries, 0 nothing (as
     /// ripgrep's `--max-depth`).
     pub max_depth: Option<usize>,
@@ -70,6 +72,7 @@ impl Default for WalkOptions {
         WalkOptions {
             ignore_files: true,
             overrides: Overrides::default(),
+            types: TypeFilter::default(),
             max_depth: None,
             global_excludes: GlobalExcludes::FromEnv,
         }
@@ -138,7 +141,7 @@ impl Walker {
     /// `hidden`: report names starting with `.` (else left out, unless a glob or an ignore
     /// file's negation includes them, as in ripgrep). `follow`: enter links to directories.
     pub fn new(display: String, root: PathBuf, hidden: bool, follow: bool, options: WalkOptions) -> Walker {
-        let filtering = options.ignore_files || !options.overrides.is_empty();
+        let filtering = options.ignore_files || !options.overrides.is_empty() || !options.types.is_empty();
         Walker {
             stack: Vec::new(),
             root: Some((display, root)),
@@ -229,10 +232,17 @@ impl Walker {
             Verdict::Exclude => return Some(false),
             Verdict::Undecided => {}
         }
-        if self.ignores.is_empty() {
-            return None;
+        // As ripgrep: what an ignore file leaves out stays out; a file it whitelists may
+        // still be left out by the file types.
+        let ignored = if self.ignores.is_empty() { None } else { self.ignores.matched(&self.buf, name, is_dir) };
+        if ignored == Some(false) {
+            return ignored;
         }
-        self.ignores.matched(&self.buf, name, is_dir)
+        match self.options.types.verdict(name, is_dir) {
+            Verdict::Include => Some(true),
+            Verdict::Exclude => Some(false),
+            Verdict::Undecided => ignored,
+        }
     }
 
     /// Up to `max` more results (fewer only when the walk is over).
@@ -390,6 +400,20 @@ mod tests {
         assert_eq!(globs(&["!*.rs"], &[], true), ["a.txt"]);
         assert_eq!(globs(&[], &["*.TXT"], false), ["a.txt"]);
         assert_eq!(globs(&["*.{txt,rs}", "!**/e/**"], &[], false), [".h.rs", "a.txt", "d/b.rs"]);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn file_types_select_by_name_after_ignore_files() {
+        let root = scratch("types", &["a.rs", ".h.rs", "b.txt", "d.rs/c.txt", "d.rs/e.rs", "Makefile", ".ignore"]);
+        fs::write(root.join(".ignore"), "e.rs\n").unwrap();
+        let types = |t: &[&str]| files(&root, false, WalkOptions { types: TypeFilter::new(t).unwrap(), ..options() });
+        // As ripgrep: a selected type brings in a hidden file, never decides a directory,
+        // and does not overrule an ignore file; the last matching selection wins.
+        assert_eq!(types(&["*.rs"]), [".h.rs", "a.rs"]);
+        assert_eq!(types(&["!*.rs"]), ["Makefile", "b.txt", "d.rs/c.txt"]);
+        assert_eq!(types(&["*.rs", "Makefile", "!*.rs"]), ["Makefile"]);
+        assert_eq!(types(&["!*.rs", "*.rs"]), [".h.rs", "a.rs"]);
         fs::remove_dir_all(&root).unwrap();
     }
 

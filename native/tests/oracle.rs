@@ -7,14 +7,14 @@
 //!   is compared too, and its disagreements counted (reported, not asserted: it is not
 //!   the oracle for ignore files).
 //! * `globs_match_ripgrep`: random trees with random `.ignore`/`.rgignore` files, random
-//!   `-g`/`--iglob` globs, `--hidden` and `--max-depth`, against `rg --files`.
+//!   `-g`/`--iglob` globs, `-t`/`-T` types, `--hidden` and `--max-depth`, against `rg --files`.
 //!
 //! Both skip (pass, saying so) when their tool is missing. The cases are seeded:
 //! `CHARCOUNT_ORACLE_SEED` and `CHARCOUNT_ORACLE_CASES` change the seed and the count.
 //! git and rg run with `HOME` set to an empty scratch directory, so the user's
 //! configuration does not interfere.
 
-use charcount::ignore::{global_excludes_path, Overrides};
+use charcount::ignore::{global_excludes_path, Overrides, TypeFilter};
 use charcount::walker::{Found, GlobalExcludes, WalkOptions, Walker};
 use std::collections::BTreeSet;
 use std::fs;
@@ -493,12 +493,33 @@ fn rg_case(case: u64, seed: u64) -> Result<(), String> {
             globs.push(random_glob(&mut rng));
         }
     }
+    // File types, defined here (as --type-add) so that rg and the walker see the same globs:
+    // `-t NAME` selects, `-T NAME` excludes, in order.
+    const TYPES: &[(&str, &[&str])] =
+        &[("ta", &["*.txt"]), ("tb", &["*.log", "a*"]), ("tc", &["b", ".h*"]), ("td", &["*.{txt,rs}", "?"])];
+    // ripgrep 13 applies every -t before every -T (14 keeps the command line's order): the
+    // cases give them in that order, where both agree.
+    let mut picks: Vec<(bool, usize)> = (0..if rng.chance(30) { 1 + rng.below(3) } else { 0 })
+        .map(|_| (rng.chance(40), rng.below(TYPES.len())))
+        .collect();
+    picks.sort_by_key(|&(negated, _)| negated);
+    let (mut type_args, mut type_globs) = (Vec::new(), Vec::new());
+    for (negated, i) in picks {
+        let (name, globs) = TYPES[i];
+        type_args.push(format!("{}{name}", if negated { "-T" } else { "-t" }));
+        type_globs.extend(globs.iter().map(|g| if negated { format!("!{g}") } else { g.to_string() }));
+    }
     let hidden = rng.chance(30);
     let max_depth = if rng.chance(20) { Some(rng.below(4)) } else { None };
     let ignore_files = !rng.chance(10);
     let mut args: Vec<String> = vec!["--files".into(), "--no-config".into(), "--no-messages".into(), "-j1".into()];
     args.extend(globs.iter().flat_map(|g| ["-g".to_string(), g.clone()]));
     args.extend(iglobs.iter().flat_map(|g| ["--iglob".to_string(), g.clone()]));
+    if !type_args.is_empty() {
+        // One glob a definition: ripgrep reads `name:a,b` as the one glob `a,b`.
+        args.extend(TYPES.iter().flat_map(|(name, globs)| globs.iter().map(move |g| format!("--type-add={name}:{g}"))));
+        args.extend(type_args.iter().cloned());
+    }
     if hidden {
         args.push("--hidden".into());
     }
@@ -514,6 +535,7 @@ fn rg_case(case: u64, seed: u64) -> Result<(), String> {
     let options = WalkOptions {
         ignore_files,
         overrides: Overrides::new(&globs, &iglobs).unwrap(),
+        types: TypeFilter::new(&type_globs).unwrap(),
         max_depth,
         global_excludes: GlobalExcludes::Off,
     };
