@@ -31,7 +31,17 @@ if (mode === 'native-main') {
     });
     batch = [];
   };
-  for await (const found of discover({ patterns: ['.'], cwd: dir!, ignore: [], hidden: true, follow: false })) {
+  for await (const found of discover({
+    patterns: ['.'],
+    cwd: dir!,
+    hidden: true,
+    follow: false,
+    ignoreFiles: false,
+    globs: [],
+    iglobs: [],
+    typeGlobs: [],
+    maxDepth: undefined,
+  })) {
     for (const d of found) {
       batch.push(d.path);
       if (batch.length === 256) flush();

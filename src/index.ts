@@ -21,9 +21,11 @@ export type {
   SkipReason,
   Summary,
 } from './core/types.js';
+export { listFiles } from './engine/list.js';
+export type { ListedFile } from './engine/list.js';
 export { mergeShards, MergeError } from './engine/merge.js';
 export type { NamedDocument } from './engine/merge.js';
-export type { ScanOptions } from './engine/options.js';
+export type { DiscoveryOptions, ScanOptions } from './engine/options.js';
 export { ScanPool } from './engine/pool.js';
 export type { ScanPoolOptions } from './engine/pool.js';
 export { scan, scanFiles, ScanRun } from './engine/scan.js';

@@ -2,23 +2,29 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Discovered } from '../src/engine/discover.js';
+import type { DiscoverOptions, Discovered } from '../src/engine/discover.js';
 import { discover } from '../src/internal.js';
 import { tempDir } from './helpers.js';
 
 async function paths(
   patterns: string[],
   cwd: string,
-  more: { ignore?: string[]; hidden?: boolean; follow?: boolean } = {},
+  more: Partial<Omit<DiscoverOptions, 'patterns' | 'cwd'>> & { ignore?: string[] } = {},
 ): Promise<string[]> {
   const out: string[] = [];
   const all: Discovered[] = [];
+  const { ignore = [], ...rest } = more;
   for await (const found of discover({
     patterns,
     cwd,
-    ignore: more.ignore ?? [],
-    hidden: more.hidden ?? false,
-    follow: more.follow ?? false,
+    hidden: false,
+    follow: false,
+    ignoreFiles: true,
+    iglobs: [],
+    typeGlobs: [],
+    maxDepth: undefined,
+    ...rest,
+    globs: [...(rest.globs ?? []), ...ignore.map((g) => `!${g}`)],
   }))
     all.push(...found);
   for (const d of all) out.push(d.error ? `ERR ${d.path} ${d.error.code}` : d.path);

@@ -58,7 +58,7 @@ export function byPath(a: { path: string }, b: { path: string }): number {
 const NO_MATCH: CounterResult = { matched: false, offset: null, line: null };
 
 /** A record in the run's shape: with one counter, its fields move up into the record. */
-function shaped(path: string, bytes: number, results: CounterResult[], multi: boolean): AnyRecord {
+export function shaped(path: string, bytes: number, results: CounterResult[], multi: boolean): AnyRecord {
   return multi ? { path, bytes, counters: results } : { path, ...results[0]!, bytes };
 }
 

@@ -68,6 +68,20 @@ export interface NativeFileRecord {
   error?: Omit<NativeError, 'index'>;
 }
 
+/** How a native walk selects files (native/src/binding.rs documents each member). */
+export interface WalkOptions {
+  /** Apply ignore files, as ripgrep. @default true */
+  ignoreFiles?: boolean;
+  /** ripgrep's `-g` globs, in order: `glob` includes, `!glob` excludes. */
+  globs?: string[];
+  /** `--iglob`: the same, case-insensitive, after `globs`. */
+  iglobs?: string[];
+  /** `-t`/`-T` file types as globs on a file's name: `glob` selects, `!glob` excludes. */
+  types?: string[];
+  /** 1 = the root's own entries, 0 = nothing. */
+  maxDepth?: number;
+}
+
 /** Opaque handle to a native directory walk. */
 export interface NativeWalker {
   readonly __brand: 'NativeWalker';
@@ -96,13 +110,7 @@ export interface NativeBinding {
    * current directory). Hidden entries are left out unless `hidden`. `regular` marks
    * what `readdir` reported as a regular file.
    */
-  createWalker(
-    display: string,
-    root: string,
-    hidden: boolean,
-    follow: boolean,
-    options?: { ignoreFiles?: boolean; globs?: string[]; iglobs?: string[]; maxDepth?: number },
-  ): NativeWalker;
+  createWalker(display: string, root: string, hidden: boolean, follow: boolean, options?: WalkOptions): NativeWalker;
   /**
    * The walk's next `max` files or failures: `files` holds the files' paths separated
    * by NUL, `regular[i]` is 1 where `readdir` said file i is a regular file.

@@ -5,8 +5,11 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Counter } from '../core/counter.js';
+import { native } from '../core/native.js';
 import type { Progress, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
+import { typeGlobs, typeTable } from './file-types.js';
+import type { DiscoverOptions } from './discover.js';
 import { checkShard } from './shard.js';
 
 export interface ScanOptions {
@@ -29,8 +32,33 @@ export interface ScanOptions {
    * @default os.availableParallelism()
    */
   threads?: number;
-  /** Globs to leave out; one without a `/` matches a name at any depth. */
+  /**
+   * Apply ignore files as ripgrep does: `.gitignore` (inside a git repository, its parents'
+   * too), `.git/info/exclude`, git's global excludes file, and `.ignore` / `.rgignore`
+   * anywhere. `false` is `--no-ignore`.
+   * @default true
+   */
+  ignoreFiles?: boolean;
+  /**
+   * ripgrep's `-g` globs, in order: `'glob'` includes (then files no include matches are
+   * left out), `'!glob'` excludes; the last match wins. A glob without `/` matches a name
+   * at any depth, one with `/` a path from the searched directory. A glob match overrides
+   * ignore files and the hidden rule.
+   */
+  globs?: string | string[];
+  /** `globs`, case-insensitive (ripgrep's `--iglob`); they come after `globs`. */
+  iglobs?: string | string[];
+  /** Globs to leave out, as `globs` would with a `!` before each (`--ignore`). */
   ignore?: string | string[];
+  /**
+   * File types (ripgrep's `-t`): `'name'` selects a type, `'!name'` excludes it (`-T`);
+   * the last one matching a file's name wins. `'all'` is every type.
+   */
+  types?: string | string[];
+  /** Types to define or extend, as `{ name: [globs] }` (ripgrep's `--type-add`). */
+  typeDefinitions?: Record<string, string[]>;
+  /** How deep to walk: 1 = a directory's own entries, 0 = only files named explicitly. */
+  maxDepth?: number;
   /**
    * Include dotfiles and dot-directories.
    * @default false
@@ -80,25 +108,41 @@ export interface ScanOptions {
   onWarning?: (message: string) => void;
 }
 
-export interface ResolvedOptions {
-  patterns: string[];
-  cwd: string;
+/** The options that choose files (`listFiles()` takes only these). */
+export type DiscoveryOptions = Pick<
+  ScanOptions,
+  | 'patterns'
+  | 'cwd'
+  | 'ignoreFiles'
+  | 'globs'
+  | 'iglobs'
+  | 'ignore'
+  | 'types'
+  | 'typeDefinitions'
+  | 'maxDepth'
+  | 'hidden'
+  | 'follow'
+  | 'shard'
+  | 'signal'
+>;
+
+export interface ResolvedDiscovery extends DiscoverOptions {
+  shard: Shard | undefined;
+  signal: AbortSignal | undefined;
+}
+
+export interface ResolvedOptions extends ResolvedDiscovery {
   counters: Counter[];
   multi: boolean;
   threads: number;
-  ignore: string[];
-  hidden: boolean;
-  follow: boolean;
   maxFilesize: number | undefined;
   scanBinary: boolean;
   fullScan: boolean;
   sort: boolean;
-  signal: AbortSignal | undefined;
   onProgress: ((p: Progress) => void) | undefined;
   progressIntervalMs: number;
   batchSize: number;
   queue: string | undefined;
-  shard: Shard | undefined;
   onWarning: ((message: string) => void) | undefined;
 }
 
@@ -109,6 +153,63 @@ function stringList(name: string, value: unknown, fallback: string[]): string[] 
     throw new TypeError(`${name} must be a non-empty string or an array of them, got ${show(value)}`);
   }
   return list;
+}
+
+function resolveTypes(o: DiscoveryOptions): string[] {
+  const defs = o.typeDefinitions;
+  if (
+    defs !== undefined &&
+    (typeof defs !== 'object' ||
+      defs === null ||
+      !Object.values(defs).every((g) => Array.isArray(g) && g.every((x) => typeof x === 'string' && x !== '')))
+  ) {
+    throw new TypeError(`typeDefinitions must be an object of non-empty glob arrays, got ${show(defs)}`);
+  }
+  const selections = stringList('types', o.types, []);
+  if (selections.length === 0) return [];
+  try {
+    return typeGlobs(selections, typeTable(defs));
+  } catch (e) {
+    throw new RangeError(`types: ${(e as Error).message}`);
+  }
+}
+
+/** The options that choose files, checked and defaulted. */
+export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
+  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
+  if (o.cwd !== undefined && (typeof o.cwd !== 'string' || o.cwd === '')) {
+    throw new TypeError(`cwd must be a non-empty string, got ${show(o.cwd)}`);
+  }
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
+    throw new TypeError(`signal must be an AbortSignal, got ${show(o.signal)}`);
+  }
+  const flag = (name: 'hidden' | 'follow') => (o[name] === undefined ? false : checkBoolean(name, o[name]));
+  const resolved: ResolvedDiscovery = {
+    patterns: stringList('patterns', o.patterns, ['.']),
+    cwd: resolve(o.cwd ?? process.cwd()),
+    ignoreFiles: o.ignoreFiles === undefined ? true : checkBoolean('ignoreFiles', o.ignoreFiles),
+    // `ignore` excludes after every other glob, so that what it names stays out.
+    globs: [...stringList('globs', o.globs, []), ...stringList('ignore', o.ignore, []).map((g) => `!${g}`)],
+    iglobs: stringList('iglobs', o.iglobs, []),
+    typeGlobs: resolveTypes(o),
+    maxDepth: o.maxDepth === undefined ? undefined : checkInteger('maxDepth', o.maxDepth),
+    hidden: flag('hidden'),
+    follow: flag('follow'),
+    shard: o.shard === undefined ? undefined : checkShard(o.shard),
+    signal: o.signal,
+  };
+  // The walker compiles the globs when it is made (it reads nothing then): a glob that does
+  // not parse is a RangeError now, not a failure midway through a run.
+  try {
+    native.createWalker('', resolved.cwd, false, false, {
+      globs: resolved.globs,
+      iglobs: resolved.iglobs,
+      types: resolved.typeGlobs,
+    });
+  } catch (e) {
+    throw new RangeError((e as Error).message.replace(/^options\./, ''));
+  }
+  return resolved;
 }
 
 /** Every option checked and defaulted, in one place. */
@@ -126,39 +227,27 @@ export function resolveOptions(o: ScanOptions): ResolvedOptions {
   if (o.binary !== undefined && o.binary !== 'skip' && o.binary !== 'scan') {
     throw new RangeError(`binary must be 'skip' or 'scan', got ${show(o.binary)}`);
   }
-  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
-    throw new TypeError(`signal must be an AbortSignal, got ${show(o.signal)}`);
-  }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
     throw new TypeError(`onProgress must be a function, got ${show(o.onProgress)}`);
-  }
-  if (o.cwd !== undefined && (typeof o.cwd !== 'string' || o.cwd === '')) {
-    throw new TypeError(`cwd must be a non-empty string, got ${show(o.cwd)}`);
   }
   if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
     throw new TypeError(`onWarning must be a function, got ${show(o.onWarning)}`);
   }
   const flag = (name: keyof ScanOptions) => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   return {
-    patterns: stringList('patterns', o.patterns, ['.']),
-    cwd: resolve(o.cwd ?? process.cwd()),
+    ...resolveDiscovery(o),
     counters,
     multi: o.counters !== undefined,
     threads: o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024),
-    ignore: stringList('ignore', o.ignore, []),
-    hidden: flag('hidden'),
-    follow: flag('follow'),
     maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
     scanBinary: o.binary === 'scan',
     fullScan: flag('fullScan'),
     sort: flag('sort'),
-    signal: o.signal,
     onProgress: o.onProgress,
     progressIntervalMs:
       o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
     batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
     queue: o.queue === undefined ? undefined : checkRedisUrl('queue', o.queue),
-    shard: o.shard === undefined ? undefined : checkShard(o.shard),
     onWarning: o.onWarning,
   };
 }

@@ -97,6 +97,8 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     private readonly o: ResolvedOptions,
     private readonly source: AsyncIterable<Discovered[]>,
     private readonly internals: RunInternals = {},
+    /** Records made before the run (standard input), reported first. */
+    private readonly lead?: () => Promise<AnyRecord[]>,
   ) {
     this.agg = new Aggregator(o.counters.length, o.threads, o.multi);
     this.finished = new Promise((resolve, reject) => {
@@ -115,6 +117,11 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     let transport: (Transport & { workers?: number }) | undefined;
     const report = agg.progress(o.onProgress, o.progressIntervalMs);
     try {
+      if (this.lead) {
+        const records = await this.lead();
+        agg.discovered += records.length;
+        yield records as R[];
+      }
       const open = async (notify: () => void) => (transport = await openTransport(o, this.internals, notify));
       const hooks = { found: (n: number) => (agg.discovered += n), progress: report };
       for await (const pieces of runLoop(this.source, open, hooks, o.signal)) {
@@ -183,9 +190,13 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
 export type WithCounter = ScanOptions & { counter: Counter; counters?: undefined };
 export type WithCounters = ScanOptions & { counters: Counter[]; counter?: undefined };
 
-/** A run over what `o.patterns` names. @internal */
-export function scanRun(o: ResolvedOptions, internals?: RunInternals): ScanRun<AnyRecord> {
-  return new ScanRun(o, o.shard ? inShard(discover(o), o.shard) : discover(o), internals);
+/** A run over what `o.patterns` names, after the `lead` records if any. @internal */
+export function scanRun(
+  o: ResolvedOptions,
+  internals?: RunInternals,
+  lead?: () => Promise<AnyRecord[]>,
+): ScanRun<AnyRecord> {
+  return new ScanRun(o, o.shard ? inShard(discover(o), o.shard) : discover(o), internals, lead);
 }
 
 /** The error `fs` gives for a path holding a NUL byte. */

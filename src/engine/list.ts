@@ -1,0 +1,31 @@
+/**
+ * listFiles: the files a scan with the same options would read, found and not read
+ * (`charcount --files`, as `rg --files`).
+ */
+import { abortError } from '../core/errors.js';
+import type { FileError } from '../core/types.js';
+import { discover, type Discovered } from './discover.js';
+import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery } from './options.js';
+import { inShard } from './shard.js';
+
+/** A file a scan would read, or a path that could not be listed and why. */
+export interface ListedFile {
+  path: string;
+  error?: FileError;
+}
+
+/** What discovery finds, a walk step at a time. @internal */
+export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discovered[]> {
+  const source = o.shard ? inShard(discover(o), o.shard) : discover(o);
+  for await (const batch of source) {
+    if (o.signal?.aborted) throw abortError(o.signal);
+    yield batch;
+  }
+}
+
+/** The files `scan()` with these options would read, in discovery order, without reading them. */
+export async function* listFiles(options: DiscoveryOptions = {}): AsyncGenerator<ListedFile> {
+  for await (const batch of listBatches(resolveDiscovery(options))) {
+    for (const d of batch) yield d.error ? { path: d.path, error: d.error } : { path: d.path };
+  }
+}
