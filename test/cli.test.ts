@@ -10,8 +10,10 @@ const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
 function charcount(args: string[], cwd = dir) {
+  // As from a terminal: standard input is not piped (piped, it would be searched).
   const r = spawnSync(process.execPath, [cli, ...args], {
     cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
     encoding: 'utf8',
     env: { ...process.env, FORCE_COLOR: '0' },
   });

@@ -1,8 +1,9 @@
 /**
  * report: turns records and the summary into output.
  *
- * * `text` (default): matching paths, one a line, like `grep -l`; with `--count`, every
- *   scanned file as `PATH:OCCURRENCES:SEGMENTS`.
+ * * `text` (default): matching paths, one a line, like `grep -l` (with `-0`, each followed
+ *   by a NUL instead; with `--files-without-match`, the files read that did not match);
+ *   with `--count`, every scanned file as `PATH:OCCURRENCES:SEGMENTS` (`-0`: `PATH\0…`).
  * * `jsonl`: one record a line, streamed as records finish.
  * * `json`: one document `{ summary, records }` at the end (records sorted by path),
  *   written in chunks as it is serialised.
@@ -99,7 +100,22 @@ export interface Reporter {
   end(summary: Summary): Promise<void>;
 }
 
-export function makeReporter(format: Format, out: Output, count: boolean, meta: RunMeta = {}): Reporter {
+/** How text output prints paths. */
+export interface TextOptions {
+  /** After each path: `'\n'`, or `'\0'` with `-0`. */
+  separator: string;
+  /** `--files-without-match`: the files read that did not match, instead of those that did. */
+  withoutMatch: boolean;
+}
+
+export function makeReporter(
+  format: Format,
+  out: Output,
+  count: boolean,
+  meta: RunMeta = {},
+  text: TextOptions = { separator: '\n', withoutMatch: false },
+): Reporter {
+  const { separator, withoutMatch } = text;
   const lines = (batch: FileRecord[], line: (r: FileRecord) => string | undefined) => {
     const text = batch
       .map(line)
@@ -135,10 +151,14 @@ export function makeReporter(format: Format, out: Output, count: boolean, meta: 
             count
               ? r.skipped || r.error
                 ? undefined
-                : `${r.path}:${r.occurrences}:${r.segments}\n`
-              : r.matched
-                ? r.path + '\n'
-                : undefined,
+                : `${r.path}${separator === '\n' ? ':' : separator}${r.occurrences}:${r.segments}\n`
+              : withoutMatch
+                ? r.skipped || r.error || r.matched
+                  ? undefined
+                  : r.path + separator
+                : r.matched
+                  ? r.path + separator
+                  : undefined,
           ),
         end: async () => {},
       };
@@ -146,7 +166,7 @@ export function makeReporter(format: Format, out: Output, count: boolean, meta: 
 }
 
 /** How a file's error is told on stderr next to text output. */
-export function fileErrorLine(r: FileRecord): string {
+export function fileErrorLine(r: Pick<FileRecord, 'path' | 'error'>): string {
   return `charcount: ${r.path}: ${r.error!.message} (${r.error!.code})\n`;
 }
 

@@ -4,14 +4,21 @@
  * or any per-file error, 130 interrupted (143 SIGTERM, 129 SIGHUP; the partial summary goes to stderr).
  */
 import { Command, Option } from 'commander';
+import { fstatSync } from 'node:fs';
 import { Counter, Reset } from '../core/counter.js';
 import { isAbortError } from '../core/errors.js';
-import type { Query, Shard } from '../core/types.js';
+import type { FileRecord, Query, Shard } from '../core/types.js';
 import { checkChar } from '../core/validate.js';
-import { scan } from '../engine/scan.js';
+import { byPath } from '../core/codec.js';
+import { addTypeDefinition, formatTypeList, typeTable } from '../engine/file-types.js';
+import { listBatches } from '../engine/list.js';
+import { resolveDiscovery, resolveOptions, type DiscoveryOptions } from '../engine/options.js';
+import { scanReadable } from '../engine/readable.js';
+import { scanRun } from '../engine/scan.js';
 import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from './report.js';
 import {
   arg,
+  collect,
   ignoreGlob,
   integer,
   outputFormat,
@@ -28,7 +35,15 @@ import { reportOutputError } from './streams.js';
 
 export const RESETS = { newline: Reset.NewlinesReset, space: Reset.SpacesReset, none: Reset.NoReset } as const;
 
-function program(): Command {
+/** What the command line asked for, in order, where commander keeps only values. */
+interface Ordered {
+  /** `-t NAME` / `-T NAME` (as `!NAME`), in the order given: the last match wins. */
+  types: string[];
+  /** `--ignore GLOB`, repeatable. */
+  excludes: string[];
+}
+
+function program(ordered: Ordered): Command {
   return new Command('charcount')
     .description(
       'Print the files in which character C appears at least N times — in some line, some word, or the whole file.',
@@ -36,34 +51,78 @@ function program(): Command {
     .usage(
       '[options] [paths...]\n       charcount worker --queue <URL> [options]\n       charcount merge <shard.json...> [options]',
     )
-    .argument('[paths...]', 'files, directories (searched recursively) or globs', ['.'])
-    .requiredOption(
+    .argument(
+      '[paths...]',
+      'files, directories (searched recursively), globs, or - for standard input (default: ., or standard input when it is piped)',
+    )
+    .option(
       '-c, --char <C>',
-      'the character to count (exactly one)',
+      'the character to count (exactly one; required unless --files or --type-list)',
       arg((v) => checkChar('--char', v)),
     )
-    .requiredOption('-m, --min <N>', 'the threshold: at least N occurrences', integer('--min', 0))
+    .option(
+      '-m, --min <N>',
+      'the threshold: at least N occurrences (required unless --files or --type-list)',
+      integer('--min', 0),
+    )
     .addOption(
       new Option('-r, --reset <mode>', 'where the count starts again: per line, per space-separated word, or never')
         .choices(Object.keys(RESETS))
         .default('newline'),
     )
+    .optionsGroup('Output:')
+    .option('-l, --files-with-matches', 'print the paths of matching files (the default output)')
+    .option('--files-without-match', 'print the paths of files read that did not match instead')
+    .option('-q, --quiet', 'print nothing; stop at the first match (exit status only)')
+    .option('-0, --null', 'end each printed path with a NUL byte instead of a newline')
+    .addOption(
+      new Option('--sort <by>', 'print in path order (waits for the run to end) or as files finish').choices([
+        'path',
+        'none',
+      ]),
+    )
     .option('--json', 'print one JSON document with the summary and every record')
     .option('--jsonl', 'print one JSON record a line, as files finish')
     .option('--count', 'full-scan figures: occurrences and segments (reads files to their end)')
     .option('--stats', 'print a summary to stderr at the end')
-    .option('-j, --threads <N>', 'worker threads (default: the number of CPUs)', integer('--threads', 1, 1024))
     .option('--progress', 'show a progress bar on stderr (default: when stderr is a terminal)')
     .option('--no-progress', 'never show the progress bar')
+    .optionsGroup('Which files:')
+    .option('--files', 'print the files that would be searched, and read none')
+    .option(
+      '-g, --glob <GLOB>',
+      'search only files matching GLOB, or leave them out with !GLOB (repeatable, the last match wins; without a / it matches a name at any depth)',
+      collect,
+    )
+    .option('--iglob <GLOB>', 'as --glob, ignoring case', collect)
+    .option(
+      '--ignore <GLOB>',
+      'leave out paths matching GLOB (repeatable; the same as -g !GLOB)',
+      (value: string, previous: unknown) => {
+        ordered.excludes = ignoreGlob(value, ordered.excludes);
+        return previous; // --no-ignore shares the attribute: its value is left alone
+      },
+    )
+    .option('--no-ignore', 'do not read .gitignore, .ignore, .rgignore or git exclude files')
     .option('--hidden', 'search hidden files and directories')
     .option('-L, --follow', 'follow symbolic links (loops are reported)')
     .option(
-      '-g, --ignore <GLOB>',
-      'leave out paths matching GLOB (repeatable; without a / it matches a name at any depth)',
-      ignoreGlob,
+      '-d, --max-depth <N>',
+      'descend at most N levels below each path given (0: only files named)',
+      integer('--max-depth', 0),
     )
+    .option('-t, --type <TYPE>', 'search only files of TYPE (repeatable; see --type-list)', (v: string) => {
+      ordered.types.push(v);
+    })
+    .option('-T, --type-not <TYPE>', 'do not search files of TYPE (repeatable)', (v: string) => {
+      ordered.types.push(`!${v}`);
+    })
+    .option('--type-add <SPEC>', 'define or extend a type: NAME:GLOB (repeatable) or NAME:include:TYPE[,TYPE]', collect)
+    .option('--type-list', 'print every file type and its globs, and exit')
     .option('--max-filesize <SIZE>', 'skip files larger than SIZE (e.g. 512K, 10M, 2G)', size)
     .option('--binary', 'scan binary files too (files with a NUL byte in their first 256 KiB)')
+    .optionsGroup('Where:')
+    .option('-j, --threads <N>', 'worker threads (default: the number of CPUs)', integer('--threads', 1, 1024))
     .option(
       '--queue <URL>',
       'scan on `charcount worker` processes through BullMQ on this Redis (redis://host:port)',
@@ -80,102 +139,224 @@ function program(): Command {
       `
 Examples:
   charcount --char , --min 30 data/            files with a line holding 30 commas
-  charcount -c x -m 3 -r space '**/*.txt'      a word with three x's, in .txt files
+  charcount -c x -m 3 -r space -g '*.txt'      a word with three x's, in .txt files
   charcount -c é -m 1 -r none --jsonl logs/    every file containing é, as JSON lines
   charcount -c , -m 30 --count --stats data/   per-file counts, and a summary
+  charcount -c , -m 30 -t csv --sort path      CSV files only, in path order
+  gunzip -c big.csv.gz | charcount -c , -m 30  standard input
+
+Files are chosen as ripgrep chooses them: .gitignore (in a git repository), .ignore and
+.rgignore files apply, hidden files are left out, -g/-t/-T/--max-depth narrow the set.
+A file named on the command line is always read.
 
 Many machines:
   charcount worker --queue redis://redis:6379             on each machine (see charcount worker --help)
   charcount -c , -m 30 --queue redis://redis:6379 /data   the same scan, spread over the workers
   charcount -c , -m 30 --shard 2/8 --json /data > 2.json  shard 2 of 8; then: charcount merge *.json
 
-Exit status: 0 if a file matched, 1 if none did, 2 on bad usage or any file error,
-130 when interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the partial summary goes to stderr).`,
+Exit status: 0 if a file matched (with --files-without-match: a file did not; with
+--files: a file was found), 1 if none did, 2 on bad usage or any file error (-q: 0 on a
+match even so), 130 when interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the
+partial summary goes to stderr).`,
     );
 }
 
 interface CliOptions {
-  char: string;
-  min: number;
+  char?: string;
+  min?: number;
   reset: keyof typeof RESETS;
+  filesWithMatches?: boolean;
+  filesWithoutMatch?: boolean;
+  quiet?: boolean;
+  null?: boolean;
+  sort?: 'path' | 'none';
   json?: boolean;
   jsonl?: boolean;
   count?: boolean;
   stats?: boolean;
   threads?: number;
   progress?: boolean;
+  files?: boolean;
+  glob?: string[];
+  iglob?: string[];
+  /** false with --no-ignore (--ignore's globs are in `Ordered`). */
+  ignore?: boolean;
   hidden?: boolean;
   follow?: boolean;
-  ignore?: string[];
+  maxDepth?: number;
+  typeAdd?: string[];
+  typeList?: boolean;
   maxFilesize?: number;
   binary?: boolean;
   queue?: string;
   shard?: Shard;
 }
 
+/** Whether standard input is something to read (a file or a pipe, not a terminal), as ripgrep decides. */
+function stdinIsReadable(): boolean {
+  try {
+    const st = fstatSync(0);
+    return st.isFile() || st.isFIFO() || st.isSocket();
+  } catch {
+    return false;
+  }
+}
+
+/** A usage problem among options that each parsed well, or undefined. */
+function conflict(o: CliOptions): string | undefined {
+  const pairs: [keyof CliOptions, string, keyof CliOptions, string][] = [
+    ['filesWithMatches', '-l', 'filesWithoutMatch', '--files-without-match'],
+    ['files', '--files', 'json', '--json'],
+    ['files', '--files', 'jsonl', '--jsonl'],
+    ['files', '--files', 'count', '--count'],
+    ['files', '--files', 'filesWithoutMatch', '--files-without-match'],
+    ['filesWithoutMatch', '--files-without-match', 'json', '--json'],
+    ['filesWithoutMatch', '--files-without-match', 'jsonl', '--jsonl'],
+    ['filesWithoutMatch', '--files-without-match', 'count', '--count'],
+    ['queue', '--queue', 'threads', '--threads'],
+  ];
+  for (const [a, an, b, bn] of pairs) {
+    if (o[a] !== undefined && o[b] !== undefined) {
+      return a === 'queue'
+        ? '--threads sets local threads; with --queue, give it to `charcount worker` instead'
+        : `${an} and ${bn} cannot be used together`;
+    }
+  }
+  if (!o.files && (o.char === undefined || o.min === undefined)) {
+    return `required option '${o.char === undefined ? '-c, --char <C>' : '-m, --min <N>'}' not specified`;
+  }
+  return undefined;
+}
+
+/** The discovery options in the API's words; a bad glob or type becomes a usage problem. */
+function discoveryOf(o: CliOptions, ordered: Ordered, patterns: string[], definitions: Record<string, string[]>) {
+  const options = {
+    patterns,
+    ignoreFiles: o.ignore !== false,
+    globs: o.glob,
+    iglobs: o.iglob,
+    ignore: ordered.excludes,
+    types: ordered.types,
+    typeDefinitions: definitions,
+    maxDepth: o.maxDepth,
+    hidden: o.hidden ?? false,
+    follow: o.follow ?? false,
+    shard: o.shard,
+  };
+  try {
+    resolveDiscovery(options);
+    return options;
+  } catch (e) {
+    const text = (e as Error).message
+      .replace(/^types: /, '-t/--type: ')
+      .replace(/^(i?)globs\[\d+\] is not a valid glob \((.*?)\):/, (_, i: string, glob: string) =>
+        i ? `--iglob ${glob} is not a valid glob:` : `-g/--glob ${glob} is not a valid glob:`,
+      );
+    return text;
+  }
+}
+
 export async function scanCommand(argv: string[]): Promise<number> {
-  const cmd = program();
+  const ordered: Ordered = { types: [], excludes: [] };
+  const cmd = program(ordered);
   const status = parse(cmd, argv, 'charcount');
   if (status !== undefined) return status;
   const o = cmd.opts<CliOptions>();
+  const usage = (problem: string) => {
+    process.stderr.write(usageLine(problem));
+    return 2;
+  };
+  let definitions: Record<string, string[]> = {};
+  try {
+    for (const spec of o.typeAdd ?? []) definitions = addTypeDefinition(definitions, spec);
+  } catch (e) {
+    return usage((e as Error).message);
+  }
+  const out = new Output(process.stdout);
+  if (o.typeList) {
+    await out.write(formatTypeList(typeTable(definitions)));
+    await out.flush();
+    return 0;
+  }
   const format = outputFormat(o);
   if (!format) return 2;
-  if (o.queue && o.threads !== undefined) {
-    process.stderr.write(
-      usageLine('--threads sets local threads; with --queue, give it to `charcount worker` instead'),
-    );
-    return 2;
-  }
-  const paths = cmd.processedArgs[0] as string[];
-  const problem = paths.includes('')
+  const problem0 = conflict(o);
+  if (problem0) return usage(problem0);
+  const given = cmd.processedArgs[0] as string[];
+  // As ripgrep: with no path, piped standard input is searched, else the working directory.
+  const inputs = given.length > 0 ? given : !o.files && stdinIsReadable() ? ['-'] : ['.'];
+  const readStdin = !o.files && inputs.includes('-');
+  const patterns = inputs.filter((p) => p !== '-');
+  const problem = patterns.includes('')
     ? "a path cannot be empty (got '')"
     : // Node reads a byte that is not UTF-8 as U+FFFD: only the raw arguments tell them apart.
       o.char === '\uFFFD' && !rawArgs(argv)
       ? "--char '\uFFFD' (U+FFFD) cannot be told from a byte that is not UTF-8 on this system"
       : undefined;
-  if (problem) {
-    process.stderr.write(usageLine(problem));
-    return 2;
-  }
-  const counter = new Counter(o.char, o.min, RESETS[o.reset]);
-  const query: Query = { char: o.char, min: o.min, reset: o.reset, count: o.count ?? false };
+  if (problem) return usage(problem);
+  const discovery = discoveryOf(o, ordered, patterns, definitions);
+  if (typeof discovery === 'string') return usage(discovery);
+  const separator = o.null ? '\0' : '\n';
 
-  const out = new Output(process.stdout);
   const controller = new AbortController();
   const interruption = onStopSignal((signal) => {
     controller.abort(signal);
     out.hurry();
   });
+  if (o.files) return listCommand(o, { ...discovery, signal: controller.signal }, out, separator, interruption);
 
+  const counter = new Counter(o.char!, o.min!, RESETS[o.reset]);
+  const query: Query = { char: o.char!, min: o.min!, reset: o.reset, count: o.count ?? false };
   // cli-progress loads only when a bar is drawn.
-  const bar = (o.progress ?? process.stderr.isTTY) ? new (await import('./progress.js')).ProgressBar() : undefined;
+  const bar =
+    !o.quiet && (o.progress ?? process.stderr.isTTY) ? new (await import('./progress.js')).ProgressBar() : undefined;
   const say = (line: string) => (bar ? bar.note(line) : process.stderr.write(line));
-  const reporter = makeReporter(format, out, o.count ?? false, { query, shard: o.shard });
-  const run = scan({
-    patterns: paths,
+  const reporter = o.quiet
+    ? undefined
+    : makeReporter(
+        format,
+        out,
+        o.count ?? false,
+        { query, shard: o.shard },
+        {
+          separator,
+          withoutMatch: o.filesWithoutMatch ?? false,
+        },
+      );
+  const options = resolveOptions({
+    ...discovery,
     counter,
     threads: o.threads,
-    ignore: o.ignore,
-    hidden: o.hidden ?? false,
-    follow: o.follow ?? false,
     maxFilesize: o.maxFilesize,
     binary: o.binary ? 'scan' : 'skip',
     fullScan: o.count ?? false,
     queue: o.queue,
-    shard: o.shard,
     signal: controller.signal,
     onProgress: bar && ((p) => bar.update(p)),
     onWarning: (message) => say(`charcount: ${message}\n`),
   });
+  const stdin = readStdin
+    ? async () => [await scanReadable('<stdin>', process.stdin, { ...options, multi: false })]
+    : undefined;
+  const run = scanRun(options, undefined, stdin);
 
+  // --sort path holds the records back until the run ends (--json sorts its own).
+  const held: FileRecord[] | undefined = o.sort === 'path' && format !== 'json' ? [] : undefined;
+  let matchedEarly = false;
   try {
-    for await (const batch of run.batches()) {
+    for await (const batch of run.batches() as AsyncIterable<FileRecord[]>) {
       if (format === 'text') {
         for (const r of batch) {
           if (r.error) say(fileErrorLine(r));
         }
       }
-      await reporter.records(batch);
+      if (o.quiet) {
+        if (batch.some((r) => r.matched)) {
+          matchedEarly = true;
+          controller.abort('a file matched (--quiet)');
+        }
+      } else if (held) held.push(...batch);
+      else await reporter!.records(batch);
       if (out.isClosed) controller.abort('stdout closed');
     }
   } catch (e) {
@@ -184,14 +365,69 @@ export async function scanCommand(argv: string[]): Promise<number> {
     bar?.stop();
   }
   const summary = await run.summary();
-  if (!out.isClosed) await reporter.end(summary);
+  if (held && !out.isClosed) await reporter!.records(held.sort(byPath));
+  if (!out.isClosed) await reporter?.end(summary);
   await out.flush();
   const failed = reportOutputError();
   const signalStatus = interruption.status;
   if (signalStatus === undefined && !failed && out.isClosed) return summary.filesMatched > 0 ? 0 : 1; // the reader went away
   // An interruption after the last record still cuts the output short.
   if (o.stats || signalStatus !== undefined) {
-    process.stderr.write(formatSummary(signalStatus !== undefined ? { ...summary, aborted: true } : summary) + '\n');
+    const shown =
+      signalStatus !== undefined || (summary.aborted && !matchedEarly) ? { ...summary, aborted: true } : summary;
+    process.stderr.write(formatSummary(shown) + '\n');
   }
-  return signalStatus ?? (failed ? 2 : exitStatus(summary));
+  if (signalStatus !== undefined) return signalStatus;
+  if (failed) return 2;
+  // As ripgrep: with -q a match is the answer, whatever else failed.
+  if (matchedEarly) return 0;
+  if (o.filesWithoutMatch) {
+    const printed = summary.filesScanned - summary.filesMatched;
+    return summary.filesErrored > 0 ? 2 : printed > 0 ? 0 : 1;
+  }
+  return exitStatus(summary);
+}
+
+/** `--files`: the paths a scan would read, none read. */
+async function listCommand(
+  o: CliOptions,
+  discovery: DiscoveryOptions,
+  out: Output,
+  separator: string,
+  interruption: { status: number | undefined },
+): Promise<number> {
+  let found = 0;
+  let errors = 0;
+  const held: string[] | undefined = o.sort === 'path' ? [] : undefined;
+  try {
+    for await (const batch of listBatches(resolveDiscovery(discovery))) {
+      let text = '';
+      for (const d of batch) {
+        if (d.error) {
+          errors++;
+          process.stderr.write(fileErrorLine({ path: d.path, error: d.error }));
+        } else {
+          found++;
+          if (held) held.push(d.path);
+          else if (!o.quiet) text += d.path + separator;
+        }
+      }
+      if (o.quiet && found > 0) break;
+      if (text) await out.write(text);
+      if (out.isClosed) break;
+    }
+  } catch (e) {
+    if (!isAbortError(e)) throw e;
+  }
+  if (held && !o.quiet) {
+    held.sort((a, b) => byPath({ path: a }, { path: b }));
+    for (let i = 0; i < held.length && !out.isClosed; i += 4096) {
+      await out.write(held.slice(i, i + 4096).join(separator) + separator);
+    }
+  }
+  await out.flush();
+  if (interruption.status !== undefined) return interruption.status;
+  if (reportOutputError()) return 2;
+  if (o.quiet && found > 0) return 0;
+  return errors > 0 ? 2 : found > 0 ? 0 : 1;
 }

@@ -10,15 +10,18 @@ type Stdio = 'pipe' | 'ignore' | number;
 export interface CliStdio {
   stdout?: Stdio;
   stderr?: Stdio;
+  /** Piped to standard input (else it is not piped: /dev/null, as from a terminal). */
+  input?: string | Uint8Array;
 }
 
-/** Runs `charcount ...args` in `cwd` to its end (stdin empty), with its output as text. */
+/** Runs `charcount ...args` in `cwd` to its end, with its output as text. */
 export function runCli(cwd: string, args: string[], stdio: CliStdio = {}) {
   const r = spawnSync(process.execPath, [cli, ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 1 << 28,
-    stdio: ['ignore', stdio.stdout ?? 'pipe', stdio.stderr ?? 'pipe'],
+    input: stdio.input,
+    stdio: [stdio.input === undefined ? 'ignore' : 'pipe', stdio.stdout ?? 'pipe', stdio.stderr ?? 'pipe'],
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }

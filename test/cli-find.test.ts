@@ -1,0 +1,239 @@
+/**
+ * Finding files as an rg user expects: ignore files, -g/--iglob, -t/-T, --max-depth,
+ * --files, against `rg --files` and `git` on the same trees; and the habits around them
+ * (-q, --files-without-match, -0, --sort path, standard input).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { listFiles } from '../src/index.js';
+import { runCli } from './support/cli.js';
+import { tempDir } from './helpers.js';
+
+const { dir, cleanup } = tempDir();
+afterAll(cleanup);
+const hasRg = spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
+const hasGit = spawnSync('git', ['--version'], { stdio: 'ignore' }).status === 0;
+/** git and rg without the user's configuration. */
+const toolEnv = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'xdg'), GIT_CONFIG_NOSYSTEM: '1' };
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(join(root, path, '..'), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+}
+
+/** `charcount --files ARGS` in `cwd`, as a sorted list (exit status checked). */
+function ours(cwd: string, args: string[]): string[] {
+  const r = runCli(cwd, ['--files', ...args]);
+  expect(r.stderr).toBe('');
+  expect(r.status === 0 || r.status === 1).toBe(true);
+  return r.stdout.split('\n').filter(Boolean).sort();
+}
+
+function rgFiles(cwd: string, args: string[]): string[] {
+  const r = spawnSync('rg', ['--files', '--no-config', '--no-messages', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: toolEnv,
+  });
+  return r.stdout.split('\n').filter(Boolean).sort();
+}
+
+describe('the repository a new user tries it in', () => {
+  const repo = join(dir, 'repo');
+  beforeAll(() => {
+    write(repo, {
+      '.gitignore': 'build/\n*.tmp\n',
+      'build/out.csv': 'a,b,c,d,e,f\n',
+      'data/wide.csv': 'a,b,c,d,e,f\n',
+      'data/narrow.csv': 'a\n',
+      'data/skip.tmp': 'a,b,c,d,e,f\n',
+      'data/deep/er/x.csv': 'a,b,c,d,e,f\n',
+      'src/main.rs': 'fn main() {}\n',
+      '.hidden/secret.csv': 'a,b,c,d,e,f\n',
+    });
+    if (hasGit) execFileSync('git', ['init', '-q', repo], { env: toolEnv });
+  });
+
+  test.runIf(hasGit)('.gitignore applies inside a git repository; --no-ignore turns it off', () => {
+    const r = runCli(repo, ['-c', ',', '-m', '5']);
+    expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(['data/deep/er/x.csv', 'data/wide.csv']);
+    expect(r.status).toBe(0);
+    const all = runCli(repo, ['-c', ',', '-m', '5', '--no-ignore']);
+    expect(all.stdout.split('\n').filter(Boolean).sort()).toEqual([
+      'build/out.csv',
+      'data/deep/er/x.csv',
+      'data/skip.tmp',
+      'data/wide.csv',
+    ]);
+  });
+
+  test.runIf(hasGit && hasRg)(
+    '--files, -g, --iglob, -t, -T and --max-depth list what rg --files lists',
+    () => {
+      const cases = [
+        [],
+        ['-g', '*.csv'],
+        ['-g', '!*.csv'],
+        ['-g', 'wide.csv', 'data'],
+        ['-g', 'data/*.csv'],
+        ['--iglob', '*.CSV'],
+        ['-t', 'csv'],
+        ['-T', 'csv'],
+        ['-t', 'rust', '-t', 'csv'],
+        ['--max-depth', '2'],
+        ['--max-depth', '1', 'data'],
+        ['--hidden'],
+        ['--no-ignore', '-g', '*.tmp'],
+        ['--type-add', 'foo:*.tmp', '-t', 'foo', '--no-ignore'],
+      ];
+      for (const args of cases) expect(ours(repo, args), args.join(' ')).toEqual(rgFiles(repo, args));
+    },
+    60_000,
+  );
+
+  test('a glob given as a path follows the same rules as a directory', () => {
+    // Ignore files, types and -g apply to what a pattern names, as to a directory's walk.
+    expect(ours(repo, ['**/*.csv'])).toEqual(ours(repo, ['-g', '*.csv']));
+    expect(ours(repo, ['data/**', '-T', 'csv'])).toEqual(ours(repo, ['data', '-T', 'csv']));
+    expect(ours(repo, ['--no-ignore', '*/*.tmp'])).toEqual(['data/skip.tmp']);
+    // A file named explicitly is read whatever the rules say, as in ripgrep.
+    expect(ours(repo, ['build/out.csv', '-T', 'csv'])).toEqual(['build/out.csv']);
+  }, 30_000);
+
+  test('-d is --max-depth', () => {
+    expect(ours(repo, ['-d', '1', 'data'])).toEqual(ours(repo, ['--max-depth', '1', 'data']));
+    expect(ours(repo, ['-d', '1', 'data'])).toEqual(['data/narrow.csv', 'data/wide.csv']);
+  });
+
+  test('--ignore leaves paths out as -g !GLOB does', () => {
+    expect(ours(repo, ['--ignore', 'wide.csv'])).toEqual(ours(repo, ['-g', '!wide.csv']));
+    expect(ours(repo, ['--ignore', 'wide.csv'])).not.toContain('data/wide.csv');
+  });
+
+  test('the API lists the same files', async () => {
+    const listed: string[] = [];
+    for await (const f of listFiles({ cwd: repo, types: ['csv'], globs: ['!narrow.csv'] })) listed.push(f.path);
+    expect(listed.sort()).toEqual(ours(repo, ['-t', 'csv', '-g', '!narrow.csv']));
+  });
+
+  test('--type-list prints the table; --type-add extends it', () => {
+    const r = runCli(repo, ['--type-list', '--type-add', 'foo:*.foo', '--type-add', 'csv:*.tsv']);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^csv: \*\.csv, \*\.tsv$/m);
+    expect(r.stdout).toMatch(/^foo: \*\.foo$/m);
+    expect(r.stdout).toMatch(/^rust: \*\.rs$/m);
+  });
+
+  test.each([
+    [['-t', 'nope'], /^charcount: -t\/--type: unknown file type 'nope'/],
+    [['-g', '[a'], /^charcount: -g\/--glob "\[a" is not a valid glob: /],
+    [['--type-add', 'bad'], /^charcount: --type-add must be NAME:GLOB/],
+    [['--files-without-match', '-l'], /^charcount: -l and --files-without-match cannot be used together/],
+    [['--files', '--json'], /^charcount: --files and --json cannot be used together/],
+    [['-m', '1'], /^charcount: required option '-c, --char <C>' not specified/],
+  ])('bad usage %j: one line, exit 2', (args, message) => {
+    const r = runCli(repo, args[0] === '-m' ? args : ['-c', ',', '-m', '5', ...args]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('rg users habits', () => {
+  const tree = join(dir, 'habits');
+  beforeAll(() =>
+    write(tree, { 'b.csv': 'a,b,c\n', 'a.csv': 'a,b,c\n', 'c/d.csv': 'a\n', 'c/e.csv': 'a,b,c\n', 'f.txt': 'x\n' }),
+  );
+
+  test('--sort path prints in path order; -0 ends each path with a NUL', () => {
+    const r = runCli(tree, ['-c', ',', '-m', '2', '--sort', 'path', '-0', '-j', '2']);
+    expect(r.stdout).toBe('a.csv\0b.csv\0c/e.csv\0');
+    expect(runCli(tree, ['--files', '--sort', 'path']).stdout).toBe('a.csv\nb.csv\nc/d.csv\nc/e.csv\nf.txt\n');
+  });
+
+  test('--files-without-match prints the files read that did not match', () => {
+    const r = runCli(tree, ['-c', ',', '-m', '2', '--files-without-match', '--sort', 'path']);
+    expect(r.stdout).toBe('c/d.csv\nf.txt\n');
+    expect(r.status).toBe(0);
+    expect(runCli(tree, ['-c', 'a', '-m', '0', '--files-without-match']).status).toBe(1);
+  });
+
+  test('-q prints nothing and answers with the exit status', () => {
+    expect(runCli(tree, ['-c', ',', '-m', '2', '-q'])).toMatchObject({ status: 0, stdout: '', stderr: '' });
+    expect(runCli(tree, ['-c', ',', '-m', '9', '-q'])).toMatchObject({ status: 1, stdout: '', stderr: '' });
+    // A match is the answer even when another file fails, as in ripgrep.
+    expect(runCli(tree, ['-c', ',', '-m', '2', '-q', 'a.csv', 'missing.csv']).status).toBe(0);
+  }, 30_000);
+
+  test('standard input: - or no path with piped input; the record is <stdin>', () => {
+    expect(runCli(tree, ['-c', ',', '-m', '2'], { input: 'x,y,z\n' })).toMatchObject({
+      status: 0,
+      stdout: '<stdin>\n',
+    });
+    expect(runCli(tree, ['-c', ',', '-m', '5'], { input: 'x,y,z\n' })).toMatchObject({ status: 1, stdout: '' });
+    const both = runCli(tree, ['-c', ',', '-m', '2', '--sort', 'path', '-', 'c'], { input: ',,' });
+    expect(both.stdout).toBe('<stdin>\nc/e.csv\n');
+    const counted = runCli(tree, ['-c', ',', '-m', '1', '--count', '-'], { input: ',\n,,\n' });
+    expect(counted.stdout).toBe('<stdin>:3:2\n');
+    const json = JSON.parse(runCli(tree, ['-c', ',', '-m', '2', '--jsonl', '-'], { input: 'a\nb,,c\n' }).stdout);
+    expect(json).toMatchObject({ path: '<stdin>', matched: true, offset: 4, line: 2, bytes: 7 });
+    // Binary input is skipped, as a binary file is, unless --binary.
+    const binary = '\0,,,';
+    expect(runCli(tree, ['-c', ',', '-m', '2', '-'], { input: binary }).status).toBe(1);
+    expect(runCli(tree, ['-c', ',', '-m', '2', '--binary', '-'], { input: binary }).stdout).toBe('<stdin>\n');
+  }, 30_000);
+
+  test('standard input larger than the binary probe, matched at its end', () => {
+    const big = 'x'.repeat(300 * 1024) + '\n,,,\n';
+    const r = runCli(tree, ['-c', ',', '-m', '3', '--jsonl', '-'], { input: big });
+    expect(JSON.parse(r.stdout)).toMatchObject({ matched: true, line: 2, offset: 300 * 1024 + 3 });
+  });
+});
+
+describe.runIf(hasRg && hasGit)('random trees and ignore rules (fuzzed)', () => {
+  const NAMES = ['a.txt', 'b.csv', 'c.rs', '.h.txt', 'd', 'e.log'];
+  const DIRS = ['x', 'y', '.z', 'x/w'];
+  const RULES = ['*.txt', '!a.txt', '/b.csv', 'x/', '**/w', 'y/*', '*.log', '!*.rs', '#c', 'c.r?', '[ab].*', '\\!d'];
+  const GLOBS = ['*.txt', '!*.csv', 'x/**', '!w', '*.{rs,log}', '?.csv'];
+  const TYPES = ['-t', 'csv', '-t', 'rust', '-T', 'txt', '-T', 'log'];
+
+  test('charcount --files lists what rg --files lists', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(
+        fc.subarray(DIRS),
+        fc.array(fc.subarray(RULES), { minLength: 1, maxLength: 3 }),
+        fc.subarray(GLOBS, { maxLength: 2 }),
+        fc.option(fc.integer({ min: 0, max: 3 })),
+        fc.integer({ min: 0, max: 3 }),
+        fc.boolean(),
+        (dirs, ruleFiles, globs, depth, type, hidden) => {
+          const root = join(dir, `fuzz-${n++}`);
+          rmSync(root, { recursive: true, force: true });
+          const files: Record<string, string> = {};
+          for (const d of ['', ...dirs]) for (const name of NAMES) files[d ? `${d}/${name}` : name] = 'x';
+          ['', ...dirs].forEach((d, i) => {
+            const rules = ruleFiles[i % ruleFiles.length]!;
+            files[d ? `${d}/.gitignore` : '.gitignore'] = rules.join('\n') + '\n';
+          });
+          write(root, files);
+          execFileSync('git', ['init', '-q', root], { env: toolEnv });
+          const args = [
+            ...globs.flatMap((g) => ['-g', g]),
+            ...(depth === null ? [] : ['--max-depth', String(depth)]),
+            ...(type ? TYPES.slice(2 * type - 2, 2 * type) : []),
+            ...(hidden ? ['--hidden'] : []),
+          ];
+          expect(ours(root, args), args.join(' ')).toEqual(rgFiles(root, args));
+          rmSync(root, { recursive: true, force: true });
+        },
+      ),
+      { numRuns: 40 },
+    );
+  }, 120_000);
+});
