@@ -18,7 +18,7 @@ const loadMs = performance.now() - t0;
 
 const counter = new Counter(what!, Number(min), Number(reset) as 0 | 1 | 2);
 const n = threads ? Number(threads) : availableParallelism();
-const options = { cwd: dir!, counter, hidden: true, binary: 'scan' as const, threads: n };
+const options = { cwd: dir!, counter, hidden: true, ignoreFiles: false, binary: 'scan' as const, threads: n };
 let pool: InstanceType<typeof ScanPool> | undefined;
 const callMs: number[] = [];
 let first: string[] | undefined;

@@ -10,7 +10,8 @@
  *
  * Fixed costs: charcount as whole processes on an empty directory and on one file against
  * `node -e 0`, runs alternating, and 20 `scan()` calls in one process, with and without a
- * `ScanPool` (bench/calls-child.ts).
+ * `ScanPool` (bench/calls-child.ts). File-finding rules: ignore files and -g globs against
+ * the same run without them.
  *
  * Writes bench/results/latest.{md,json,svg} (a tiny run: bench/results/tiny/). Exits non-zero when contenders disagree on
  * which files match (the differing paths are printed). Peak RSS comes from GNU time
@@ -187,7 +188,8 @@ const resetCode = (r: ResetName) => ({ newline: '0', space: '1', none: '2' })[r]
 /** The command line of a charcount contender, with `extra` options. */
 const charcountArgs = (q: Query, ...extra: string[]) => [
   cli,
-  ...['-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--binary', '--no-progress'],
+  // --hidden --no-ignore --binary: every file, as ripgrep's -uu -a.
+  ...['-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--no-ignore', '--binary', '--no-progress'],
   ...extra,
   '.',
 ];
@@ -264,6 +266,7 @@ interface Measured {
   ms: number;
   rssMiB?: number;
   matches: string[];
+  stderr?: string;
 }
 
 function runOnce(c: Contender, q: Query, dir: string): Measured {
@@ -291,7 +294,7 @@ function runCommand(
     .filter(Boolean)
     .map((p) => p.replace(/^\.\//, ''))
     .sort();
-  return { ms, rssMiB, matches };
+  return { ms, rssMiB, matches, stderr: r.stderr };
 }
 
 interface Row {
@@ -519,6 +522,58 @@ const callsRows: CallsRow[] = callCases.map((c) => {
   );
   return row;
 });
+
+// ── file-finding rules ─────────────────────────────────────────────────────────────
+// What ignore files and -g globs cost over the same run without them (issue 12's goal:
+// at most 10% more). Same query and tree, runs alternating within each round.
+const ruleQuery = QUERIES['line-early']!;
+const ruleDirs = [
+  { name: `tree of ${treeCount} files`, dir: corpora[1]!.dir },
+  { name: 'node_modules (its own .gitignore files)', dir: corpora[4]!.dir },
+];
+const ruleVariants = [
+  { name: 'no rules (--no-ignore)', extra: ['--no-ignore'] },
+  { name: 'ignore files (the default)', extra: [] },
+  { name: "--no-ignore -g '!*.nomatch'", extra: ['--no-ignore', '-g', '!*.nomatch'] },
+  {
+    name: "ignore files and -g '!*.nomatch' --iglob '!*.NOMATCH'",
+    extra: ['-g', '!*.nomatch', '--iglob', '!*.NOMATCH'],
+  },
+];
+interface RuleRow {
+  directory: string;
+  variant: string;
+  medianMs: number;
+  ratio: number;
+  files: number;
+}
+const ruleCases = ruleDirs.flatMap((d) => ruleVariants.map((v) => ({ d, v })));
+const ruleRuns = new Map<(typeof ruleCases)[number], Measured[]>();
+for (let round = 0; round < warmup + fixedRuns; round++) {
+  for (const c of round % 2 ? [...ruleCases].reverse() : ruleCases) {
+    // The scan's own command line (its rules replaced by the variant's), and --stats for the file count.
+    const args = [
+      cli,
+      ...['-c', ruleQuery.what, '-m', String(ruleQuery.min), '-r', ruleQuery.reset, '--hidden', '--binary'],
+      ...['--no-progress', '--stats', ...c.v.extra, '.'],
+    ];
+    const m = runCommand(`${c.v.name} on ${c.d.name}`, { cmd: process.execPath, args }, c.d.dir);
+    if (round >= warmup) ruleRuns.set(c, [...(ruleRuns.get(c) ?? []), m]);
+  }
+}
+const ruleRows: RuleRow[] = ruleCases.map((c) => {
+  const base = ruleCases.find((b) => b.d === c.d && b.v === ruleVariants[0])!;
+  const ms = median(ruleRuns.get(c)!.map((m) => m.ms));
+  const row = {
+    directory: c.d.name,
+    variant: c.v.name,
+    medianMs: ms,
+    ratio: ms / median(ruleRuns.get(base)!.map((m) => m.ms)),
+    files: Number(/(\d+) files discovered/.exec(ruleRuns.get(c)![0]!.stderr ?? '')?.[1] ?? NaN),
+  };
+  process.stderr.write(`rules · ${c.d.name} · ${c.v.name}: median ${ms.toFixed(0)} ms (${row.ratio.toFixed(2)}×)\n`);
+  return row;
+});
 rmSync(scratch, { recursive: true, force: true });
 
 function median(xs: number[]): number {
@@ -574,6 +629,9 @@ const goals = [
     value: fixedRows.find((r) => r.command === 'charcount' && r.directory === d.name)?.ratioToNode,
     limit: 1.3,
   })),
+  ...ruleRows
+    .filter((r) => r.variant !== ruleVariants[0]!.name)
+    .map((r) => ({ goal: `${r.directory}: ${r.variant} ≤ 1.10× no rules`, value: r.ratio, limit: 1.1 })),
   // Strictly less: the 19 calls after the first together cost less than the first.
   ...callsRows.map((r) => ({
     goal: `${CALLS} calls, ${r.mode === 'pool' ? 'ScanPool' : 'plain scan()'}, ${r.directory}: the ${CALLS - 1} after the first < the first`,
@@ -664,6 +722,19 @@ for (const r of callsRows) {
   );
 }
 md.push('');
+md.push(
+  '### File-finding rules: their cost over the same run without them',
+  '',
+  `Query ${ruleQuery.label}, \`--hidden --binary\`; median of ${fixedRuns} rounds after ${warmup} warm-up, the variants`,
+  'alternating within each round. Files: what the run discovered (ignore files may leave some out).',
+  '',
+  '| directory | rules | time (ms) | × no rules | files |',
+  '|---|---|---:|---:|---:|',
+);
+for (const r of ruleRows) {
+  md.push(`| ${r.directory} | ${r.variant} | ${fmt(r.medianMs)} | ${fmt(r.ratio, 2)} | ${r.files} |`);
+}
+md.push('');
 md.push('### Goals', '', '| goal | measured | met |', '|---|---:|:---:|');
 for (const g of goals) {
   const known = g.value !== undefined && !Number.isNaN(g.value);
@@ -709,6 +780,7 @@ writeFileSync(
       queue: { fixedMs, rows: queueCost },
       fixedCost: { runs: fixedRuns, rows: fixedRows },
       calls: { calls: CALLS, runs: fixedRuns, rows: callsRows },
+      rules: { runs: fixedRuns, rows: ruleRows },
       disagreements,
     },
     null,

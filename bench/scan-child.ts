@@ -54,6 +54,7 @@ if (mode === 'native-main') {
     cwd: dir!,
     counter,
     hidden: true,
+    ignoreFiles: false,
     binary: 'scan' as const,
     threads: threads ? Number(threads) : undefined,
   };
