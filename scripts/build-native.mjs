@@ -1,26 +1,104 @@
 #!/usr/bin/env node
-// Builds the native core (release) with napi-rs's CLI, after checking for cargo so that
-// a missing Rust toolchain gives one clear sentence instead of a spawn error.
+// Builds the native core (release) with napi-rs's CLI, and lays out its platform package.
+//
+//   node scripts/build-native.mjs [--target RUST_TRIPLE]
+//     builds for this machine (or cross-compiles for RUST_TRIPLE) into
+//     native/charcount.<triple>.node — the local build, which the loader tries first — and
+//     makes npm/<triple>/, the platform package @charcount/<triple> holding that binary
+//     (`npm pack npm/<triple>` or `npm publish npm/<triple>`).
+//   node scripts/build-native.mjs --manifests [--npm-dir DIR]
+//     lays out the package of every target in package.json's napi.targets, binaries
+//     left out: what a release job fills with the binaries its platforms built.
+//
+// <triple> is napi-rs's platform triple (linux-x64-gnu, darwin-arm64, …). The packages
+// are package.json's optionalDependencies, and their os/cpu/libc fields let npm install
+// only the one that fits. Cargo is checked for first, so that a missing Rust toolchain
+// gives one clear sentence instead of a spawn error.
 import { spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
 
-const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
-if (cargo.error || cargo.status !== 0) {
-  console.error(
-    "charcount: building the native core needs Rust's `cargo` on PATH — install Rust " +
-      '(https://rustup.rs, or `apt-get install cargo`) and run `npm install` again.',
+/** The npm scope of the platform packages (the loader's PLATFORM_SCOPE, src/core/native.ts). */
+const SCOPE = '@charcount';
+const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+const binaryName = pkg.napi.binaryName;
+
+const { values: args } = parseArgs({
+  options: {
+    target: { type: 'string' },
+    manifests: { type: 'boolean', default: false },
+    'npm-dir': { type: 'string', default: join(root, 'npm') },
+  },
+});
+
+/** napi-rs's reading of a Rust target triple: { triple, platformArchABI, platform, arch, abi }. */
+async function parseTriple(triple) {
+  return (await import('@napi-rs/cli')).parseTriple(triple);
+}
+
+/** The platform package's manifest: npm installs it only where `os`, `cpu` and `libc` fit. */
+function manifest(target) {
+  const binary = `${binaryName}.${target.platformArchABI}.node`;
+  const libc = target.abi?.startsWith('gnu') ? 'glibc' : target.abi?.startsWith('musl') ? 'musl' : undefined;
+  return {
+    name: `${SCOPE}/${target.platformArchABI}`,
+    version: pkg.version,
+    description: `The native core of charcount for ${target.platformArchABI} (${target.triple}).`,
+    keywords: pkg.keywords,
+    homepage: pkg.homepage,
+    bugs: pkg.bugs,
+    repository: pkg.repository,
+    license: pkg.license,
+    author: pkg.author,
+    os: [target.platform],
+    cpu: [target.arch],
+    ...(libc ? { libc: [libc] } : {}),
+    main: binary,
+    files: [binary],
+    engines: pkg.engines,
+  };
+}
+
+/** npm/<triple>/ with its manifest, README and LICENSE; the binary too if `binary` is given. */
+function layOut(target, binary) {
+  const dir = join(args['npm-dir'], target.platformArchABI);
+  mkdirSync(dir, { recursive: true });
+  const m = manifest(target);
+  writeFileSync(join(dir, 'package.json'), JSON.stringify(m, null, 2) + '\n');
+  writeFileSync(
+    join(dir, 'README.md'),
+    `# \`${m.name}\`\n\nThe **${target.triple}** binary of charcount, which installs it ` +
+      'as an optional dependency where it fits. Install `charcount`, not this package.\n',
   );
-  process.exitCode = 1;
+  copyFileSync(join(root, 'LICENSE'), join(dir, 'LICENSE'));
+  if (binary) copyFileSync(binary, join(dir, m.main));
+  return dir;
+}
+
+if (args.manifests) {
+  for (const triple of pkg.napi.targets) console.log(layOut(await parseTriple(triple)));
 } else {
-  const args = [
-    'build',
-    '--platform',
-    '--release',
-    '--manifest-path',
-    'native/Cargo.toml',
-    '--output-dir',
-    'native',
-    '--no-js',
-  ];
-  const napi = spawnSync('napi', args, { stdio: 'inherit', shell: process.platform === 'win32' });
-  process.exitCode = napi.status ?? 1;
+  const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
+  if (cargo.error || cargo.status !== 0) {
+    console.error(
+      "charcount: building the native core needs Rust's `cargo` on PATH — install Rust " +
+        '(https://rustup.rs, or `apt-get install cargo`) and run `npm install` again.',
+    );
+    process.exit(1);
+  }
+  const napiManifest = createRequire(import.meta.url).resolve('@napi-rs/cli/package.json');
+  const napi = join(dirname(napiManifest), JSON.parse(readFileSync(napiManifest, 'utf8')).bin.napi);
+  const build = [napi, 'build', '--platform', '--release', '--manifest-path', 'native/Cargo.toml'];
+  build.push('--output-dir', 'native', '--no-js', ...(args.target ? ['--target', args.target] : []));
+  const built = spawnSync(process.execPath, build, { cwd: root, stdio: 'inherit' });
+  if (built.status !== 0) process.exit(built.status ?? 1);
+  const host = /^host: (\S+)$/m.exec(spawnSync('rustc', ['-vV'], { encoding: 'utf8' }).stdout ?? '')?.[1];
+  const target = await parseTriple(args.target ?? host);
+  layOut(target, join(root, 'native', `${binaryName}.${target.platformArchABI}.node`));
+  if (!pkg.napi.targets.includes(target.triple)) {
+    console.error(`charcount: ${target.triple} is not one of package.json's napi.targets: no package publishes it`);
+  }
 }

@@ -1,35 +1,39 @@
 /**
- * The published package: `npm pack`, then install the tarball into an empty project on
- * a PATH without cargo, and use the CLI and the API from there.
+ * The published packages: `npm pack` of charcount and of this platform's package
+ * (`npm/<triple>/`, made by the native build), then both tarballs installed into an
+ * empty project on a PATH without cargo, and the CLI and the API used from there.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { afterAll, expect, test } from 'vitest';
-import { loadNative } from '../src/internal.js';
+import { platformTriple } from '../src/internal.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
-test('a platform without a prebuilt binary gets one clear sentence', () => {
-  expect(() => loadNative(join(repoRoot, 'native'), 'plan9-mips-gnu')).toThrow(
-    /^charcount has no native core for this platform \(plan9-mips-gnu\): expected .*charcount\.plan9-mips-gnu\.node, found only charcount\.[\w-]+\.node; build it from a source checkout with `npm install` \(needs Rust's cargo\)\.$/,
-  );
-});
-
-test('the packed tarball installs and runs where no Rust toolchain exists', () => {
+/** `npm pack` of the package in `from`: the tarball's name and the paths it holds. */
+function pack(from: string) {
   const packed = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], {
-    cwd: repoRoot,
+    cwd: from,
     encoding: 'utf8',
   });
   const [{ filename, files }] = JSON.parse(packed) as [{ filename: string; files: { path: string }[] }];
-  const paths = files.map((f) => f.path);
+  return { tarball: join(dir, filename), paths: files.map((f) => f.path) };
+}
+
+test('the packed tarballs install and run where no Rust toolchain exists', () => {
+  const { tarball, paths } = pack(repoRoot);
+  const triple = platformTriple();
+  const platform = pack(join(repoRoot, 'npm', triple));
+  expect(platform.paths.sort()).toEqual(['LICENSE', 'README.md', `charcount.${triple}.node`, 'package.json']);
   expect(paths).toContain('dist/src/index.js');
   expect(paths).toContain('dist/src/index.d.ts');
   expect(paths).toContain('dist/src/cli/main.js');
   expect(paths).toContain('dist/src/transport/scan-worker.js');
-  expect(paths.some((p) => /^native\/charcount\.[\w-]+\.node$/.test(p))).toBe(true);
+  // The binaries are in the platform packages.
+  expect(paths.filter((p) => p.endsWith('.node'))).toEqual([]);
   expect(paths.some((p) => p.startsWith('native/src') || p.startsWith('test/') || p.startsWith('dist/bench'))).toBe(
     false,
   );
@@ -54,7 +58,12 @@ test('the packed tarball installs and runs where no Rust toolchain exists', () =
   );
   writeFileSync(join(app, 'data', 'hit.csv'), 'a,b,c,d\n');
   writeFileSync(join(app, 'data', 'miss.csv'), 'a,b\nc,d\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', join(dir, filename)], { cwd: app, env, stdio: 'pipe' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball, platform.tarball], {
+    cwd: app,
+    env,
+    stdio: 'pipe',
+  });
+  const installed = join(app, 'node_modules');
 
   const cli = spawnSync(join(app, 'node_modules', '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], {
     cwd: app,
@@ -75,7 +84,32 @@ test('the packed tarball installs and runs where no Rust toolchain exists', () =
   const api = spawnSync(process.execPath, ['use.js'], { cwd: app, env, encoding: 'utf8' });
   expect(api.stderr).toBe('');
   expect(JSON.parse(api.stdout)).toEqual([true, [true, false], 2]);
-  expect(readdirSync(join(app, 'node_modules', 'charcount', 'native'))).toEqual(
-    paths.filter((p) => p.startsWith('native/')).map((p) => p.slice(7)),
+
+  // CommonJS consumers: require() of the package (Node's require of ES modules, which every
+  // Node in its engines range has).
+  writeFileSync(
+    join(app, 'use.cjs'),
+    `const { Counter } = require('charcount');
+     console.log(JSON.stringify(new Counter(',', 3).hasCount('a,b,c,d')));`,
+  );
+  const cjs = spawnSync(process.execPath, ['use.cjs'], { cwd: app, env, encoding: 'utf8' });
+  expect(cjs.stderr).toBe('');
+  expect(cjs.stdout).toBe('true\n');
+
+  // The core came from the platform package; without it, one sentence says what to install.
+  expect(existsSync(join(installed, '@charcount', triple, `charcount.${triple}.node`))).toBe(true);
+  expect(existsSync(join(installed, 'charcount', 'native'))).toBe(false);
+  rmSync(join(installed, '@charcount', triple), { recursive: true });
+  const missing = spawnSync(join(installed, '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], {
+    cwd: app,
+    env,
+    encoding: 'utf8',
+  });
+  expect(missing.status).toBe(2);
+  expect(missing.stderr).toBe(
+    `charcount has no native core for this platform (${triple}): no local build ` +
+      `(native/charcount.${triple}.node) and no package @charcount/${triple}; install @charcount/${triple}@0.1.0 ` +
+      '(npm installs it with charcount unless optional dependencies are left out), or build the core from a ' +
+      "source checkout with `npm install` (needs Rust's cargo).\n",
   );
 }, 180_000);

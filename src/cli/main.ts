@@ -54,6 +54,8 @@ async function end(code: number): Promise<void> {
 }
 
 main(process.argv.slice(2)).then(end, (e) => {
-  process.stderr.write(`charcount: ${e instanceof Error ? e.message : String(e)}\n`);
+  const message = e instanceof Error ? e.message : String(e);
+  // Some messages name charcount already ("charcount has no native core …").
+  process.stderr.write(message.startsWith('charcount ') ? `${message}\n` : `charcount: ${message}\n`);
   return end(2);
 });
