@@ -6,7 +6,7 @@
 import { Command, Option } from 'commander';
 import { fstatSync } from 'node:fs';
 import { Counter, Reset } from '../core/counter.js';
-import { isAbortError } from '../core/errors.js';
+import { isAbortOf } from '../core/errors.js';
 import type { FileRecord, Query, Shard } from '../core/types.js';
 import { checkChar } from '../core/validate.js';
 import { byPath } from '../core/codec.js';
@@ -360,7 +360,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       if (out.isClosed) controller.abort('stdout closed');
     }
   } catch (e) {
-    if (!isAbortError(e)) throw e;
+    if (!isAbortOf(e, controller.signal)) throw e;
   } finally {
     bar?.stop();
   }
@@ -417,7 +417,7 @@ async function listCommand(
       if (out.isClosed) break;
     }
   } catch (e) {
-    if (!isAbortError(e)) throw e;
+    if (!isAbortOf(e, discovery.signal)) throw e;
   }
   if (held && !o.quiet) {
     held.sort((a, b) => byPath({ path: a }, { path: b }));

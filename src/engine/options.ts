@@ -86,7 +86,10 @@ export interface ScanOptions {
    * @default false
    */
   sort?: boolean;
-  /** Stops the run: workers are terminated, the iterator throws an `AbortError`. */
+  /**
+   * Stops the run: workers are terminated, the iterator (or `result()`) rejects with the
+   * signal's reason (an AbortError for `abort()`, a TimeoutError for `AbortSignal.timeout()`).
+   */
   signal?: AbortSignal;
   /** Called at most every `progressIntervalMs` while the run goes, and once at the end. */
   onProgress?: (progress: Progress) => void;

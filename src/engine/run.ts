@@ -8,7 +8,7 @@
  *   of the queue;
  * * a lost task (its worker died, its queue job failed for good) is sent again one path
  *   per task, and a path lost on its own becomes an `EWORKER` error;
- * * an abort cancels the transport and throws an `AbortError` once the loop has let go.
+ * * an abort cancels the transport and throws the signal's reason once the loop has let go.
  */
 import type { NativeBatch } from '../core/codec.js';
 import { abortError } from '../core/errors.js';

@@ -10,7 +10,7 @@
  */
 import { byPath, decodeBatch, failedRecord, type RecordShape } from '../core/codec.js';
 import type { Counter } from '../core/counter.js';
-import { isAbortError } from '../core/errors.js';
+import { isAbortOf } from '../core/errors.js';
 import { native } from '../core/native.js';
 import type { AnyRecord, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
 import { show } from '../core/validate.js';
@@ -139,7 +139,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
       }
       this.settle(agg.summary(false));
     } catch (e) {
-      if (isAbortError(e)) this.settle(agg.summary(true));
+      if (isAbortOf(e, o.signal)) this.settle(agg.summary(true));
       else this.fail(e);
       throw e;
     } finally {
@@ -172,7 +172,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
       try {
         for await (const _ of this.batches());
       } catch (e) {
-        if (!isAbortError(e)) throw e;
+        if (!isAbortOf(e, this.o.signal)) throw e;
       }
     }
     return this.finished;

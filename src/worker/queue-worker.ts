@@ -22,7 +22,7 @@ import type { Redis } from 'ioredis';
 import { access } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { BatchBuilder, toPortable } from '../core/codec.js';
-import { isAbortError } from '../core/errors.js';
+import { isAbortOf } from '../core/errors.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
 import { BUDGET_BYTES } from '../engine/batch.js';
 import type { Discovered } from '../engine/discover.js';
@@ -431,7 +431,7 @@ export class QueueWorker {
         }
       }
     } catch (e) {
-      if (isAbortError(e) && a.handBack && token !== undefined) {
+      if (isAbortOf(e, a.controller.signal) && a.handBack && token !== undefined) {
         await job.moveToWait(token);
         if (this.verbose) this.log(`run ${a.run}: batch ${job.id} handed back`);
         throw new WaitingError();
