@@ -5,6 +5,7 @@
  * new Counter('c', 3, Reset.NewlinesReset).hasCount('hello-c-c-c-goodbye'); // true
  * ```
  */
+import { Writable } from 'node:stream';
 import { native, type NativeCounter, type NativeScanner } from './native.js';
 import type { FullScan, Hit, KernelName } from './types.js';
 import { checkChar, checkInput, checkInteger, show } from './validate.js';
@@ -91,46 +92,86 @@ export class Counter {
   }
 }
 
-export class CounterStream {
+/**
+ * A counter fed in chunks: a `Writable` stream, so that
+ * `await pipeline(createReadStream(file), counter.stream())` counts a file (or a socket, a
+ * response body…), and `write()` works by hand as well. Each chunk is counted as it is
+ * written (synchronously, unless the stream is corked); `result()` gives the answer for
+ * everything written so far, and `settled` says when it can no longer change.
+ */
+export class CounterStream extends Writable {
   /** A high surrogate that ended the last string chunk: its pair may start the next one. */
   private pending = '';
-  private settled = false;
+  private done = false;
 
+  /** Made by `counter.stream()`. */
   constructor(
     private readonly scanner: NativeScanner,
     readonly full: boolean,
-  ) {}
-
-  /**
-   * Feeds the next chunk; returns true once the answer can no longer change. String
-   * chunks may split a surrogate pair: the high half waits for the next chunk (as
-   * `TextEncoderStream` does); one left without its pair counts as U+FFFD.
-   */
-  write(chunk: string | Uint8Array): boolean {
-    checkInput('chunk', chunk);
-    if (typeof chunk !== 'string') {
-      this.flushPending();
-      return this.feed(chunk);
-    }
-    let text = this.pending + chunk;
-    this.pending = '';
-    const last = text.charCodeAt(text.length - 1);
-    if (last >= 0xd800 && last <= 0xdbff) {
-      this.pending = text.slice(-1);
-      text = text.slice(0, -1);
-    }
-    return text === '' ? this.settled : this.feed(text);
+  ) {
+    // Strings are kept as strings: one split inside a surrogate pair is joined again below.
+    super({ decodeStrings: false });
   }
 
-  /** The answer for everything written so far (`occurrences`/`segments` if `full`). */
+  /**
+   * True once the answer can no longer change (a first-hit stream after its hit; never
+   * for a `full` stream): what is written after it is ignored.
+   */
+  get settled(): boolean {
+    return this.done;
+  }
+
+  /**
+   * Counts a chunk. String chunks may split a surrogate pair: the high half waits for the
+   * next chunk (as `TextEncoderStream` does); one left without its pair counts as U+FFFD.
+   * @internal
+   */
+  override _write(chunk: string | Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
+    try {
+      if (typeof chunk !== 'string') {
+        this.flushPending();
+        this.feed(chunk);
+      } else if (encoding !== 'utf8' && encoding !== 'utf-8') {
+        // `write(hex, 'hex')`: the string stands for bytes.
+        this.flushPending();
+        this.feed(Buffer.from(chunk, encoding));
+      } else {
+        let text = this.pending + chunk;
+        this.pending = '';
+        const last = text.charCodeAt(text.length - 1);
+        if (last >= 0xd800 && last <= 0xdbff) {
+          this.pending = text.slice(-1);
+          text = text.slice(0, -1);
+        }
+        if (text !== '') this.feed(text);
+      }
+      callback();
+    } catch (e) {
+      callback(e as Error);
+    }
+  }
+
+  /** @internal */
+  override _final(callback: (error?: Error | null) => void): void {
+    try {
+      this.flushPending();
+      callback();
+    } catch (e) {
+      callback(e as Error);
+    }
+  }
+
+  /**
+   * The answer for everything written so far (`occurrences`/`segments` if `full`); final
+   * once the stream has finished (`await pipeline(…)`, or the `'finish'` event).
+   */
   result(): Hit | FullScan {
     this.flushPending();
     return native.scannerFinish(this.scanner);
   }
 
-  private feed(input: string | Uint8Array): boolean {
-    if (native.scannerFeed(this.scanner, input)) this.settled = true;
-    return this.settled;
+  private feed(input: string | Uint8Array): void {
+    if (!this.done && native.scannerFeed(this.scanner, input)) this.done = true;
   }
 
   /** A high surrogate with no pair to come is fed alone (the encoder makes it U+FFFD). */
