@@ -25,7 +25,7 @@ export { listFiles } from './engine/list.js';
 export type { ListedFile } from './engine/list.js';
 export { mergeShards, MergeError } from './engine/merge.js';
 export type { NamedDocument } from './engine/merge.js';
-export type { DiscoveryOptions, ScanOptions } from './engine/options.js';
+export type { DiscoveryOptions, ScanFilesOptions, ScanOptions } from './engine/options.js';
 export { ScanPool } from './engine/pool.js';
 export type { ScanPoolOptions } from './engine/pool.js';
 export { scan, scanFiles, ScanRun } from './engine/scan.js';

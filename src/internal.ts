@@ -4,7 +4,7 @@
  */
 import type { Counter } from './core/counter.js';
 import type { AnyRecord } from './core/types.js';
-import { resolveOptions, type ScanOptions } from './engine/options.js';
+import { resolveOptions, type ScanFilesOptions, type ScanOptions } from './engine/options.js';
 import { filesRun, scanRun, type RunInternals, type ScanRun } from './engine/scan.js';
 
 export { native, nativeOrigin, loadNative, platformTriple } from './core/native.js';
@@ -23,8 +23,8 @@ export function scanWith(options: Counted, internals: RunInternals): ScanRun<Any
 /** `scanFiles()` with internal hooks. */
 export function scanFilesWith(
   paths: string[],
-  options: Omit<Counted, 'patterns'>,
+  options: Omit<Counted, 'patterns'> & Pick<ScanFilesOptions, 'ordered'>,
   internals: RunInternals,
 ): ScanRun<AnyRecord> {
-  return filesRun(paths, resolveOptions(options), internals);
+  return filesRun(paths, resolveOptions(options, true), internals);
 }

@@ -134,6 +134,16 @@ export interface ResolvedDiscovery extends DiscoverOptions {
   signal: AbortSignal | undefined;
 }
 
+/** `scanFiles()` options: those of `scan()` but `patterns`, and `ordered`. */
+export interface ScanFilesOptions extends Omit<ScanOptions, 'patterns'> {
+  /**
+   * Records in the order of the list given, rather than as files finish: a record that
+   * finishes early is held until those before it have come.
+   * @default false
+   */
+  ordered?: boolean;
+}
+
 export interface ResolvedOptions extends ResolvedDiscovery {
   counters: Counter[];
   multi: boolean;
@@ -147,6 +157,7 @@ export interface ResolvedOptions extends ResolvedDiscovery {
   batchSize: number;
   queue: string | undefined;
   onWarning: ((message: string) => void) | undefined;
+  ordered: boolean;
 }
 
 function stringList(name: string, value: unknown, fallback: string[]): string[] {
@@ -215,9 +226,17 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   return resolved;
 }
 
-/** Every option checked and defaulted, in one place. */
-export function resolveOptions(o: ScanOptions): ResolvedOptions {
+/**
+ * Every option checked and defaulted, in one place. `ordered` is for a list of files
+ * (`files`): a search has no order of the caller's to keep.
+ */
+export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'>, files = false): ResolvedOptions {
   if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
+  if (!files && o.ordered !== undefined) {
+    throw new TypeError(
+      'ordered is an option of scanFiles(): scan() reports files as they finish (sort: true sorts its result by path)',
+    );
+  }
   if ((o.counter === undefined) === (o.counters === undefined)) {
     throw new TypeError('options must have exactly one of counter or counters');
   }
@@ -252,5 +271,6 @@ export function resolveOptions(o: ScanOptions): ResolvedOptions {
     batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
     queue: o.queue === undefined ? undefined : checkRedisUrl('queue', o.queue),
     onWarning: o.onWarning,
+    ordered: o.ordered === undefined ? false : checkBoolean('ordered', o.ordered),
   };
 }

@@ -20,7 +20,7 @@ import type { RunSpec, Transport } from '../transport/transport.js';
 import { Aggregator } from './aggregate.js';
 import { BUDGET_BYTES } from './batch.js';
 import { discover, type Discovered } from './discover.js';
-import { resolveOptions, type ResolvedOptions, type ScanOptions } from './options.js';
+import { resolveOptions, type ResolvedOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
 import { runLoop } from './run.js';
 import { inShard } from './shard.js';
 
@@ -75,6 +75,28 @@ async function openTransport(
   });
 }
 
+/** Puts records back in the caller's order: each is released once all before it have come. */
+class InOrder<R> {
+  private next = 0;
+  private readonly held = new Map<number, R>();
+
+  release(records: R[], positions: number[]): R[] {
+    records.forEach((r, i) => this.held.set(positions[i]!, r));
+    const out: R[] = [];
+    for (let r = this.held.get(this.next); r !== undefined; r = this.held.get(this.next)) {
+      out.push(r);
+      this.held.delete(this.next++);
+    }
+    return out;
+  }
+}
+
+/** Numbers the paths in the order they come: their places for `ordered`. */
+async function* numbered(source: AsyncIterable<Discovered[]>): AsyncGenerator<Discovered[]> {
+  let at = 0;
+  for await (const found of source) yield found.map((d) => ({ ...d, at: at++ }));
+}
+
 /** The records and summary of a finished run. */
 export interface ScanResult<R> {
   records: R[];
@@ -124,18 +146,27 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
       }
       const open = async (notify: () => void) => (transport = await openTransport(o, this.internals, notify));
       const hooks = { found: (n: number) => (agg.discovered += n), progress: report };
+      const inOrder = o.ordered ? new InOrder<AnyRecord>() : undefined;
       for await (const pieces of runLoop(this.source, open, hooks, o.signal)) {
-        const records: AnyRecord[] = [];
+        let records: AnyRecord[] = [];
+        const positions: number[] = [];
         for (const p of pieces) {
-          if (p.failed) records.push(failedRecord(p.failed.path, p.failed.error, shape.counters, shape.multi));
-          else for (const r of decodeBatch(p.task.paths, p.batch, shape)) records.push(r);
+          if (p.failed) {
+            records.push(failedRecord(p.failed.path, p.failed.error, shape.counters, shape.multi));
+            if (inOrder) positions.push(p.failed.at);
+          } else {
+            const decoded = decodeBatch(p.task.paths, p.batch, shape);
+            for (const r of decoded) records.push(r);
+            if (inOrder) for (let i = 0; i < decoded.length; i++) positions.push(p.task.at[i]!);
+          }
         }
         // A queued run's figures are its workers'.
         if (transport?.workers) {
           agg.workers = transport.workers;
           agg.threads = transport.threads;
         }
-        yield records as R[];
+        if (inOrder) records = inOrder.release(records, positions);
+        if (records.length) yield records as R[];
       }
       this.settle(agg.summary(false));
     } catch (e) {
@@ -217,7 +248,8 @@ export function filesRun(paths: string[], o: ResolvedOptions, internals?: RunInt
     // in a file name: such a path is its own error (as `fs` says), never a split task.
     yield paths.map((path) => (path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW }));
   }
-  return new ScanRun(o, o.shard ? inShard(given(), o.shard) : given(), internals);
+  const source = o.shard ? inShard(given(), o.shard) : given();
+  return new ScanRun(o, o.ordered ? numbered(source) : source, internals);
 }
 
 /** Scans the files that `patterns` name (default: everything below `cwd`). */
@@ -228,12 +260,16 @@ export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord
   return scanRun(resolveOptions(options));
 }
 
-/** Scans a list of file paths as given (no globbing, no directory search). */
-export function scanFiles(paths: string[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
-export function scanFiles(paths: string[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
-export function scanFiles(
-  paths: string[],
-  options: Omit<ScanOptions, 'patterns'>,
-): ScanRun<FileRecord | MultiFileRecord> {
-  return filesRun(paths, resolveOptions(options));
+export type FilesWithCounter = ScanFilesOptions & { counter: Counter; counters?: undefined };
+export type FilesWithCounters = ScanFilesOptions & { counters: Counter[]; counter?: undefined };
+
+/**
+ * Scans a list of file paths as given (no globbing, no directory search); with
+ * `ordered: true`, records come in the order of the list.
+ */
+export function scanFiles(paths: string[], options: FilesWithCounter): ScanRun<FileRecord>;
+export function scanFiles(paths: string[], options: FilesWithCounters): ScanRun<MultiFileRecord>;
+export function scanFiles(paths: string[], options: ScanFilesOptions): ScanRun<FileRecord | MultiFileRecord>;
+export function scanFiles(paths: string[], options: ScanFilesOptions): ScanRun<FileRecord | MultiFileRecord> {
+  return filesRun(paths, resolveOptions(options, true));
 }
