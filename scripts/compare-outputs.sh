@@ -29,7 +29,7 @@ for c in "${cases[@]}"; do
   for side in old new; do
     cli=$old; [ $side = new ] && cli=$new
     set +e; as_user node "$cli" "${args[@]}" > "$work/$name.$side.out" 2> "$work/$name.$side.err"; echo $? > "$work/$name.$side.rc"; set -e
-    sed -E -i 's/"(elapsedMs|bytesPerSecond|filesPerSecond)": [0-9.e+-]+/"\1": X/g; s/[0-9.]+ s \([^)]*\)/T/' "$work/$name.$side".*
+    sed -E -i 's/"(elapsedMs|bytesPerSecond|filesPerSecond)": ?[0-9.e+-]+/"\1": X/g; s/[0-9.]+ s \([^)]*\)/T/' "$work/$name.$side".*
     # Text and JSON-lines output come in completion order, which varies between runs.
     case $name in text | count | jsonl | stats) sort -o "$work/$name.$side.out" "$work/$name.$side.out" ;; esac
     sort -o "$work/$name.$side.err" "$work/$name.$side.err"

@@ -12,6 +12,13 @@ import { listFiles } from '../src/index.js';
 import { runCli } from './support/cli.js';
 import { tempDir } from './helpers.js';
 
+/** The lines of a --jsonl output, parsed (the last one is the summary). */
+const jsonl = (stdout: string) =>
+  stdout
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 const hasRg = spawnSync('rg', ['--version'], { stdio: 'ignore' }).status === 0;
@@ -180,8 +187,8 @@ describe('rg users habits', () => {
     expect(both.stdout).toBe('<stdin>\nc/e.csv\n');
     const counted = runCli(tree, ['-c', ',', '-m', '1', '--count', '-'], { input: ',\n,,\n' });
     expect(counted.stdout).toBe('<stdin>:3:2\n');
-    const json = JSON.parse(runCli(tree, ['-c', ',', '-m', '2', '--jsonl', '-'], { input: 'a\nb,,c\n' }).stdout);
-    expect(json).toMatchObject({ path: '<stdin>', matched: true, offset: 4, line: 2, bytes: 7 });
+    const [json] = jsonl(runCli(tree, ['-c', ',', '-m', '2', '--jsonl', '-'], { input: 'a\nb,,c\n' }).stdout);
+    expect(json).toMatchObject({ type: 'file', path: '<stdin>', matched: true, offset: 4, line: 2, bytes: 7 });
     // Binary input is skipped, as a binary file is, unless --binary.
     const binary = '\0,,,';
     expect(runCli(tree, ['-c', ',', '-m', '2', '-'], { input: binary }).status).toBe(1);
@@ -191,7 +198,7 @@ describe('rg users habits', () => {
   test('standard input larger than the binary probe, matched at its end', () => {
     const big = 'x'.repeat(300 * 1024) + '\n,,,\n';
     const r = runCli(tree, ['-c', ',', '-m', '3', '--jsonl', '-'], { input: big });
-    expect(JSON.parse(r.stdout)).toMatchObject({ matched: true, line: 2, offset: 300 * 1024 + 3 });
+    expect(jsonl(r.stdout)[0]).toMatchObject({ type: 'file', matched: true, line: 2, offset: 300 * 1024 + 3 });
   });
 });
 

@@ -81,7 +81,13 @@ describe('--json is streamed, byte for byte as JSON.stringify(doc, null, 2)', ()
       records.push(r);
     }
     for (let i = 0; i < records.length; i += 1000) await reporter.records(records.slice(i, i + 1000));
-    const summary = { filesDiscovered: records.length, elapsedMs: 1.5, aborted: false } as unknown as Summary;
+    const summary = {
+      filesDiscovered: records.length,
+      elapsedMs: 2,
+      bytesPerSecond: 1000,
+      filesPerSecond: 10,
+      aborted: false,
+    } as unknown as Summary;
     await reporter.end(summary);
     expect(text).toBe(JSON.stringify({ ...meta, summary, records: [...records].sort(byPath) }, null, 2) + '\n');
     expect(text.length).toBeGreaterThan(2 << 20);

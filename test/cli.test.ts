@@ -57,9 +57,11 @@ describe('output', () => {
     const records = r.stdout
       .trimEnd()
       .split('\n')
-      .map((l) => JSON.parse(l));
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'file');
     expect(records.map((x) => x.path).sort()).toEqual([...ODD.map((n) => `sub/${n}`), 'sub/c.txt'].sort());
     expect(records.find((x) => x.path === 'sub/new\nline.txt')).toEqual({
+      type: 'file',
       path: 'sub/new\nline.txt',
       matched: true,
       offset: 2,

@@ -4,9 +4,12 @@
  * * `text` (default): matching paths, one a line, like `grep -l` (with `-0`, each followed
  *   by a NUL instead; with `--files-without-match`, the files read that did not match);
  *   with `--count`, every scanned file as `PATH:OCCURRENCES:SEGMENTS` (`-0`: `PATH\0…`).
- * * `jsonl`: one record a line, streamed as records finish.
+ * * `jsonl`: one record a line, streamed as records finish, `"type": "file"` first; then
+ *   the summary as a last line, `"type": "summary"` (as ripgrep's `--json` ends with one).
  * * `json`: one document `{ summary, records }` at the end (records sorted by path),
  *   written in chunks as it is serialised.
+ *
+ * JSON summaries give whole milliseconds and whole rates: the digits past them are noise.
  *
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
@@ -32,6 +35,19 @@ export function formatBytes(n: number): string {
 }
 
 export type Format = 'text' | 'jsonl' | 'json';
+
+/** The summary as the JSON formats print it: `elapsedMs` and the rates rounded to whole numbers. */
+export function jsonSummary(s: Summary): Summary {
+  return {
+    ...s,
+    elapsedMs: Math.round(s.elapsedMs),
+    bytesPerSecond: Math.round(s.bytesPerSecond),
+    filesPerSecond: Math.round(s.filesPerSecond),
+  };
+}
+
+/** A record's `--jsonl` line: `{"type":"file",…the record}`. */
+const FILE_LINE = '{"type":"file",';
 
 export class Output {
   private closed = false;
@@ -126,8 +142,8 @@ export function makeReporter(
   switch (format) {
     case 'jsonl':
       return {
-        records: (batch) => lines(batch, (r) => JSON.stringify(r) + '\n'),
-        end: async () => {},
+        records: (batch) => lines(batch, (r) => FILE_LINE + JSON.stringify(r).slice(1) + '\n'),
+        end: (summary) => out.write(JSON.stringify({ type: 'summary', ...jsonSummary(summary) }) + '\n'),
       };
     case 'json': {
       // Records kept as their JSON text, the document streamed at the end (json-document.ts).
@@ -137,7 +153,7 @@ export function makeReporter(
           for (const r of batch) store.add(r);
         },
         end: async (summary) => {
-          for (const chunk of documentChunks(meta, summary, store)) {
+          for (const chunk of documentChunks(meta, jsonSummary(summary), store)) {
             if (out.isClosed) break;
             await out.write(chunk);
           }
