@@ -2,19 +2,25 @@
  * `charcount merge SHARD.json …`: the outputs of `charcount --shard K/N --json`, joined
  * into what one run over the whole tree prints, with the same formats and exit status.
  */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { open } from 'node:fs/promises';
 import { mergeShards, MergeError, type NamedDocument } from '../engine/merge.js';
 import { exitStatus, fileErrorLine, formatBytes, formatSummary, makeReporter, Output } from './report.js';
 import { outputFormat, parse, version } from './args.js';
+import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
 
 function program(): Command {
   return new Command('charcount merge')
     .description('Join the --json outputs of shards 1..N of one scan (charcount --shard K/N --json) into one result.')
     .argument('<files...>', "the shards' JSON outputs, one each")
     .option('--json', 'print one JSON document with the summary and every record')
-    .option('--jsonl', 'print one JSON record a line')
+    .option('--jsonl', 'print one JSON line per file, then a summary line')
     .option('--stats', 'print the merged summary to stderr')
+    .addOption(
+      new Option('--color <when>', 'colour matched paths (auto: on a terminal, unless NO_COLOR is set)')
+        .choices(COLOR_CHOICES)
+        .default('auto'),
+    )
     .version(version(), '-V, --version')
     .addHelpText(
       'after',
@@ -33,7 +39,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const cmd = program();
   const status = parse(cmd, argv, 'charcount merge');
   if (status !== undefined) return status;
-  const o = cmd.opts<{ json?: boolean; jsonl?: boolean; stats?: boolean }>();
+  const o = cmd.opts<{ json?: boolean; jsonl?: boolean; stats?: boolean; color: ColorWhen }>();
   const format = outputFormat(o, 'charcount merge');
   if (!format) return 2;
   const files = cmd.processedArgs[0] as string[];
@@ -51,7 +57,13 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`charcount merge: ${e.message}\n`);
     return 2;
   }
-  const reporter = makeReporter(format, new Output(process.stdout), merged.query.count, { query: merged.query });
+  const reporter = makeReporter(
+    format,
+    new Output(process.stdout),
+    merged.query.count,
+    { query: merged.query },
+    { separator: '\n', withoutMatch: false, color: useColor(o.color, process.stdout) },
+  );
   if (format === 'text') {
     for (const r of merged.records) if (r.error) process.stderr.write(fileErrorLine(r));
   }

@@ -14,6 +14,7 @@
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
 import type { FileRecord, RunMeta, Summary } from '../core/types.js';
+import { paintPath } from './color.js';
 import { documentChunks, RecordStore } from './json-document.js';
 import { flushed, isAbandoned } from './streams.js';
 
@@ -122,6 +123,8 @@ export interface TextOptions {
   separator: string;
   /** `--files-without-match`: the files read that did not match, instead of those that did. */
   withoutMatch: boolean;
+  /** Paths in colour (`--color`). */
+  color?: boolean;
 }
 
 export function makeReporter(
@@ -132,6 +135,7 @@ export function makeReporter(
   text: TextOptions = { separator: '\n', withoutMatch: false },
 ): Reporter {
   const { separator, withoutMatch } = text;
+  const path = text.color ? paintPath : (p: string) => p;
   const lines = (batch: FileRecord[], line: (r: FileRecord) => string | undefined) => {
     const text = batch
       .map(line)
@@ -167,13 +171,13 @@ export function makeReporter(
             count
               ? r.skipped || r.error
                 ? undefined
-                : `${r.path}${separator === '\n' ? ':' : separator}${r.occurrences}:${r.segments}\n`
+                : `${path(r.path)}${separator === '\n' ? ':' : separator}${r.occurrences}:${r.segments}\n`
               : withoutMatch
                 ? r.skipped || r.error || r.matched
                   ? undefined
-                  : r.path + separator
+                  : path(r.path) + separator
                 : r.matched
-                  ? r.path + separator
+                  ? path(r.path) + separator
                   : undefined,
           ),
         end: async () => {},

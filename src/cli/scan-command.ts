@@ -30,6 +30,7 @@ import {
   usageLine,
   version,
 } from './args.js';
+import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
 import { onStopSignal } from './signals.js';
 import { reportOutputError } from './streams.js';
 
@@ -82,9 +83,14 @@ function program(ordered: Ordered): Command {
       ]),
     )
     .option('--json', 'print one JSON document with the summary and every record')
-    .option('--jsonl', 'print one JSON record a line, as files finish')
+    .option('--jsonl', 'print one JSON line per file as files finish, then a summary line')
     .option('--count', 'full-scan figures: occurrences and segments (reads files to their end)')
     .option('--stats', 'print a summary to stderr at the end')
+    .addOption(
+      new Option('--color <when>', 'colour matched paths (auto: on a terminal, unless NO_COLOR is set)')
+        .choices(COLOR_CHOICES)
+        .default('auto'),
+    )
     .option('--progress', 'show a progress bar on stderr (default: when stderr is a terminal)')
     .option('--no-progress', 'never show the progress bar')
     .optionsGroup('Which files:')
@@ -174,6 +180,7 @@ interface CliOptions {
   jsonl?: boolean;
   count?: boolean;
   stats?: boolean;
+  color: ColorWhen;
   threads?: number;
   progress?: boolean;
   files?: boolean;
@@ -321,6 +328,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
         {
           separator,
           withoutMatch: o.filesWithoutMatch ?? false,
+          color: useColor(o.color, process.stdout),
         },
       );
   const options = resolveOptions({
