@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * The `charcount` command line: a scan (the default), `charcount worker` (take batches
- * from a queued run) or `charcount merge` (join the outputs of `--shard` runs).
+ * from a queued run), `charcount merge` (join the outputs of `--shard` runs) or
+ * `charcount completions SHELL` (a shell's completion script).
  *
  * Subcommands are picked by the first argument before any parsing: the scan's required
  * options must not apply to them (a directory named `worker` is scanned as `./worker`).
@@ -9,12 +10,11 @@
 import { stopStatus } from './signals.js';
 import { flushed, guardStdio, reportOutputError } from './streams.js';
 
+const SUBCOMMANDS = new Set(['worker', 'merge', 'completions']);
+
 async function main(argv: string[]): Promise<number> {
   const { nonUtf8Argument, rawArgs } = await import('./args.js');
-  const bad = nonUtf8Argument(
-    rawArgs(argv),
-    argv[0] === 'worker' || argv[0] === 'merge' ? `charcount ${argv[0]}` : 'charcount',
-  );
+  const bad = nonUtf8Argument(rawArgs(argv), SUBCOMMANDS.has(argv[0]!) ? `charcount ${argv[0]}` : 'charcount');
   if (bad) {
     process.stderr.write(bad);
     return 2;
@@ -24,6 +24,8 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./worker-command.js')).workerCommand(argv.slice(1));
     case 'merge':
       return (await import('./merge-command.js')).mergeCommand(argv.slice(1));
+    case 'completions':
+      return (await import('./completions-command.js')).completionsCommand(argv.slice(1));
     default:
       return (await import('./scan-command.js')).scanCommand(argv);
   }

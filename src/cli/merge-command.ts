@@ -9,7 +9,7 @@ import { exitStatus, fileErrorLine, formatBytes, formatSummary, makeReporter, Ou
 import { outputFormat, parse, version } from './args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
 
-function program(): Command {
+export function program(): Command {
   return new Command('charcount merge')
     .description('Join the --json outputs of shards 1..N of one scan (charcount --shard K/N --json) into one result.')
     .argument('<files...>', "the shards' JSON outputs, one each")

@@ -44,13 +44,14 @@ interface Ordered {
   excludes: string[];
 }
 
-function program(ordered: Ordered): Command {
+/** The scan's options (`ordered` gathers what their order says; the completions and man page need none). */
+export function program(ordered: Ordered = { types: [], excludes: [] }): Command {
   return new Command('charcount')
     .description(
       'Print the files in which character C appears at least N times — in some line, some word, or the whole file.',
     )
     .usage(
-      '[options] [paths...]\n       charcount worker --queue <URL> [options]\n       charcount merge <shard.json...> [options]',
+      '[options] [paths...]\n       charcount worker --queue <URL> [options]\n       charcount merge <shard.json...> [options]\n       charcount completions <bash|zsh|fish>',
     )
     .argument(
       '[paths...]',

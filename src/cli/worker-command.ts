@@ -3,10 +3,9 @@
  * The first SIGTERM or Ctrl-C finishes the batches in hand; a second hands them back.
  */
 import { Command } from 'commander';
-import { QueueWorker } from '../worker/queue-worker.js';
 import { integer, parse, redisUrl, version } from './args.js';
 
-function program(): Command {
+export function program(): Command {
   return new Command('charcount worker')
     .description('Scan the batches of runs started with charcount --queue URL, on this machine, until stopped.')
     .requiredOption('--queue <URL>', 'the Redis server the runs use (redis://host:port)', redisUrl)
@@ -43,6 +42,8 @@ export async function workerCommand(argv: string[]): Promise<number> {
     verbose?: boolean;
   }>();
   const log = (line: string) => process.stderr.write(`charcount worker: ${line}\n`);
+  // BullMQ loads only to run a worker (not for --help, or the completions that read the options).
+  const { QueueWorker } = await import('../worker/queue-worker.js');
   const worker = new QueueWorker({
     queue: o.queue,
     threads: o.threads,
