@@ -32,6 +32,16 @@ test('the packed tarballs install and run where no Rust toolchain exists', () =>
   expect(paths).toContain('dist/src/index.d.ts');
   expect(paths).toContain('dist/src/cli/main.js');
   expect(paths).toContain('dist/src/transport/scan-worker.js');
+  // What a package of the ecosystem carries besides its code: licence, man page, completions.
+  expect(paths).toEqual(
+    expect.arrayContaining([
+      'LICENSE',
+      'man/charcount.1',
+      'completions/charcount.bash',
+      'completions/_charcount',
+      'completions/charcount.fish',
+    ]),
+  );
   // The binaries are in the platform packages.
   expect(paths.filter((p) => p.endsWith('.node'))).toEqual([]);
   expect(paths.some((p) => p.startsWith('native/src') || p.startsWith('test/') || p.startsWith('dist/bench'))).toBe(
@@ -81,6 +91,12 @@ test('the packed tarballs install and run where no Rust toolchain exists', () =>
      const { records, summary } = await scan({ patterns: ['data'], counter: new Counter(',', 3), sort: true }).result();
      console.log(JSON.stringify([c.hasCount('hello-c-c-c-goodbye'), records.map((r) => r.matched), summary.filesScanned]));`,
   );
+  // The shipped completions are what the installed command prints.
+  const bash = spawnSync(join(installed, '.bin', 'charcount'), ['completions', 'bash'], { env, encoding: 'utf8' });
+  expect(bash.stdout).toBe(readFileSync(join(installed, 'charcount', 'completions', 'charcount.bash'), 'utf8'));
+  const manifest = JSON.parse(readFileSync(join(installed, 'charcount', 'package.json'), 'utf8'));
+  for (const page of manifest.man) expect(existsSync(join(installed, 'charcount', page))).toBe(true);
+
   const api = spawnSync(process.execPath, ['use.js'], { cwd: app, env, encoding: 'utf8' });
   expect(api.stderr).toBe('');
   expect(JSON.parse(api.stdout)).toEqual([true, [true, false], 2]);
