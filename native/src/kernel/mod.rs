@@ -12,13 +12,20 @@
 //!
 //! Streaming: [`Scanner`] carries the count, line number and the last `needle.len - 1`
 //! bytes across chunks, so any chunking of the input gives the same answer.
+//!
+//! Every hit: the block logic reaches each segment's threshold exactly once, wherever the
+//! segment starts and ends; a scanner made by [`Scanner::collecting`] records each of those
+//! places ([`hits`]).
 
+pub mod hits;
 #[cfg(target_arch = "aarch64")]
 mod neon;
 mod scalar;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
+use hits::HitLog;
+pub use hits::{Hits, SegmentHit};
 use std::fmt;
 
 /// When the running count starts again from zero (contract §1, step 1).
@@ -190,7 +197,7 @@ impl Config {
 }
 
 /// The answer for one input (contract §1, "Results of one evaluation").
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Evaluation {
     /// Whether some segment reaches the threshold.
     pub matched: bool,
@@ -202,6 +209,8 @@ pub struct Evaluation {
     pub occurrences: Option<u64>,
     /// Present only for full scans.
     pub segments: Option<u64>,
+    /// Present only for scanners that collect every hit ([`Scanner::collecting`]).
+    pub hits: Option<Hits>,
 }
 
 /// Per-run counter state shared by every back end; kept in one struct so the block
@@ -220,6 +229,8 @@ pub(crate) struct State {
     segments: u64,
     resets: u64,
     hit: Option<(u64, u64)>,
+    /// Every hit, when collected (only with `FULL` blocks, which visit every segment).
+    log: Option<HitLog>,
 }
 
 /// Position of the `n`-th (1-based) set bit of `x`; `x` has at least `n` set bits.
@@ -245,20 +256,38 @@ fn bits_below(to: u32) -> u64 {
 
 impl State {
     fn new(min: u64) -> State {
-        State { min, count: 0, seg_counted: false, lines: 0, occurrences: 0, segments: 0, resets: 0, hit: None }
+        State {
+            min,
+            count: 0,
+            seg_counted: false,
+            lines: 0,
+            occurrences: 0,
+            segments: 0,
+            resets: 0,
+            hit: None,
+            log: None,
+        }
     }
 
     /// Records that a segment reaches the threshold at the `rank`-th match of
-    /// `matches`. Returns true when a first-hit scan can stop.
+    /// `matches`: called once per such segment in `FULL` runs (which is what `segments`
+    /// counts and what a [`HitLog`] lists). Returns true when the scan can stop: a
+    /// first-hit scan at once, a collecting one past its limit.
     #[inline(always)]
     fn reached<const FULL: bool>(&mut self, matches: u64, rank: u64, nl: u64, base: u64) -> bool {
         if FULL {
             self.segments += 1;
         }
-        if self.hit.is_none() {
+        if self.hit.is_none() || (FULL && self.log.is_some()) {
             let bit = nth_set_bit(matches, rank);
             let line = self.lines + (nl & bits_below(bit)).count_ones() as u64 + 1;
-            self.hit = Some((base + bit as u64, line));
+            let offset = base + bit as u64;
+            if self.hit.is_none() {
+                self.hit = Some((offset, line));
+            }
+            if let (true, Some(log)) = (FULL, &mut self.log) {
+                return log.record(offset, line);
+            }
         }
         !FULL
     }
@@ -520,7 +549,10 @@ fn select(kernel: Kernel, k: usize, full: bool, resets: bool) -> RunFn {
 #[derive(Clone)]
 pub struct Scanner {
     config: Config,
+    /// Report occurrences and segments (and so read everything).
     full: bool,
+    /// Every hit is collected, at most this many.
+    hit_limit: Option<u64>,
     run: RunFn,
     reset_byte: Option<u8>,
     state: State,
@@ -531,25 +563,55 @@ pub struct Scanner {
     pending_len: usize,
     total: u64,
     first_byte: Option<u8>,
+    /// With `min = 0` every segment reaches the threshold at its first character: at byte
+    /// 0 and at each reset character. This scanner of the reset character (`min = 1`: each
+    /// one is a segment of its own) finds the latter when every hit is collected.
+    starts: Option<Box<Scanner>>,
 }
 
 impl Scanner {
     /// `full`: keep going after the first hit to count occurrences and segments.
     pub fn new(config: Config, full: bool) -> Scanner {
-        // With min = 0 the hit is the first byte and needs no kernel; a full scan still
+        Scanner::build(config, full, None)
+    }
+
+    /// A scanner that also lists every hit — one per segment that reaches the threshold
+    /// ([`Evaluation::hits`]) — up to `limit` of them. Past the limit the list is marked
+    /// truncated, and unless `full` asks for the figures of the whole input, the scan is
+    /// done ([`Scanner::is_done`]).
+    pub fn collecting(config: Config, full: bool, limit: u64) -> Scanner {
+        Scanner::build(config, full, Some(limit))
+    }
+
+    fn build(config: Config, full: bool, hit_limit: Option<u64>) -> Scanner {
+        // With min = 0 the first hit is the first byte and needs no kernel; a full scan still
         // runs it for occurrences and resets, with hits disabled.
         let kernel_min = if config.min == 0 { u64::MAX } else { config.min };
+        // Full scans and collecting scans run the blocks that visit every segment.
+        let every_segment = full || hit_limit.is_some();
+        let mut state = State::new(kernel_min);
+        let mut starts = None;
+        if let Some(limit) = hit_limit {
+            if config.min > 0 {
+                state.log = Some(HitLog::new(limit, !full));
+            } else if let Some(b) = config.reset.byte() {
+                let resets = Config { needle: Needle::new(b as char), min: 1, ..config };
+                starts = Some(Box::new(Scanner::build(resets, full, Some(limit))));
+            }
+        }
         Scanner {
             config,
             full,
-            run: select(config.kernel, config.needle.len(), full, config.reset != Reset::NoReset),
+            hit_limit,
+            run: select(config.kernel, config.needle.len(), every_segment, config.reset != Reset::NoReset),
             reset_byte: config.reset.byte(),
-            state: State::new(kernel_min),
+            state,
             pos: 0,
             pending: [0; 3],
             pending_len: 0,
             total: 0,
             first_byte: None,
+            starts,
         }
     }
 
@@ -558,9 +620,32 @@ impl Scanner {
         &self.config
     }
 
-    /// True once a first-hit scan knows its answer: later input cannot change it.
+    /// Whether the segment at byte 0 reaches a threshold of 0 at byte 0: the input is not
+    /// empty and does not begin with a reset character (which starts a segment of its own).
+    fn leads_with_a_segment(&self) -> bool {
+        self.first_byte.is_some_and(|b| Some(b) != self.reset_byte)
+    }
+
+    /// True once the answer is known: later input cannot change it. Never for full scans;
+    /// for first-hit scans after the first hit; for collecting scans once their limit is
+    /// passed.
     pub fn is_done(&self) -> bool {
-        !self.full && (self.state.hit.is_some() || (self.config.min == 0 && self.total > 0))
+        if self.full {
+            return false;
+        }
+        match (self.hit_limit, self.config.min) {
+            (None, 0) => self.total > 0,
+            (None, _) => self.state.hit.is_some(),
+            (Some(_), 0) => match &self.starts {
+                // No reset: one segment, whose hit is byte 0.
+                None => self.total > 0,
+                Some(starts) => {
+                    let log = starts.state.log.as_ref().expect("a collecting scanner");
+                    log.is_over() || (self.leads_with_a_segment() && log.hits().list.len() as u64 >= log.limit())
+                }
+            },
+            (Some(_), _) => self.state.log.as_ref().is_some_and(HitLog::is_over),
+        }
     }
 
     #[inline]
@@ -588,8 +673,11 @@ impl Scanner {
             self.first_byte = Some(chunk[0]);
         }
         self.total += chunk.len() as u64;
+        if let Some(starts) = &mut self.starts {
+            starts.feed(chunk);
+        }
         if self.config.min == 0 && !self.full {
-            return true;
+            return self.is_done();
         }
         let k = self.config.needle.len();
         if self.pending_len > 0 {
@@ -655,13 +743,41 @@ impl Scanner {
         } else {
             (None, None)
         };
-        Evaluation { matched, offset: hit.map(|h| h.0), line: hit.map(|h| h.1), occurrences, segments }
+        let hits = self.hit_limit.map(|limit| tail.hits(limit));
+        Evaluation { matched, offset: hit.map(|h| h.0), line: hit.map(|h| h.1), occurrences, segments, hits }
+    }
+
+    /// The hits of a collecting scanner (after its tail was run).
+    fn hits(&self, limit: u64) -> Hits {
+        if self.config.min > 0 {
+            return self.state.log.as_ref().expect("a collecting scanner").hits().clone();
+        }
+        // min = 0: a hit where each non-empty segment starts (contract §1.4, "Segments").
+        let lead = self.leads_with_a_segment().then_some(SegmentHit { offset: 0, line: 1 });
+        let (rest, over) = match &self.starts {
+            Some(starts) => {
+                let h = starts.finish().hits.expect("a collecting scanner");
+                (h.list, h.truncated)
+            }
+            None => (Vec::new(), false),
+        };
+        let seen = lead.is_some() as u64 + rest.len() as u64;
+        let mut list: Vec<SegmentHit> = lead.into_iter().chain(rest).collect();
+        list.truncate(limit.min(usize::MAX as u64) as usize);
+        Hits { truncated: over || seen > limit, list }
     }
 }
 
 /// Evaluates `config` over one in-memory input.
 pub fn evaluate(config: Config, input: &[u8], full: bool) -> Evaluation {
     let mut s = Scanner::new(config, full);
+    s.feed(input);
+    s.finish()
+}
+
+/// Evaluates `config` over one in-memory input, listing every hit (at most `limit`).
+pub fn evaluate_hits(config: Config, input: &[u8], full: bool, limit: u64) -> Evaluation {
+    let mut s = Scanner::collecting(config, full, limit);
     s.feed(input);
     s.finish()
 }

@@ -3,8 +3,9 @@
 
 use super::*;
 
-/// contract §1 step by step, over decoded characters (`None` = an invalid sequence).
-fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> Evaluation {
+/// contract §1 step by step, over decoded characters (`None` = an invalid sequence), with
+/// every hit: where each segment first reaches the threshold.
+fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> (Evaluation, Vec<SegmentHit>) {
     let mut chars: Vec<(usize, Option<char>)> = Vec::new();
     let mut off = 0;
     for chunk in input.utf8_chunks() {
@@ -19,6 +20,7 @@ fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> Evaluation {
     }
     let (mut count, mut seg, mut last_seg, mut lines) = (0u64, 0u64, None, 0u64);
     let (mut occurrences, mut segments, mut hit) = (0u64, 0u64, None);
+    let mut all = Vec::new();
     for (off, c) in chars {
         let is_reset = matches!((reset, c), (Reset::NewlinesReset, Some('\n')) | (Reset::SpacesReset, Some(' ')));
         if is_reset {
@@ -36,19 +38,22 @@ fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> Evaluation {
             if last_seg != Some(seg) {
                 last_seg = Some(seg);
                 segments += 1;
+                all.push(SegmentHit { offset: off as u64, line: lines + 1 });
             }
         }
         if c == Some('\n') {
             lines += 1;
         }
     }
-    Evaluation {
+    let e = Evaluation {
         matched: hit.is_some(),
         offset: hit.map(|h| h.0),
         line: hit.map(|h| h.1),
         occurrences: Some(occurrences),
         segments: Some(segments),
-    }
+        hits: None,
+    };
+    (e, all)
 }
 
 struct Rng(u64);
@@ -94,7 +99,11 @@ fn random_input(rng: &mut Rng, what: char) -> Vec<u8> {
 }
 
 fn chunked(config: Config, input: &[u8], full: bool, rng: &mut Rng) -> Evaluation {
-    let mut s = Scanner::new(config, full);
+    feed_chunked(Scanner::new(config, full), input, rng)
+}
+
+/// Feeds `input` in random chunks (1 byte up to a few hundred), stopping once done.
+fn feed_chunked(mut s: Scanner, input: &[u8], rng: &mut Rng) -> Evaluation {
     let mut i = 0;
     while i < input.len() {
         let step = match rng.below(4) {
@@ -103,10 +112,22 @@ fn chunked(config: Config, input: &[u8], full: bool, rng: &mut Rng) -> Evaluatio
             _ => 1 + rng.below(400),
         };
         let end = (i + step).min(input.len());
-        s.feed(&input[i..end]);
+        if s.feed(&input[i..end]) {
+            break;
+        }
         i = end;
     }
     s.finish()
+}
+
+/// What a collecting scan of `limit` hits answers, given the reference's figures and hits.
+fn with_hits(mut e: Evaluation, all: &[SegmentHit], full: bool, limit: u64) -> Evaluation {
+    if !full {
+        e = first_hit(e);
+    }
+    let kept = all.len().min(limit as usize);
+    e.hits = Some(Hits { list: all[..kept].to_vec(), truncated: all.len() > kept });
+    e
 }
 
 fn first_hit(mut e: Evaluation) -> Evaluation {
@@ -137,16 +158,26 @@ fn every_kernel_agrees_with_the_reference() {
             2 => 2 + rng.below(4) as u64,
             _ => rng.below(80) as u64,
         };
-        let want = reference(what, min, reset, &input);
+        let (want, all) = reference(what, min, reset, &input);
         for kernel in Kernel::available() {
             let config = Config { kernel, ..Config::new(what, min, reset) };
             let ctx =
                 || format!("round {round} kernel {kernel} what {what:?} min {min} reset {reset:?} input {input:?}");
             assert_eq!(evaluate(config, &input, true), want, "full: {}", ctx());
-            assert_eq!(evaluate(config, &input, false), first_hit(want), "first hit: {}", ctx());
+            assert_eq!(evaluate(config, &input, false), first_hit(want.clone()), "first hit: {}", ctx());
             assert_eq!(chunked(config, &input, true, &mut rng), want, "chunked full: {}", ctx());
-            assert_eq!(chunked(config, &input, false, &mut rng), first_hit(want), "chunked: {}", ctx());
+            assert_eq!(chunked(config, &input, false, &mut rng), first_hit(want.clone()), "chunked: {}", ctx());
+            // Every hit: unlimited, and with a limit that cuts some lists short.
+            let limit = [u64::MAX, 1 + rng.below(4) as u64][rng.below(2)];
+            for full in [false, true] {
+                let expected = with_hits(want.clone(), &all, full, limit);
+                let ctx = || format!("hits, full {full}, limit {limit}: {}", ctx());
+                assert_eq!(evaluate_hits(config, &input, full, limit), expected, "{}", ctx());
+                let chunked = feed_chunked(Scanner::collecting(config, full, limit), &input, &mut rng);
+                assert_eq!(chunked, expected, "chunked {}", ctx());
+            }
         }
+        assert_eq!(all.len() as u64, want.segments.unwrap(), "one hit per segment reaching min, round {round}");
         if let Ok(s) = std::str::from_utf8(&input) {
             assert_eq!(seed_has_count(what, min, reset, s), want.matched, "seed port, round {round}");
         }
@@ -203,4 +234,50 @@ fn huge_offsets_are_exact() {
     let e = s.finish();
     assert_eq!(e.offset, Some((n as u64) << 20 | 2));
     assert_eq!(e.line, Some(((n as u64) << 20) + 1));
+}
+
+#[test]
+fn every_hit_of_the_contract_examples() {
+    let hits = |what, min, reset, input: &[u8]| {
+        let e = evaluate_hits(Config::new(what, min, reset), input, false, u64::MAX);
+        e.hits.unwrap().list.iter().map(|h| (h.offset, h.line)).collect::<Vec<_>>()
+    };
+    assert_eq!(hits('c', 1, Reset::NewlinesReset, b"c\nxc\n\ncc"), [(0, 1), (3, 2), (6, 4)]);
+    assert_eq!(
+        hits('\u{e9}', 2, Reset::SpacesReset, "a\u{e9} \u{e9}\u{e9} \u{e9}\u{e9}".as_bytes()),
+        [(6, 1), (11, 1)]
+    );
+    assert_eq!(hits('\n', 1, Reset::NewlinesReset, b"a\n\nb"), [(1, 1), (2, 2)]);
+    // min = 0: where every non-empty segment starts.
+    assert_eq!(hits('x', 0, Reset::NewlinesReset, b"ab\ncd\n"), [(0, 1), (2, 1), (5, 2)]);
+    assert_eq!(hits('x', 0, Reset::NewlinesReset, b"\n\n"), [(0, 1), (1, 2)]);
+    assert_eq!(hits('x', 0, Reset::NoReset, b"a b"), [(0, 1)]);
+    assert_eq!(hits('x', 0, Reset::SpacesReset, b""), []);
+}
+
+#[test]
+fn a_collecting_scan_stops_past_its_limit_unless_full() {
+    let config = Config::new('c', 1, Reset::NewlinesReset);
+    let mut s = Scanner::collecting(config, false, 2);
+    assert!(!s.feed(b"c\nc\n"));
+    assert!(s.feed(b"c\n"), "a third hit passes the limit of 2");
+    let e = s.finish();
+    assert_eq!((e.occurrences, e.segments), (None, None));
+    let h = e.hits.unwrap();
+    assert_eq!((h.list.len(), h.truncated), (2, true));
+    let mut full = Scanner::collecting(config, true, 2);
+    assert!(!full.feed(b"c\nc\nc\nc"));
+    let e = full.finish();
+    assert_eq!(e.segments, Some(4), "a full scan counts on past the limit");
+    assert!(e.hits.unwrap().truncated);
+    // min = 0: the hit at byte 0 and those at resets, counted together.
+    let zero = Config::new('x', 0, Reset::NewlinesReset);
+    let mut s = Scanner::collecting(zero, false, 2);
+    assert!(!s.feed(b"a\n"));
+    assert!(s.feed(b"\n"));
+    assert_eq!(s.finish().hits.unwrap(), Hits { list: vec![hit(0, 1), hit(1, 1)], truncated: true });
+}
+
+fn hit(offset: u64, line: u64) -> SegmentHit {
+    SegmentHit { offset, line }
 }
