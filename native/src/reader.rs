@@ -7,7 +7,8 @@
 //! * A regular file of known size is read until that size, so a small file costs
 //!   exactly stat + open + read + close: no extra read just to see EOF.
 //! * One buffer, reused for every chunk of every file this reader scans.
-//! * First-hit scans stop reading as soon as every counter knows its answer.
+//! * First-hit scans stop reading as soon as every counter knows its answer; scans that
+//!   list every hit stop once every counter has passed its limit of hits.
 //! * A cancellation flag, set by another thread, is read before each file and before
 //!   each chunk: one relaxed atomic load, so a huge file is abandoned within one chunk.
 
@@ -30,6 +31,8 @@ pub const DEFAULT_CHUNK: usize = 256 * 1024;
 pub struct ReadOptions {
     /// Count occurrences and segments (reads whole files).
     pub full: bool,
+    /// List every hit, at most this many per counter (`maxHits`); `None` for the first only.
+    pub hit_limit: Option<u64>,
     /// Scan files whose first chunk holds a NUL byte instead of skipping them.
     pub scan_binary: bool,
     /// Skip files larger than this many bytes.
@@ -49,6 +52,7 @@ impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             full: false,
+            hit_limit: None,
             scan_binary: false,
             max_filesize: None,
             follow: false,
@@ -231,7 +235,13 @@ impl Reader {
         if self.buf.len() < chunk {
             self.buf.resize(chunk, 0);
         }
-        let mut scanners: Vec<Scanner> = configs.iter().map(|c| Scanner::new(*c, opts.full)).collect();
+        let mut scanners: Vec<Scanner> = configs
+            .iter()
+            .map(|c| match opts.hit_limit {
+                Some(limit) => Scanner::collecting(*c, opts.full, limit),
+                None => Scanner::new(*c, opts.full),
+            })
+            .collect();
         let mut first = true;
         loop {
             // Past the limit only when the size was unknown (procfs) or the file grew.
@@ -353,6 +363,30 @@ mod tests {
         }
         let full = r.scan(&p, &cfg, &ReadOptions { full: true, ..opts }, PathHints::from_bits(1));
         assert_eq!(full.bytes, 10_000);
+    }
+
+    #[test]
+    fn lists_every_hit_across_chunks_and_stops_past_the_limit() {
+        // A line of 3 `é` every 10 bytes; reads of 7 bytes split lines and characters.
+        let line = "x\u{e9}\u{e9}\u{e9}xx\n".as_bytes();
+        let p = tmp("hits", &line.repeat(100));
+        let cfg = [Config::new('\u{e9}', 3, Reset::NewlinesReset)];
+        let mut r = Reader::new();
+        let opts = ReadOptions { chunk_size: 7, hit_limit: Some(1000), ..Default::default() };
+        let rec = r.scan(&p, &cfg, &opts, PathHints::default());
+        assert_eq!(rec.bytes, 1000);
+        let Outcome::Scanned(e) = rec.outcome else { panic!("{:?}", rec.outcome) };
+        let hits = e[0].hits.as_ref().unwrap();
+        assert!(!hits.truncated);
+        assert_eq!(hits.list.len(), 100);
+        for (i, h) in hits.list.iter().enumerate() {
+            assert_eq!((h.offset, h.line), (10 * i as u64 + 5, i as u64 + 1));
+        }
+        let capped = ReadOptions { hit_limit: Some(4), ..opts };
+        let rec = r.scan(&p, &cfg, &capped, PathHints::default());
+        assert_eq!(rec.bytes, 49, "stops in the chunk holding the fifth hit");
+        let Outcome::Scanned(e) = rec.outcome else { panic!() };
+        assert_eq!(e[0].hits.as_ref().map(|h| (h.list.len(), h.truncated)), Some((4, true)));
     }
 
     #[test]

@@ -6,6 +6,13 @@
 //! [`STATUS_SCANNED`], [`STATUS_FAILED`], or `1 + index` of a [`Skip`] in
 //! [`SKIP_REASONS`]. `scanBatch`'s `hints` bytes use [`HINT_REGULAR`] and [`HINT_FOLLOW`].
 //!
+//! A batch that lists every hit (`scanBatch`'s `maxHits`) has a second `Float64Array`,
+//! `hits`, of variable length: for each scanned file in order, for each counter in order,
+//! [`HIT_HEADER_FIELDS`] numbers (hits listed, 1 if more were found than listed) and then
+//! [`HIT_FIELDS`] per hit listed (offset, line). Skipped and failed files have none. Hits
+//! are data, not objects, so a file with thousands of them costs one copy, not thousands
+//! of JS allocations, until its record is made.
+//!
 //! The TypeScript side reads the same numbers through `src/core/wire-format.ts`, which
 //! [`typescript`] renders from the constants below; a unit test keeps the committed file
 //! equal to it (`CHARCOUNT_UPDATE_WIRE=1 cargo test` rewrites it).
@@ -40,6 +47,10 @@ wire_constants! { TAIL:
     pub const HINT_REGULAR: u8 = 1;
     /// Path hint: follow the path if it is a link, as for a link the user named.
     pub const HINT_FOLLOW: u8 = 2;
+    /// Numbers before a counter's hits in a batch's `hits`: hits listed, truncated (0/1).
+    pub const HIT_HEADER_FIELDS: usize = 2;
+    /// Numbers per hit listed: offset, line.
+    pub const HIT_FIELDS: usize = 2;
 }
 
 /// Declares [`Skip`] and [`SKIP_REASONS`] from one table: variant `i` is named
@@ -126,6 +137,19 @@ pub fn push_record(out: &mut Vec<f64>, rec: &FileRecord, counters: usize) {
     }
 }
 
+/// Appends one file's hits to a batch's `hits` numbers: nothing for a file that was not
+/// scanned, or whose evaluations list no hits (a scan that does not collect them).
+pub fn push_hits(out: &mut Vec<f64>, rec: &FileRecord) {
+    let Outcome::Scanned(evals) = &rec.outcome else { return };
+    for hits in evals.iter().filter_map(|e| e.hits.as_ref()) {
+        out.reserve(HIT_HEADER_FIELDS + HIT_FIELDS * hits.list.len());
+        out.extend_from_slice(&[hits.list.len() as f64, hits.truncated as u8 as f64]);
+        for h in &hits.list {
+            out.extend_from_slice(&[h.offset as f64, h.line as f64]);
+        }
+    }
+}
+
 /// Path of the TypeScript twin, relative to the crate (`native/`).
 pub const TYPESCRIPT_PATH: &str = "../src/core/wire-format.ts";
 
@@ -164,7 +188,7 @@ mod tests {
 
     #[test]
     fn every_record_has_the_stride() {
-        let e = Evaluation { matched: true, offset: Some(3), line: Some(1), occurrences: None, segments: None };
+        let e = Evaluation { matched: true, offset: Some(3), line: Some(1), ..Evaluation::default() };
         let records = [
             Outcome::Scanned(vec![e, Evaluation::default()]),
             Outcome::Skipped(Skip::Device),
@@ -178,6 +202,24 @@ mod tests {
         assert_eq!(&out[..stride(1)], &[7.0, 0.0, 1.0, 3.0, 1.0, ABSENT, ABSENT]);
         assert_eq!(out[stride(2) + 1], 1.0 + 5.0);
         assert_eq!(out[2 * stride(2) + 1], STATUS_FAILED as f64);
+    }
+
+    #[test]
+    fn hits_follow_scanned_files_only() {
+        use crate::kernel::{Hits, SegmentHit};
+        let listed = |n: u64, truncated| Evaluation {
+            hits: Some(Hits { list: (0..n).map(|i| SegmentHit { offset: 10 * i, line: i + 1 }).collect(), truncated }),
+            ..Evaluation::default()
+        };
+        let mut out = Vec::new();
+        push_hits(&mut out, &FileRecord { bytes: 0, outcome: Outcome::Skipped(Skip::Binary) });
+        push_hits(
+            &mut out,
+            &FileRecord { bytes: 9, outcome: Outcome::Scanned(vec![listed(2, false), listed(0, true)]) },
+        );
+        assert_eq!(out, [2.0, 0.0, 0.0, 1.0, 10.0, 2.0, 0.0, 1.0]);
+        push_hits(&mut out, &FileRecord { bytes: 9, outcome: Outcome::Scanned(vec![Evaluation::default()]) });
+        assert_eq!(out.len(), 8, "a scan that does not collect hits adds none");
     }
 
     #[test]

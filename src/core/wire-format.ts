@@ -18,3 +18,7 @@ export const ABSENT = -1;
 export const HINT_REGULAR = 1;
 /** Path hint: follow the path if it is a link, as for a link the user named. */
 export const HINT_FOLLOW = 2;
+/** Numbers before a counter's hits in a batch's `hits`: hits listed, truncated (0/1). */
+export const HIT_HEADER_FIELDS = 2;
+/** Numbers per hit listed: offset, line. */
+export const HIT_FIELDS = 2;
