@@ -32,8 +32,24 @@
 //!
 //! Conditions the reader or walker detects itself but that the OS names carry the OS's
 //! errno with our message: a directory given as a file (`EISDIR`, "is a directory"), a
-//! followed link back to a directory being walked (`ELOOP`), a file name that is not
-//! UTF-8 (`EILSEQ`). JS names an errno with `util.getSystemErrorName(-errno)`.
+//! followed link back to a directory being walked (`ELOOP`). JS names an errno with
+//! `util.getSystemErrorName(-errno)`.
+//!
+//! # Paths
+//!
+//! Every path that crosses — `scanBatch`/`scanFiles` paths and `cwd`, `createWalker`'s
+//! `display` and `root`, what `walkNext` returns — is a string in which a name that is not
+//! UTF-8 has each stray byte as the lone surrogate `U+DC00 + byte` ([`crate::path_text`]):
+//! such files are found, opened and reported without loss.
+//!
+//! # Every hit
+//!
+//! With `maxHits` (a positive integer) among the read options, each counter lists every
+//! hit — one per segment that reaches its threshold — up to `maxHits` per file. An
+//! evaluation object (`evaluate`, `scannerFinish`, `scanFiles`) then has `hits`, a
+//! `Float64Array` of (offset, line) pairs, and `hitsTruncated`; `scanBatch` returns them
+//! in bulk as `hits` ([`crate::wire`]). `evaluate` and `createScanner` take `maxHits` as
+//! their last argument.
 //!
 //! # Walker options
 //!
@@ -67,10 +83,12 @@
 use crate::ignore::{Overrides, TypeFilter};
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
+use crate::path_text;
 use crate::reader::{FileError, FileRecord, Outcome, PathHints, ReadOptions, Reader};
 use crate::walker::{Found, WalkOptions, Walker};
 use crate::wire;
-use std::ffi::{c_char, c_void, CString};
+use std::ffi::{c_char, c_void, CString, OsString};
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::atomic::{AtomicI32, Ordering};
 
@@ -131,6 +149,30 @@ impl Env {
         buf.truncate(written);
         // Node encodes lone surrogates as U+FFFD, so this is always valid UTF-8.
         String::from_utf8(buf).map_err(|_| JsError::Error("string is not valid UTF-8".into()))
+    }
+    /// A string's UTF-16 code units, lone surrogates included.
+    fn units(self, v: napi_value) -> JsResult<Vec<u16>> {
+        if self.type_of(v)? != NAPI_STRING {
+            return Err(JsError::Type("expected a string".into()));
+        }
+        let len: usize = out!(self, napi_get_value_string_utf16(v, ptr::null_mut(), 0));
+        let mut buf = vec![0u16; len + 1];
+        let written: usize = out!(self, napi_get_value_string_utf16(v, buf.as_mut_ptr(), len + 1));
+        buf.truncate(written);
+        Ok(buf)
+    }
+    /// A path given as a string, as bytes (see "Paths" in the module doc).
+    fn path(self, v: napi_value) -> JsResult<OsString> {
+        Ok(OsString::from_vec(path_text::from_units(&self.units(v)?)))
+    }
+    /// A path as a string (see "Paths" in the module doc).
+    fn path_value(self, path: &[u8]) -> JsResult<napi_value> {
+        if let Ok(text) = std::str::from_utf8(path) {
+            return self.str_value(text);
+        }
+        let mut units = Vec::with_capacity(path.len());
+        path_text::to_units(path, &mut units);
+        Ok(out!(self, napi_create_string_utf16(units.as_ptr(), units.len())))
     }
     fn get(self, obj: napi_value, name: &str) -> JsResult<napi_value> {
         let name = CString::new(name).unwrap();
@@ -290,6 +332,11 @@ impl Env {
         }
         if let Some(n) = e.segments {
             self.set(o, "segments", self.number(n as f64)?)?;
+        }
+        if let Some(hits) = &e.hits {
+            let pairs: Vec<f64> = hits.list.iter().flat_map(|h| [h.offset as f64, h.line as f64]).collect();
+            self.set(o, "hits", self.typed_array(NAPI_FLOAT64_ARRAY, &pairs)?)?;
+            self.set(o, "hitsTruncated", self.bool_value(hits.truncated)?)?;
         }
         Ok(o)
     }
@@ -537,14 +584,31 @@ export!(has_count, |env, info| {
     env.bool_value(kernel::has_count(config, input.as_slice()))
 });
 
-// evaluate(counter, input, full: boolean): Evaluation
+// evaluate(counter, input, full: boolean, maxHits?: number): Evaluation
 export!(evaluate, |env, info| {
-    let [counter, input, full] = env.args::<3>(info)?;
+    let [counter, input, full, max_hits] = env.args::<4>(info)?;
     let config = env.counter(counter)?;
-    let input = env.input_bytes(input)?;
     let full = env.boolean(full)?;
-    env.evaluation(&kernel::evaluate(config, input.as_slice(), full))
+    let limit = hit_limit(env, max_hits)?;
+    let input = env.input_bytes(input)?;
+    let e = match limit {
+        Some(limit) => kernel::evaluate_hits(config, input.as_slice(), full, limit),
+        None => kernel::evaluate(config, input.as_slice(), full),
+    };
+    env.evaluation(&e)
 });
+
+/// `maxHits`: absent (`undefined`/`null`: the first hit only) or an integer from 1 to 2^53-1.
+fn hit_limit(env: Env, v: napi_value) -> JsResult<Option<u64>> {
+    if env.is_nullish(v)? {
+        return Ok(None);
+    }
+    let n = env.double(v)?;
+    if !((1.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0) {
+        return Err(JsError::Range(format!("maxHits must be an integer from 1 to 2^53-1, got {n}")));
+    }
+    Ok(Some(n as u64))
+}
 
 // seedHasCount(counter, input): boolean — the seed's char-by-char loop, for the benchmark.
 export!(seed_has_count, |env, info| {
@@ -557,12 +621,16 @@ export!(seed_has_count, |env, info| {
     env.bool_value(kernel::seed_has_count(what, config.min, config.reset, text))
 });
 
-// createScanner(counter, full: boolean): External
+// createScanner(counter, full: boolean, maxHits?: number): External
 export!(create_scanner, |env, info| {
-    let [counter, full] = env.args::<2>(info)?;
+    let [counter, full, max_hits] = env.args::<3>(info)?;
     let config = env.counter(counter)?;
     let full = env.boolean(full)?;
-    env.external(Scanner::new(config, full))
+    let scanner = match hit_limit(env, max_hits)? {
+        Some(limit) => Scanner::collecting(config, full, limit),
+        None => Scanner::new(config, full),
+    };
+    env.external(scanner)
 });
 
 // scannerFeed(scanner, chunk: string | Uint8Array): boolean (true once the answer is known)
@@ -607,6 +675,7 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
     o.scan_binary = flag("scanBinary")?;
     o.follow = flag("follow")?;
     o.max_filesize = optional_count(env, v, "maxFilesize")?;
+    o.hit_limit = hit_limit(env, env.get(v, "maxHits")?)?;
     if let Some(n) = optional_count(env, v, "chunkSize")? {
         o.chunk_size = (n as usize).clamp(1, 64 << 20);
     }
@@ -630,10 +699,10 @@ fn optional_count(env: Env, options: napi_value, name: &str) -> JsResult<Option<
 /// records), or one string of NUL-separated paths — one conversion for a whole batch. A
 /// joined string holds exactly the paths JS's `joined.split('\0')` gives: `''` is one empty
 /// path (which fails like a missing file), not zero paths.
-fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<String>, Vec<napi_value>)> {
+fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<OsString>, Vec<napi_value>)> {
     if env.type_of(paths)? == NAPI_STRING {
-        let joined = env.string(paths)?;
-        return Ok((joined.split('\0').map(String::from).collect(), Vec::new()));
+        let joined = path_text::from_units(&env.units(paths)?);
+        return Ok((joined.split(|&b| b == 0).map(|p| OsString::from_vec(p.to_vec())).collect(), Vec::new()));
     }
     let n = env.array_length(paths)?;
     let mut list = Vec::with_capacity(n as usize);
@@ -643,7 +712,7 @@ fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<String>, Vec<napi_val
         if env.type_of(v)? != NAPI_STRING {
             return Err(JsError::Type(format!("paths[{i}] must be a string")));
         }
-        list.push(env.string(v)?);
+        list.push(env.path(v)?);
         values.push(v);
     }
     Ok((list, values))
@@ -651,14 +720,15 @@ fn path_list(env: Env, paths: napi_value) -> JsResult<(Vec<String>, Vec<napi_val
 
 /// Reads the batch arguments shared by `scanFiles` and `scanBatch`, then scans each path
 /// in order (relative ones against `options.cwd` when given; `options.hints[i]` holds
-/// path i's `PathHints` bits), stopping early once `budgetBytes` have been read, or as
+/// path i's `PathHints` bits), stopping early once `budgetBytes` have been read or
+/// `budgetHits` hits listed, or as
 /// soon as `options.cancel[0]` is non-zero (the file being read then has no record).
 /// `each` gets the path's JS value when there is one.
 fn scan_paths(
     env: Env,
     info: napi_callback_info,
     mut each: impl FnMut(u32, Option<napi_value>, FileRecord, usize) -> JsResult<()>,
-) -> JsResult<()> {
+) -> JsResult<ReadOptions> {
     let [paths, counters, options] = env.args::<3>(info)?;
     let n_counters = env.array_length(counters)?;
     let configs = (0..n_counters).map(|i| env.counter(env.element(counters, i)?)).collect::<JsResult<Vec<_>>>()?;
@@ -673,7 +743,7 @@ fn scan_paths(
         // Copied: the scan below makes calls that may run JS, which could detach its buffer.
         let hints = if env.is_nullish(hints)? { Vec::new() } else { env.input_bytes(hints)?.into_vec() };
         let cwd = env.get(options, "cwd")?;
-        let cwd = if env.is_nullish(cwd)? { None } else { Some(std::path::PathBuf::from(env.string(cwd)?)) };
+        let cwd = if env.is_nullish(cwd)? { None } else { Some(std::path::PathBuf::from(env.path(cwd)?)) };
         let cancel = env.get(options, "cancel")?;
         let cancel =
             if env.is_nullish(cancel)? { Cancel::Snapshot(AtomicI32::new(0)) } else { env.cancel_flag(cancel)? };
@@ -682,13 +752,17 @@ fn scan_paths(
     // `stopAtBytes`: a hard budget — a file whose reading would pass it is abandoned (no
     // record) and ends the batch, even the first; `budgetBytes` only ends it between files.
     let stop_at = if env.is_nullish(options)? { None } else { optional_count(env, options, "stopAtBytes")? };
+    // `budgetHits`: as `budgetBytes`, for the hits listed (with `maxHits`): what a batch
+    // holds in memory stays bounded however many hits its files have.
+    let hit_budget = if env.is_nullish(options)? { None } else { optional_count(env, options, "budgetHits")? };
+    let mut hits = 0u64;
     let (list, values) = path_list(env, paths)?;
     let mut reader = Reader::new();
     let mut total = 0u64;
     for (i, path) in list.iter().enumerate() {
         // A batch ends early once it has read its byte budget, so one huge file never
         // holds the files queued behind it: the caller hands those to another worker.
-        if budget.is_some_and(|b| total >= b) {
+        if budget.is_some_and(|b| total >= b) || hit_budget.is_some_and(|b| hits >= b) {
             break;
         }
         let path_hints = PathHints::from_bits(hints.get(i).copied().unwrap_or(0));
@@ -704,9 +778,12 @@ fn scan_paths(
             break;
         };
         total += rec.bytes;
+        if let Outcome::Scanned(evals) = &rec.outcome {
+            hits += evals.iter().filter_map(|e| e.hits.as_ref()).map(|h| h.list.len() as u64).sum::<u64>();
+        }
         each(i as u32, values.get(i).copied(), rec, configs.len())?;
     }
-    Ok(())
+    Ok(opts)
 }
 
 // scanFiles(paths: string[], counters: External[], options?): FileRecord[]
@@ -739,28 +816,32 @@ export!(scan_files, |env, info| {
     Ok(out)
 });
 
-// scanBatch(paths, counters, options?): { count, numbers: Float64Array, errors }
+// scanBatch(paths, counters, options?): { count, numbers: Float64Array, hits?: Float64Array, errors }
 //
 // `scanFiles` in a compact form for the worker pool: no object per file, one typed array
 // that crosses threads cheaply, laid out as `crate::wire` says. `errors` holds
 // `{ index, errno, code, message }` for each failed file (see the module doc). `count` is
 // the number of paths answered: fewer than given when `budgetBytes` or `cancel` ended the
-// batch (then `count` is the index of the first path without an answer).
+// batch (then `count` is the index of the first path without an answer). With `maxHits`,
+// `hits` holds every file's hits (see `crate::wire`).
 //
 // Read options (both exports): `full`, `scanBinary`, `follow`, `readOnly` (booleans),
-// `maxFilesize`, `chunkSize`, `budgetBytes` (integers), `cwd` (string), `hints`
+// `maxFilesize`, `chunkSize`, `maxHits`, `budgetBytes`, `budgetHits` (integers), `cwd`
+// (string), `hints`
 // (Uint8Array, `wire::HINT_*` bits per path), and `cancel`: an Int32Array of length >= 1,
 // normally over a SharedArrayBuffer; once another thread makes element 0 non-zero (e.g.
 // `Atomics.store(cancel, 0, 1)`) the call stops before the next file or chunk and returns
 // normally, without a record for the file it was reading.
 export!(scan_batch, |env, info| {
     let mut numbers: Vec<f64> = Vec::new();
+    let mut hits: Vec<f64> = Vec::new();
     let errors = env.array(0)?;
     let mut n_errors = 0u32;
     let mut count = 0u32;
-    scan_paths(env, info, |i, _path, rec, n_counters| {
+    let opts = scan_paths(env, info, |i, _path, rec, n_counters| {
         count = i + 1;
         wire::push_record(&mut numbers, &rec, n_counters);
+        wire::push_hits(&mut hits, &rec);
         if let Outcome::Failed(err) = &rec.outcome {
             let e = env.error_object(err)?;
             env.set(e, "index", env.number(i as f64)?)?;
@@ -772,6 +853,9 @@ export!(scan_batch, |env, info| {
     let o = env.object()?;
     env.set(o, "count", env.number(count as f64)?)?;
     env.set(o, "numbers", env.typed_array(NAPI_FLOAT64_ARRAY, &numbers)?)?;
+    if opts.hit_limit.is_some() {
+        env.set(o, "hits", env.typed_array(NAPI_FLOAT64_ARRAY, &hits)?)?;
+    }
     env.set(o, "errors", errors)?;
     Ok(o)
 });
@@ -782,13 +866,8 @@ export!(scan_batch, |env, info| {
 export!(create_walker, |env, info| {
     let [display, root, hidden, follow, options] = env.args::<5>(info)?;
     let options = walk_options(env, options)?;
-    let walker = Walker::new(
-        env.string(display)?,
-        env.string(root)?.into(),
-        env.boolean(hidden)?,
-        env.boolean(follow)?,
-        options,
-    );
+    let walker =
+        Walker::new(env.path(display)?, env.path(root)?.into(), env.boolean(hidden)?, env.boolean(follow)?, options);
     env.external(walker)
 });
 
@@ -863,7 +942,7 @@ export!(walk_next, |env, info| {
     let walker = env.walker(walker)?;
     let found = walker.next(max);
     let done = walker.is_done();
-    let mut files = String::new();
+    let mut files = Vec::new();
     let mut regular = Vec::new();
     let errors = env.array(0)?;
     let mut n_errors = 0;
@@ -871,21 +950,21 @@ export!(walk_next, |env, info| {
         match f {
             Found::File(path, is_regular) => {
                 if !regular.is_empty() {
-                    files.push('\0');
+                    files.push(0);
                 }
-                files.push_str(path);
+                files.extend_from_slice(path.as_bytes());
                 regular.push(*is_regular as u8);
             }
             Found::Failed(path, err) => {
                 let e = env.error_object(err)?;
-                env.set(e, "path", env.str_value(path)?)?;
+                env.set(e, "path", env.path_value(path.as_bytes())?)?;
                 env.set_element(errors, n_errors, e)?;
                 n_errors += 1;
             }
         }
     }
     let o = env.object()?;
-    env.set(o, "files", env.str_value(&files)?)?;
+    env.set(o, "files", env.path_value(&files)?)?;
     env.set(o, "regular", env.typed_array(NAPI_UINT8_ARRAY, &regular)?)?;
     env.set(o, "errors", errors)?;
     env.set(o, "done", env.bool_value(done)?)?;

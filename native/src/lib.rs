@@ -8,6 +8,7 @@
 //! * [`ignore`] — gitignore rules, their sources and precedence, and `-g` globs.
 //! * [`glob`] — glob patterns with gitignore/ripgrep semantics, matched on bytes.
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
+//! * [`path_text`] — file names that are not UTF-8 as JavaScript strings, without loss.
 //! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
 
 #![deny(missing_docs)]
@@ -18,6 +19,7 @@ pub mod glob;
 pub mod ignore;
 pub mod kernel;
 mod napi;
+pub mod path_text;
 pub mod reader;
 mod sys;
 pub mod walker;

@@ -98,6 +98,19 @@ extern "C" {
         length: usize,
         result: *mut napi_value,
     ) -> napi_status;
+    pub fn napi_get_value_string_utf16(
+        env: napi_env,
+        value: napi_value,
+        buf: *mut u16,
+        bufsize: usize,
+        result: *mut usize,
+    ) -> napi_status;
+    pub fn napi_create_string_utf16(
+        env: napi_env,
+        s: *const u16,
+        length: usize,
+        result: *mut napi_value,
+    ) -> napi_status;
     pub fn napi_create_double(env: napi_env, value: f64, result: *mut napi_value) -> napi_status;
     pub fn napi_get_boolean(env: napi_env, value: bool, result: *mut napi_value) -> napi_status;
     pub fn napi_get_null(env: napi_env, result: *mut napi_value) -> napi_status;

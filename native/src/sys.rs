@@ -17,13 +17,11 @@ struct Table {
     o_nofollow: i32,
     eisdir: i32,
     eloop: i32,
-    eilseq: i32,
 }
 
 /// Linux's generic values.
 #[cfg(any(target_os = "linux", target_os = "android"))]
-const LINUX_GENERIC: Table =
-    Table { o_nonblock: 0o4000, o_noctty: 0o400, o_nofollow: 0o400000, eisdir: 21, eloop: 40, eilseq: 84 };
+const LINUX_GENERIC: Table = Table { o_nonblock: 0o4000, o_noctty: 0o400, o_nofollow: 0o400000, eisdir: 21, eloop: 40 };
 
 #[cfg(all(
     any(target_os = "linux", target_os = "android"),
@@ -38,7 +36,7 @@ const THIS: Table = LINUX_GENERIC;
 const THIS: Table = Table { o_nofollow: 0o100000, ..LINUX_GENERIC };
 
 #[cfg(target_os = "macos")]
-const THIS: Table = Table { o_nonblock: 0x4, o_noctty: 0x20000, o_nofollow: 0x100, eisdir: 21, eloop: 62, eilseq: 92 };
+const THIS: Table = Table { o_nonblock: 0x4, o_noctty: 0x20000, o_nofollow: 0x100, eisdir: 21, eloop: 62 };
 
 #[cfg(not(any(
     all(
@@ -69,8 +67,6 @@ pub const O_NOFOLLOW: i32 = THIS.o_nofollow;
 pub const EISDIR: i32 = THIS.eisdir;
 /// "Too many levels of symbolic links".
 pub const ELOOP: i32 = THIS.eloop;
-/// "Illegal byte sequence".
-pub const EILSEQ: i32 = THIS.eilseq;
 
 #[cfg(test)]
 mod tests {
@@ -84,8 +80,6 @@ mod tests {
         assert_eq!(io::Error::from_raw_os_error(EISDIR).kind(), ErrorKind::IsADirectory);
         // `ErrorKind::FilesystemLoop` is not stable yet; its name is.
         assert_eq!(format!("{:?}", io::Error::from_raw_os_error(ELOOP).kind()), "FilesystemLoop");
-        let eilseq = io::Error::from_raw_os_error(EILSEQ).to_string();
-        assert!(eilseq.contains("byte") || eilseq.contains("multibyte"), "{eilseq}");
     }
 
     /// `#define NAME value` from a header, if the header is there.
@@ -118,7 +112,6 @@ mod tests {
         }
         assert_eq!(header_define("/usr/include/asm-generic/errno-base.h", "EISDIR"), Some(EISDIR));
         assert_eq!(header_define("/usr/include/asm-generic/errno.h", "ELOOP"), Some(ELOOP));
-        assert_eq!(header_define("/usr/include/asm-generic/errno.h", "EILSEQ"), Some(EILSEQ));
     }
 
     fn scratch(name: &str) -> std::path::PathBuf {

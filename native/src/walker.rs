@@ -12,6 +12,9 @@
 //! against one path buffer, and each directory's rules are pushed on a stack while the walk
 //! is inside it: no allocation per entry beyond its name and displayed path.
 //!
+//! Paths are bytes, as the file system has them: a name that is not UTF-8 is found like
+//! any other (the binding hands it to JavaScript without loss, see [`crate::path_text`]).
+//!
 //! The walk is resumable (`next(max)`), so the coordinator pulls paths only as fast as the
 //! workers consume them: memory follows the depth of the tree (and the listings of the
 //! directories on the current path), not its size.
@@ -19,10 +22,10 @@
 use crate::ignore::{self, DirRules, IgnoreStack, Overrides, Present, TypeFilter, Verdict};
 use crate::reader::FileError;
 use crate::sys;
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 use std::fs::{self, FileType};
 use std::io;
-use std::os::unix::ffi::OsStrExt;
+use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
@@ -31,9 +34,9 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, PartialEq, Eq)]
 pub enum Found {
     /// A file to scan: its display path, and whether `readdir` said it is a regular file.
-    File(String, bool),
+    File(OsString, bool),
     /// A path that could not be walked, and why.
-    Failed(String, FileError),
+    Failed(OsString, FileError),
 }
 
 /// Where the global excludes file (git's `core.excludesFile`) comes from.
@@ -83,7 +86,7 @@ impl Default for WalkOptions {
 /// files are known before any entry is judged, and its descriptor is closed at once).
 struct Frame {
     /// Display path of the directory ("" for the root when it is `.`).
-    path: String,
+    path: OsString,
     fs_path: PathBuf,
     entries: std::vec::IntoIter<(OsString, io::Result<FileType>)>,
     /// A `readdir` error met after the listed entries, reported once they are done.
@@ -102,7 +105,7 @@ struct Frame {
 pub struct Walker {
     stack: Vec<Frame>,
     /// The root, to be opened by the first `next`.
-    root: Option<(String, PathBuf)>,
+    root: Option<(OsString, PathBuf)>,
     hidden: bool,
     follow: bool,
     options: WalkOptions,
@@ -117,14 +120,15 @@ pub struct Walker {
     ignores: IgnoreStack,
 }
 
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else if dir.ends_with('/') {
-        format!("{dir}{name}")
-    } else {
-        format!("{dir}/{name}")
+fn join(dir: &OsStr, name: &OsStr) -> OsString {
+    let (dir, name) = (dir.as_bytes(), name.as_bytes());
+    let mut path = Vec::with_capacity(dir.len() + 1 + name.len());
+    path.extend_from_slice(dir);
+    if !dir.is_empty() && !dir.ends_with(b"/") {
+        path.push(b'/');
     }
+    path.extend_from_slice(name);
+    OsString::from_vec(path)
 }
 
 /// Where the paths below a directory start in the match buffer holding its path.
@@ -140,7 +144,7 @@ impl Walker {
     /// `display`: how paths below `root` are reported ("" for the current directory).
     /// `hidden`: report names starting with `.` (else left out, unless a glob or an ignore
     /// file's negation includes them, as in ripgrep). `follow`: enter links to directories.
-    pub fn new(display: String, root: PathBuf, hidden: bool, follow: bool, options: WalkOptions) -> Walker {
+    pub fn new(display: OsString, root: PathBuf, hidden: bool, follow: bool, options: WalkOptions) -> Walker {
         let filtering = options.ignore_files || !options.overrides.is_empty() || !options.types.is_empty();
         Walker {
             stack: Vec::new(),
@@ -180,14 +184,15 @@ impl Walker {
         self.buf.extend_from_slice(real.strip_prefix(b"/").unwrap_or(real));
     }
 
-    fn open(&mut self, display: String, fs_path: PathBuf, depth: usize, out: &mut Vec<Found>) {
+    fn open(&mut self, display: OsString, fs_path: PathBuf, depth: usize, out: &mut Vec<Found>) {
         let meta = match fs::metadata(&fs_path) {
             Ok(m) => m,
             Err(e) => return out.push(Found::Failed(display, FileError::from_io(&e))),
         };
         let id = (meta.dev(), meta.ino());
         if self.stack.iter().any(|f| f.id == id) {
-            let message = format!("symbolic link loop: {display} leads back to a directory already being searched");
+            let shown = display.to_string_lossy();
+            let message = format!("symbolic link loop: {shown} leads back to a directory already being searched");
             return out.push(Found::Failed(display, FileError::os(sys::ELOOP, message)));
         }
         if self.options.max_depth.is_some_and(|max| depth >= max) {
@@ -292,15 +297,10 @@ impl Walker {
                 }
             }
             let top = self.stack.last().expect("the top frame");
-            let Some(utf8) = name.to_str() else {
-                let shown = join(&top.path, &name.to_string_lossy());
-                out.push(Found::Failed(shown, FileError::os(sys::EILSEQ, "file name is not valid UTF-8")));
-                continue;
-            };
-            if !self.hidden && !whitelisted && utf8.starts_with('.') {
+            if !self.hidden && !whitelisted && bytes.starts_with(b".") {
                 continue;
             }
-            let display = join(&top.path, utf8);
+            let display = join(&top.path, &name);
             let kind = match kind {
                 Ok(k) => k,
                 Err(e) => {
@@ -359,7 +359,7 @@ mod tests {
 
     /// Everything a walk reports, in order, pulled a few at a time.
     fn walk_all(root: &Path, hidden: bool, options: WalkOptions) -> Vec<Found> {
-        let mut w = Walker::new(String::new(), root.to_path_buf(), hidden, false, options);
+        let mut w = Walker::new(OsString::new(), root.to_path_buf(), hidden, false, options);
         let mut all = Vec::new();
         while !w.is_done() {
             all.extend(w.next(3));
@@ -371,8 +371,8 @@ mod tests {
         let mut v: Vec<String> = walk_all(root, hidden, options)
             .into_iter()
             .map(|f| match f {
-                Found::File(p, _) => p,
-                Found::Failed(p, e) => panic!("{p}: {e:?}"),
+                Found::File(p, _) => p.into_string().unwrap(),
+                Found::Failed(p, e) => panic!("{p:?}: {e:?}"),
             })
             .collect();
         v.sort();
@@ -449,7 +449,7 @@ mod tests {
         std::os::unix::fs::symlink(root.join("f"), root.join("fl")).unwrap();
         fs::write(root.join(".ignore"), "dl/\nfl/\n").unwrap();
         let walk = |follow| {
-            let mut w = Walker::new(String::new(), root.clone(), false, follow, options());
+            let mut w = Walker::new(OsString::new(), root.clone(), false, follow, options());
             let mut all: Vec<String> = Vec::new();
             while !w.is_done() {
                 all.extend(w.next(10).into_iter().map(|f| format!("{f:?}")));
@@ -493,7 +493,7 @@ mod tests {
         }
         assert!(all.contains(&Found::File("r/a/b/f".into(), true)));
         assert!(all.iter().any(|f| matches!(f, Found::Failed(p, e) if p == "r/a/b/up" && e.errno == sys::ELOOP)));
-        assert!(!all.iter().any(|f| matches!(f, Found::File(p, _) if p.ends_with(".h"))));
+        assert!(!all.iter().any(|f| matches!(f, Found::File(p, _) if p.as_bytes().ends_with(b".h"))));
         fs::remove_dir_all(&root).unwrap();
     }
 }
