@@ -4,6 +4,7 @@
  */
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
+import { sequenceLength } from '../core/path-bytes.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
 import { parseShard } from '../engine/shard.js';
 import type { Format } from './report.js';
@@ -102,28 +103,6 @@ export function parse(cmd: Command, argv: string[], helpName: string): number | 
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     throw e;
   }
-}
-
-/** Bytes of the well-formed UTF-8 sequence at `b[i]` (Unicode's table 3-7), or 0. */
-function sequenceLength(b: Uint8Array, i: number): number {
-  const c = b[i]!;
-  if (c < 0x80) return 1;
-  let n: number;
-  let lo = 0x80;
-  let hi = 0xbf;
-  if (c >= 0xc2 && c <= 0xdf) n = 2;
-  else if (c >= 0xe0 && c <= 0xef) {
-    n = 3;
-    if (c === 0xe0) lo = 0xa0;
-    if (c === 0xed) hi = 0x9f; // no surrogates
-  } else if (c >= 0xf0 && c <= 0xf4) {
-    n = 4;
-    if (c === 0xf0) lo = 0x90;
-    if (c === 0xf4) hi = 0x8f;
-  } else return 0;
-  if (i + n > b.length || b[i + 1]! < lo || b[i + 1]! > hi) return 0;
-  for (let k = 2; k < n; k++) if (b[i + k]! < 0x80 || b[i + k]! > 0xbf) return 0;
-  return n;
 }
 
 /** The bytes as text, each byte that is not part of well-formed UTF-8 as `\xNN`; and whether there was one. */
