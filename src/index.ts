@@ -3,7 +3,7 @@
  * The public API; its reference is docs/contract.md.
  */
 export { Counter, CounterStream, Reset, availableKernels } from './core/counter.js';
-export type { CounterOptions } from './core/counter.js';
+export type { CounterOptions, StreamOptions } from './core/counter.js';
 export { isAbortError } from './core/errors.js';
 export type {
   AnyRecord,
@@ -17,6 +17,7 @@ export type {
   Progress,
   Query,
   ScanDocument,
+  SegmentHit,
   Shard,
   SkipReason,
   Summary,

@@ -22,7 +22,7 @@ export function scanWith(options: Counted, internals: RunInternals): ScanRun<Any
 
 /** `scanFiles()` with internal hooks. */
 export function scanFilesWith(
-  paths: string[],
+  paths: (string | Uint8Array)[],
   options: Omit<Counted, 'patterns'> & Pick<ScanFilesOptions, 'ordered'>,
   internals: RunInternals,
 ): ScanRun<AnyRecord> {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { PROTOCOL } from '../src/transport/queue/protocol.js';
 import { repoRoot, tempDir } from './helpers.js';
 import {
   expectSameAs,
@@ -198,13 +199,13 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
     const url = redis.url();
     const bad: Record<string, string> = {
       'bad-json-1': '{not json',
-      'bad-json-2': '{"protocol":2,',
+      'bad-json-2': `{"protocol":${PROTOCOL},`,
       'bad-json-3': 'undefined',
       'bad-json-4': '',
       'bad-json-5': '\u0000\u0001',
-      'bad-json-6': '{"protocol":2}', // no directory
+      'bad-json-6': `{"protocol":${PROTOCOL}}`, // no directory
       'bad-json-7': 'null',
-      'bad-json-8': '[2]',
+      'bad-json-8': `[${PROTOCOL}]`,
       'bad-json-9': '"text"',
       'bad-json-10': '{"cwd":"/"}', // no protocol
     };
@@ -242,14 +243,14 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
     const connection = new Redis(url, { maxRetriesPerRequest: null });
     const results = new Queue(`charcount-${id}-results`, { connection });
     const wrongRows = {
-      protocol: 2,
+      protocol: PROTOCOL,
       id: 'b1',
       worker: { id: 'intruder:1', threads: 1 },
       batch: { count: 1, numbers: '', errors: [] },
     };
     await results.add('records', wrongRows, { jobId: 'b1' });
     await results.add('records', 'not an answer');
-    await results.add('records', { ...wrongRows, id: 'b2', protocol: 1 });
+    await results.add('records', { ...wrongRows, id: 'b2', protocol: PROTOCOL - 1 });
     await results.close();
     connection.disconnect();
     const w = worker(url);
@@ -261,12 +262,16 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
     coordinator.child.kill('SIGCONT');
     await expectCompleted(coordinator, ['tree']);
     expect(coordinator.stderr).toMatch(
-      /ignored a malformed answer to batch b1 from intruder:1 \(protocol 2, ours 2\), and sent the batch again/,
+      new RegExp(
+        `ignored a malformed answer to batch b1 from intruder:1 \\(protocol ${PROTOCOL}, ours ${PROTOCOL}\\), and sent the batch again`,
+      ),
     );
     expect(coordinator.stderr).toMatch(/ignored an answer with no batch id \("not an answer"\)/);
     // The bad answer to b2 (another protocol) is warned about, unless the worker's real
     // answer to b2 was taken first: then it is a late answer, dropped without a word.
-    const b2 = /ignored a malformed answer to batch b2 from intruder:1 \(protocol 1, ours 2\)/;
+    const b2 = new RegExp(
+      `ignored a malformed answer to batch b2 from intruder:1 \\(protocol ${PROTOCOL - 1}, ours ${PROTOCOL}\\)`,
+    );
     expect(b2.test(coordinator.stderr) || !/batch b2/.test(coordinator.stderr)).toBe(true);
     await w.waitFor(/left, finished/);
     expect(await keys(url)).toEqual([]);

@@ -136,6 +136,24 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     expect(queued.summary).toMatchObject({ workers: 1, threads: 1 });
   }, 60_000);
 
+  test('every hit, and names that are not UTF-8, travel through the queue as in a local scan()', async () => {
+    const url = await freshDb();
+    const odd = join(dir, 'odd');
+    mkdirSync(Buffer.from(`${odd}/sub\xfe`, 'latin1'), { recursive: true });
+    writeFileSync(Buffer.from(`${odd}/bad\xffname.csv`, 'latin1'), 'a,,b\n,\n'.repeat(300));
+    writeFileSync(Buffer.from(`${odd}/sub\xfe/in.csv`, 'latin1'), ',,,,');
+    for (let i = 0; i < 30; i++) writeFileSync(join(odd, `f${i}.csv`), ',,\n'.repeat(i * 40));
+    const w = worker(url);
+    await w.waitFor(/waiting for runs/);
+    const counters = [new Counter(',', 2), new Counter(',', 0, Reset.SpacesReset)];
+    const options = { cwd: dir, patterns: ['odd'], counters, allHits: true, maxHits: 500, fullScan: true, sort: true };
+    const queued = await scan({ ...options, queue: url }).result();
+    const here = await scan(options).result();
+    expect(queued.records).toEqual(here.records);
+    expect(here.records.filter((r) => r.pathBytes)).toHaveLength(2);
+    expect(here.records.some((r) => r.counters[0]!.hitsTruncated)).toBe(true);
+  }, 60_000);
+
   test('a worker killed mid-batch loses nothing and duplicates nothing', async () => {
     const url = await freshDb();
     const { w: doomed, coordinator, batch } = await runUnderWay(url, {}, '--stall-timeout', '1000');

@@ -4,12 +4,24 @@
  *
  * Per file the batch holds `HEADER_FIELDS` numbers (bytes, status) and then
  * `COUNTER_FIELDS` per counter (matched, offset, line, occurrences, segments; `ABSENT` for
- * null). The layout's constants are generated from the Rust side (`wire-format.ts`).
+ * null). A batch that lists every hit also has `hits`: per scanned file, per counter,
+ * `HIT_HEADER_FIELDS` numbers (hits listed, truncated) and `HIT_FIELDS` per hit (offset,
+ * line). The layout's constants are generated from the Rust side (`wire-format.ts`).
  */
 import { endianness } from 'node:os';
 import { getSystemErrorName } from 'node:util';
-import type { AnyRecord, CounterResult, FileError } from './types.js';
-import { ABSENT, COUNTER_FIELDS, HEADER_FIELDS, SKIP_REASONS, STATUS_FAILED, STATUS_SCANNED } from './wire-format.js';
+import { hasEscapes, pathOf, recordPath } from './path-bytes.js';
+import type { AnyRecord, CounterResult, FileError, SegmentHit } from './types.js';
+import {
+  ABSENT,
+  COUNTER_FIELDS,
+  HEADER_FIELDS,
+  HIT_FIELDS,
+  HIT_HEADER_FIELDS,
+  SKIP_REASONS,
+  STATUS_FAILED,
+  STATUS_SCANNED,
+} from './wire-format.js';
 
 /** A file's failure as the native core reports it: an OS `errno`, or a `code` of ours. */
 export interface NativeError {
@@ -29,6 +41,8 @@ export interface NativeError {
 export interface NativeBatch {
   count: number;
   numbers: Float64Array;
+  /** With `maxHits`: every scanned file's hits, in file and counter order (see above). */
+  hits?: Float64Array;
   errors: NativeError[];
 }
 
@@ -50,16 +64,30 @@ function safeErrorName(errno: number): string {
   }
 }
 
-/** Orders records by path (code-unit order, the same on every run). */
-export function byPath(a: { path: string }, b: { path: string }): number {
-  return a.path < b.path ? -1 : a.path > b.path ? 1 : 0;
+/**
+ * Orders records by path (code-unit order, the same on every run; a name that is not
+ * UTF-8 by its escaped form, see path-bytes.ts).
+ */
+export function byPath(
+  a: { path: string; pathBytes?: Uint8Array },
+  b: { path: string; pathBytes?: Uint8Array },
+): number {
+  const p = a.pathBytes ? pathOf(a) : a.path;
+  const q = b.pathBytes ? pathOf(b) : b.path;
+  return p < q ? -1 : p > q ? 1 : 0;
 }
 
 const NO_MATCH: CounterResult = { matched: false, offset: null, line: null };
 
-/** A record in the run's shape: with one counter, its fields move up into the record. */
+/**
+ * A record in the run's shape: with one counter, its fields move up into the record. A
+ * path that is not UTF-8 gets its `pathBytes`.
+ */
 export function shaped(path: string, bytes: number, results: CounterResult[], multi: boolean): AnyRecord {
-  return multi ? { path, bytes, counters: results } : { path, ...results[0]!, bytes };
+  // No spread of a second object: it would cost ten times the record (V8's slow clone path).
+  const r: AnyRecord = multi ? { path, bytes, counters: results } : { path, ...results[0]!, bytes };
+  if (hasEscapes(path)) Object.assign(r, recordPath(path));
+  return r;
 }
 
 /** The record of a path that failed before it could be read. */
@@ -83,6 +111,25 @@ export interface RecordShape {
   multi: boolean;
   /** Full scans carry occurrences and segments. */
   full: boolean;
+  /** Scanned files carry every hit (the batches have `hits`). */
+  hits: boolean;
+}
+
+/** Reads a batch's `hits` from the front, one counter's list at a time. */
+class HitReader {
+  private at = 0;
+  constructor(private readonly hits: Float64Array) {}
+
+  next(into: CounterResult): void {
+    const listed = this.hits[this.at]!;
+    const truncated = this.hits[this.at + 1] === 1;
+    let p = this.at + HIT_HEADER_FIELDS;
+    const list: SegmentHit[] = new Array(listed);
+    for (let j = 0; j < listed; j++, p += HIT_FIELDS) list[j] = { offset: this.hits[p]!, line: this.hits[p + 1]! };
+    this.at = p;
+    into.hits = list;
+    if (truncated) into.hitsTruncated = true;
+  }
 }
 
 /** Records from a batch, in the run's shape (flat for one counter). */
@@ -91,6 +138,7 @@ export function decodeBatch(paths: readonly string[], batch: NativeBatch, shape:
   const { counters, multi, full } = shape;
   const stride = strideOf(counters);
   const errors = new Map(batch.errors.map((e) => [e.index, fileErrorOf(e)]));
+  const hits = shape.hits && batch.hits ? new HitReader(batch.hits) : undefined;
   const out: AnyRecord[] = new Array(batch.count);
   for (let i = 0; i < batch.count; i++) {
     const at = i * stride;
@@ -107,6 +155,7 @@ export function decodeBatch(paths: readonly string[], batch: NativeBatch, shape:
         r.occurrences = numbers[c + 3]!;
         r.segments = numbers[c + 4]!;
       }
+      if (hits && status === STATUS_SCANNED) hits.next(r);
       return r;
     };
     const rec = shaped(
@@ -122,6 +171,47 @@ export function decodeBatch(paths: readonly string[], batch: NativeBatch, shape:
   return out;
 }
 
+const NO_HITS = new Float64Array(0);
+
+/**
+ * Each file's part of a batch's `hits` (empty for files that were not scanned), or
+ * `undefined` when `hits` does not hold exactly what the batch's scanned files need.
+ */
+function hitSlices(batch: NativeBatch, counters: number): Float64Array[] | undefined {
+  const { hits, numbers } = batch;
+  const stride = strideOf(counters);
+  const slices: Float64Array[] = new Array(batch.count);
+  let at = 0;
+  for (let i = 0; i < batch.count; i++) {
+    if (numbers[i * stride + 1] !== STATUS_SCANNED) {
+      slices[i] = NO_HITS;
+      continue;
+    }
+    if (!hits) return undefined;
+    const from = at;
+    for (let k = 0; k < counters; k++) {
+      const listed = hits[at];
+      const truncated = hits[at + 1];
+      if (listed === undefined || !Number.isInteger(listed) || listed < 0 || (truncated !== 0 && truncated !== 1))
+        return undefined;
+      at += HIT_HEADER_FIELDS + HIT_FIELDS * listed;
+      if (at > hits.length) return undefined;
+    }
+    slices[i] = hits.subarray(from, at);
+  }
+  return at === (hits?.length ?? 0) ? slices : undefined;
+}
+
+function concat(parts: Float64Array[]): Float64Array {
+  const out = new Float64Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
+
 /**
  * Builds one batch for `size` paths from the batches of its parts, each placed at the
  * positions it was given: a queue worker answers its job's paths in the job's order
@@ -131,13 +221,17 @@ export class BatchBuilder {
   private readonly numbers: Float64Array;
   private readonly errors: NativeError[] = [];
   private readonly stride: number;
+  /** With hits: each position's part of the batch's `hits`. */
+  private readonly hits: Float64Array[] | undefined;
 
   constructor(
     readonly size: number,
-    counters: number,
+    private readonly counters: number,
+    listsHits = false,
   ) {
     this.stride = strideOf(counters);
     this.numbers = new Float64Array(size * this.stride);
+    this.hits = listsHits ? new Array<Float64Array>(size).fill(NO_HITS) : undefined;
   }
 
   /** Copies file i of `batch` to position `at[i]`. */
@@ -145,6 +239,11 @@ export class BatchBuilder {
     const s = this.stride;
     for (let i = 0; i < batch.count; i++) this.numbers.set(batch.numbers.subarray(i * s, (i + 1) * s), at[i]! * s);
     for (const e of batch.errors) this.errors.push({ index: at[e.index]!, ...fileErrorOf(e) });
+    if (this.hits) {
+      const slices = hitSlices(batch, this.counters);
+      if (!slices) throw new Error('a batch without the hits its scanned files need');
+      slices.forEach((slice, i) => (this.hits![at[i]!] = slice));
+    }
   }
 
   /** Position `at` failed before it could be read. */
@@ -156,41 +255,49 @@ export class BatchBuilder {
     for (let k = 0; k < (this.stride - HEADER_FIELDS) / COUNTER_FIELDS; k++)
       row[HEADER_FIELDS + COUNTER_FIELDS * k] = 0;
     this.errors.push({ index: at, ...error });
+    if (this.hits) this.hits[at] = NO_HITS;
   }
 
   build(): NativeBatch {
-    return { count: this.size, numbers: this.numbers, errors: this.errors };
+    const batch: NativeBatch = { count: this.size, numbers: this.numbers, errors: this.errors };
+    if (this.hits) batch.hits = concat(this.hits);
+    return batch;
   }
 }
 
-/** A batch as JSON can carry it: the numbers as base64 of their little-endian bytes. */
+/** A batch as JSON can carry it: the numbers (and hits) as base64 of their little-endian bytes. */
 export interface PortableBatch {
   count: number;
   numbers: string;
+  hits?: string;
   errors: { index: number; code: string; message: string }[];
 }
 
 export function toPortable(batch: NativeBatch): PortableBatch {
-  return {
+  const portable: PortableBatch = {
     count: batch.count,
     numbers: littleEndian(batch.numbers).toString('base64'),
     errors: batch.errors.map((e) => ({ index: e.index, ...fileErrorOf(e) })),
   };
+  if (batch.hits) portable.hits = littleEndian(batch.hits).toString('base64');
+  return portable;
 }
 
 /**
  * The batch again, checked against what was asked: exactly `paths` files of `counters`
- * counters, known statuses, an error for each failed file. Anything else is `undefined`
- * (a malformed answer is dropped, never misread).
+ * counters, known statuses, an error for each failed file, and with `listsHits` the hits
+ * of every scanned file. Anything else is `undefined` (a malformed answer is dropped,
+ * never misread).
  */
-export function fromPortable(p: unknown, paths: number, counters: number): NativeBatch | undefined {
+export function fromPortable(p: unknown, paths: number, counters: number, listsHits = false): NativeBatch | undefined {
   const b = p as PortableBatch;
   if (
     typeof b !== 'object' ||
     b === null ||
     b.count !== paths ||
     typeof b.numbers !== 'string' ||
-    !Array.isArray(b.errors)
+    !Array.isArray(b.errors) ||
+    (listsHits ? typeof b.hits !== 'string' : b.hits !== undefined)
   )
     return undefined;
   const bytes = Buffer.from(b.numbers, 'base64');
@@ -217,7 +324,14 @@ export function fromPortable(p: unknown, paths: number, counters: number): Nativ
       (Number.isInteger(status) && status >= 1 && status <= SKIP_REASONS.length);
     if (!known || (status === STATUS_FAILED) !== failed.has(i)) return undefined;
   }
-  return { count: paths, numbers, errors: b.errors };
+  const batch: NativeBatch = { count: paths, numbers, errors: b.errors };
+  if (listsHits) {
+    const hitBytes = Buffer.from(b.hits!, 'base64');
+    if (hitBytes.byteLength % 8 !== 0) return undefined;
+    batch.hits = fromLittleEndian(hitBytes);
+    if (!hitSlices(batch, counters)) return undefined;
+  }
+  return batch;
 }
 
 /** The numbers' bytes in little-endian order, whatever this machine's order. */

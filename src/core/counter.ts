@@ -6,9 +6,9 @@
  * ```
  */
 import { Writable } from 'node:stream';
-import { native, type NativeCounter, type NativeScanner } from './native.js';
-import type { FullScan, Hit, KernelName } from './types.js';
-import { checkChar, checkInput, checkInteger, show } from './validate.js';
+import { native, type NativeCounter, type NativeEvaluation, type NativeScanner } from './native.js';
+import type { CounterResult, FullScan, Hit, KernelName, SegmentHit } from './types.js';
+import { checkBoolean, checkChar, checkInput, checkInteger, show } from './validate.js';
 
 /** When the running count starts again from zero. */
 export const Reset = {
@@ -31,6 +31,39 @@ export function checkReset(name: string, value: unknown): Reset {
 export interface CounterOptions {
   /** Pin a kernel back end (tests and benchmarks); default: the fastest available. */
   kernel?: KernelName;
+}
+
+/** Hits listed per input (a file, a stream) unless `maxHits` says otherwise. */
+export const DEFAULT_MAX_HITS = 10_000;
+
+/** (offset, line) pairs as `SegmentHit`s. */
+export function segmentHits(pairs: Float64Array): SegmentHit[] {
+  const list: SegmentHit[] = new Array(pairs.length / 2);
+  for (let j = 0; j < list.length; j++) list[j] = { offset: pairs[2 * j]!, line: pairs[2 * j + 1]! };
+  return list;
+}
+
+/** A native evaluation with its hits (if it lists them) as `SegmentHit`s. */
+export function counterResult(e: NativeEvaluation): CounterResult {
+  const { hits, hitsTruncated, ...rest } = e;
+  if (!hits) return rest;
+  const r: CounterResult = { ...rest, hits: segmentHits(hits) };
+  if (hitsTruncated) r.hitsTruncated = true;
+  return r;
+}
+
+/** Options of `Counter.stream()`. */
+export interface StreamOptions {
+  /** Count occurrences and segments too (the stream never settles early). */
+  full?: boolean;
+  /** List every hit: `result()` has `hits` (and `hitsTruncated` past `maxHits`). */
+  allHits?: boolean;
+  /**
+   * With `allHits`: most hits listed; past it the list is cut, and the stream settles
+   * (unless `full`).
+   * @default 10_000
+   */
+  maxHits?: number;
 }
 
 /** Kernel back ends this CPU can run, fastest first. */
@@ -78,9 +111,26 @@ export class Counter {
     return native.evaluate(this.handle, checkInput('input', input), true) as FullScan;
   }
 
+  /**
+   * Every hit: where each segment (line, word, or the whole input) reaches the threshold,
+   * in input order — one per segment that `fullScan` counts. Reads all of `input`.
+   */
+  allHits(input: string | Uint8Array): SegmentHit[] {
+    return segmentHits(native.evaluate(this.handle, checkInput('input', input), false, Number.MAX_SAFE_INTEGER).hits!);
+  }
+
   /** Evaluates input that arrives in chunks; any chunking gives the same answer. */
-  stream(options: { full?: boolean } = {}): CounterStream {
-    return new CounterStream(native.createScanner(this.handle, options.full ?? false), options.full ?? false);
+  stream(options: StreamOptions = {}): CounterStream {
+    if (typeof options !== 'object' || options === null) {
+      throw new TypeError(`options must be an object, got ${show(options)}`);
+    }
+    const full = options.full === undefined ? false : checkBoolean('full', options.full);
+    const allHits = options.allHits === undefined ? false : checkBoolean('allHits', options.allHits);
+    if (options.maxHits !== undefined && !allHits) {
+      throw new TypeError(`maxHits needs allHits: true, got maxHits ${show(options.maxHits)} without it`);
+    }
+    const maxHits = allHits ? checkInteger('maxHits', options.maxHits ?? DEFAULT_MAX_HITS, 1) : undefined;
+    return new CounterStream(native.createScanner(this.handle, full, maxHits), full);
   }
 
   toString(): string {
@@ -114,8 +164,9 @@ export class CounterStream extends Writable {
   }
 
   /**
-   * True once the answer can no longer change (a first-hit stream after its hit; never
-   * for a `full` stream): what is written after it is ignored.
+   * True once the answer can no longer change (a first-hit stream after its hit; an
+   * `allHits` stream once it has more than `maxHits`; never for a `full` stream): what is
+   * written after it is ignored.
    */
   get settled(): boolean {
     return this.done;
@@ -162,12 +213,13 @@ export class CounterStream extends Writable {
   }
 
   /**
-   * The answer for everything written so far (`occurrences`/`segments` if `full`); final
-   * once the stream has finished (`await pipeline(…)`, or the `'finish'` event).
+   * The answer for everything written so far (`occurrences`/`segments` if `full`, `hits`
+   * with `allHits`); final once the stream has finished (`await pipeline(…)`, or the
+   * `'finish'` event).
    */
-  result(): Hit | FullScan {
+  result(): CounterResult {
     this.flushPending();
-    return native.scannerFinish(this.scanner);
+    return counterResult(native.scannerFinish(this.scanner));
   }
 
   private feed(input: string | Uint8Array): void {

@@ -32,12 +32,23 @@ export interface NativeScanner {
   readonly __brand: 'NativeScanner';
 }
 
-/** Result of one evaluation (contract §1); `occurrences`/`segments` only for full scans. */
-export type NativeEvaluation = CounterResult;
+/**
+ * Result of one evaluation (contract §1); `occurrences`/`segments` only for full scans;
+ * with `maxHits`, every hit as (offset, line) pairs and whether the list was cut.
+ */
+export interface NativeEvaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated'> {
+  hits?: Float64Array;
+  hitsTruncated?: boolean;
+}
 
 export interface NativeReadOptions {
   /** Count occurrences and segments: reads whole files. */
   full?: boolean;
+  /**
+   * List every hit (one per segment that reaches the threshold), at most this many per
+   * file and counter: evaluations get `hits` and `hitsTruncated`, batches `hits`.
+   */
+  maxHits?: number;
   /** Scan files whose first chunk holds a NUL byte instead of skipping them. */
   scanBinary?: boolean;
   /** Follow a path that is a symbolic link (otherwise it is skipped). */
@@ -58,6 +69,8 @@ export interface NativeReadOptions {
   hints?: Uint8Array;
   /** Stop the batch after the file that brings the bytes read to this budget. */
   budgetBytes?: number;
+  /** Stop the batch after the file that brings the hits listed to this budget. */
+  budgetHits?: number;
   /** Stop the batch before it would read more than this: a larger file is left unread (no result). */
   stopAtBytes?: number;
   /**
@@ -102,10 +115,11 @@ export interface NativeBinding {
   /** `reset`: 0 newlines, 1 spaces, 2 none. Throws TypeError/RangeError on bad input. */
   createCounter(what: string, min: number, reset: number, kernel?: KernelName): NativeCounter;
   hasCount(counter: NativeCounter, input: string | Uint8Array): boolean;
-  evaluate(counter: NativeCounter, input: string | Uint8Array, full: boolean): NativeEvaluation;
+  /** With `maxHits` (1 to 2^53 - 1) the evaluation lists every hit, at most that many. */
+  evaluate(counter: NativeCounter, input: string | Uint8Array, full: boolean, maxHits?: number): NativeEvaluation;
   /** The seed's char-by-char loop (valid UTF-8 only): the kernel benchmark's baseline. */
   seedHasCount(counter: NativeCounter, input: string | Uint8Array): boolean;
-  createScanner(counter: NativeCounter, full: boolean): NativeScanner;
+  createScanner(counter: NativeCounter, full: boolean, maxHits?: number): NativeScanner;
   /** Returns true once the answer can no longer change. */
   scannerFeed(scanner: NativeScanner, chunk: string | Uint8Array): boolean;
   scannerFinish(scanner: NativeScanner): NativeEvaluation;

@@ -19,6 +19,17 @@ export interface Hit {
   line: number | null;
 }
 
+/**
+ * Where one segment (a line, a word, or the whole input) reaches the threshold: the
+ * character at which it does, as `Hit` says it of the first.
+ */
+export interface SegmentHit {
+  /** Byte offset of the character at which the segment reaches the threshold. */
+  offset: number;
+  /** 1 + the number of `\n` before `offset`. */
+  line: number;
+}
+
 /** A hit plus the figures only a whole read can give. */
 export interface FullScan extends Hit {
   /** Characters equal to `what`. */
@@ -33,12 +44,26 @@ export interface FileError {
   message: string;
 }
 
-/** One counter's answer for one file: a `Hit`, and with full scans a `FullScan`'s figures. */
-export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences' | 'segments'>> {}
+/**
+ * One counter's answer for one file: a `Hit`, with full scans a `FullScan`'s figures, and
+ * with `allHits` every hit.
+ */
+export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences' | 'segments'>> {
+  /** With `allHits`, for scanned files: every segment's hit in file order, at most `maxHits`. */
+  hits?: SegmentHit[];
+  /** Present (true) when the file has more hits than `hits` lists (`maxHits` cut the list). */
+  hitsTruncated?: true;
+}
 
 interface RecordBase {
-  /** The path as discovered (relative to `cwd` unless given absolute). */
+  /**
+   * The path as discovered (relative to `cwd` unless given absolute). For a name that is
+   * not valid UTF-8 this is its text with U+FFFD for each ill-formed sequence, and
+   * `pathBytes` holds the name's exact bytes.
+   */
   path: string;
+  /** Only for a path that is not valid UTF-8: its bytes (open it with `fs` as they are). */
+  pathBytes?: Uint8Array;
   /** Bytes read from the file. */
   bytes: number;
   skipped?: SkipReason;
@@ -105,6 +130,10 @@ export interface Query {
   reset: 'newline' | 'space' | 'none';
   /** `--count`: full-scan figures. */
   count: boolean;
+  /** `--all-hits`: every hit (present only then). */
+  allHits?: true;
+  /** `--max-hits`: most hits listed per file (with `allHits` only). */
+  maxHits?: number;
 }
 
 /** What a `--json` document says besides its records and summary. */

@@ -6,9 +6,9 @@
  * * while discovery runs, tasks hold `batchSize` paths;
  * * once discovery is done, the rest is cut into tasks of about 1/(2·threads) of it, so
  *   the last tasks finish together;
- * * a task also ends early after `BUDGET_BYTES` of reading (done natively), and its
- *   unread paths return to the front of the queue — one huge file never holds back
- *   the small ones queued behind it.
+ * * a task also ends early after `BUDGET_BYTES` of reading (or `BUDGET_HITS` hits listed;
+ *   done natively), and its unread paths return to the front of the queue — one huge file
+ *   never holds back the small ones queued behind it.
  */
 import type { FileError } from '../core/types.js';
 import type { Task } from '../transport/transport.js';
@@ -16,6 +16,12 @@ import type { Discovered } from './discover.js';
 
 /** Bytes a task may read before it hands its remaining paths back. */
 export const BUDGET_BYTES = 32 * 1024 * 1024;
+
+/**
+ * Hits a task may list (with `allHits`) before it hands its remaining paths back: what
+ * one task's answer holds stays near 1 MiB of numbers, plus at most one file's `maxHits`.
+ */
+export const BUDGET_HITS = 65_536;
 
 /** A task's paths as tasks of one path each, with their hints: to retry after a failure. */
 export function onePerTask(task: Task): Task[] {

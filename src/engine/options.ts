@@ -4,8 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Counter } from '../core/counter.js';
+import { Counter, DEFAULT_MAX_HITS } from '../core/counter.js';
 import { native } from '../core/native.js';
+import { pathFromText } from '../core/path-bytes.js';
 import type { Progress, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
@@ -82,6 +83,20 @@ export interface ScanOptions {
    */
   fullScan?: boolean;
   /**
+   * List every hit: the record of each scanned file carries `hits`, where each segment
+   * (line, word, or the whole file) reaches the threshold, in file order. Files are read to
+   * their end (or until they have more than `maxHits`).
+   * @default false
+   */
+  allHits?: boolean;
+  /**
+   * With `allHits`: the most hits listed per file and counter. A file with more lists the
+   * first `maxHits` and has `hitsTruncated: true`; without `fullScan` it is read no further.
+   * What a run holds in memory is bounded by it, whatever the files hold.
+   * @default 10_000
+   */
+  maxHits?: number;
+  /**
    * Sort the final result's records by path (otherwise they come in completion order).
    * @default false
    */
@@ -151,6 +166,9 @@ export interface ResolvedOptions extends ResolvedDiscovery {
   maxFilesize: number | undefined;
   scanBinary: boolean;
   fullScan: boolean;
+  allHits: boolean;
+  /** With `allHits` only. */
+  maxHits: number | undefined;
   sort: boolean;
   onProgress: ((p: Progress) => void) | undefined;
   progressIntervalMs: number;
@@ -199,8 +217,9 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   }
   const flag = (name: 'hidden' | 'follow') => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   const resolved: ResolvedDiscovery = {
-    patterns: stringList('patterns', o.patterns, ['.']),
-    cwd: resolve(o.cwd ?? process.cwd()),
+    // A lone surrogate in a caller's string is U+FFFD, as Node opens it (path-bytes.ts).
+    patterns: stringList('patterns', o.patterns, ['.']).map(pathFromText),
+    cwd: resolve(pathFromText(o.cwd ?? process.cwd())),
     ignoreFiles: o.ignoreFiles === undefined ? true : checkBoolean('ignoreFiles', o.ignoreFiles),
     // `ignore` excludes after every other glob, so that what it names stays out.
     globs: [...stringList('globs', o.globs, []), ...stringList('ignore', o.ignore, []).map((g) => `!${g}`)],
@@ -256,6 +275,10 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
     throw new TypeError(`onWarning must be a function, got ${show(o.onWarning)}`);
   }
   const flag = (name: keyof ScanOptions) => (o[name] === undefined ? false : checkBoolean(name, o[name]));
+  const allHits = flag('allHits');
+  if (o.maxHits !== undefined && !allHits) {
+    throw new TypeError(`maxHits needs allHits: true, got maxHits ${show(o.maxHits)} without it`);
+  }
   return {
     ...resolveDiscovery(o),
     counters,
@@ -264,6 +287,8 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
     maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
     scanBinary: o.binary === 'scan',
     fullScan: flag('fullScan'),
+    allHits,
+    maxHits: !allHits ? undefined : o.maxHits === undefined ? DEFAULT_MAX_HITS : checkInteger('maxHits', o.maxHits, 1),
     sort: flag('sort'),
     onProgress: o.onProgress,
     progressIntervalMs:

@@ -45,10 +45,10 @@ export class ScanPool {
     return scanRun(this.options(options), { pool: this.open() });
   }
 
-  scanFiles(paths: string[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
-  scanFiles(paths: string[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
-  scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord>;
-  scanFiles(paths: string[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord> {
+  scanFiles(paths: (string | Uint8Array)[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord> {
     return filesRun(paths, this.options(options), { pool: this.open() });
   }
 

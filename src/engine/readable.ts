@@ -5,7 +5,7 @@
  * 256 KiB skips it (unless `scanBinary`); `maxFilesize` is for files and does not apply.
  */
 import { shaped } from '../core/codec.js';
-import type { Counter } from '../core/counter.js';
+import { counterResult, type Counter } from '../core/counter.js';
 import { native } from '../core/native.js';
 import type { AnyRecord } from '../core/types.js';
 
@@ -17,6 +17,8 @@ export interface ReadableScan {
   multi: boolean;
   fullScan: boolean;
   scanBinary: boolean;
+  /** With `allHits`: list every hit, at most this many. */
+  maxHits?: number | undefined;
 }
 
 /** Reads `source` to its end (or, without `fullScan`, until every answer is settled). */
@@ -25,7 +27,7 @@ export async function scanReadable(
   source: AsyncIterable<Uint8Array>,
   o: ReadableScan,
 ): Promise<AnyRecord> {
-  const scanners = o.counters.map((c) => native.createScanner(c.handle, o.fullScan));
+  const scanners = o.counters.map((c) => native.createScanner(c.handle, o.fullScan, o.maxHits));
   const settled = scanners.map(() => false);
   /** Counts a chunk; true once no answer can change (and the rest need not be read). */
   const feed = (chunk: Uint8Array) => {
@@ -60,7 +62,7 @@ export async function scanReadable(
   return shaped(
     path,
     bytes,
-    scanners.map((s) => native.scannerFinish(s)),
+    scanners.map((s) => counterResult(native.scannerFinish(s))),
     o.multi,
   );
 }

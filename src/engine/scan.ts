@@ -12,13 +12,14 @@ import { byPath, decodeBatch, failedRecord, type RecordShape } from '../core/cod
 import type { Counter } from '../core/counter.js';
 import { isAbortOf } from '../core/errors.js';
 import { native } from '../core/native.js';
+import { pathFromBytes, pathFromText } from '../core/path-bytes.js';
 import type { AnyRecord, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
 import { show } from '../core/validate.js';
 import { HINT_FOLLOW } from '../core/wire-format.js';
 import { LocalTransport, ThreadPool } from '../transport/local.js';
 import type { RunSpec, Transport } from '../transport/transport.js';
 import { Aggregator } from './aggregate.js';
-import { BUDGET_BYTES } from './batch.js';
+import { BUDGET_BYTES, BUDGET_HITS } from './batch.js';
 import { discover, type Discovered } from './discover.js';
 import { resolveOptions, type ResolvedOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
 import { runLoop } from './run.js';
@@ -48,6 +49,7 @@ function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
     counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset })),
     read: {
       full: o.fullScan,
+      maxHits: o.maxHits,
       scanBinary: o.scanBinary,
       follow: o.follow,
       maxFilesize: o.maxFilesize,
@@ -71,6 +73,7 @@ async function openTransport(
   return new LocalTransport(pool, spec, notify, {
     batchSize: o.batchSize,
     budgetBytes: BUDGET_BYTES,
+    budgetHits: BUDGET_HITS,
     ownsPool: !internals.pool,
   });
 }
@@ -135,7 +138,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
     this.started = true;
     const { o, agg } = this;
-    const shape: RecordShape = { counters: o.counters.length, multi: o.multi, full: o.fullScan };
+    const shape: RecordShape = { counters: o.counters.length, multi: o.multi, full: o.fullScan, hits: o.allHits };
     let transport: (Transport & { workers?: number }) | undefined;
     const report = agg.progress(o.onProgress, o.progressIntervalMs);
     try {
@@ -239,14 +242,24 @@ function nulInPath(path: string): FileError {
 }
 
 /** A run over the paths as given. @internal */
-export function filesRun(paths: string[], o: ResolvedOptions, internals?: RunInternals): ScanRun<AnyRecord> {
-  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string')) {
-    throw new TypeError(`paths must be an array of strings, got ${show(paths)}`);
+export function filesRun(
+  paths: (string | Uint8Array)[],
+  o: ResolvedOptions,
+  internals?: RunInternals,
+): ScanRun<AnyRecord> {
+  if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string' || p instanceof Uint8Array)) {
+    throw new TypeError(
+      `paths must be an array of strings or Uint8Arrays (bytes, as fs takes them), got ${show(paths)}`,
+    );
   }
   async function* given(): AsyncGenerator<Discovered[]> {
     // Named paths are read even through a link, as on the command line. A NUL cannot be
     // in a file name: such a path is its own error (as `fs` says), never a split task.
-    yield paths.map((path) => (path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW }));
+    // Bytes that are not UTF-8 name their file exactly (path-bytes.ts).
+    yield paths.map((given) => {
+      const path = typeof given === 'string' ? pathFromText(given) : pathFromBytes(given);
+      return path.includes('\0') ? { path, error: nulInPath(path) } : { path, hints: HINT_FOLLOW };
+    });
   }
   const source = o.shard ? inShard(given(), o.shard) : given();
   return new ScanRun(o, o.ordered ? numbered(source) : source, internals);
@@ -265,11 +278,18 @@ export type FilesWithCounters = ScanFilesOptions & { counters: Counter[]; counte
 
 /**
  * Scans a list of file paths as given (no globbing, no directory search); with
- * `ordered: true`, records come in the order of the list.
+ * `ordered: true`, records come in the order of the list. A path may be bytes (a
+ * `Uint8Array` or `Buffer`, as `fs` takes them): a name that is not UTF-8.
  */
-export function scanFiles(paths: string[], options: FilesWithCounter): ScanRun<FileRecord>;
-export function scanFiles(paths: string[], options: FilesWithCounters): ScanRun<MultiFileRecord>;
-export function scanFiles(paths: string[], options: ScanFilesOptions): ScanRun<FileRecord | MultiFileRecord>;
-export function scanFiles(paths: string[], options: ScanFilesOptions): ScanRun<FileRecord | MultiFileRecord> {
+export function scanFiles(paths: (string | Uint8Array)[], options: FilesWithCounter): ScanRun<FileRecord>;
+export function scanFiles(paths: (string | Uint8Array)[], options: FilesWithCounters): ScanRun<MultiFileRecord>;
+export function scanFiles(
+  paths: (string | Uint8Array)[],
+  options: ScanFilesOptions,
+): ScanRun<FileRecord | MultiFileRecord>;
+export function scanFiles(
+  paths: (string | Uint8Array)[],
+  options: ScanFilesOptions,
+): ScanRun<FileRecord | MultiFileRecord> {
   return filesRun(paths, resolveOptions(options, true));
 }

@@ -99,6 +99,8 @@ export interface LocalTransportOptions {
   batchSize: number;
   /** Bytes a task may read before it hands its remaining paths back. */
   budgetBytes: number;
+  /** Hits a task may list (with `maxHits`) before it hands its remaining paths back. */
+  budgetHits: number;
   /** Destroy the pool when the transport closes or is cancelled (it is the run's own). */
   ownsPool: boolean;
 }
@@ -132,7 +134,12 @@ export class LocalTransport implements Transport {
         paths: task.paths.join('\0'),
         hints: task.hints,
         counters,
-        read: { ...read, budgetBytes: this.options.budgetBytes, cancel: this.cancelFlag },
+        read: {
+          ...read,
+          budgetBytes: this.options.budgetBytes,
+          budgetHits: this.options.budgetHits,
+          cancel: this.cancelFlag,
+        },
       };
       // While the workers boot, this thread scans one task of each submission itself: a
       // small run never waits for a thread, and a large one starts at once. A hard byte

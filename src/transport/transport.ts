@@ -16,6 +16,8 @@ export interface CounterSpec {
 export interface ReadRules {
   /** Count occurrences and segments: reads whole files. */
   full: boolean;
+  /** List every hit, at most this many per file and counter (`allHits`, `maxHits`). */
+  maxHits?: number;
   /** Scan files whose first chunk holds a NUL byte instead of skipping them. */
   scanBinary: boolean;
   /** Follow a path that is a symbolic link (otherwise it is skipped). */

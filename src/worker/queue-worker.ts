@@ -24,7 +24,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { BatchBuilder, toPortable } from '../core/codec.js';
 import { isAbortOf } from '../core/errors.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
-import { BUDGET_BYTES } from '../engine/batch.js';
+import { BUDGET_BYTES, BUDGET_HITS } from '../engine/batch.js';
 import type { Discovered } from '../engine/discover.js';
 import { runLoop } from '../engine/run.js';
 import { LocalTransport, ThreadPool } from '../transport/local.js';
@@ -411,7 +411,7 @@ export class QueueWorker {
       throw new Error(
         `${this.info.id} cannot see ${data.cwd} (${unseen}): mount the shared filesystem at the same path on every machine`,
       );
-    const builder = new BatchBuilder(data.paths.length, data.counters.length);
+    const builder = new BatchBuilder(data.paths.length, data.counters.length, data.read.maxHits !== undefined);
     async function* given(): AsyncGenerator<Discovered[]> {
       yield data.paths.map((path, at) => ({ path, hints: data.hints[at], at }));
     }
@@ -420,6 +420,7 @@ export class QueueWorker {
       new LocalTransport(this.pool!, spec, notify, {
         batchSize: TASK_FILES,
         budgetBytes: BUDGET_BYTES,
+        budgetHits: BUDGET_HITS,
         ownsPool: false,
       });
     const hooks = { found: () => {}, progress: () => {} };

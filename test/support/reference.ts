@@ -3,7 +3,7 @@
  * oracle and the benchmark's "pure TypeScript" contender; it trades speed for being
  * obviously right, so keep it that way.
  */
-import type { FullScan } from '../../src/core/types.js';
+import type { FullScan, SegmentHit } from '../../src/core/types.js';
 
 const encoder = new TextEncoder();
 
@@ -64,6 +64,21 @@ export function toBytes(input: string | Uint8Array): Uint8Array {
 
 /** contract §1 with every figure: `matched`, `offset`, `line`, `occurrences`, `segments`. */
 export function referenceEvaluate(what: string, min: number, reset: number, input: string | Uint8Array): FullScan {
+  const { hits: _, ...figures } = referenceWithHits(what, min, reset, input);
+  return figures;
+}
+
+/** Every hit: where each segment first reaches the threshold, in input order. */
+export function referenceHits(what: string, min: number, reset: number, input: string | Uint8Array): SegmentHit[] {
+  return referenceWithHits(what, min, reset, input).hits;
+}
+
+function referenceWithHits(
+  what: string,
+  min: number,
+  reset: number,
+  input: string | Uint8Array,
+): FullScan & { hits: SegmentHit[] } {
   const target = what.codePointAt(0)!;
   const resetChar = reset === 0 ? 0x0a : reset === 1 ? 0x20 : -2;
   let count = 0;
@@ -74,6 +89,7 @@ export function referenceEvaluate(what: string, min: number, reset: number, inpu
   let segments = 0;
   let offset: number | null = null;
   let line: number | null = null;
+  const hits: SegmentHit[] = [];
   for (const [at, cp] of decodeUtf8(toBytes(input))) {
     if (cp === resetChar) {
       count = 0;
@@ -91,11 +107,12 @@ export function referenceEvaluate(what: string, min: number, reset: number, inpu
       if (lastCounted !== segment) {
         lastCounted = segment;
         segments++;
+        hits.push({ offset: at, line: lines + 1 });
       }
     }
     if (cp === 0x0a) lines++;
   }
-  return { matched: offset !== null, offset, line, occurrences, segments };
+  return { matched: offset !== null, offset, line, occurrences, segments, hits };
 }
 
 /** The seed's `hasCount`, in TypeScript. */

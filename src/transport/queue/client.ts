@@ -254,7 +254,7 @@ export class QueueTransport implements Transport {
       typeof worker?.id === 'string' &&
       Number.isInteger(worker.threads) &&
       worker.threads > 0
-        ? fromPortable(r.batch, task.paths.length, this.spec.counters.length)
+        ? fromPortable(r.batch, task.paths.length, this.spec.counters.length, this.spec.read.maxHits !== undefined)
         : undefined;
     if (id === undefined || !task || !worker || !batch) {
       // Not an answer to this task: it is sent again (its job may have completed already).
