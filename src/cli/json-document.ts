@@ -9,7 +9,15 @@
  * sorted by path and the texts are re-indented as `JSON.stringify` indents them, into
  * chunks of `CHUNK` bytes written one after the other.
  */
+import { jsonPath, pathOf } from '../core/path-bytes.js';
 import type { FileRecord, RunMeta, Summary } from '../core/types.js';
+
+/** A record as JSON shows it: a path that is not UTF-8 as `{ bytes }`, without `pathBytes`. */
+export function jsonRecord(r: FileRecord): object {
+  if (!r.pathBytes) return r;
+  const { pathBytes: _, ...rest } = r;
+  return { ...rest, path: jsonPath(r) };
+}
 
 /** Bytes per buffer of stored records (a longer record gets a buffer of its own). */
 const STORE = 4 << 20;
@@ -29,7 +37,7 @@ export class RecordStore {
   }
 
   add(r: FileRecord): void {
-    const text = JSON.stringify(r);
+    const text = JSON.stringify(jsonRecord(r));
     const bytes = Buffer.byteLength(text);
     if (this.used + bytes > STORE) {
       this.buffers.push(Buffer.allocUnsafe(Math.max(STORE, bytes)));
@@ -46,7 +54,7 @@ export class RecordStore {
     this.where[3 * i + 1] = this.used;
     this.where[3 * i + 2] = bytes;
     this.used += bytes;
-    this.paths.push(r.path);
+    this.paths.push(pathOf(r));
   }
 
   /** Record indices in path order (code-unit order, as `byPath`; ties in arrival order). */

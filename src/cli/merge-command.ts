@@ -5,7 +5,15 @@
 import { Command, Option } from 'commander';
 import { open } from 'node:fs/promises';
 import { mergeShards, MergeError, type NamedDocument } from '../engine/merge.js';
-import { exitStatus, fileErrorLine, formatBytes, formatSummary, makeReporter, Output } from './report.js';
+import {
+  exitStatus,
+  fileErrorLine,
+  formatBytes,
+  formatSummary,
+  makeReporter,
+  Output,
+  truncatedHitsLine,
+} from './report.js';
 import { outputFormat, parse, version } from './args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
 
@@ -26,8 +34,9 @@ export function program(): Command {
       'after',
       `
 Prints what the same scan over the whole tree prints: the matching paths (or, for
---count runs, PATH:OCCURRENCES:SEGMENTS), or the JSON forms. A missing or repeated
-shard, or shards of different queries, is an error (exit 2).
+--count runs, PATH:OCCURRENCES:SEGMENTS; for --all-hits runs, PATH:LINE:OFFSET), or the
+JSON forms. A missing or repeated shard, or shards of different queries, is an error
+(exit 2).
 
 Example:
   for k in 1 2 3 4; do charcount -c , -m 30 --shard $k/4 --json data/ > shard-$k.json; done
@@ -57,15 +66,25 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     process.stderr.write(`charcount merge: ${e.message}\n`);
     return 2;
   }
+  const { query } = merged;
+  if (format === 'text' && query.allHits && query.count) {
+    process.stderr.write(
+      'charcount merge: the shards ran with --count and --all-hits, which print different lines in text output: add --json or --jsonl\n',
+    );
+    return 2;
+  }
   const reporter = makeReporter(
     format,
     new Output(process.stdout),
-    merged.query.count,
-    { query: merged.query },
-    { separator: '\n', withoutMatch: false, color: useColor(o.color, process.stdout) },
+    query.count,
+    { query },
+    { separator: '\n', withoutMatch: false, color: useColor(o.color, process.stdout), allHits: query.allHits },
   );
   if (format === 'text') {
-    for (const r of merged.records) if (r.error) process.stderr.write(fileErrorLine(r));
+    for (const r of merged.records) {
+      if (r.error) process.stderr.write(fileErrorLine(r));
+      if (r.hitsTruncated) process.stderr.write(truncatedHitsLine(r, query.maxHits!));
+    }
   }
   await reporter.records(merged.records);
   await reporter.end(merged.summary);

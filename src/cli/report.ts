@@ -3,19 +3,23 @@
  *
  * * `text` (default): matching paths, one a line, like `grep -l` (with `-0`, each followed
  *   by a NUL instead; with `--files-without-match`, the files read that did not match);
- *   with `--count`, every scanned file as `PATH:OCCURRENCES:SEGMENTS` (`-0`: `PATH\0…`).
+ *   with `--count`, every scanned file as `PATH:OCCURRENCES:SEGMENTS` (`-0`: `PATH\0…`);
+ *   with `--all-hits`, every hit as `PATH:LINE:OFFSET` (`-0`: `PATH\0LINE:OFFSET`). A
+ *   path that is not UTF-8 is written as its bytes, as ripgrep does.
  * * `jsonl`: one record a line, streamed as records finish, `"type": "file"` first; then
  *   the summary as a last line, `"type": "summary"` (as ripgrep's `--json` ends with one).
  * * `json`: one document `{ summary, records }` at the end (records sorted by path),
  *   written in chunks as it is serialised.
  *
  * JSON summaries give whole milliseconds and whole rates: the digits past them are noise.
+ * In JSON a path that is not UTF-8 is `{ "bytes": "<base64>" }` (ripgrep's convention).
  *
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
+import { printablePath } from '../core/path-bytes.js';
 import type { FileRecord, RunMeta, Summary } from '../core/types.js';
 import { paintPath } from './color.js';
-import { documentChunks, RecordStore } from './json-document.js';
+import { documentChunks, jsonRecord, RecordStore } from './json-document.js';
 import { flushed, isAbandoned } from './streams.js';
 
 /** Exit status as grep's: 2 if any file failed, else 0 if some file matched, else 1. */
@@ -125,6 +129,27 @@ export interface TextOptions {
   withoutMatch: boolean;
   /** Paths in colour (`--color`). */
   color?: boolean;
+  /** `--all-hits`: every hit as `PATH:LINE:OFFSET` (the command line refuses it with `--count`). */
+  allHits?: boolean;
+}
+
+/** Text pieces as one write: a string, or bytes once some path is written raw. */
+function joined(pieces: (string | Buffer)[]): string | Buffer {
+  if (pieces.every((p) => typeof p === 'string')) return pieces.join('');
+  return Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p)));
+}
+
+/** The record's path, then `rest`: the path as its bytes when it is not UTF-8. */
+export function pathLine(
+  r: Pick<FileRecord, 'path' | 'pathBytes'>,
+  rest: string,
+  paint: (p: string) => string = (p) => p,
+): string | Buffer {
+  const path = printablePath(r);
+  if (typeof path === 'string') return paint(path) + rest;
+  // The colour codes around the bytes, as around a string.
+  const [before, after] = paint('\0').split('\0') as [string, string];
+  return Buffer.concat([Buffer.from(before), path, Buffer.from(after + rest)]);
 }
 
 export function makeReporter(
@@ -134,19 +159,17 @@ export function makeReporter(
   meta: RunMeta = {},
   text: TextOptions = { separator: '\n', withoutMatch: false },
 ): Reporter {
-  const { separator, withoutMatch } = text;
-  const path = text.color ? paintPath : (p: string) => p;
-  const lines = (batch: FileRecord[], line: (r: FileRecord) => string | undefined) => {
-    const text = batch
-      .map(line)
-      .filter((l) => l !== undefined)
-      .join('');
-    return text ? out.write(text) : Promise.resolve();
+  const { separator, withoutMatch, allHits } = text;
+  const paint = text.color ? paintPath : (p: string) => p;
+  const field = separator === '\n' ? ':' : separator;
+  const lines = (batch: FileRecord[], line: (r: FileRecord) => string | Buffer | (string | Buffer)[] | undefined) => {
+    const text = joined(batch.flatMap((r) => line(r) ?? []));
+    return text.length ? out.write(text) : Promise.resolve();
   };
   switch (format) {
     case 'jsonl':
       return {
-        records: (batch) => lines(batch, (r) => FILE_LINE + JSON.stringify(r).slice(1) + '\n'),
+        records: (batch) => lines(batch, (r) => FILE_LINE + JSON.stringify(jsonRecord(r)).slice(1) + '\n'),
         end: (summary) => out.write(JSON.stringify({ type: 'summary', ...jsonSummary(summary) }) + '\n'),
       };
     case 'json': {
@@ -168,26 +191,34 @@ export function makeReporter(
       return {
         records: (batch) =>
           lines(batch, (r) =>
-            count
-              ? r.skipped || r.error
-                ? undefined
-                : `${path(r.path)}${separator === '\n' ? ':' : separator}${r.occurrences}:${r.segments}\n`
-              : withoutMatch
-                ? r.skipped || r.error || r.matched
+            allHits
+              ? (r.hits ?? []).map((h) => pathLine(r, `${field}${h.line}:${h.offset}\n`, paint))
+              : count
+                ? r.skipped || r.error
                   ? undefined
-                  : path(r.path) + separator
-                : r.matched
-                  ? path(r.path) + separator
-                  : undefined,
+                  : pathLine(r, `${field}${r.occurrences}:${r.segments}\n`, paint)
+                : withoutMatch
+                  ? r.skipped || r.error || r.matched
+                    ? undefined
+                    : pathLine(r, separator, paint)
+                  : r.matched
+                    ? pathLine(r, separator, paint)
+                    : undefined,
           ),
         end: async () => {},
       };
   }
 }
 
-/** How a file's error is told on stderr next to text output. */
-export function fileErrorLine(r: Pick<FileRecord, 'path' | 'error'>): string {
-  return `charcount: ${r.path}: ${r.error!.message} (${r.error!.code})\n`;
+/** How a file's error is told on stderr next to text output (the path as text output writes it). */
+export function fileErrorLine(r: Pick<FileRecord, 'path' | 'pathBytes' | 'error'>): string | Buffer {
+  return joined(['charcount: ', pathLine(r, `: ${r.error!.message} (${r.error!.code})\n`)]);
+}
+
+/** How a file whose hits were cut at `maxHits` is told on stderr next to text output. */
+export function truncatedHitsLine(r: Pick<FileRecord, 'path' | 'pathBytes'>, maxHits: number): string | Buffer {
+  const more = `: more than ${maxHits} hits, only the first ${maxHits} are listed (see --max-hits)\n`;
+  return joined(['charcount: ', pathLine(r, more)]);
 }
 
 /** The human-readable summary for `--stats` and interrupted runs. */

@@ -5,17 +5,18 @@
  */
 import { Command, Option } from 'commander';
 import { fstatSync } from 'node:fs';
-import { Counter, Reset } from '../core/counter.js';
+import { Counter, DEFAULT_MAX_HITS, Reset } from '../core/counter.js';
 import { isAbortOf } from '../core/errors.js';
 import type { FileRecord, Query, Shard } from '../core/types.js';
 import { checkChar } from '../core/validate.js';
 import { byPath } from '../core/codec.js';
+import { bytesOfPath, hasEscapes, recordPath } from '../core/path-bytes.js';
 import { addTypeDefinition, formatTypeList, typeTable } from '../engine/file-types.js';
 import { listBatches } from '../engine/list.js';
 import { resolveDiscovery, resolveOptions, type DiscoveryOptions } from '../engine/options.js';
 import { scanReadable } from '../engine/readable.js';
 import { scanRun } from '../engine/scan.js';
-import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output } from './report.js';
+import { exitStatus, fileErrorLine, formatSummary, makeReporter, Output, truncatedHitsLine } from './report.js';
 import {
   arg,
   collect,
@@ -86,6 +87,15 @@ export function program(ordered: Ordered = { types: [], excludes: [] }): Command
     .option('--json', 'print one JSON document with the summary and every record')
     .option('--jsonl', 'print one JSON line per file as files finish, then a summary line')
     .option('--count', 'full-scan figures: occurrences and segments (reads files to their end)')
+    .option(
+      '--all-hits',
+      'print every hit as PATH:LINE:OFFSET: each line (word, file) that reaches N, not just the first (reads files to their end)',
+    )
+    .option(
+      '--max-hits <N>',
+      `with --all-hits: list at most N hits per file; a file with more is told on stderr (default ${DEFAULT_MAX_HITS})`,
+      integer('--max-hits', 1),
+    )
     .option('--stats', 'print a summary to stderr at the end')
     .addOption(
       new Option('--color <when>', 'colour matched paths (auto: on a terminal, unless NO_COLOR is set)')
@@ -149,6 +159,7 @@ Examples:
   charcount -c x -m 3 -r space -g '*.txt'      a word with three x's, in .txt files
   charcount -c é -m 1 -r none --jsonl logs/    every file containing é, as JSON lines
   charcount -c , -m 30 --count --stats data/   per-file counts, and a summary
+  charcount -c , -m 30 --all-hits data/        every line holding 30 commas, as PATH:LINE:OFFSET
   charcount -c , -m 30 -t csv --sort path      CSV files only, in path order
   gunzip -c big.csv.gz | charcount -c , -m 30  standard input
 
@@ -180,6 +191,8 @@ interface CliOptions {
   json?: boolean;
   jsonl?: boolean;
   count?: boolean;
+  allHits?: boolean;
+  maxHits?: number;
   stats?: boolean;
   color: ColorWhen;
   threads?: number;
@@ -221,6 +234,9 @@ function conflict(o: CliOptions): string | undefined {
     ['filesWithoutMatch', '--files-without-match', 'json', '--json'],
     ['filesWithoutMatch', '--files-without-match', 'jsonl', '--jsonl'],
     ['filesWithoutMatch', '--files-without-match', 'count', '--count'],
+    ['files', '--files', 'allHits', '--all-hits'],
+    ['filesWithMatches', '-l', 'allHits', '--all-hits'],
+    ['filesWithoutMatch', '--files-without-match', 'allHits', '--all-hits'],
     ['queue', '--queue', 'threads', '--threads'],
   ];
   for (const [a, an, b, bn] of pairs) {
@@ -229,6 +245,10 @@ function conflict(o: CliOptions): string | undefined {
         ? '--threads sets local threads; with --queue, give it to `charcount worker` instead'
         : `${an} and ${bn} cannot be used together`;
     }
+  }
+  if (o.maxHits !== undefined && !o.allHits) return '--max-hits needs --all-hits';
+  if (o.allHits && o.count && !o.json && !o.jsonl) {
+    return '--count and --all-hits print different lines in text output: add --json or --jsonl for both';
   }
   if (!o.files && (o.char === undefined || o.min === undefined)) {
     return `required option '${o.char === undefined ? '-c, --char <C>' : '-m, --min <N>'}' not specified`;
@@ -314,11 +334,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
   if (o.files) return listCommand(o, { ...discovery, signal: controller.signal }, out, separator, interruption);
 
   const counter = new Counter(o.char!, o.min!, RESETS[o.reset]);
+  const maxHits = o.allHits ? (o.maxHits ?? DEFAULT_MAX_HITS) : undefined;
   const query: Query = { char: o.char!, min: o.min!, reset: o.reset, count: o.count ?? false };
+  if (maxHits !== undefined) Object.assign(query, { allHits: true, maxHits });
   // cli-progress loads only when a bar is drawn.
   const bar =
     !o.quiet && (o.progress ?? process.stderr.isTTY) ? new (await import('./progress.js')).ProgressBar() : undefined;
-  const say = (line: string) => (bar ? bar.note(line) : process.stderr.write(line));
+  // A path that is not UTF-8 goes to stderr as its bytes, except through the bar (a terminal).
+  const say = (line: string | Buffer) => (bar ? bar.note(line.toString()) : process.stderr.write(line));
   const reporter = o.quiet
     ? undefined
     : makeReporter(
@@ -330,6 +353,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
           separator,
           withoutMatch: o.filesWithoutMatch ?? false,
           color: useColor(o.color, process.stdout),
+          allHits: maxHits !== undefined,
         },
       );
   const options = resolveOptions({
@@ -339,6 +363,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
     maxFilesize: o.maxFilesize,
     binary: o.binary ? 'scan' : 'skip',
     fullScan: o.count ?? false,
+    allHits: maxHits !== undefined,
+    maxHits,
     queue: o.queue,
     signal: controller.signal,
     onProgress: bar && ((p) => bar.update(p)),
@@ -357,6 +383,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
       if (format === 'text') {
         for (const r of batch) {
           if (r.error) say(fileErrorLine(r));
+          if (r.hitsTruncated) say(truncatedHitsLine(r, maxHits!));
         }
       }
       if (o.quiet) {
@@ -397,6 +424,12 @@ export async function scanCommand(argv: string[]): Promise<number> {
   return exitStatus(summary);
 }
 
+/** Paths, each followed by `separator`; a name that is not UTF-8 as its bytes, as rg writes it. */
+function listed(paths: string[], separator: string): string | Buffer {
+  if (!paths.some(hasEscapes)) return paths.join(separator) + separator;
+  return Buffer.concat(paths.flatMap((p) => [bytesOfPath(p), Buffer.from(separator)]));
+}
+
 /** `--files`: the paths a scan would read, none read. */
 async function listCommand(
   o: CliOptions,
@@ -410,19 +443,19 @@ async function listCommand(
   const held: string[] | undefined = o.sort === 'path' ? [] : undefined;
   try {
     for await (const batch of listBatches(resolveDiscovery(discovery))) {
-      let text = '';
+      const paths: string[] = [];
       for (const d of batch) {
         if (d.error) {
           errors++;
-          process.stderr.write(fileErrorLine({ path: d.path, error: d.error }));
+          process.stderr.write(fileErrorLine({ ...recordPath(d.path), error: d.error }));
         } else {
           found++;
           if (held) held.push(d.path);
-          else if (!o.quiet) text += d.path + separator;
+          else if (!o.quiet) paths.push(d.path);
         }
       }
       if (o.quiet && found > 0) break;
-      if (text) await out.write(text);
+      if (paths.length) await out.write(listed(paths, separator));
       if (out.isClosed) break;
     }
   } catch (e) {
@@ -431,7 +464,7 @@ async function listCommand(
   if (held && !o.quiet) {
     held.sort((a, b) => byPath({ path: a }, { path: b }));
     for (let i = 0; i < held.length && !out.isClosed; i += 4096) {
-      await out.write(held.slice(i, i + 4096).join(separator) + separator);
+      await out.write(listed(held.slice(i, i + 4096), separator));
     }
   }
   await out.flush();

@@ -7,6 +7,7 @@
  * repeated shard, shards of different sizes or queries, a path in two shards.
  */
 import { byPath } from '../core/codec.js';
+import { pathFromJson, pathOf } from '../core/path-bytes.js';
 import type { FileRecord, Query, ScanDocument, Shard } from '../core/types.js';
 import { Aggregator } from './aggregate.js';
 import { checkShard } from './shard.js';
@@ -43,16 +44,20 @@ function checkDocument(name: string, doc: unknown): ShardDocument {
   }
   if (typeof d.query !== 'object' || d.query === null)
     throw new MergeError(`${name} does not say which query it answers`);
-  for (const r of d.records) {
-    if (typeof r !== 'object' || r === null || typeof r.path !== 'string' || typeof r.bytes !== 'number') {
+  // A path that is not UTF-8 is `{ bytes: base64 }` in JSON: records hold it as `pathBytes`.
+  const records = d.records.map((r) => {
+    const named = typeof r === 'object' && r !== null ? pathFromJson(r.path) : undefined;
+    if (!named || typeof r.bytes !== 'number') {
       throw new MergeError(`${name} holds a record that is not one: ${JSON.stringify(r).slice(0, 200)}`);
     }
-  }
-  return d as ShardDocument;
+    return typeof r.path === 'string' ? r : { ...r, ...named };
+  });
+  return { ...d, records } as ShardDocument;
 }
 
 const describe = (q: Query) =>
-  `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}`;
+  `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}` +
+  (q.allHits ? ` --all-hits --max-hits ${q.maxHits}` : '');
 
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
@@ -85,13 +90,14 @@ export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Qu
   const records: FileRecord[] = [];
   for (const { name, doc } of docs) {
     for (const r of doc.records) {
-      const other = owner.get(r.path);
+      const path = pathOf(r);
+      const other = owner.get(path);
       if (other !== undefined) {
         throw new MergeError(
           `${r.path} is in both ${other} and ${name}: were the shards run on the same tree with the same options?`,
         );
       }
-      owner.set(r.path, name);
+      owner.set(path, name);
       records.push(r);
     }
   }
