@@ -172,6 +172,10 @@ Many machines:
   charcount -c , -m 30 --queue redis://redis:6379 /data   the same scan, spread over the workers
   charcount -c , -m 30 --shard 2/8 --json /data > 2.json  shard 2 of 8; then: charcount merge *.json
 
+Output: the matching paths, one a line (--count: PATH:OCCURRENCES:SEGMENTS, --all-hits:
+PATH:LINE:OFFSET a hit). A path that is not UTF-8 is printed as its bytes, and in JSON as
+{"bytes": "<base64>"}.
+
 Exit status: 0 if a file matched (with --files-without-match: a file did not; with
 --files: a file was found), 1 if none did, 2 on bad usage or any file error (-q: 0 on a
 match even so), 130 when interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the
