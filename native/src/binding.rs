@@ -322,6 +322,20 @@ impl Env {
         Ok(out!(self, napi_create_typedarray(kind, items.len(), buffer, 0)))
     }
 
+    /// A new `Float64Array` of `len` numbers, written from `items` into its buffer (no
+    /// copy in between: hit lists can be large).
+    fn f64_array(self, len: usize, items: impl Iterator<Item = f64>) -> JsResult<napi_value> {
+        let mut data: *mut c_void = ptr::null_mut();
+        let buffer: napi_value = out!(self, napi_create_arraybuffer(len * 8, &mut data));
+        let slots = data.cast::<f64>();
+        for (i, x) in items.take(len).enumerate() {
+            // SAFETY: `data` is the new buffer's `len * 8` writable bytes, which no JS has
+            // seen yet, and `i < len`; written unaligned, so no alignment is assumed.
+            unsafe { slots.add(i).write_unaligned(x) };
+        }
+        Ok(out!(self, napi_create_typedarray(NAPI_FLOAT64_ARRAY, len, buffer, 0)))
+    }
+
     fn evaluation(self, e: &Evaluation) -> JsResult<napi_value> {
         let o = self.object()?;
         self.set(o, "matched", self.bool_value(e.matched)?)?;
@@ -334,8 +348,8 @@ impl Env {
             self.set(o, "segments", self.number(n as f64)?)?;
         }
         if let Some(hits) = &e.hits {
-            let pairs: Vec<f64> = hits.list.iter().flat_map(|h| [h.offset as f64, h.line as f64]).collect();
-            self.set(o, "hits", self.typed_array(NAPI_FLOAT64_ARRAY, &pairs)?)?;
+            let pairs = hits.list.iter().flat_map(|h| [h.offset as f64, h.line as f64]);
+            self.set(o, "hits", self.f64_array(2 * hits.list.len(), pairs)?)?;
             self.set(o, "hitsTruncated", self.bool_value(hits.truncated)?)?;
         }
         Ok(o)

@@ -274,7 +274,7 @@ impl Reader {
             }
         }
         drop(file);
-        Ok(Outcome::Scanned(scanners.iter().map(Scanner::finish).collect()))
+        Ok(Outcome::Scanned(scanners.into_iter().map(Scanner::into_evaluation).collect()))
     }
 }
 

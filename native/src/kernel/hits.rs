@@ -61,6 +61,11 @@ impl HitLog {
         &self.hits
     }
 
+    /// The hits, leaving the log empty.
+    pub(crate) fn take(&mut self) -> Hits {
+        std::mem::take(&mut self.hits)
+    }
+
     pub(crate) fn limit(&self) -> u64 {
         self.limit
     }

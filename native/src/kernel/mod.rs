@@ -710,17 +710,23 @@ impl Scanner {
         self.is_done()
     }
 
-    /// The answer for everything fed so far.
+    /// The answer for everything fed so far; the scanner may go on.
     pub fn finish(&self) -> Evaluation {
-        let mut tail = self.clone();
-        if tail.pending_len > 0 && !tail.is_done() {
+        self.clone().into_evaluation()
+    }
+
+    /// The answer for everything fed so far, ending the scan: [`Scanner::finish`] without
+    /// copying what the scanner holds (its hits).
+    pub fn into_evaluation(mut self) -> Evaluation {
+        if self.pending_len > 0 && !self.is_done() {
             // No more bytes: held-back positions can only be resets or plain characters.
-            let p = tail.pending_len;
+            let p = self.pending_len;
             let mut padded = [0u8; 8];
-            padded[..p].copy_from_slice(&tail.pending[..p]);
-            tail.run(&padded[..p + 3], p);
+            padded[..p].copy_from_slice(&self.pending[..p]);
+            self.run(&padded[..p + 3], p);
         }
-        let st = &tail.state;
+        let hits = self.hit_limit.map(|limit| self.take_hits(limit));
+        let st = &self.state;
         let (matched, hit) = if self.config.min == 0 {
             (self.total > 0, if self.total > 0 { Some((0, 1)) } else { None })
         } else {
@@ -743,20 +749,19 @@ impl Scanner {
         } else {
             (None, None)
         };
-        let hits = self.hit_limit.map(|limit| tail.hits(limit));
         Evaluation { matched, offset: hit.map(|h| h.0), line: hit.map(|h| h.1), occurrences, segments, hits }
     }
 
-    /// The hits of a collecting scanner (after its tail was run).
-    fn hits(&self, limit: u64) -> Hits {
+    /// The hits of a collecting scanner (after its tail was run), taken out of it.
+    fn take_hits(&mut self, limit: u64) -> Hits {
         if self.config.min > 0 {
-            return self.state.log.as_ref().expect("a collecting scanner").hits().clone();
+            return self.state.log.as_mut().expect("a collecting scanner").take();
         }
         // min = 0: a hit where each non-empty segment starts (contract §1.4, "Segments").
         let lead = self.leads_with_a_segment().then_some(SegmentHit { offset: 0, line: 1 });
-        let (rest, over) = match &self.starts {
+        let (rest, over) = match self.starts.take() {
             Some(starts) => {
-                let h = starts.finish().hits.expect("a collecting scanner");
+                let h = starts.into_evaluation().hits.expect("a collecting scanner");
                 (h.list, h.truncated)
             }
             None => (Vec::new(), false),
@@ -772,14 +777,14 @@ impl Scanner {
 pub fn evaluate(config: Config, input: &[u8], full: bool) -> Evaluation {
     let mut s = Scanner::new(config, full);
     s.feed(input);
-    s.finish()
+    s.into_evaluation()
 }
 
 /// Evaluates `config` over one in-memory input, listing every hit (at most `limit`).
 pub fn evaluate_hits(config: Config, input: &[u8], full: bool, limit: u64) -> Evaluation {
     let mut s = Scanner::collecting(config, full, limit);
     s.feed(input);
-    s.finish()
+    s.into_evaluation()
 }
 
 /// Whether `data` holds a NUL byte (binary detection), at kernel speed.
