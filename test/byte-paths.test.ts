@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bytesOfPath, pathFromBytes, recordPath } from '../src/core/path-bytes.js';
 import type { FileRecord } from '../src/core/types.js';
 import { fileErrorLine } from '../src/cli/report.js';
-import { Counter, scan, scanFiles } from '../src/index.js';
+import { Counter, listFiles, scan, scanFiles } from '../src/index.js';
 import { tempDir } from './helpers.js';
 import { cli } from './support/cli.js';
 
@@ -77,6 +77,18 @@ describe('the API', () => {
     expect(records.map((r) => r.path)).toEqual(paths);
     expect(records[1]!.pathBytes).toEqual(IN_BAD_DIR);
     expect(records.filter((r) => r.pathBytes)).toHaveLength(2);
+  });
+
+  test('listFiles gives the same path fields', async () => {
+    const listed = [];
+    for await (const f of listFiles({ cwd: dir })) listed.push(f);
+    expect(listed.filter((f) => f.pathBytes).map((f) => [f.path, f.pathBytes])).toEqual(
+      expect.arrayContaining([
+        ['bad\uFFFDname.csv', BAD],
+        ['dir\uFFFD/in.csv', IN_BAD_DIR],
+      ]),
+    );
+    expect(listed).toHaveLength(5);
   });
 
   test('scanFiles takes bytes, as fs does; a lone surrogate in a string is U+FFFD, as fs reads it', async () => {

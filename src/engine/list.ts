@@ -3,6 +3,7 @@
  * (`charcount --files`, as `rg --files`).
  */
 import { abortError } from '../core/errors.js';
+import { recordPath } from '../core/path-bytes.js';
 import type { FileError } from '../core/types.js';
 import { discover, type Discovered } from './discover.js';
 import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery } from './options.js';
@@ -10,7 +11,10 @@ import { inShard } from './shard.js';
 
 /** A file a scan would read, or a path that could not be listed and why. */
 export interface ListedFile {
+  /** As records show it: for a name that is not UTF-8, its text with U+FFFD (see `pathBytes`). */
   path: string;
+  /** Only for a name that is not valid UTF-8: its exact bytes. */
+  pathBytes?: Uint8Array;
   error?: FileError;
 }
 
@@ -26,6 +30,6 @@ export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discove
 /** The files `scan()` with these options would read, in discovery order, without reading them. */
 export async function* listFiles(options: DiscoveryOptions = {}): AsyncGenerator<ListedFile> {
   for await (const batch of listBatches(resolveDiscovery(options))) {
-    for (const d of batch) yield d.error ? { path: d.path, error: d.error } : { path: d.path };
+    for (const d of batch) yield d.error ? { ...recordPath(d.path), error: d.error } : recordPath(d.path);
   }
 }
