@@ -80,6 +80,7 @@
 //! parse (`[a`, `{a`, `a\`, `[z-a]`) or a `maxDepth` that is not an integer from 0 to
 //! 2^53-1 throws a `RangeError` naming the option.
 
+use crate::decode::Encoding;
 use crate::ignore::{Overrides, TypeFilter};
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
@@ -693,6 +694,17 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
     if let Some(n) = optional_count(env, v, "chunkSize")? {
         o.chunk_size = (n as usize).clamp(1, 64 << 20);
     }
+    let encoding = env.get(v, "encoding")?;
+    if !env.is_nullish(encoding)? {
+        let name = env.string(encoding)?;
+        o.encoding = Encoding::from_name(&name).ok_or_else(|| {
+            JsError::Range(format!("encoding must be 'utf-8', 'utf-16le' or 'utf-16be', got {name:?}"))
+        })?;
+    }
+    let sniff = env.get(v, "bomSniff")?;
+    if !env.is_nullish(sniff)? {
+        o.bom_sniff = env.boolean(sniff)?;
+    }
     Ok(o)
 }
 
@@ -840,6 +852,8 @@ export!(scan_files, |env, info| {
 // `hits` holds every file's hits (see `crate::wire`).
 //
 // Read options (both exports): `full`, `scanBinary`, `follow`, `readOnly` (booleans),
+// `bomSniff` (boolean, default true: a byte-order mark decides the encoding), `encoding`
+// (`'utf-8'`, the default, `'utf-16le'` or `'utf-16be'`: files without a mark),
 // `maxFilesize`, `chunkSize`, `maxHits`, `budgetBytes`, `budgetHits` (integers), `cwd`
 // (string), `hints`
 // (Uint8Array, `wire::HINT_*` bits per path), and `cancel`: an Int32Array of length >= 1,

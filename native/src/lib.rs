@@ -3,6 +3,7 @@
 //!
 //! * [`kernel`] — contract §1 as a streaming byte search with SIMD back ends.
 //! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
+//! * [`decode`] — byte-order marks, and UTF-16 transcoded for the kernel as files stream.
 //! * [`walker`] — a resumable depth-first walk for directory inputs, selecting files as
 //!   ripgrep does: ignore files, `-g` globs, `--max-depth`.
 //! * [`ignore`] — gitignore rules, their sources and precedence, and `-g` globs.
@@ -15,6 +16,7 @@
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)] // SAFETY: so every unsafe op has a commented block
 
 mod binding;
+pub mod decode;
 pub mod glob;
 pub mod ignore;
 pub mod kernel;

@@ -12,6 +12,7 @@
 //! * A cancellation flag, set by another thread, is read before each file and before
 //!   each chunk: one relaxed atomic load, so a huge file is abandoned within one chunk.
 
+use crate::decode::{Encoding, Text};
 use crate::kernel::{self, Config, Evaluation, Kernel, Scanner};
 use crate::sys;
 pub use crate::wire::Skip;
@@ -46,6 +47,10 @@ pub struct ReadOptions {
     /// Abandon the file (no record, as when cancelled) once reading it would pass this
     /// many bytes: a caller that must not block for long hands larger files on.
     pub read_limit: Option<u64>,
+    /// The encoding of files without a byte-order mark (see [`crate::decode`]).
+    pub encoding: Encoding,
+    /// Look for a byte-order mark: a UTF-8 one is skipped, a UTF-16 one decodes the file.
+    pub bom_sniff: bool,
 }
 
 impl Default for ReadOptions {
@@ -59,6 +64,8 @@ impl Default for ReadOptions {
             chunk_size: DEFAULT_CHUNK,
             read_only: false,
             read_limit: None,
+            encoding: Encoding::Utf8,
+            bom_sniff: true,
         }
     }
 }
@@ -242,7 +249,10 @@ impl Reader {
                 None => Scanner::new(*c, opts.full),
             })
             .collect();
+        // What the kernel counts: the bytes as they are, or decoded (contract §1.3).
+        let mut text = Text::new(opts.encoding, opts.bom_sniff);
         let mut first = true;
+        let mut all_done = false;
         loop {
             // Past the limit only when the size was unknown (procfs) or the file grew.
             if cancelled() || over_limit(*bytes) {
@@ -256,13 +266,14 @@ impl Reader {
                 }
                 break;
             }
-            let data = &self.buf[..n];
             *bytes += n as u64;
+            let data = text.decode(&self.buf[..n]);
             if first && !opts.scan_binary && kernel::contains_nul(data, self.kernel) {
                 return Ok(Outcome::Skipped(Skip::Binary));
             }
-            first = false;
-            let mut all_done = !opts.read_only;
+            // Still the first chunk while the first bytes are held (they may be a mark).
+            first = data.is_empty();
+            all_done = !opts.read_only;
             if !opts.read_only {
                 for s in scanners.iter_mut() {
                     all_done &= s.feed(data);
@@ -274,7 +285,15 @@ impl Reader {
             }
         }
         drop(file);
-        Ok(Outcome::Scanned(scanners.into_iter().map(Scanner::into_evaluation).collect()))
+        if !all_done && !opts.read_only {
+            let tail = text.finish();
+            for s in scanners.iter_mut() {
+                s.feed(tail);
+            }
+        }
+        let mut evaluations: Vec<Evaluation> = scanners.into_iter().map(Scanner::into_evaluation).collect();
+        text.file_offsets(&mut evaluations);
+        Ok(Outcome::Scanned(evaluations))
     }
 }
 
