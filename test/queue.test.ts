@@ -8,6 +8,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, Reset, scan } from '../src/index.js';
 import { tempDir } from './helpers.js';
@@ -152,6 +153,36 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     expect(queued.records).toEqual(here.records);
     expect(here.records.filter((r) => r.pathBytes)).toHaveLength(2);
     expect(here.records.some((r) => r.counters[0]!.hitsTruncated)).toBe(true);
+  }, 60_000);
+
+  test('decoding and decompressing options travel with the jobs', async () => {
+    const url = await freshDb();
+    const w = worker(url);
+    await w.waitFor(/waiting for runs/);
+    mkdirSync(join(dir, 'encoded'), { recursive: true });
+    const text = 'caf\u00e9,,,\n\u00e9\u00e9\n';
+    writeFileSync(join(dir, 'encoded', 'latin1.txt'), Buffer.from(text, 'latin1'));
+    writeFileSync(
+      join(dir, 'encoded', 'utf16.txt'),
+      Buffer.concat([Buffer.of(0xff, 0xfe), Buffer.from(text, 'utf16le')]),
+    );
+    writeFileSync(join(dir, 'encoded', 'latin1.txt.gz'), gzipSync(Buffer.from(text, 'latin1')));
+    const options = {
+      cwd: dir,
+      patterns: ['encoded'],
+      counter: new Counter('\u00e9', 2),
+      encoding: 'latin1',
+      searchZip: true,
+      sort: true,
+    };
+    const queued = await scan({ ...options, queue: url }).result();
+    const here = await scan(options).result();
+    expect(queued.records).toEqual(here.records);
+    expect(queued.records.map((r) => [r.path, r.offset])).toEqual([
+      ['encoded/latin1.txt', 9],
+      ['encoded/latin1.txt.gz', 9],
+      ['encoded/utf16.txt', 2 + 2 * 9],
+    ]);
   }, 60_000);
 
   test('a worker killed mid-batch loses nothing and duplicates nothing', async () => {

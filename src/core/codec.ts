@@ -11,7 +11,7 @@
 import { endianness } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { hasEscapes, pathOf, recordPath } from './path-bytes.js';
-import type { AnyRecord, CounterResult, FileError, SegmentHit } from './types.js';
+import type { AnyRecord, CounterResult, FileError, SegmentHit, SkipReason } from './types.js';
 import {
   ABSENT,
   COUNTER_FIELDS,
@@ -262,6 +262,99 @@ export class BatchBuilder {
     const batch: NativeBatch = { count: this.size, numbers: this.numbers, errors: this.errors };
     if (this.hits) batch.hits = concat(this.hits);
     return batch;
+  }
+}
+
+/** One counter's answer for a file, as a native evaluation gives it (hits as offset, line pairs). */
+export interface EvaluationNumbers extends Omit<CounterResult, 'hits' | 'hitsTruncated'> {
+  hits?: Float64Array;
+  hitsTruncated?: boolean;
+}
+
+/**
+ * Builds a batch one file after another, for files scanned outside the native reader
+ * (decompressed or decoded on the JavaScript side), joined with the native reader's
+ * batches for the files around them.
+ */
+export class BatchWriter {
+  private numbers: number[] = [];
+  private readonly errors: NativeError[] = [];
+  private readonly hits: number[] | undefined;
+  private count = 0;
+  /** Bytes read by the files so far. */
+  bytes = 0;
+  /** Hits listed by the files so far (with `listsHits`). */
+  hitsListed = 0;
+
+  constructor(
+    private readonly counters: number,
+    listsHits = false,
+  ) {
+    this.hits = listsHits ? [] : undefined;
+  }
+
+  /** A scanned file: its evaluations (hits as offset, line pairs), in counter order. */
+  scanned(bytes: number, results: readonly EvaluationNumbers[]): void {
+    this.row(bytes, STATUS_SCANNED);
+    for (const r of results) {
+      this.numbers.push(
+        r.matched ? 1 : 0,
+        r.offset ?? ABSENT,
+        r.line ?? ABSENT,
+        r.occurrences ?? ABSENT,
+        r.segments ?? ABSENT,
+      );
+      if (!this.hits) continue;
+      const pairs = r.hits ?? NO_HITS;
+      this.hits.push(pairs.length / HIT_FIELDS, r.hitsTruncated ? 1 : 0);
+      for (const x of pairs) this.hits.push(x);
+      this.hitsListed += pairs.length / HIT_FIELDS;
+    }
+  }
+
+  skipped(bytes: number, reason: SkipReason): void {
+    this.row(bytes, 1 + SKIP_REASONS.indexOf(reason));
+    this.nothing();
+  }
+
+  failed(bytes: number, error: FileError): void {
+    this.errors.push({ index: this.count, ...error });
+    this.row(bytes, STATUS_FAILED);
+    this.nothing();
+  }
+
+  /** The files of a native batch, after those so far. */
+  append(batch: NativeBatch): void {
+    const stride = strideOf(this.counters);
+    for (const e of batch.errors) this.errors.push({ ...e, index: this.count + e.index });
+    for (let i = 0; i < batch.count; i++) this.bytes += batch.numbers[i * stride]!;
+    for (const x of batch.numbers.subarray(0, batch.count * stride)) this.numbers.push(x);
+    if (this.hits && batch.hits) {
+      for (let at = 0; at < batch.hits.length;) {
+        const listed = batch.hits[at]!;
+        this.hitsListed += listed;
+        at += HIT_HEADER_FIELDS + HIT_FIELDS * listed;
+      }
+      for (const x of batch.hits) this.hits.push(x);
+    }
+    this.count += batch.count;
+  }
+
+  build(): NativeBatch {
+    const batch: NativeBatch = { count: this.count, numbers: Float64Array.from(this.numbers), errors: this.errors };
+    if (this.hits) batch.hits = Float64Array.from(this.hits);
+    return batch;
+  }
+
+  private row(bytes: number, status: number): void {
+    this.numbers.push(bytes, status);
+    this.bytes += bytes;
+    this.count++;
+  }
+
+  /** "Not matched" for every counter, as the native reader writes for a file without results. */
+  private nothing(): void {
+    for (let k = 0; k < this.counters; k++) this.numbers.push(0, ABSENT, ABSENT, ABSENT, ABSENT);
   }
 }
 

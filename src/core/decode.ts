@@ -3,21 +3,25 @@
  * the kernel's offsets mapped back to offsets in the stream (contract §1.3).
  *
  * The native reader does this itself for the files it reads (native/src/decode.rs: marks,
- * UTF-16); this is the same for the streams it does not read — decompressed files — and
- * for every other encoding, through `TextDecoder` (full ICU ships with Node). The rules
- * are the native ones:
+ * UTF-16); this is the same for the streams it does not read — decompressed files, standard
+ * input — and for every other encoding, through `TextDecoder` (full ICU ships with Node).
+ * The rules are the native ones:
  * * a byte-order mark (when sniffing) decides the encoding and is not counted;
  * * UTF-16's unpaired surrogates and a lone final byte become `FF`, which the kernel takes
  *   for an ill-formed sequence: a character equal to nothing;
  * * an offset is the position in the stream of the first byte of the bytes the character
  *   was decoded from.
  *
- * Mapping offsets: UTF-8 adds the mark's length; UTF-16 is `mark + 2 × units before`; a
- * single-byte encoding is one byte a character. The multi-byte legacy encodings (Shift_JIS,
- * GBK, Big5, ISO-2022-JP…) have no arithmetic: a second decoder follows the first a little
- * behind, and on a hit it replays the last pieces a byte at a time to see which byte
- * completes the character (`Replayed`). `TextDecoder` cannot be copied, hence the second
- * decoder.
+ * Mapping offsets, for the first hit and every listed hit alike:
+ * * UTF-8: the mark's length is added;
+ * * UTF-16 and the single-byte encodings are made offset-linear, as natively: each UTF-16
+ *   unit, and each byte of a single-byte encoding, becomes exactly 3 kernel bytes (its
+ *   character's UTF-8 padded with `FF`, a character equal to nothing that changes no count,
+ *   line or segment), so a kernel offset k is `mark + 2k/3`, or `k/3`;
+ * * the multi-byte legacy encodings (Shift_JIS, GBK, Big5, ISO-2022-JP…) have no such
+ *   arithmetic: a second decoder follows the first a little behind, and to locate a hit it
+ *   replays the last pieces a byte at a time to see which byte completes the character
+ *   (`Replayed`). `TextDecoder` cannot be copied, hence the second decoder.
  *
  * `TextDecoder.decode` is always called with `stream: true`: Node 20's one-shot path for
  * windows-1252 (`latin1`) decodes as ISO-8859-1 (0x80 → U+0080, not €); its streaming path
@@ -33,10 +37,10 @@ export interface TextStage {
   /** What the end of the stream leaves pending (an odd byte, a surrogate, a short head). */
   end(): Uint8Array;
   /**
-   * When a number, every kernel offset maps to the stream by adding it, at any time; when
-   * undefined, hits must be located with `locate` right after the output holding them.
+   * The stream offset of the character at kernel offset `k`, at any time; undefined for a
+   * stage whose hits must be located with `locate`, right after the output holding them.
    */
-  readonly shift: number | undefined;
+  readonly map: ((k: number) => number) | undefined;
   /** Stream offsets of the characters at kernel offsets `at` (ascending), in the last output. */
   locate(at: readonly number[]): number[];
   /** No more hits will be located: stop the work that locating needs. */
@@ -44,7 +48,10 @@ export interface TextStage {
 }
 
 const EMPTY = new Uint8Array(0);
-const ILL_FORMED = 0xff;
+/** Never part of well-formed UTF-8: a character equal to nothing (ill-formed input, and pads). */
+const NOTHING = 0xff;
+/** Kernel bytes per UTF-16 unit, or per byte of a single-byte encoding. */
+const UNIT = 3;
 const MARKS: { bytes: number[]; encoding: 'utf-8' | 'utf-16le' | 'utf-16be' }[] = [
   { bytes: [0xef, 0xbb, 0xbf], encoding: 'utf-8' },
   { bytes: [0xff, 0xfe], encoding: 'utf-16le' },
@@ -128,8 +135,8 @@ class Sniffed implements TextStage {
 
   constructor(private readonly fallback: string) {}
 
-  get shift(): number | undefined {
-    return this.inner?.shift;
+  get map(): ((k: number) => number) | undefined {
+    return this.inner?.map;
   }
 
   push(chunk: Uint8Array): Uint8Array {
@@ -172,7 +179,10 @@ class Sniffed implements TextStage {
 
 /** UTF-8 as it is (after a mark, not counted). */
 class Raw implements TextStage {
-  constructor(readonly shift: number) {}
+  readonly map: (k: number) => number;
+  constructor(mark: number) {
+    this.map = (k) => k + mark;
+  }
   push(chunk: Uint8Array): Uint8Array {
     return chunk;
   }
@@ -180,128 +190,138 @@ class Raw implements TextStage {
     return EMPTY;
   }
   locate(at: readonly number[]): number[] {
-    return at.map((a) => a + this.shift);
+    return at.map(this.map);
   }
   stopLocating(): void {}
 }
 
-/** What every stage that maps by counting remembers of its last output. */
-abstract class Counted implements TextStage {
-  readonly shift = undefined;
-  /** The last output, the kernel offset it starts at, and the units (or bytes) before it. */
-  protected last: Uint8Array = EMPTY;
-  protected lastStart = 0;
-  protected before = 0;
-  private kernel = 0;
-  private units = 0;
-
+/** A stage whose kernel offsets map by arithmetic: `locate` is `map`. */
+abstract class Linear implements TextStage {
+  abstract readonly map: (k: number) => number;
   abstract push(chunk: Uint8Array): Uint8Array;
   abstract end(): Uint8Array;
-  abstract locate(at: readonly number[]): number[];
+  locate(at: readonly number[]): number[] {
+    return at.map(this.map);
+  }
   stopLocating(): void {}
-
-  /** Records an output holding `units` units (an empty one leaves the last output as it was). */
-  protected output(out: Uint8Array, units: number): Uint8Array {
-    if (!out.length) return out;
-    this.last = out;
-    this.lastStart = this.kernel;
-    this.before = this.units;
-    this.kernel += out.length;
-    this.units += units;
-    return out;
-  }
-
-  /** UTF-16 units (or, with `pairs` false, code points) in the last output before kernel offset `at`. */
-  protected unitsTo(at: number, pairs: boolean): number {
-    const end = Math.min(this.last.length, Math.max(0, at - this.lastStart));
-    let n = 0;
-    for (let i = 0; i < end; i++) {
-      const b = this.last[i]!;
-      if ((b & 0xc0) !== 0x80) n += pairs && b >= 0xf0 && b <= 0xf4 ? 2 : 1;
-    }
-    return this.before + n;
-  }
 }
 
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
-const isWellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
-
-/** UTF-8 for `text`, each unpaired surrogate as `FF` (one unit each). */
-function utf8Of(text: string): Uint8Array {
-  if (isWellFormed(text)) return Buffer.from(text, 'utf8');
-  const parts: Buffer[] = [];
-  let from = 0;
-  for (const m of text.matchAll(LONE_SURROGATE)) {
-    parts.push(Buffer.from(text.slice(from, m.index), 'utf8'), Buffer.of(ILL_FORMED));
-    from = m.index + 1;
+/** The kernel bytes of code point `cp`, padded to `UNIT` (`cp < 0`: ill-formed). */
+function padded(out: Uint8Array, w: number, cp: number): number {
+  if (cp < 0) {
+    out[w] = out[w + 1] = out[w + 2] = NOTHING;
+  } else if (cp < 0x80) {
+    out[w] = cp;
+    out[w + 1] = out[w + 2] = NOTHING;
+  } else if (cp < 0x800) {
+    out[w] = 0xc0 | (cp >> 6);
+    out[w + 1] = 0x80 | (cp & 0x3f);
+    out[w + 2] = NOTHING;
+  } else if (cp < 0x10000) {
+    out[w] = 0xe0 | (cp >> 12);
+    out[w + 1] = 0x80 | ((cp >> 6) & 0x3f);
+    out[w + 2] = 0x80 | (cp & 0x3f);
+  } else {
+    // Two units: six bytes.
+    out[w] = 0xf0 | (cp >> 18);
+    out[w + 1] = 0x80 | ((cp >> 12) & 0x3f);
+    out[w + 2] = 0x80 | ((cp >> 6) & 0x3f);
+    out[w + 3] = 0x80 | (cp & 0x3f);
+    out[w + 4] = out[w + 5] = NOTHING;
+    return w + 2 * UNIT;
   }
-  parts.push(Buffer.from(text.slice(from), 'utf8'));
-  return Buffer.concat(parts);
+  return w + UNIT;
 }
 
-/** UTF-16, decoded by Node's UTF-16LE decoder (which keeps unpaired surrogates). */
-class Utf16 extends Counted {
+/** UTF-16, each unit as 3 kernel bytes (see the module doc). */
+class Utf16 extends Linear {
+  readonly map: (k: number) => number;
   private odd = -1;
-  /** A high surrogate that ended the last chunk. */
-  private lead = '';
+  /** A high surrogate that ended the last chunk (-1: none). */
+  private lead = -1;
 
   constructor(
     private readonly bigEndian: boolean,
-    private readonly mark: number,
+    mark: number,
   ) {
     super();
+    this.map = (k) => mark + (k / UNIT) * 2;
   }
 
   push(chunk: Uint8Array): Uint8Array {
-    let bytes = chunk;
-    if (this.odd >= 0 && chunk.length) {
-      bytes = concat(Uint8Array.of(this.odd), chunk);
+    if (!chunk.length) return EMPTY;
+    const units = ((chunk.length + (this.odd >= 0 ? 1 : 0)) >> 1) + 1;
+    const out = new Uint8Array(UNIT * units);
+    let w = 0;
+    let i = 0;
+    const be = this.bigEndian;
+    if (this.odd >= 0) {
+      w = this.unit(out, w, be ? (this.odd << 8) | chunk[0]! : this.odd | (chunk[0]! << 8));
       this.odd = -1;
+      i = 1;
     }
-    const even = bytes.length & ~1;
-    if (even < bytes.length) this.odd = bytes[even]!;
-    const units = Buffer.from(bytes.buffer, bytes.byteOffset, even);
-    let text = this.lead + (this.bigEndian ? Buffer.from(units).swap16() : units).toString('utf16le');
-    this.lead = '';
-    const lastUnit = text.charCodeAt(text.length - 1);
-    if (lastUnit >= 0xd800 && lastUnit <= 0xdbff) {
-      this.lead = text.slice(-1);
-      text = text.slice(0, -1);
+    for (; i + 1 < chunk.length; i += 2) {
+      const u = be ? (chunk[i]! << 8) | chunk[i + 1]! : chunk[i]! | (chunk[i + 1]! << 8);
+      if (u < 0x80 && this.lead < 0) {
+        out[w] = u;
+        out[w + 1] = out[w + 2] = NOTHING;
+        w += UNIT;
+      } else w = this.unit(out, w, u);
     }
-    return this.output(utf8Of(text), text.length);
+    if (i < chunk.length) this.odd = chunk[i]!;
+    return out.subarray(0, w);
   }
 
   end(): Uint8Array {
-    const pending = (this.lead ? 1 : 0) + (this.odd >= 0 ? 1 : 0);
-    this.lead = '';
-    this.odd = -1;
-    return this.output(new Uint8Array(pending).fill(ILL_FORMED), pending);
+    const pending = (this.lead >= 0 ? 1 : 0) + (this.odd >= 0 ? 1 : 0);
+    this.lead = this.odd = -1;
+    return new Uint8Array(UNIT * pending).fill(NOTHING);
   }
 
-  locate(at: readonly number[]): number[] {
-    return at.map((a) => this.mark + 2 * this.unitsTo(a, true));
+  private unit(out: Uint8Array, w: number, u: number): number {
+    if (this.lead >= 0) {
+      const high = this.lead;
+      this.lead = -1;
+      if (u >= 0xdc00 && u < 0xe000) return padded(out, w, 0x10000 + ((high - 0xd800) << 10) + (u - 0xdc00));
+      w = padded(out, w, -1);
+    }
+    if (u >= 0xd800 && u < 0xdc00) {
+      this.lead = u;
+      return w;
+    }
+    return padded(out, w, u >= 0xdc00 && u < 0xe000 ? -1 : u);
   }
 }
 
-/** One byte a character: the offset of a character is the characters before it. */
-class SingleByte extends Counted {
-  private readonly decoder: TextDecoder;
+/** One byte a character: each byte's padded UTF-8 from a table (see the module doc). */
+class SingleByte extends Linear {
+  readonly map = (k: number) => k / UNIT;
+  private readonly table = new Uint8Array(256 * UNIT);
 
   constructor(encoding: string) {
     super();
-    this.decoder = new TextDecoder(encoding);
+    // Each byte alone: a single-byte decoder keeps no state between bytes.
+    const decoder = new TextDecoder(encoding);
+    for (let b = 0; b < 256; b++) {
+      const cp = decoder.decode(Uint8Array.of(b), { stream: true }).codePointAt(0) ?? -1;
+      padded(this.table, b * UNIT, cp);
+    }
   }
 
   push(chunk: Uint8Array): Uint8Array {
-    return this.output(Buffer.from(this.decoder.decode(chunk, { stream: true }), 'utf8'), chunk.length);
+    const out = new Uint8Array(UNIT * chunk.length);
+    const t = this.table;
+    for (let i = 0, w = 0; i < chunk.length; i++, w += UNIT) {
+      const at = chunk[i]! * UNIT;
+      out[w] = t[at]!;
+      out[w + 1] = t[at + 1]!;
+      out[w + 2] = t[at + 2]!;
+    }
+    return out;
   }
 
   end(): Uint8Array {
-    return this.output(Buffer.from(this.decoder.decode(), 'utf8'), 0);
-  }
-
-  locate(at: readonly number[]): number[] {
-    return at.map((a) => this.unitsTo(a, false));
+    return EMPTY;
   }
 }
 
@@ -326,7 +346,7 @@ interface Piece {
  * after the byte that completed the character before it.
  */
 class Replayed implements TextStage {
-  readonly shift = undefined;
+  readonly map = undefined;
   private readonly decoder: TextDecoder;
   private shadow?: TextDecoder;
   /** Pieces the shadow has not wholly read, oldest first. */

@@ -57,6 +57,13 @@ export interface NativeReadOptions {
   maxFilesize?: number;
   /** Read size in bytes (default 256 KiB). */
   chunkSize?: number;
+  /**
+   * The encoding of files without a byte-order mark: `'utf-8'` (the default), `'utf-16le'`
+   * or `'utf-16be'`; others throw a RangeError (they are decoded in JavaScript).
+   */
+  encoding?: string;
+  /** A byte-order mark decides the encoding and is not counted (default true). */
+  bomSniff?: boolean;
   /** Read files without counting (the benchmark's read-everything baseline). @internal */
   readOnly?: boolean;
   /** Directory that relative paths are read from (default: the process's). */

@@ -5,6 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Counter, DEFAULT_MAX_HITS } from '../core/counter.js';
+import { checkEncoding } from '../core/decode.js';
 import { native } from '../core/native.js';
 import { pathFromText } from '../core/path-bytes.js';
 import type { Progress, Shard } from '../core/types.js';
@@ -70,13 +71,37 @@ export interface ScanOptions {
    * @default false
    */
   follow?: boolean;
-  /** Skip files larger than this many bytes. */
+  /**
+   * Skip files larger than this many bytes. With `searchZip`, a compressed file is skipped
+   * once its decompressed stream passes it.
+   */
   maxFilesize?: number;
   /**
    * Files with a NUL byte in their first chunk: `'skip'` them or `'scan'` them.
    * @default 'skip'
    */
   binary?: 'skip' | 'scan';
+  /**
+   * The encoding of files without a byte-order mark: a label of the WHATWG Encoding
+   * Standard (`'utf-16le'`, `'latin1'`, `'windows-1251'`, `'shift_jis'`, `'gbk'`…), or
+   * `'none'`: bytes as they are, no mark sniffed. Offsets stay byte offsets in the file.
+   * @default 'auto' (UTF-8; a UTF-8 or UTF-16 byte-order mark decides)
+   */
+  encoding?: string;
+  /**
+   * A byte-order mark at the start of a file decides its encoding, whatever `encoding`
+   * says: UTF-16LE/BE files are decoded, and the mark is not counted.
+   * @default true
+   */
+  encodingSniff?: boolean;
+  /**
+   * Decompress files whose names end in `.gz`, `.tgz`, `.br`, `.zz`, `.deflate` (in
+   * process), `.xz`, `.txz`, `.lzma`, `.bz2`, `.tbz2`, `.zst`, `.zstd`, `.lz4`, `.Z` (with
+   * the system's `xz`, `bzip2`, `zstd`, `lz4`, `uncompress`) and count their content;
+   * offsets are then in the decompressed stream.
+   * @default false
+   */
+  searchZip?: boolean;
   /**
    * Count occurrences and segments: reads every file to its end.
    * @default false
@@ -165,6 +190,10 @@ export interface ResolvedOptions extends ResolvedDiscovery {
   threads: number;
   maxFilesize: number | undefined;
   scanBinary: boolean;
+  /** The encoding of files without a mark (`'utf-8'` for `'auto'` and `'none'`). */
+  encoding: string;
+  bomSniff: boolean;
+  searchZip: boolean;
   fullScan: boolean;
   allHits: boolean;
   /** With `allHits` only. */
@@ -279,6 +308,7 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
   if (o.maxHits !== undefined && !allHits) {
     throw new TypeError(`maxHits needs allHits: true, got maxHits ${show(o.maxHits)} without it`);
   }
+  const encoding = o.encoding === undefined ? 'utf-8' : checkEncoding('encoding', o.encoding);
   return {
     ...resolveDiscovery(o),
     counters,
@@ -286,6 +316,9 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
     threads: o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024),
     maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
     scanBinary: o.binary === 'scan',
+    encoding: encoding === 'none' ? 'utf-8' : encoding,
+    bomSniff: encoding !== 'none' && (o.encodingSniff === undefined || checkBoolean('encodingSniff', o.encodingSniff)),
+    searchZip: flag('searchZip'),
     fullScan: flag('fullScan'),
     allHits,
     maxHits: !allHits ? undefined : o.maxHits === undefined ? DEFAULT_MAX_HITS : checkInteger('maxHits', o.maxHits, 1),

@@ -54,6 +54,9 @@ function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
       follow: o.follow,
       maxFilesize: o.maxFilesize,
       readOnly: internals.readOnly,
+      encoding: o.encoding,
+      bomSniff: o.bomSniff,
+      searchZip: o.searchZip,
     },
   };
 }

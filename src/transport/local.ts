@@ -16,7 +16,7 @@
  */
 import type { Piscina } from 'piscina';
 import type { NativeBatch } from '../core/codec.js';
-import scanBatch, { type BatchTask } from './scan-worker.js';
+import { readsHere, scanNative, type BatchTask } from './scan-worker.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';
 
 /** The compiled worker module (from sources run directly, the build in `dist/`). */
@@ -143,8 +143,9 @@ export class LocalTransport implements Transport {
       };
       // While the workers boot, this thread scans one task of each submission itself: a
       // small run never waits for a thread, and a large one starts at once. A hard byte
-      // limit keeps the coordinator from blocking: a larger file goes to the pool.
-      if (i === 0 && this.pool.inline && this.pool.cold) {
+      // limit keeps the coordinator from blocking: a larger file goes to the pool. Files
+      // decompressed or decoded in JavaScript always go to the pool.
+      if (i === 0 && this.pool.inline && this.pool.cold && !readsHere(message)) {
         const batch = this.scanHere(message);
         if (batch && batch.count > 0) {
           this.arrive({ task, batch });
@@ -165,7 +166,7 @@ export class LocalTransport implements Transport {
   /** The task scanned on this thread, up to `INLINE_BYTES`; undefined if that failed. */
   private scanHere(message: BatchTask): NativeBatch | undefined {
     try {
-      return scanBatch({ ...message, read: { ...message.read, stopAtBytes: INLINE_BYTES } });
+      return scanNative({ ...message, read: { ...message.read, stopAtBytes: INLINE_BYTES } });
     } catch {
       return undefined; // the pool's worker will fail the same way, and be retried as usual
     }

@@ -22,10 +22,16 @@ export interface ReadRules {
   scanBinary: boolean;
   /** Follow a path that is a symbolic link (otherwise it is skipped). */
   follow: boolean;
-  /** Skip files larger than this many bytes. */
+  /** Skip files larger than this many bytes (with `searchZip`, a compressed file's decompressed stream). */
   maxFilesize?: number;
   /** Read files without counting (the benchmark's read-everything baseline). @internal */
   readOnly?: boolean;
+  /** The encoding of files without a byte-order mark: a WHATWG name (`utf-8`, `shift_jis`…). */
+  encoding: string;
+  /** A byte-order mark decides a file's encoding (and is not counted). */
+  bomSniff: boolean;
+  /** Decompress files whose names say they are compressed (`.gz`, `.xz`…). */
+  searchZip: boolean;
 }
 
 /** What every task of a run shares. */

@@ -21,7 +21,7 @@
 import type { PortableBatch } from '../../core/codec.js';
 import type { RunSpec } from '../transport.js';
 
-export const PROTOCOL = 3;
+export const PROTOCOL = 4;
 
 /** The set of live run ids, and the channel announcing a change to it. */
 export const RUNS_KEY = 'charcount:runs';
