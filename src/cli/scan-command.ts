@@ -8,6 +8,7 @@ import { fstatSync } from 'node:fs';
 import { Counter, DEFAULT_MAX_HITS, Reset } from '../core/counter.js';
 import { isAbortOf } from '../core/errors.js';
 import type { FileRecord, Query, Shard } from '../core/types.js';
+import { checkEncoding } from '../core/decode.js';
 import { checkChar } from '../core/validate.js';
 import { byPath } from '../core/codec.js';
 import { bytesOfPath, hasEscapes, recordPath } from '../core/path-bytes.js';
@@ -138,6 +139,18 @@ export function program(ordered: Ordered = { types: [], excludes: [] }): Command
     .option('--type-list', 'print every file type and its globs, and exit')
     .option('--max-filesize <SIZE>', 'skip files larger than SIZE (e.g. 512K, 10M, 2G)', size)
     .option('--binary', 'scan binary files too (files with a NUL byte in their first 256 KiB)')
+    .option(
+      '-E, --encoding <NAME>',
+      'read files without a byte-order mark in this encoding (a WHATWG name: utf-16le, latin1, windows-1251, ' +
+        'shift_jis, gbk, euc-kr…), or none: bytes as they are, no mark sniffed (default: UTF-8)',
+      arg((v) => checkEncoding('--encoding', v)),
+    )
+    .option('--no-encoding-sniff', 'do not let a UTF-8/UTF-16 byte-order mark decide the encoding')
+    .option(
+      '-z, --search-zip',
+      'search compressed files: .gz .tgz .br .zz .deflate, and .xz .lzma .bz2 .zst .lz4 .Z through the installed ' +
+        'xz, bzip2, zstd, lz4, uncompress',
+    )
     .optionsGroup('Where:')
     .option('-j, --threads <N>', 'worker threads (default: the number of CPUs)', integer('--threads', 1, 1024))
     .option(
@@ -160,6 +173,8 @@ Examples:
   charcount -c é -m 1 -r none --jsonl logs/    every file containing é, as JSON lines
   charcount -c , -m 30 --count --stats data/   per-file counts, and a summary
   charcount -c , -m 30 --all-hits data/        every line holding 30 commas, as PATH:LINE:OFFSET
+  charcount -c é -m 1 -E latin1 old/           files in Latin-1 (windows-1252)
+  charcount -c x -m 3 -z logs/                 rotated logs too: app.log.1.gz, app.log.2.xz…
   charcount -c , -m 30 -t csv --sort path      CSV files only, in path order
   gunzip -c big.csv.gz | charcount -c , -m 30  standard input
 
@@ -213,6 +228,9 @@ interface CliOptions {
   typeList?: boolean;
   maxFilesize?: number;
   binary?: boolean;
+  encoding?: string;
+  encodingSniff: boolean;
+  searchZip?: boolean;
   queue?: string;
   shard?: Shard;
 }
@@ -366,6 +384,9 @@ export async function scanCommand(argv: string[]): Promise<number> {
     threads: o.threads,
     maxFilesize: o.maxFilesize,
     binary: o.binary ? 'scan' : 'skip',
+    encoding: o.encoding,
+    encodingSniff: o.encodingSniff,
+    searchZip: o.searchZip ?? false,
     fullScan: o.count ?? false,
     allHits: maxHits !== undefined,
     maxHits,
