@@ -148,10 +148,9 @@ export async function scanFile(
     const limit = decompressor ? rules.maxFilesize : undefined;
     return await countStream(source, stage, counters, rules, limit, progress);
   } catch (e) {
+    // Anything else is a defect: the task fails, and the run loop retries the file alone.
     if (e instanceof ReadFailure || e instanceof DecompressFailure)
       return { bytes: progress.bytes, error: e.fileError };
-    const format = decompressorOf(path, rules)?.format;
-    if (format) return { bytes: progress.bytes, error: { code: 'EDECOMPRESS', message: `${format}: ${messageOf(e)}` } };
     throw e;
   } finally {
     await file.close();
@@ -388,7 +387,11 @@ async function* decompressed(file: FileHandle, d: Decompressor): AsyncGenerator<
     // failure (a ReadFailure) on to `z`'s readers.
     pipeline(Readable.from(fileChunks(file, 0, false), { objectMode: false }), z, () => {});
     try {
-      yield* z;
+      yield* z as AsyncIterable<Uint8Array>;
+    } catch (e) {
+      if (e instanceof ReadFailure) throw e;
+      const message = `${d.format}: ${e instanceof Error ? e.message : String(e)}`;
+      throw new DecompressFailure({ code: 'EDECOMPRESS', message });
     } finally {
       z.destroy();
     }
