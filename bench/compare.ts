@@ -8,6 +8,9 @@
  *   npm run bench -- --small 100000 --runs 5
  *   npm run bench -- --tree 5000 --deep 20000 --fixed-runs 11
  *
+ * Encoded input: one CSV text as UTF-8, as UTF-16LE with a byte-order mark, and gzipped
+ * (`-z`), charcount and ripgrep (which transcodes and decompresses too), runs alternating.
+ *
  * Fixed costs: charcount as whole processes on an empty directory and on one file against
  * `node -e 0`, runs alternating, and 20 `scan()` calls in one process, with and without a
  * `ScanPool` (bench/calls-child.ts). File-finding rules: ignore files and -g globs against
@@ -23,7 +26,7 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { deepFiles, emptyDir, largeFiles, oneFile, smallFiles, treeFiles } from './corpus.js';
+import { deepFiles, emptyDir, encodedFiles, largeFiles, oneFile, smallFiles, treeFiles } from './corpus.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     small: { type: 'string' },
     'large-count': { type: 'string' },
     'large-mib': { type: 'string' },
+    'encoded-mib': { type: 'string' },
     tree: { type: 'string' },
     deep: { type: 'string' },
     'fixed-runs': { type: 'string' },
@@ -384,6 +388,88 @@ for (const corpus of corpora) {
 // The queue's processes are idle from here on; stopped all the same, so as not to share the CPUs.
 stopQueue();
 spawnSync('sleep', ['0.5']);
+
+// ── encoded input ──────────────────────────────────────────────────────────────────
+// The same text as UTF-8, UTF-16LE with a mark (decoded natively) and gzip (decompressed
+// on the worker side), for charcount and ripgrep; every run of a round alternates forms.
+interface EncodedRow {
+  form: string;
+  query: string;
+  contender: string;
+  missing?: string;
+  medianMs?: number;
+  ratioToUtf8?: number;
+  ratioToRipgrep?: number;
+  matched?: number;
+}
+const encodedMib = num(values['encoded-mib'], tiny ? 2 : 64, 'encoded-mib');
+const encoded = encodedFiles(encodedMib);
+const forms = [
+  { form: 'UTF-8', dir: encoded.utf8, zip: false },
+  { form: 'UTF-16LE with a byte-order mark', dir: encoded.utf16, zip: false },
+  { form: 'gzip (-z)', dir: encoded.gzip, zip: true },
+];
+const encodedQueries = ['line-never', 'word'];
+const encodedContenders = [
+  {
+    name: 'charcount',
+    missing: undefined as string | undefined,
+    command: (q: Query, zip: boolean) => ({
+      cmd: process.execPath,
+      args: charcountArgs(q, ...(zip ? ['-z'] : [])),
+    }),
+  },
+  {
+    name: 'ripgrep',
+    missing: contenders.find((c) => c.name === 'ripgrep')!.missing,
+    // ripgrep's defaults transcode UTF-16 after a mark; -z decompresses (it runs gzip).
+    command: (q: Query, zip: boolean) => ({
+      cmd: 'rg',
+      args: ['-uu', '-l', ...(zip ? ['-z'] : []), ...(q.reset === 'newline' ? [] : ['-U']), regex(q, 'rg'), '.'],
+    }),
+  },
+];
+const encodedRows: EncodedRow[] = [];
+for (const qid of encodedQueries) {
+  const q = QUERIES[qid]!;
+  const cases = encodedContenders.flatMap((c) => forms.map((f) => ({ c, f })));
+  const times = new Map<(typeof cases)[number], Measured[]>();
+  for (let round = 0; round < warmup + runs; round++) {
+    const order = cases.filter((x) => !x.c.missing);
+    for (const x of round % 2 ? order.reverse() : order) {
+      const m = runCommand(`${x.c.name} on ${x.f.form}`, x.c.command(q, x.f.zip), x.f.dir);
+      if (round >= warmup) times.set(x, [...(times.get(x) ?? []), m]);
+    }
+  }
+  const med = (c: string, form: string) => {
+    const x = cases.find((y) => y.c.name === c && y.f.form === form)!;
+    const all = times.get(x);
+    return all && median(all.map((m) => m.ms));
+  };
+  for (const x of cases) {
+    const all = times.get(x);
+    if (!all) {
+      encodedRows.push({ form: x.f.form, query: qid, contender: x.c.name, missing: x.c.missing });
+      continue;
+    }
+    const ms = median(all.map((m) => m.ms));
+    const rg = med('ripgrep', x.f.form);
+    encodedRows.push({
+      form: x.f.form,
+      query: qid,
+      contender: x.c.name,
+      medianMs: ms,
+      ratioToUtf8: ms / med(x.c.name, 'UTF-8')!,
+      ratioToRipgrep: rg === undefined ? undefined : ms / rg,
+      matched: all[0]!.matches.length,
+    });
+    process.stderr.write(`encoded · ${x.f.form} · ${qid} · ${x.c.name}: ${ms.toFixed(0)} ms\n`);
+  }
+  // Cross-check: every form, every contender, every run finds the file, or none does.
+  const answers = new Set([...times.values()].flat().map((m) => m.matches.length));
+  if (answers.size > 1)
+    disagreements.push(`encoded input · ${q.label}: the forms or contenders disagree on whether the file matches`);
+}
 
 // ── fixed costs ────────────────────────────────────────────────────────────────────
 // What a run costs with (almost) nothing to scan: whole processes against `node -e 0`, in
@@ -735,6 +821,23 @@ for (const r of ruleRows) {
   md.push(`| ${r.directory} | ${r.variant} | ${fmt(r.medianMs)} | ${fmt(r.ratio, 2)} | ${r.files} |`);
 }
 md.push('');
+md.push(
+  `### Encoded input: ${encodedMib} MiB of CSV text as UTF-8, as UTF-16LE after a byte-order mark, and gzipped`,
+  '',
+  'One file, whole processes; median of the runs, forms and contenders alternating. × UTF-8 compares each contender',
+  'with itself on the UTF-8 file (the UTF-16 file has twice the bytes; the gzip one is decompressed first).',
+  '',
+  '| query | form | contender | time (ms) | × its UTF-8 run | × ripgrep | files matched |',
+  '|---|---|---|---:|---:|---:|---:|',
+);
+for (const r of encodedRows) {
+  if (r.missing) md.push(`| ${QUERY_SHORT[r.query]} | ${r.form} | ${r.contender} | missing: ${r.missing} | | | |`);
+  else
+    md.push(
+      `| ${QUERY_SHORT[r.query]} | ${r.form} | ${r.contender} | ${fmt(r.medianMs)} | ${fmt(r.ratioToUtf8, 2)} | ${fmt(r.ratioToRipgrep, 2)} | ${r.matched} |`,
+    );
+}
+md.push('');
 md.push('### Goals', '', '| goal | measured | met |', '|---|---:|:---:|');
 for (const g of goals) {
   const known = g.value !== undefined && !Number.isNaN(g.value);
@@ -779,6 +882,7 @@ writeFileSync(
       goals,
       queue: { fixedMs, rows: queueCost },
       fixedCost: { runs: fixedRuns, rows: fixedRows },
+      encoded: { mib: encodedMib, rows: encodedRows },
       calls: { calls: CALLS, runs: fixedRuns, rows: callsRows },
       rules: { runs: fixedRuns, rows: ruleRows },
       disagreements,

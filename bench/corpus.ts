@@ -9,10 +9,12 @@
  * * `deep-<N>`: N files of 0.2–8 KB (log-normal, mean ≈ 2 KB), a few per leaf directory, the
  *   leaves 4–6 levels deep.
  * * `empty`, `one-file`: the fixed cost of a run, with (almost) nothing to scan.
+ * * `encoded-<MiB>`: one CSV text as UTF-8, as UTF-16LE with a byte-order mark, and gzipped.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
 import { csvLine, csvText, prng } from './corpus-text.js';
 
 export const corpusRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'bench', '.corpus');
@@ -150,4 +152,22 @@ export function largeFiles(count: number, mib: number, seed = 11): string {
       writeFileSync(join(dir, `big${i}.csv`), Buffer.concat(parts));
     }
   });
+}
+
+/**
+ * The same `mib` MiB of CSV text three ways, one file per directory: `utf8/data.csv`,
+ * `utf16/data.csv` (UTF-16LE after an `FF FE` mark: what Excel exports) and
+ * `gzip/data.csv.gz`.
+ */
+export function encodedFiles(mib: number, seed = 29): { utf8: string; utf16: string; gzip: string } {
+  const dir = join(corpusRoot, `encoded-${mib}`);
+  cached(dir, `v1 ${mib} ${seed}`, () => {
+    const text = csvText(mib * 2 ** 20, seed).text;
+    for (const sub of ['utf8', 'utf16', 'gzip']) mkdirSync(join(dir, sub));
+    writeFileSync(join(dir, 'utf8', 'data.csv'), text);
+    const utf16 = Buffer.from(text.toString('latin1'), 'utf16le');
+    writeFileSync(join(dir, 'utf16', 'data.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]));
+    writeFileSync(join(dir, 'gzip', 'data.csv.gz'), gzipSync(text, { level: 6 }));
+  });
+  return { utf8: join(dir, 'utf8'), utf16: join(dir, 'utf16'), gzip: join(dir, 'gzip') };
 }
