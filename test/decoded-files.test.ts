@@ -218,6 +218,21 @@ describe('encodings', () => {
     expect(without.get('latin/old.txt')).toMatchObject({ matched: false });
   });
 
+  test('standard input is decoded as a file is (a mark, -E); -z does not apply to it', () => {
+    const stdin = (input: Uint8Array, ...args: string[]) =>
+      spawnSync(process.execPath, [cli, '-c', 'é', '-m', '2', '-r', 'none', '--jsonl', ...args], {
+        cwd: dir,
+        input,
+        encoding: 'utf8',
+      }).stdout;
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('café éclair\n', 'utf16le')]);
+    expect(jsonl(stdin(utf16)).get('<stdin>')).toMatchObject({ matched: true, offset: 2 + 2 * 5, line: 1 });
+    const latin1 = Buffer.from('café éclair\n', 'latin1');
+    expect(jsonl(stdin(latin1)).get('<stdin>')).toMatchObject({ matched: false });
+    expect(jsonl(stdin(latin1, '-E', 'latin1')).get('<stdin>')).toMatchObject({ matched: true, offset: 5 });
+    expect(jsonl(stdin(gzipSync('éé'), '-z')).get('<stdin>')).toMatchObject({ matched: false });
+  });
+
   test('an unknown encoding is a usage error naming the argument', () => {
     const r = runCli(dir, ['-c', 'é', '-m', '1', '-E', 'klingon', 'latin']);
     expect(r.status).toBe(2);
