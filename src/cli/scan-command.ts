@@ -142,7 +142,7 @@ export function program(ordered: Ordered = { types: [], excludes: [] }): Command
     .option(
       '-E, --encoding <NAME>',
       'read files without a byte-order mark in this encoding (a WHATWG name: utf-16le, latin1, windows-1251, ' +
-        'shift_jis, gbk, euc-kr…), or none: bytes as they are, no mark sniffed (default: UTF-8)',
+        'shift_jis, gbk, euc-kr...), or none: bytes as they are, no mark sniffed (default: UTF-8)',
       arg((v) => checkEncoding('--encoding', v)),
     )
     .option('--no-encoding-sniff', 'do not let a UTF-8/UTF-16 byte-order mark decide the encoding')
@@ -174,7 +174,7 @@ Examples:
   charcount -c , -m 30 --count --stats data/   per-file counts, and a summary
   charcount -c , -m 30 --all-hits data/        every line holding 30 commas, as PATH:LINE:OFFSET
   charcount -c é -m 1 -E latin1 old/           files in Latin-1 (windows-1252)
-  charcount -c x -m 3 -z logs/                 rotated logs too: app.log.1.gz, app.log.2.xz…
+  charcount -c x -m 3 -z logs/                 rotated logs too: app.log.1.gz, app.log.2.xz, ...
   charcount -c , -m 30 -t csv --sort path      CSV files only, in path order
   gunzip -c big.csv.gz | charcount -c , -m 30  standard input
 
