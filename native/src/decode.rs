@@ -254,17 +254,12 @@ fn transcode_units<const BE: bool>(st: &mut Utf16, input: &[u8], out: &mut [u8],
     // vector code.
     while i + 32 <= n {
         let block: &[u8; 32] = input[i..i + 32].try_into().expect("32 bytes");
-        let mut any = 0u16;
-        for k in 0..16 {
-            any |= unit::<BE>(block[2 * k], block[2 * k + 1]);
-        }
-        if any < 0x80 && st.lead.is_none() {
-            let dst: &mut [u8; 48] = (&mut out[w..w + 48]).try_into().expect("48 bytes");
-            for k in 0..16 {
-                dst[3 * k] = block[2 * k + BE as usize];
-                dst[3 * k + 1] = NOTHING;
-                dst[3 * k + 2] = NOTHING;
-            }
+        let word = |k: usize| u64::from_le_bytes(block[8 * k..8 * k + 8].try_into().expect("8 bytes"));
+        // Every unit below 0x80: no bit above the low 7 of each (the high byte comes first in BE).
+        let high_bits = if BE { 0x80FF_80FF_80FF_80FF } else { 0xFF80_FF80_FF80_FF80 };
+        if (word(0) | word(1) | word(2) | word(3)) & high_bits == 0 && st.lead.is_none() {
+            ascii_units::<BE>(&block[..16], &mut out[w..w + 24]);
+            ascii_units::<BE>(&block[16..], &mut out[w + 24..w + 48]);
             w += 48;
         } else {
             for k in 0..16 {
@@ -281,6 +276,24 @@ fn transcode_units<const BE: bool>(st: &mut Utf16, input: &[u8], out: &mut [u8],
         st.odd = Some(input[i]);
     }
     w
+}
+
+/// The kernel bytes of 8 ASCII units (16 bytes in, 24 out: each character and two pads),
+/// built as three words rather than 24 byte stores.
+#[inline(always)]
+fn ascii_units<const BE: bool>(units: &[u8], out: &mut [u8]) {
+    let lo = u64::from_le_bytes(units[..8].try_into().expect("8 bytes"));
+    let hi = u64::from_le_bytes(units[8..16].try_into().expect("8 bytes"));
+    // Character i of the four in a word: the low byte of its unit (the high one in BE).
+    let shift = if BE { 8 } else { 0 };
+    let c = |word: u64, i: u32| (word >> (16 * i + shift)) & 0x7F;
+    // Kernel byte 3k is character k; the others are pads (FF).
+    let w0 = 0xFF00_FFFF_00FF_FF00 | c(lo, 0) | c(lo, 1) << 24 | c(lo, 2) << 48;
+    let w1 = 0x00FF_FF00_FFFF_00FF | c(lo, 3) << 8 | c(hi, 0) << 32 | c(hi, 1) << 56;
+    let w2 = 0xFFFF_00FF_FF00_FFFF | c(hi, 2) << 16 | c(hi, 3) << 40;
+    out[..8].copy_from_slice(&w0.to_le_bytes());
+    out[8..16].copy_from_slice(&w1.to_le_bytes());
+    out[16..24].copy_from_slice(&w2.to_le_bytes());
 }
 
 /// Writes the kernel bytes of unit `u` at `out[w..]` (3 a unit, a surrogate pair's 6 when
