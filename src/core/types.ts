@@ -7,8 +7,8 @@ import type { SkipReason } from './wire-format.js';
 
 export type { SkipReason };
 
-/** Kernel back ends of the native core. */
-export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar';
+/** Kernel back ends: the native core's, or `typescript`, the portable back end's counter. */
+export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' | 'typescript';
 
 /** Where the threshold is first reached (offsets in bytes of UTF-8, lines 1-based). */
 export interface Hit {

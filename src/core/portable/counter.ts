@@ -1,0 +1,251 @@
+/**
+ * The portable counter: contract §1 as a byte search, in TypeScript, with exactly the
+ * answers of the native kernel (`native/src/kernel/`).
+ *
+ * Like the native kernel it decodes nothing: UTF-8 is self-synchronising and both reset
+ * characters are ASCII, so a search for the encoding of `what` finds exactly the characters
+ * equal to it (contract §1.3). Where the native kernel masks 64 bytes at a time, this one
+ * jumps from one interesting byte to the next with `Buffer#indexOf` (memchr, or a string
+ * search for a multi-byte `what`): the work is a few calls per occurrence of `what` instead
+ * of a step per byte, several times faster in V8 than any per-byte loop. Line numbers are
+ * counted only when they can still be needed: up to the hit, or over a chunk when more
+ * input may follow.
+ *
+ * Streaming follows the native `Scanner`: the count, the line number and the last
+ * `needle.length - 1` bytes of a chunk (which may start a `what` that ends in the next one)
+ * carry over, so any chunking gives the same answer (contract §1.5).
+ */
+import { isUtf8 } from 'node:buffer';
+import type { CounterResult } from '../types.js';
+
+/** The byte that resets the count, by reset code (0 newlines, 1 spaces, 2 none). */
+const RESET_BYTES = [0x0a, 0x20, -1] as const;
+const NEWLINE = 0x0a;
+
+/** The one kernel of the portable back end. */
+export const PORTABLE_KERNEL = 'typescript';
+
+/** A counter's configuration: the portable twin of the native `Config`. */
+export class PortableCounter {
+  /** `what` encoded as UTF-8: 1 to 4 bytes. */
+  readonly needle: Buffer;
+  /** Its first byte. */
+  readonly first: number;
+  /** The reset byte, or -1 for none. */
+  readonly resetByte: number;
+
+  constructor(
+    readonly what: string,
+    readonly min: number,
+    readonly reset: 0 | 1 | 2,
+  ) {
+    this.needle = Buffer.from(what, 'utf8');
+    this.first = this.needle[0]!;
+    this.resetByte = RESET_BYTES[reset];
+  }
+}
+
+/** Bytes equal to `byte` in `data[from, to)`. */
+function countByte(data: Buffer, byte: number, from: number, to: number): number {
+  let n = 0;
+  for (let p = data.indexOf(byte, from); p >= 0 && p < to; p = data.indexOf(byte, p + 1)) n++;
+  return n;
+}
+
+/** A `Buffer` over the same bytes (no copy): `Buffer#indexOf` is the fast search. */
+export function asBuffer(input: Uint8Array): Buffer {
+  return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+}
+
+/** Streaming evaluation of one counter over a sequence of chunks (the native `Scanner`). */
+export class PortableScanner {
+  /** Count in the open segment. */
+  private count = 0;
+  /** Whether the open segment already reached the threshold. */
+  private segCounted = false;
+  /** `\n` bytes before `pos`; kept only until the hit is found. */
+  private lines = 0;
+  private occurrences = 0;
+  private segments = 0;
+  /** Reset bytes (full scans with `min = 0`, whose segments they make). */
+  private resets = 0;
+  private hitOffset = -1;
+  private hitLine = 0;
+  /** Absolute offset of the first unresolved position. */
+  private pos = 0;
+  /** Bytes at the end of the last chunk that may start a `what` continuing in the next. */
+  private readonly pending = Buffer.alloc(8);
+  private pendingLen = 0;
+  private total = 0;
+  private firstByte = -1;
+  /** The threshold the search compares against: none with `min = 0` (its hit needs no search). */
+  private readonly limit: number;
+
+  constructor(
+    readonly counter: PortableCounter,
+    readonly full: boolean,
+  ) {
+    this.limit = counter.min === 0 ? Infinity : counter.min;
+  }
+
+  /** True once a first-hit scan knows its answer: later input cannot change it. */
+  isDone(): boolean {
+    return !this.full && (this.hitOffset >= 0 || (this.counter.min === 0 && this.total > 0));
+  }
+
+  /**
+   * Feeds the next chunk; returns `isDone()`. `last`: no input follows (so the lines of a
+   * chunk without a hit need not be counted), for callers that know it.
+   */
+  feed(chunk: Uint8Array, last = false): boolean {
+    if (chunk.length === 0 || this.isDone()) return this.isDone();
+    const data = asBuffer(chunk);
+    if (this.total === 0) this.firstByte = data[0]!;
+    this.total += data.length;
+    if (this.counter.min === 0 && !this.full) return true;
+    const k = this.counter.needle.length;
+    if (this.pendingLen > 0) {
+      // Resolve the positions held back from the previous chunk.
+      const p = this.pendingLen;
+      const take = Math.min(data.length, k - 1);
+      const joined = Buffer.allocUnsafe(p + take);
+      this.pending.copy(joined, 0, 0, p);
+      data.copy(joined, p, 0, take);
+      const resolvable = Math.min(Math.max(p + take + 1 - k, 0), p);
+      this.run(joined, resolvable, true);
+      if (resolvable < p) {
+        // The chunk was too short to complete them: hold all of it back too.
+        joined.copy(this.pending, 0, resolvable);
+        this.pendingLen = joined.length - resolvable;
+        return this.isDone();
+      }
+      this.pendingLen = 0;
+      if (this.isDone()) return true;
+    }
+    const n = Math.max(data.length + 1 - k, 0);
+    this.run(data, n, !last);
+    data.copy(this.pending, 0, n);
+    this.pendingLen = data.length - n;
+    return this.isDone();
+  }
+
+  /**
+   * Applies positions `[0, n)` of `data` (which holds at least `n + k - 1` bytes, so every
+   * `what` starting there is whole) and moves `pos` past them. `countLines`: keep the line
+   * count up to date even without a hit (more input may follow).
+   */
+  private run(data: Buffer, n: number, countLines: boolean): void {
+    if (n <= 0) return;
+    const { needle, first, resetByte } = this.counter;
+    const k = needle.length;
+    const limit = this.limit;
+    const full = this.full;
+    // With `what` equal to the reset character every occurrence is a reset too.
+    const needleIsReset = k === 1 && first === resetByte;
+    let count = this.count;
+    let segCounted = this.segCounted;
+    let occurrences = 0;
+    // The first reset after the last occurrence handled (-1: none before `n`).
+    let r = resetByte < 0 || needleIsReset ? -1 : data.indexOf(resetByte, 0);
+    if (r >= n) r = -1;
+    let p = k === 1 ? data.indexOf(first, 0) : data.indexOf(needle, 0);
+    while (p >= 0 && p < n) {
+      if (needleIsReset) {
+        count = 0;
+        segCounted = false;
+      } else if (r >= 0 && r < p) {
+        count = 0;
+        segCounted = false;
+        r = data.indexOf(resetByte, p + 1);
+        if (r >= n) r = -1;
+      }
+      count++;
+      occurrences++;
+      if (count >= limit && !segCounted) {
+        segCounted = true;
+        if (full) this.segments++;
+        if (this.hitOffset < 0) {
+          this.hitOffset = this.pos + p;
+          this.hitLine = this.lines + countByte(data, NEWLINE, 0, p) + 1;
+          if (!full) {
+            this.occurrences += occurrences;
+            this.count = count;
+            this.segCounted = segCounted;
+            this.pos += n;
+            return;
+          }
+        }
+      }
+      p = k === 1 ? data.indexOf(first, p + 1) : data.indexOf(needle, p + k);
+    }
+    if (r >= 0) {
+      // A reset after the last occurrence: the open segment is a new, empty one.
+      count = 0;
+      segCounted = false;
+    }
+    this.count = count;
+    this.segCounted = segCounted;
+    this.occurrences += occurrences;
+    if (full && this.counter.min === 0 && resetByte >= 0) this.resets += countByte(data, resetByte, 0, n);
+    if (this.hitOffset < 0 && countLines) this.lines += countByte(data, NEWLINE, 0, n);
+    this.pos += n;
+  }
+
+  /** The answer for everything fed so far (the scanner can go on). */
+  finish(): CounterResult {
+    const { min, resetByte } = this.counter;
+    const saved = [this.count, this.lines, this.occurrences, this.segments, this.resets, this.pos] as const;
+    const savedSeg = this.segCounted;
+    const savedHit = [this.hitOffset, this.hitLine] as const;
+    if (this.pendingLen > 0 && !this.isDone()) {
+      // No more bytes: held-back positions can only be resets or other characters.
+      const padded = Buffer.alloc(this.pendingLen + 3);
+      this.pending.copy(padded, 0, 0, this.pendingLen);
+      this.run(padded, this.pendingLen, false);
+    }
+    let result: CounterResult;
+    if (min === 0) {
+      const matched = this.total > 0;
+      result = { matched, offset: matched ? 0 : null, line: matched ? 1 : null };
+    } else {
+      const matched = this.hitOffset >= 0;
+      result = { matched, offset: matched ? this.hitOffset : null, line: matched ? this.hitLine : null };
+    }
+    if (this.full) {
+      let segments: number;
+      if (min > 0) segments = this.segments;
+      else if (this.total === 0) segments = 0;
+      // Every segment has a character, and so reaches a threshold of zero; one starts at
+      // each reset and, unless it is a reset, at byte 0.
+      else if (resetByte >= 0) segments = this.resets + (this.firstByte !== resetByte ? 1 : 0);
+      else segments = 1;
+      result.occurrences = this.occurrences;
+      result.segments = segments;
+    }
+    [this.count, this.lines, this.occurrences, this.segments, this.resets, this.pos] = saved;
+    this.segCounted = savedSeg;
+    [this.hitOffset, this.hitLine] = savedHit;
+    return result;
+  }
+}
+
+/** Evaluates `counter` over one in-memory input. */
+export function evaluate(counter: PortableCounter, input: Uint8Array, full: boolean): CounterResult {
+  const s = new PortableScanner(counter, full);
+  s.feed(input, true);
+  return s.finish();
+}
+
+/** The seed's char-by-char loop over valid UTF-8, ported as is (the kernel benchmark's baseline). */
+export function seedHasCount(counter: PortableCounter, input: Uint8Array): boolean {
+  const bytes = asBuffer(input);
+  if (!isUtf8(bytes)) throw new TypeError('seedHasCount takes valid UTF-8 only');
+  const { what, min, reset } = counter;
+  let count = 0;
+  for (const c of bytes.toString('utf8')) {
+    if ((reset === 0 && c === '\n') || (reset === 1 && c === ' ')) count = 0;
+    if (c === what) count++;
+    if (count >= min) return true;
+  }
+  return false;
+}
