@@ -3,6 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { backend } from '../src/core/native.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
@@ -84,11 +85,13 @@ describe('output', () => {
     expect(r.stdout.split('\n').filter(Boolean).sort()).toEqual(['a.txt:2:1', 'b.txt:2:2']);
   });
 
-  test('--stats prints the summary on stderr only', () => {
+  test('--stats prints the summary on stderr only, naming the back end that scanned', () => {
     const r = charcount(['-c', 'x', '-m', '3', '--stats', 'a.txt']);
     expect(r.stdout).toBe('a.txt\n');
     expect(r.stderr).toMatch(
-      /^1 files discovered, 1 scanned, 1 matched\n0 skipped, 0 errors\n.* read in .* on \d+ threads\n$/,
+      new RegExp(
+        `^1 files discovered, 1 scanned, 1 matched\n0 skipped, 0 errors\n.* read in .* on \\d+ threads, ${backend.name} back end\n$`,
+      ),
     );
   });
 
@@ -118,8 +121,13 @@ describe('output', () => {
       expect(h.status).toBe(0);
       expect(h.stdout).toMatch(new RegExp(`Usage: charcount ${sub}`));
     }
+    // The version, then the back end: its kernels, or why the portable one runs.
     const version = charcount(['--version']);
-    expect(version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    expect(version.stdout).toMatch(
+      backend.name === 'native'
+        ? /^\d+\.\d+\.\d+\nnative back end \(kernels: [a-z0-9]+(, [a-z0-9]+)*\)\n$/
+        : /^\d+\.\d+\.\d+\nportable back end \(.+\)\n$/,
+    );
   });
 });
 

@@ -232,7 +232,7 @@ export function formatSummary(s: Summary): string {
     s.aborted ? 'interrupted: partial results' : undefined,
     `${s.filesDiscovered} files discovered, ${s.filesScanned} scanned, ${s.filesMatched} matched`,
     `${s.filesSkipped} skipped${skipped ? ` (${skipped})` : ''}, ${s.filesErrored} errors`,
-    `${formatBytes(s.bytesRead)} read in ${seconds.toFixed(3)} s (${formatBytes(s.bytesPerSecond)}/s, ${Math.round(s.filesPerSecond)} files/s) on ${s.threads} threads${s.workers !== undefined ? ` of ${s.workers} queue workers` : ''}`,
+    `${formatBytes(s.bytesRead)} read in ${seconds.toFixed(3)} s (${formatBytes(s.bytesPerSecond)}/s, ${Math.round(s.filesPerSecond)} files/s) on ${s.threads} threads${s.workers !== undefined ? ` of ${s.workers} queue workers` : ''}, ${s.backend} back end`,
   ]
     .filter(Boolean)
     .join('\n');

@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { fstatSync } from 'node:fs';
 import { Counter, DEFAULT_MAX_HITS, Reset } from '../core/counter.js';
 import { isAbortOf } from '../core/errors.js';
+import { backendDescription } from '../core/native.js';
 import type { FileRecord, Query, Shard } from '../core/types.js';
 import { checkEncoding } from '../core/decode.js';
 import { checkChar } from '../core/validate.js';
@@ -163,7 +164,7 @@ export function program(ordered: Ordered = { types: [], excludes: [] }): Command
       'scan only shard K of N (a fixed 1/N of the paths); join the --json outputs with `charcount merge`',
       shard,
     )
-    .version(version(), '-V, --version')
+    .version(`${version()}\n${backendDescription()}`, '-V, --version')
     .addHelpText(
       'after',
       `

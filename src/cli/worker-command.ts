@@ -3,6 +3,7 @@
  * The first SIGTERM or Ctrl-C finishes the batches in hand; a second hands them back.
  */
 import { Command } from 'commander';
+import { backendDescription } from '../core/native.js';
 import { integer, parse, redisUrl, version } from './args.js';
 
 export function program(): Command {
@@ -18,7 +19,7 @@ export function program(): Command {
       30_000,
     )
     .option('-v, --verbose', 'log every batch')
-    .version(version(), '-V, --version')
+    .version(`${version()}\n${backendDescription()}`, '-V, --version')
     .addHelpText(
       'after',
       `

@@ -1,5 +1,6 @@
 /**
- * Finds and loads the native core, and describes its exports (contract §6.2).
+ * Finds and loads the native core (or, where none loads, the portable back end:
+ * core/backend.ts), and describes its exports (contract §6.2).
  *
  * The binary is named by napi-rs's convention, `charcount.<triple>.node` with napi-rs's
  * platform triple (`linux-x64-gnu`, `darwin-arm64`, …), and is looked for as napi-rs's
@@ -19,7 +20,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { selectBackend } from './backend.js';
 import type { NativeBinding } from './binding.js';
+import type { BackendName } from './types.js';
 
 export type {
   NativeBinding,
@@ -201,12 +204,26 @@ export function loadNative(options: LoadOptions = {}): { binding: NativeBinding;
   });
 }
 
+let origin: NativeOrigin | undefined;
+const selected = selectBackend(() => {
+  const loaded = loadNative();
+  origin = loaded.origin;
+  return loaded.binding;
+});
 /**
- * The core every count goes through, loaded once per thread. Only the native core
- * exists: where none loads, importing charcount fails with `loadNative`'s sentence.
- * (This is the one place where a portable back end would take over instead.)
+ * The core every count goes through, loaded once per thread: the native core, or where
+ * none loads (or `CHARCOUNT_BACKEND=portable` asks for it) the portable back end
+ * (core/backend.ts).
  */
-const loaded = loadNative();
-export const native: NativeBinding = loaded.binding;
-/** Where `native` was loaded from. */
-export const nativeOrigin: NativeOrigin = loaded.origin;
+export const native: NativeBinding = selected.binding;
+/** Where `native` was loaded from (`undefined` on the portable back end). */
+export const nativeOrigin: NativeOrigin | undefined = origin;
+/** Which back end `native` is, and why the portable one runs when it does. */
+export const backend: { name: BackendName; why?: string } = { name: selected.backend, why: selected.why };
+
+/** One line for `--version`: the back end, and its kernels or why the portable one runs. */
+export function backendDescription(): string {
+  return backend.name === 'native'
+    ? `native back end (kernels: ${native.kernels().join(', ')})`
+    : `portable back end (${backend.why})`;
+}

@@ -10,6 +10,12 @@ export type { SkipReason };
 /** Kernel back ends: the native core's, or `typescript`, the portable back end's counter. */
 export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' | 'typescript';
 
+/**
+ * The back end that counts and reads: `native` (the Rust core) or `portable` (TypeScript
+ * on Node's \`fs\`, where no native core loads; the same answers, slower).
+ */
+export type BackendName = 'native' | 'portable';
+
 /** Where the threshold is first reached (offsets in bytes of UTF-8, lines 1-based). */
 export interface Hit {
   matched: boolean;
@@ -117,6 +123,11 @@ export interface Summary {
   threads: number;
   /** With `queue`: the worker processes that returned records. */
   workers?: number;
+  /**
+   * The back end that scanned: this process's, or with `queue` the workers' (`portable` if
+   * any worker that answered ran the portable back end).
+   */
+  backend: BackendName;
   /** True when the run was stopped by its `AbortSignal`: the figures are partial. */
   aborted: boolean;
   /** With several counters: files matched by each, in order. */

@@ -1,7 +1,7 @@
 /**
  * aggregate: the run's summary (contract §3), built one record at a time.
  */
-import type { AnyRecord, Progress, SkipReason, Summary } from '../core/types.js';
+import type { AnyRecord, BackendName, Progress, SkipReason, Summary } from '../core/types.js';
 import { SKIP_REASONS } from '../core/wire-format.js';
 
 export class Aggregator {
@@ -17,6 +17,8 @@ export class Aggregator {
 
   /** Set by a queued run as workers answer. */
   workers: number | undefined;
+  /** The back end that scanned (a queued run's: its workers'). */
+  backend: BackendName = 'native';
 
   constructor(
     counters: number,
@@ -86,6 +88,7 @@ export class Aggregator {
       bytesPerSecond: this.bytesRead / seconds,
       filesPerSecond: this.done / seconds,
       threads: this.threads,
+      backend: this.backend,
       aborted,
     };
     if (this.workers !== undefined) s.workers = this.workers;

@@ -111,6 +111,8 @@ export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Qu
   );
   for (const r of records) agg.add(r);
   agg.discovered = summaries.reduce((n, s) => n + s.filesDiscovered, 0);
+  // A shard of an older version has no back end: it was native, the only one then.
+  if (summaries.some((s) => s.backend === 'portable')) agg.backend = 'portable';
   const elapsedMs = Math.max(...summaries.map((s) => s.elapsedMs));
   const summary = agg.summary(
     summaries.some((s) => s.aborted),

@@ -11,9 +11,9 @@
 import { byPath, decodeBatch, failedRecord, type RecordShape } from '../core/codec.js';
 import type { Counter } from '../core/counter.js';
 import { isAbortOf } from '../core/errors.js';
-import { native } from '../core/native.js';
+import { backend, native } from '../core/native.js';
 import { pathFromBytes, pathFromText } from '../core/path-bytes.js';
-import type { AnyRecord, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
+import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
 import { show } from '../core/validate.js';
 import { HINT_FOLLOW } from '../core/wire-format.js';
 import { LocalTransport, ThreadPool } from '../transport/local.js';
@@ -66,7 +66,7 @@ async function openTransport(
   o: ResolvedOptions,
   internals: RunInternals,
   notify: () => void,
-): Promise<Transport & { workers?: number }> {
+): Promise<Transport & { workers?: number; backend?: BackendName }> {
   const spec = runSpec(o, internals);
   if (o.queue) {
     const { QueueTransport } = await import('../transport/queue/client.js');
@@ -129,6 +129,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     private readonly lead?: () => Promise<AnyRecord[]>,
   ) {
     this.agg = new Aggregator(o.counters.length, o.threads, o.multi);
+    this.agg.backend = backend.name;
     this.finished = new Promise((resolve, reject) => {
       this.settle = resolve;
       this.fail = reject;
@@ -142,7 +143,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     this.started = true;
     const { o, agg } = this;
     const shape: RecordShape = { counters: o.counters.length, multi: o.multi, full: o.fullScan, hits: o.allHits };
-    let transport: (Transport & { workers?: number }) | undefined;
+    let transport: (Transport & { workers?: number; backend?: BackendName }) | undefined;
     const report = agg.progress(o.onProgress, o.progressIntervalMs);
     try {
       if (this.lead) {
@@ -170,6 +171,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
         if (transport?.workers) {
           agg.workers = transport.workers;
           agg.threads = transport.threads;
+          agg.backend = transport.backend ?? 'native';
         }
         if (inOrder) records = inOrder.release(records, positions);
         if (records.length) yield records as R[];

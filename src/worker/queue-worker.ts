@@ -23,6 +23,7 @@ import { access } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
 import { BatchBuilder, toPortable } from '../core/codec.js';
 import { isAbortOf } from '../core/errors.js';
+import { backend } from '../core/native.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
 import { BUDGET_BYTES, BUDGET_HITS } from '../engine/batch.js';
 import type { Discovered } from '../engine/discover.js';
@@ -134,7 +135,7 @@ export class QueueWorker {
   constructor(o: QueueWorkerOptions) {
     this.url = checkRedisUrl('queue', o.queue);
     const threads = o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024);
-    this.info = { id: `${hostname()}:${process.pid}`, threads };
+    this.info = { id: `${hostname()}:${process.pid}`, threads, backend: backend.name };
     this.concurrency = o.concurrency === undefined ? 2 : checkInteger('concurrency', o.concurrency, 1, 1024);
     this.stallTimeoutMs =
       o.stallTimeoutMs === undefined ? 30_000 : checkInteger('stallTimeoutMs', o.stallTimeoutMs, 100);
@@ -186,7 +187,9 @@ export class QueueWorker {
     await this.unlessStopped(subscriber.subscribe(RUNS_CHANNEL));
     if (this.stopping) return; // stopped while connecting: no poll to leave behind
     this.poll = setInterval(() => void this.sync(), RUNS_POLL_MS);
-    this.log(`connected to ${displayUrl(this.url)} as ${this.info.id}, ${this.info.threads} threads; waiting for runs`);
+    this.log(
+      `connected to ${displayUrl(this.url)} as ${this.info.id}, ${this.info.threads} threads on the ${this.info.backend} back end; waiting for runs`,
+    );
     void this.sync();
   }
 

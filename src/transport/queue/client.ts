@@ -25,6 +25,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
 import { fromPortable } from '../../core/codec.js';
+import type { BackendName } from '../../core/types.js';
 import type { Outcome, RunSpec, Task, Transport } from '../transport.js';
 import { forgetRun, wrongTypeMessage } from './cleanup.js';
 import {
@@ -86,6 +87,8 @@ export class QueueTransport implements Transport {
   private readonly malformed = new Map<string, number>();
   private readonly outcomes: Outcome[] = [];
   private readonly workerThreads = new Map<string, number>();
+  /** Workers that answered from the portable back end. */
+  private readonly portableWorkers = new Set<string>();
   private readonly timers: NodeJS.Timeout[] = [];
   private lost?: Error;
   private seq = 0;
@@ -156,6 +159,11 @@ export class QueueTransport implements Transport {
   /** Worker processes that answered, for the summary (undefined until one has). */
   get workers(): number | undefined {
     return this.workerThreads.size || undefined;
+  }
+
+  /** The back end that scanned: `portable` if any worker that answered ran it. */
+  get backend(): BackendName {
+    return this.portableWorkers.size ? 'portable' : 'native';
   }
 
   /** Threads behind the queue: those of the workers that answered (at least one). */
@@ -269,6 +277,7 @@ export class QueueTransport implements Transport {
     this.outstanding.delete(id);
     this.malformed.delete(id);
     this.workerThreads.set(worker.id, worker.threads);
+    if (worker.backend === 'portable') this.portableWorkers.add(worker.id);
     this.outcomes.push({ task, batch });
     this.notify();
   }

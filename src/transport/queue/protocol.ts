@@ -19,6 +19,7 @@
  * batches (core/codec.ts), the same format the native core returns.
  */
 import type { PortableBatch } from '../../core/codec.js';
+import type { BackendName } from '../../core/types.js';
 import type { RunSpec } from '../transport.js';
 
 export const PROTOCOL = 4;
@@ -71,10 +72,12 @@ export interface BatchJob extends RunSpec {
   hints: number[];
 }
 
-/** Who scanned a batch: `host:pid` and its pool size (for the summary). */
+/** Who scanned a batch: `host:pid`, its pool size and back end (for the summary). */
 export interface WorkerInfo {
   id: string;
   threads: number;
+  /** Absent from workers of versions that had only the native back end. */
+  backend?: BackendName;
 }
 
 /** The answer to one job, as a job on the results queue (its id is the batch's). */
