@@ -176,7 +176,10 @@ export class PortableScanner {
           }
         }
       }
-      p = k === 1 ? data.indexOf(first, p + 1) : data.indexOf(needle, p + k);
+      // A first-hit scan skips the rest of a segment too short to hold the occurrences
+      // still needed (each is `k` bytes): a line of 60 bytes never holds 40 commas more.
+      const from = !full && r >= 0 && r - p - k < (limit - count) * k ? r + 1 : p + k;
+      p = k === 1 ? data.indexOf(first, from) : data.indexOf(needle, from);
     }
     if (r >= 0) {
       // A reset after the last occurrence: the open segment is a new, empty one.
