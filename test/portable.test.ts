@@ -1,0 +1,418 @@
+/**
+ * The portable back end against the native core, side by side in one process whichever
+ * back end the run uses: the counter on every conformance vector and on random inputs in
+ * random chunks, the file reader on every kind of file and every read option, the walker
+ * on random trees with random rules, and the argument checks of all of them.
+ */
+import fc from 'fast-check';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { NativeBinding, NativeReadOptions, WalkOptions } from '../src/core/binding.js';
+import { portableBinding } from '../src/core/portable/binding.js';
+import { loadNative } from '../src/internal.js';
+import { allVectors, randomChunks, resetOf, tempDir } from './helpers.js';
+
+const native = loadNative();
+const portable = portableBinding;
+
+/** What a call returns, or the kind and message of what it throws. */
+function outcome(f: () => unknown): unknown {
+  try {
+    return { value: f() };
+  } catch (e) {
+    return { threw: e instanceof Error ? `${e.constructor.name}: ${e.message}` : String(e) };
+  }
+}
+
+/** The same call on both back ends gives the same answer (or the same error). */
+function same(call: (b: NativeBinding) => unknown, label = ''): void {
+  expect(
+    outcome(() => call(portable)),
+    label,
+  ).toEqual(outcome(() => call(native)));
+}
+
+const enc = (s: string) => [...Buffer.from(s, 'utf8')];
+
+describe('counter', () => {
+  test('every conformance vector: whole, as a string, and in random chunks', () => {
+    allVectors().forEach((v, i) => {
+      const reset = resetOf(v.reset);
+      const [n, p] = [native.createCounter(v.what, v.min, reset), portable.createCounter(v.what, v.min, reset)];
+      const label = `vector ${i}`;
+      for (const full of [false, true])
+        expect(portable.evaluate(p, v.input, full), label).toEqual(native.evaluate(n, v.input, full));
+      expect(portable.hasCount(p, v.input), label).toBe(native.hasCount(n, v.input));
+      const text = Buffer.from(v.input).toString('latin1');
+      expect(portable.evaluate(p, text, true), label).toEqual(native.evaluate(n, text, true));
+      for (const full of [false, true]) {
+        const [sn, sp] = [native.createScanner(n, full), portable.createScanner(p, full)];
+        for (const chunk of randomChunks(v.input, i * 13 + (full ? 5 : 0))) {
+          expect(portable.scannerFeed(sp, chunk), label).toBe(native.scannerFeed(sn, chunk));
+        }
+        expect(portable.scannerFinish(sp), label).toEqual(native.scannerFinish(sn));
+      }
+    });
+  });
+
+  /** Pieces inputs are made of: needles, resets, multi-byte text, broken UTF-8, filler. */
+  const fragment = fc.oneof(
+    fc.constantFrom(
+      enc('c'),
+      enc('\n'),
+      enc(' '),
+      enc(','),
+      enc('é'),
+      enc('😀'),
+      enc('\uFFFD'),
+      [0],
+      [0xff],
+      [0xc3],
+      [0xf0, 0x9f, 0x98],
+      [0xe2, 0x82],
+    ),
+    fc.array(fc.integer({ min: 0, max: 255 }), { maxLength: 6 }),
+    fc.constantFrom(40, 63, 64, 65, 300).map((n) => Array(n).fill(0x78)),
+  );
+  const caseArb = fc.record({
+    what: fc.constantFrom('c', '\n', ' ', ',', 'é', '😀', '\0', '\uFFFD', 'x'),
+    min: fc.oneof(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 60 })),
+    reset: fc.constantFrom(0, 1, 2),
+    fragments: fc.array(fragment, { maxLength: 150 }),
+    cuts: fc.array(fc.integer({ min: 0, max: 200 }), { maxLength: 15 }),
+  });
+
+  test('random inputs, whole and in random chunks, first hit and full', () => {
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const input = Uint8Array.from(c.fragments.flat());
+        const [n, p] = [native.createCounter(c.what, c.min, c.reset), portable.createCounter(c.what, c.min, c.reset)];
+        for (const full of [false, true]) {
+          const want = native.evaluate(n, input, full);
+          expect(portable.evaluate(p, input, full)).toEqual(want);
+          // The portable scanner in the random chunks, the native one whole.
+          const s = portable.createScanner(p, full);
+          let at = 0;
+          for (const cut of c.cuts) {
+            portable.scannerFeed(s, input.subarray(at, at + cut));
+            at += cut;
+            // Asking for the answer midway changes nothing that follows.
+            if (cut % 3 === 0) portable.scannerFinish(s);
+          }
+          portable.scannerFeed(s, input.subarray(at));
+          expect(portable.scannerFinish(s)).toEqual(want);
+        }
+      }),
+      { numRuns: 500, seed: 20261126 },
+    );
+  });
+
+  test('string input: UTF-8, lone surrogates as U+FFFD; the seed loop on valid UTF-8 only', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ unit: 'binary', maxLength: 120 }),
+        fc.constantFrom('c', ' ', 'é', '\uFFFD'),
+        fc.nat(3),
+        fc.constantFrom(0, 1, 2),
+        (s, what, min, reset) => {
+          const [n, p] = [native.createCounter(what, min, reset), portable.createCounter(what, min, reset)];
+          expect(portable.evaluate(p, s, true)).toEqual(native.evaluate(n, s, true));
+          same((b) => b.seedHasCount(b === native ? n : p, s));
+        },
+      ),
+      { numRuns: 300, seed: 11 },
+    );
+    const [n, p] = [native.createCounter('c', 1, 0), portable.createCounter('c', 1, 0)];
+    same((b) => b.seedHasCount(b === native ? n : p, Uint8Array.of(0x63, 0xff)));
+  });
+
+  test('bad arguments: the same errors', () => {
+    const calls: [string, (b: NativeBinding) => unknown][] = [
+      ['what not a string', (b) => b.createCounter(1 as never, 1, 0)],
+      ['two characters', (b) => b.createCounter('ab', 1, 0)],
+      ['empty what', (b) => b.createCounter('', 1, 0)],
+      ['negative min', (b) => b.createCounter('c', -1, 0)],
+      ['fractional min', (b) => b.createCounter('c', 1.5, 0)],
+      ['infinite min', (b) => b.createCounter('c', Infinity, 0)],
+      ['min past 2^53', (b) => b.createCounter('c', 2 ** 53, 0)],
+      ['reset 3', (b) => b.createCounter('c', 1, 3)],
+      ['reset 0.5', (b) => b.createCounter('c', 1, 0.5)],
+      ['a lone surrogate is U+FFFD', (b) => b.evaluate(b.createCounter('\ud800', 1, 2), '\uFFFD', true)],
+      ['not a counter', (b) => b.hasCount({} as never, 'c')],
+      ['a scanner for a counter', (b) => b.hasCount(b.createScanner(b.createCounter('c', 1, 0), false) as never, 'c')],
+      ['input not bytes', (b) => b.hasCount(b.createCounter('c', 1, 0), 5 as never)],
+      ['a Uint16Array', (b) => b.hasCount(b.createCounter('c', 1, 0), new Uint16Array(2) as never)],
+      ['a counter for a scanner', (b) => b.scannerFinish(b.createCounter('c', 1, 0) as never)],
+    ];
+    for (const [label, call] of calls) same(call, label);
+  });
+});
+
+describe('file reader', () => {
+  const { dir, cleanup } = tempDir();
+  const server = createServer();
+  const files: string[] = [];
+  beforeAll(async () => {
+    const file = (name: string, data: string | Uint8Array) => {
+      writeFileSync(join(dir, name), data);
+      files.push(name);
+    };
+    file('empty', '');
+    file('hit', 'x\nc-c-c c\n');
+    file('miss', 'c-c\nc c\n');
+    file('binary', Buffer.from('ccc\0ccc'));
+    file('late-nul', Buffer.concat([Buffer.alloc(5000, 'x'), Buffer.from([0]), Buffer.from('ccc\n')]));
+    const big = Buffer.alloc(300_000, 'x');
+    big.write('c\nccé', 70_000);
+    big.write('éé😀c,c,c', 262_142);
+    big.write('\n', 299_001);
+    file('big', big);
+    file('utf8', 'é😀é😀 éé\n😀😀😀 c c c');
+    mkdirSync(join(dir, 'sub'));
+    files.push('sub', 'hit/below', 'missing', '');
+    symlinkSync(join(dir, 'hit'), join(dir, 'link'));
+    symlinkSync(join(dir, 'sub'), join(dir, 'dirlink'));
+    symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+    symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a'));
+    symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'));
+    files.push('link', 'dirlink', 'dangling', 'loop-a');
+    expect(spawnSync('mkfifo', [join(dir, 'fifo')]).status).toBe(0);
+    files.push('fifo');
+    await new Promise<void>((resolve) => server.listen(join(dir, 'socket'), resolve));
+    files.push('socket');
+    file('secret', 'ccc');
+    chmodSync(join(dir, 'secret'), 0o000);
+  });
+  afterAll(() => {
+    server.close();
+    cleanup();
+  });
+
+  const counters = (b: NativeBinding) => [
+    b.createCounter('c', 3, 0),
+    b.createCounter('é', 2, 1),
+    b.createCounter('😀', 3, 2),
+    b.createCounter(',', 0, 0),
+  ];
+  const optionSets: NativeReadOptions[] = [
+    {},
+    { full: true },
+    { scanBinary: true },
+    { follow: true, full: true },
+    { maxFilesize: 8 },
+    { chunkSize: 5, full: true },
+    { chunkSize: 7 },
+    { chunkSize: 4096, full: true, scanBinary: true },
+    { budgetBytes: 10 },
+    { stopAtBytes: 6000 },
+    { readOnly: true },
+  ];
+
+  test('scanFiles and scanBatch: every kind of file, every read option', () => {
+    const absolute = files.map((f) => (f === '' ? '' : join(dir, f)));
+    for (const options of optionSets) {
+      const label = JSON.stringify(options);
+      same((b) => b.scanFiles(absolute, counters(b), options), label);
+      same((b) => b.scanBatch(absolute, counters(b), options), label);
+      same((b) => b.scanBatch(files.join('\0'), counters(b), { ...options, cwd: dir }), label);
+    }
+  });
+
+  test('hints: a path the walker saw as a regular file is opened first; a named link is followed', () => {
+    for (const bits of [1, 2, 3]) {
+      const hints = new Uint8Array(files.length).fill(bits);
+      same((b) => b.scanBatch(files.join('\0'), counters(b), { cwd: `${dir}/`, hints, full: true }), `hints ${bits}`);
+    }
+  });
+
+  test('cancel flags, budgets and odd paths', () => {
+    const paths = [join(dir, 'hit'), join(dir, 'big'), join(dir, 'miss')];
+    same((b) => b.scanBatch(paths, counters(b), { cancel: Int32Array.of(1) }));
+    same((b) => b.scanBatch(paths, counters(b), { cancel: new Int32Array(new SharedArrayBuffer(4)) }));
+    same((b) => b.scanBatch(paths, counters(b), { stopAtBytes: 0 }));
+    same((b) => b.scanFiles(['a\0b', 'relative-missing', '/proc/version'], counters(b), { full: true }));
+    same((b) => b.scanBatch('', counters(b)));
+  });
+
+  test('bad arguments: the same errors', () => {
+    const calls: [string, (b: NativeBinding) => unknown][] = [
+      ['paths not a list', (b) => b.scanFiles(42 as never, counters(b))],
+      ['a path not a string', (b) => b.scanFiles([1 as never], counters(b))],
+      ['no counter', (b) => b.scanFiles([], [])],
+      ['counters not a list', (b) => b.scanFiles([], 'c' as never)],
+      ['a counter that is not one', (b) => b.scanFiles([], [{} as never])],
+      ['negative maxFilesize', (b) => b.scanFiles([], counters(b), { maxFilesize: -1 })],
+      ['fractional chunkSize', (b) => b.scanFiles([], counters(b), { chunkSize: 1.5 })],
+      ['infinite budget', (b) => b.scanBatch([], counters(b), { budgetBytes: Infinity })],
+      ['NaN stopAtBytes', (b) => b.scanBatch([], counters(b), { stopAtBytes: NaN })],
+      ['cancel a list', (b) => b.scanBatch([], counters(b), { cancel: [1] as never })],
+      ['cancel a Uint8Array', (b) => b.scanBatch([], counters(b), { cancel: new Uint8Array(4) as never })],
+      ['cancel empty', (b) => b.scanBatch([], counters(b), { cancel: new Int32Array(0) })],
+      ['options null', (b) => b.scanBatch([], counters(b), null as never)],
+    ];
+    for (const [label, call] of calls) same(call, label);
+  });
+
+  test.runIf(process.getuid?.() !== 0)('an unreadable file is the same EACCES', () => {
+    same((b) => b.scanFiles([join(dir, 'secret')], counters(b)));
+  });
+});
+
+describe('walker', () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+
+  /** Everything a walk reports, in order, taken `step` at a time. */
+  function walk(b: NativeBinding, root: string, hidden: boolean, follow: boolean, options: WalkOptions, step: number) {
+    const w = b.createWalker('r', root, hidden, follow, options);
+    const out: unknown[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      const r = b.walkNext(w, step);
+      out.push(r.files, [...r.regular], r.errors);
+      if (r.done) return out;
+    }
+    throw new Error('the walk did not end');
+  }
+
+  const names = ['a', 'b', 'c.rs', 'd.txt', 'x.log', '.h', '.git', 'É', 'node_modules', 'A.RS'];
+  const nameArb = fc.constantFrom(...names);
+  const entryArb = fc.record({
+    path: fc.array(nameArb, { minLength: 1, maxLength: 4 }),
+    kind: fc.constantFrom('file', 'file', 'file', 'dir', 'link-up', 'link-file', 'dangling'),
+  });
+  /** Rules and globs from the pieces their syntax is made of. */
+  const patternArb = fc
+    .array(
+      fc.constantFrom(
+        '*',
+        '**',
+        '?',
+        '/',
+        '!',
+        'a',
+        'c',
+        '.rs',
+        '.log',
+        'd',
+        '[a-c]',
+        '[!x]',
+        '{a,b}',
+        '\\',
+        'É',
+        '.h',
+        ' ',
+      ),
+      { minLength: 1, maxLength: 5 },
+    )
+    .map((parts) => parts.join(''));
+  const caseArb = fc.record({
+    entries: fc.array(entryArb, { maxLength: 25 }),
+    ignoreFiles: fc.array(
+      fc.record({
+        at: fc.array(nameArb, { maxLength: 2 }),
+        name: fc.constantFrom('.gitignore', '.ignore', '.rgignore'),
+        lines: fc.array(patternArb, { maxLength: 5 }),
+      }),
+      { maxLength: 4 },
+    ),
+    gitRoot: fc.boolean(),
+    hidden: fc.boolean(),
+    follow: fc.boolean(),
+    options: fc.record(
+      {
+        ignoreFiles: fc.boolean(),
+        globs: fc.array(patternArb, { maxLength: 3 }),
+        iglobs: fc.array(patternArb, { maxLength: 2 }),
+        types: fc.array(fc.constantFrom('*.rs', '!*.rs', '*.log', 'd.*', '!x.*'), { maxLength: 3 }),
+        maxDepth: fc.integer({ min: 0, max: 4 }),
+      },
+      { requiredKeys: [] },
+    ),
+    step: fc.integer({ min: 1, max: 7 }),
+  });
+
+  test('random trees, rules and options: the same files, in the same order, with the same errors', () => {
+    let n = 0;
+    fc.assert(
+      fc.property(caseArb, (c) => {
+        const root = join(dir, `t${n++}`);
+        mkdirSync(root);
+        if (c.gitRoot) mkdirSync(join(root, '.git'));
+        for (const e of c.entries) {
+          const p = join(root, ...e.path);
+          try {
+            mkdirSync(join(p, '..'), { recursive: true });
+            if (e.kind === 'file') writeFileSync(p, 'x');
+            else if (e.kind === 'dir') mkdirSync(p, { recursive: true });
+            else if (e.kind === 'link-up') symlinkSync(root, p);
+            else if (e.kind === 'link-file') symlinkSync(join(root, 'a'), p);
+            else symlinkSync(join(root, 'nowhere'), p);
+          } catch {
+            // A name taken by an earlier entry (a file where a directory is wanted, …).
+          }
+        }
+        for (const f of c.ignoreFiles) {
+          try {
+            writeFileSync(join(root, ...f.at, f.name), f.lines.join('\n'));
+          } catch {
+            // Its directory is a file or is missing.
+          }
+        }
+        same((b) => walk(b, root, c.hidden, c.follow, c.options, c.step), JSON.stringify(c));
+        rmSync(root, { recursive: true, force: true });
+      }),
+      { numRuns: 250, seed: 4242 },
+    );
+  });
+
+  test('a name that is not UTF-8, an unreadable directory, a followed loop, a global excludes file', () => {
+    const root = join(dir, 'odd');
+    mkdirSync(join(root, 'sub', 'deep'), { recursive: true });
+    const notUtf8 = (d: string, name: number[]) => Buffer.concat([Buffer.from(`${d}/`), Buffer.from(name)]);
+    writeFileSync(notUtf8(root, [0x62, 0xff, 0x2e, 0x74]), 'x');
+    writeFileSync(notUtf8(join(root, 'sub'), [0xc3, 0x28]), 'x');
+    writeFileSync(join(root, 'sub', 'deep', 'f.tmp'), 'x');
+    symlinkSync(root, join(root, 'sub', 'deep', 'up'));
+    mkdirSync(join(root, 'locked'));
+    chmodSync(join(root, 'locked'), 0o000);
+    // git's global excludes file, found from HOME as the native walker finds it.
+    const home = join(dir, 'home');
+    mkdirSync(home);
+    writeFileSync(join(home, '.gitconfig'), '[core]\n\texcludesFile = ~/excludes\n');
+    writeFileSync(join(home, 'excludes'), '*.tmp\n');
+    mkdirSync(join(root, '.git'));
+    const saved = process.env.HOME;
+    process.env.HOME = home;
+    try {
+      for (const follow of [false, true]) {
+        for (const ignoreFiles of [false, true]) same((b) => walk(b, root, true, follow, { ignoreFiles }, 3));
+      }
+    } finally {
+      process.env.HOME = saved;
+      chmodSync(join(root, 'locked'), 0o700);
+    }
+  });
+
+  test('bad options: the same errors', () => {
+    const calls: [string, WalkOptions | string][] = [
+      ['options not an object', 'x'],
+      ['ignoreFiles not a boolean', { ignoreFiles: 'yes' as never }],
+      ['globs not a list', { globs: 'a' as never }],
+      ['a glob not a string', { globs: ['a', 1 as never] }],
+      ['an unclosed class', { globs: ['[a'] }],
+      ['a dangling escape', { iglobs: ['ok', 'a\\'] }],
+      ['a reversed range', { types: ['[z-a]'] }],
+      ['an unclosed brace', { globs: ['{a'] }],
+      ['a closing brace alone', { globs: ['a}'] }],
+      ['too many alternatives', { globs: ['{a,b,c,d}'.repeat(7)] }],
+      ['a negative depth', { maxDepth: -1 }],
+      ['a fractional depth', { maxDepth: 1.5 }],
+      ['a depth that is no number', { maxDepth: '1' as never }],
+    ];
+    for (const [label, options] of calls)
+      same((b) => b.createWalker('', dir, false, false, options as WalkOptions), label);
+  });
+});
