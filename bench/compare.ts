@@ -215,6 +215,17 @@ const contenders: Contender[] = [
     }),
   },
   {
+    // Where no native core fits (a macOS user without Rust): the same command on the
+    // TypeScript counter and Node's fs.
+    name: 'charcount, portable back end',
+    checked: true,
+    command: (q) => ({
+      cmd: process.execPath,
+      args: charcountArgs(q),
+      env: { CHARCOUNT_BACKEND: 'portable' },
+    }),
+  },
+  {
     name: 'charcount --queue, 2 workers × 1 thread',
     checked: true,
     missing: queueMissing,
@@ -500,7 +511,7 @@ interface FixedCase {
 }
 const fixedCases: FixedCase[] = [
   { command: 'node -e 0', directory: '—', dir: fixedDirs[0]!.dir, spec: { cmd: process.execPath, args: ['-e', '0'] } },
-  ...['charcount', 'charcount -j 1', 'ripgrep'].flatMap((name) => {
+  ...['charcount', 'charcount -j 1', 'charcount, portable back end', 'ripgrep'].flatMap((name) => {
     const c = contenders.find((c) => c.name === name)!;
     return fixedDirs.map((d) => ({
       command: name,
@@ -674,6 +685,7 @@ const find = (corpus: Corpus, query: string, contender: string) =>
 const [small, tree, deep, large] = corpora as [Corpus, Corpus, Corpus, Corpus, Corpus];
 const readAll = contenders.find((c) => c.name.startsWith('read everything'))!.name;
 const queued = contenders.find((c) => c.name.startsWith('charcount --queue'))!.name;
+const portable = contenders.find((c) => c.name.includes('portable'))!.name;
 const goals = [
   {
     goal: 'large files, full scan ≤ 0.5× ripgrep',
@@ -750,6 +762,15 @@ const queueCost = overhead.map((o) => ({
       ? ((o.extraMs - fixedMs) * 1000) / o.files
       : undefined,
 }));
+
+// The portable back end against the native one: the same command, both whole processes.
+const portableCost = corpora.flatMap((corpus) =>
+  corpus.queries.map((query) => {
+    const nativeMs = find(corpus, query, 'charcount')?.medianMs;
+    const portableMs = find(corpus, query, portable)?.medianMs;
+    return { corpus: corpus.name, query, nativeMs, portableMs, ratio: (portableMs ?? NaN) / (nativeMs ?? NaN) };
+  }),
+);
 
 // ── output ─────────────────────────────────────────────────────────────────────────
 const fmt = (x: number | undefined, digits = 0) => (x === undefined || Number.isNaN(x) ? 'n/a' : x.toFixed(digits));
@@ -838,6 +859,19 @@ for (const r of encodedRows) {
     );
 }
 md.push('');
+md.push(
+  '### Portable back end',
+  '',
+  "`CHARCOUNT_BACKEND=portable`: the same command counting in TypeScript and reading with Node's `fs`, as where no",
+  'native core fits, against the native core (`charcount`, two threads each).',
+  '',
+  '| corpus | query | native (ms) | portable (ms) | × native |',
+  '|---|---|---:|---:|---:|',
+);
+for (const p of portableCost) {
+  md.push(`| ${p.corpus} | ${p.query} | ${fmt(p.nativeMs)} | ${fmt(p.portableMs)} | ${fmt(p.ratio, 2)} |`);
+}
+md.push('');
 md.push('### Goals', '', '| goal | measured | met |', '|---|---:|:---:|');
 for (const g of goals) {
   const known = g.value !== undefined && !Number.isNaN(g.value);
@@ -881,6 +915,7 @@ writeFileSync(
       rows,
       goals,
       queue: { fixedMs, rows: queueCost },
+      portable: portableCost,
       fixedCost: { runs: fixedRuns, rows: fixedRows },
       encoded: { mib: encodedMib, rows: encodedRows },
       calls: { calls: CALLS, runs: fixedRuns, rows: callsRows },
@@ -903,7 +938,7 @@ if (disagreements.length) {
 function chart(): string {
   const groups = corpora.flatMap((c) => c.queries.map((q) => ({ c, q })));
   const names = contenders.map((c) => c.name);
-  const colors = ['#1f77b4', '#6baed6', '#17becf', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];
+  const colors = ['#1f77b4', '#6baed6', '#17becf', '#bcbd22', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];
   const barH = 12;
   const groupH = names.length * barH + 26;
   const width = 760;
