@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, Reset, scan } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { repoRoot, tempDir } from './helpers.js';
 import { cli } from './support/cli.js';
 import {
   type Doc,
@@ -111,14 +111,15 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
   test('a coordinator and two workers produce the records of a local run', async () => {
     const url = await freshDb();
     const w1 = worker(url);
-    const w2 = worker(url);
-    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/waiting for runs/)]);
+    // The second worker on the portable back end: the same records, and the summary says so.
+    const w2 = run(['worker', '--queue', url, '-j', '1', '--verbose'], repoRoot, { CHARCOUNT_BACKEND: 'portable' });
+    await Promise.all([w1.waitFor(/waiting for runs/), w2.waitFor(/on the portable back end; waiting for runs/)]);
     const coordinator = run([...QUERY, '--queue', url, 'tree'], dir);
     expect(await coordinator.exited).toBe(0);
     const got: Doc = JSON.parse(coordinator.stdout);
     expectSameAs(got, local(['tree']));
     expect(got.records).toHaveLength(3002);
-    expect(got.summary).toMatchObject({ workers: 2, threads: 2 });
+    expect(got.summary).toMatchObject({ workers: 2, threads: 2, backend: 'portable' });
     // Both workers left the run when it ended, and the run left nothing in Redis.
     await Promise.all([w1.waitFor(/left, finished/), w2.waitFor(/left, finished/)]);
     expect(await keys(url)).toEqual([]);
@@ -134,7 +135,7 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     const here = await scan(options).result();
     expect(queued.records).toEqual(here.records);
     expect(figures(queued.summary as never)).toEqual(figures(here.summary as never));
-    expect(queued.summary).toMatchObject({ workers: 1, threads: 1 });
+    expect(queued.summary).toMatchObject({ workers: 1, threads: 1, backend: here.summary.backend });
   }, 60_000);
 
   test('every hit, and names that are not UTF-8, travel through the queue as in a local scan()', async () => {
