@@ -14,9 +14,9 @@
  * every thread started after it inherits.
  */
 import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import type { NativeBinding } from './binding.js';
-import { portableBinding } from './portable/binding.js';
 import type { BackendName } from './types.js';
 
 /** The environment variable that picks the back end. */
@@ -62,12 +62,25 @@ function notice(why: string): void {
   }
 }
 
+/**
+ * The portable back end, loaded only when it runs: a process on the native core does not
+ * pay for its modules. Synchronously, with `require` of ES modules (every Node.js of the
+ * package's engines has it; a top-level `await import()` would make the library's module
+ * graph asynchronous, which `require('charcount')` refuses), through the package's `#portable`
+ * import, which names the compiled module wherever this one runs (dist/, the sources under
+ * the test suite, a bundle).
+ */
+function loadPortable(): NativeBinding {
+  const load = createRequire(import.meta.url);
+  return (load('#portable') as typeof import('./portable/binding.js')).portableBinding;
+}
+
 /** Picks the back end (see the top of this file) and hands the choice down to worker threads. */
 export function selectBackend(loadNative: () => NativeBinding): SelectedBackend {
   const want = wanted();
   let selected: SelectedBackend;
   if (want?.backend === 'portable') {
-    selected = { binding: portableBinding, backend: 'portable', why: `chosen by ${want.by}` };
+    selected = { binding: loadPortable(), backend: 'portable', why: `chosen by ${want.by}` };
   } else {
     try {
       selected = { binding: loadNative(), backend: 'native' };
@@ -75,7 +88,7 @@ export function selectBackend(loadNative: () => NativeBinding): SelectedBackend 
       if (want?.backend === 'native') throw e;
       const why = oneLine(e);
       notice(why);
-      selected = { binding: portableBinding, backend: 'portable', why };
+      selected = { binding: loadPortable(), backend: 'portable', why };
     }
   }
   setEnvironmentData(INHERITED, selected.backend);
