@@ -8,7 +8,6 @@
  * meet: glibc's on Linux, macOS's libc on macOS. Anything else falls back to libuv's
  * wording with a capital letter, which is the C library's for most errors.
  */
-import { constants } from 'node:os';
 import { getSystemErrorMap } from 'node:util';
 
 /** A path's failure: an OS error (`errno`, `code` empty) or one of ours (`errno` 0, `code`). */
@@ -65,18 +64,22 @@ const DARWIN: Record<string, string> = {
 
 const WORDING = process.platform === 'darwin' ? DARWIN : GLIBC;
 
-let uvMessages: Map<number, [string, string]> | undefined;
+/** libuv's table (negative errno → name and wording), read when an error first needs it. */
+let uvErrors: Map<number, [string, string]> | undefined;
+let errnoByName: Map<string, number> | undefined;
 
 /** The C library's text for an errno, as the native core reports it. */
 export function strerror(errno: number): string {
-  uvMessages ??= getSystemErrorMap();
-  const [name, uvText] = uvMessages.get(-errno) ?? [`E${errno}`, `Unknown error ${errno}`];
+  uvErrors ??= getSystemErrorMap();
+  const [name, uvText] = uvErrors.get(-errno) ?? [`E${errno}`, `Unknown error ${errno}`];
   return WORDING[name] ?? uvText.charAt(0).toUpperCase() + uvText.slice(1);
 }
 
 /** An OS error by errno name (`EISDIR`), with a message of our own. */
-export function osError(name: keyof typeof constants.errno, message: string): PortableFileError {
-  return { errno: constants.errno[name], code: '', message };
+export function osError(name: 'EISDIR' | 'ELOOP' | 'EILSEQ', message: string): PortableFileError {
+  uvErrors ??= getSystemErrorMap();
+  errnoByName ??= new Map([...uvErrors].map(([errno, [n]]) => [n, -errno]));
+  return { errno: errnoByName.get(name)!, code: '', message };
 }
 
 /** An error of charcount's own, without an errno (`ESHRUNK`, `EIO`). */
