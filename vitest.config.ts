@@ -11,6 +11,8 @@ const nativeBinaryOnly = [
   'test/threads.test.ts',
   // The install step's Rust build of the addon.
   'test/build.test.ts',
+  // Where the loader finds the binary (local build, platform packages) and what it says.
+  'test/native-loader.test.ts',
   // The packed tarball ships the binary and loads it without Rust; the package without
   // its binary is backend.test.ts's.
   'test/package.test.ts',

@@ -53,7 +53,7 @@ function charcount(pkg: string, args: string[], cwd: string, backend?: string) {
 }
 
 const NOTICE =
-  /^charcount: the native core was not found, so this runs on the portable TypeScript back end \(same answers, slower; CHARCOUNT_BACKEND=portable hides this notice\): charcount has no native core for this platform \([\w-]+\): expected .*; build it from a source checkout with `npm install` \(needs Rust's cargo\)\.\n$/;
+  /^charcount: the native core was not found, so this runs on the portable TypeScript back end \(same answers, slower; CHARCOUNT_BACKEND=portable hides this notice\): charcount has no native core for this platform \([\w-]+\): no local build .*from a source checkout with `npm install` \(needs Rust's cargo\)\.\n$/;
 
 describe('a package without its native binary', () => {
   /** The benchmark's queries on its corpus; others, multi-byte ones, on the vectors (each vector's own: see the API test). */
@@ -134,7 +134,7 @@ describe('a package without its native binary', () => {
   test('--version and --stats say the portable back end ran, and why', () => {
     const version = charcount(stripped, ['--version'], dir);
     expect(version.stdout).toMatch(
-      /^\d+\.\d+\.\d+\nportable back end \(charcount has no native core for this platform \([\w-]+\): expected .*\)\n$/,
+      /^\d+\.\d+\.\d+\nportable back end \(charcount has no native core for this platform \([\w-]+\): no local build .*\)\n$/,
     );
     expect(version.stderr).toMatch(NOTICE);
     const stats = charcount(stripped, ['-c', ',', '-m', '3', '--stats', '-j', '2', '.'], corpus);
@@ -157,7 +157,7 @@ describe('a package without its native binary', () => {
     expect(refused.status).toBe(2);
     expect(refused.stdout).toBe('');
     expect(refused.stderr).toMatch(
-      /^charcount: charcount has no native core for this platform \([\w-]+\): expected .*; build it from a source checkout with `npm install` \(needs Rust's cargo\)\.\n$/,
+      /^charcount has no native core for this platform \([\w-]+\): no local build .*from a source checkout with `npm install` \(needs Rust's cargo\)\.\n$/,
     );
     for (const pkg of [installed, stripped]) {
       expect(charcount(pkg, args, corpus, 'rust')).toEqual({

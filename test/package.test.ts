@@ -1,14 +1,16 @@
 /**
  * The published packages: `npm pack` of charcount and of this platform's package
  * (`npm/<triple>/`, made by the native build), then both tarballs installed into an
- * empty project on a PATH without cargo, and the CLI and the API used from there.
+ * empty project on a PATH without cargo, and the CLI and the API used from there; then
+ * the platform package removed, so that the portable back end answers, with the same output.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { platformTriple } from '../src/internal.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { allVectors, repoRoot, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -23,7 +25,9 @@ function pack(from: string) {
   return { tarball: join(dir, filename), paths: files.map((f) => f.path) };
 }
 
-test('the packed tarballs install and run where no Rust toolchain exists', () => {
+test('the packed tarballs install and run where no Rust toolchain exists', async () => {
+  const corpora = pathToFileURL(join(repoRoot, 'dist', 'bench', 'corpus.js')).href;
+  const corpus = ((await import(corpora)) as { smallFiles: (n: number) => string }).smallFiles(300);
   const { tarball, paths } = pack(repoRoot);
   const triple = platformTriple();
   const platform = pack(join(repoRoot, 'npm', triple));
@@ -57,7 +61,8 @@ test('the packed tarballs install and run where no Rust toolchain exists', () =>
     .split(delimiter)
     .filter((d) => d && !existsSync(join(d, 'cargo')))
     .join(delimiter);
-  const env = { ...process.env, PATH: path, npm_config_loglevel: 'error' };
+  const env: NodeJS.ProcessEnv = { ...process.env, PATH: path, npm_config_loglevel: 'error' };
+  delete env.CHARCOUNT_BACKEND;
   expect(spawnSync('cargo', ['--version'], { env }).error).toBeDefined();
 
   const app = join(dir, 'app');
@@ -112,20 +117,53 @@ test('the packed tarballs install and run where no Rust toolchain exists', () =>
   expect(cjs.stderr).toBe('');
   expect(cjs.stdout).toBe('true\n');
 
-  // The core came from the platform package; without it, one sentence says what to install.
+  // The core came from the platform package. Without it, the portable back end gives the same
+  // output (the benchmark's small corpus, the conformance vectors, the API), and one line
+  // says what to install; CHARCOUNT_BACKEND=native refuses to run without it.
   expect(existsSync(join(installed, '@charcount', triple, `charcount.${triple}.node`))).toBe(true);
   expect(existsSync(join(installed, 'charcount', 'native'))).toBe(false);
+  const vectors = join(dir, 'vectors');
+  mkdirSync(vectors);
+  allVectors().forEach((v, i) => writeFileSync(join(vectors, `v${i}`), v.input));
+  const runs: [string, string[]][] = [
+    ...[
+      ['-c', ',', '-m', '40'],
+      ['-c', ' ', '-m', '3'],
+      ['-c', ',', '-m', '8', '-r', 'space'],
+      ['-c', 'z', '-m', '50', '-r', 'none', '--count'],
+    ].map((q): [string, string[]] => [corpus, q]),
+    [vectors, ['-c', 'c', '-m', '3', '--count', '--binary']],
+    [vectors, ['-c', 'é', '-m', '2', '-r', 'space', '--binary']],
+  ];
+  const outputs = () => [
+    ...runs.map(([cwd, query]) => {
+      const r = spawnSync(join(installed, '.bin', 'charcount'), [...query, '--sort', 'path', '.'], {
+        cwd,
+        env,
+        encoding: 'utf8',
+      });
+      return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+    }),
+    (({ status, stdout, stderr }) => ({ status, stdout, stderr }))(
+      spawnSync(process.execPath, ['use.js'], { cwd: app, env, encoding: 'utf8' }),
+    ),
+  ];
+  const withCore = outputs();
   rmSync(join(installed, '@charcount', triple), { recursive: true });
-  const missing = spawnSync(join(installed, '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], {
+  const sentence =
+    `charcount has no native core for this platform (${triple}): no local build ` +
+    `(native/charcount.${triple}.node) and no package @charcount/${triple}; install @charcount/${triple}@0.1.0 ` +
+    '(npm installs it with charcount unless optional dependencies are left out), or build the core from a ' +
+    "source checkout with `npm install` (needs Rust's cargo).";
+  const notice =
+    'charcount: the native core was not found, so this runs on the portable TypeScript back end ' +
+    `(same answers, slower; CHARCOUNT_BACKEND=portable hides this notice): ${sentence}\n`;
+  expect(outputs()).toEqual(withCore.map((o) => ({ ...o, stderr: notice + o.stderr })));
+  const refused = spawnSync(join(installed, '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], {
     cwd: app,
-    env,
+    env: { ...env, CHARCOUNT_BACKEND: 'native' },
     encoding: 'utf8',
   });
-  expect(missing.status).toBe(2);
-  expect(missing.stderr).toBe(
-    `charcount has no native core for this platform (${triple}): no local build ` +
-      `(native/charcount.${triple}.node) and no package @charcount/${triple}; install @charcount/${triple}@0.1.0 ` +
-      '(npm installs it with charcount unless optional dependencies are left out), or build the core from a ' +
-      "source checkout with `npm install` (needs Rust's cargo).\n",
-  );
+  expect(refused.status).toBe(2);
+  expect(refused.stderr).toBe(`${sentence}\n`);
 }, 180_000);

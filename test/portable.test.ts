@@ -15,7 +15,7 @@ import { portableBinding } from '../src/core/portable/binding.js';
 import { loadNative } from '../src/internal.js';
 import { allVectors, randomChunks, resetOf, tempDir } from './helpers.js';
 
-const native = loadNative();
+const native = loadNative().binding;
 const portable = portableBinding;
 
 /** What a call returns, or the kind and message of what it throws. */
@@ -56,7 +56,7 @@ describe('counter', () => {
         expect(portable.scannerFinish(sp), label).toEqual(native.scannerFinish(sn));
       }
     });
-  });
+  }, 60_000);
 
   /** Pieces inputs are made of: needles, resets, multi-byte text, broken UTF-8, filler. */
   const fragment = fc.oneof(
@@ -108,7 +108,7 @@ describe('counter', () => {
       }),
       { numRuns: 500, seed: 20261126 },
     );
-  });
+  }, 60_000);
 
   test('string input: UTF-8, lone surrogates as U+FFFD; the seed loop on valid UTF-8 only', () => {
     fc.assert(
@@ -127,7 +127,7 @@ describe('counter', () => {
     );
     const [n, p] = [native.createCounter('c', 1, 0), portable.createCounter('c', 1, 0)];
     same((b) => b.seedHasCount(b === native ? n : p, Uint8Array.of(0x63, 0xff)));
-  });
+  }, 60_000);
 
   test('bad arguments: the same errors', () => {
     const calls: [string, (b: NativeBinding) => unknown][] = [
@@ -219,7 +219,7 @@ describe('file reader', () => {
       same((b) => b.scanBatch(absolute, counters(b), options), label);
       same((b) => b.scanBatch(files.join('\0'), counters(b), { ...options, cwd: dir }), label);
     }
-  });
+  }, 60_000);
 
   test('hints: a path the walker saw as a regular file is opened first; a named link is followed', () => {
     for (const bits of [1, 2, 3]) {
@@ -366,7 +366,7 @@ describe('walker', () => {
       }),
       { numRuns: 250, seed: 4242 },
     );
-  });
+  }, 60_000);
 
   test('a name that is not UTF-8, an unreadable directory, a followed loop, a global excludes file', () => {
     const root = join(dir, 'odd');
