@@ -110,6 +110,31 @@ describe('counter', () => {
     );
   }, 60_000);
 
+  test('every hit (maxHits): whole and in random chunks, first hit and full, cut at the limit', () => {
+    fc.assert(
+      fc.property(caseArb, fc.oneof(fc.integer({ min: 1, max: 4 }), fc.constant(2 ** 53 - 1)), (c, maxHits) => {
+        const input = Uint8Array.from(c.fragments.flat());
+        const [n, p] = [native.createCounter(c.what, c.min, c.reset), portable.createCounter(c.what, c.min, c.reset)];
+        for (const full of [false, true]) {
+          const want = native.evaluate(n, input, full, maxHits);
+          expect(portable.evaluate(p, input, full, maxHits)).toEqual(want);
+          const [sn, sp] = [native.createScanner(n, full, maxHits), portable.createScanner(p, full, maxHits)];
+          let at = 0;
+          for (const cut of c.cuts) {
+            // Both in the same chunks: a collecting scan says when it is past its limit.
+            const chunk = input.subarray(at, at + cut);
+            expect(portable.scannerFeed(sp, chunk)).toBe(native.scannerFeed(sn, chunk));
+            at += cut;
+          }
+          portable.scannerFeed(sp, input.subarray(at));
+          native.scannerFeed(sn, input.subarray(at));
+          expect(portable.scannerFinish(sp)).toEqual(native.scannerFinish(sn));
+        }
+      }),
+      { numRuns: 500, seed: 20261127 },
+    );
+  }, 60_000);
+
   test('string input: UTF-8, lone surrogates as U+FFFD; the seed loop on valid UTF-8 only', () => {
     fc.assert(
       fc.property(
@@ -146,6 +171,9 @@ describe('counter', () => {
       ['input not bytes', (b) => b.hasCount(b.createCounter('c', 1, 0), 5 as never)],
       ['a Uint16Array', (b) => b.hasCount(b.createCounter('c', 1, 0), new Uint16Array(2) as never)],
       ['a counter for a scanner', (b) => b.scannerFinish(b.createCounter('c', 1, 0) as never)],
+      ['maxHits 0', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', false, 0)],
+      ['maxHits 1.5', (b) => b.createScanner(b.createCounter('c', 1, 0), false, 1.5)],
+      ['maxHits past 2^53', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', true, 2 ** 53)],
     ];
     for (const [label, call] of calls) same(call, label);
   });
@@ -209,6 +237,10 @@ describe('file reader', () => {
     { budgetBytes: 10 },
     { stopAtBytes: 6000 },
     { readOnly: true },
+    { maxHits: 1 },
+    { maxHits: 3, chunkSize: 7 },
+    { maxHits: 1000, full: true },
+    { maxHits: 2, budgetHits: 3 },
   ];
 
   test('scanFiles and scanBatch: every kind of file, every read option', () => {
@@ -237,6 +269,17 @@ describe('file reader', () => {
     same((b) => b.scanBatch('', counters(b)));
   });
 
+  test('names that are not UTF-8, as path strings with their bytes escaped (and a cwd so named)', () => {
+    const odd = Buffer.concat([Buffer.from(`${dir}/`), Buffer.from([0x64, 0xff, 0xc3])]);
+    mkdirSync(odd, { recursive: true });
+    writeFileSync(Buffer.concat([odd, Buffer.from('/f\xe9', 'latin1')]), 'c-c-c\n');
+    const escaped = `${dir}/d\udcff\udcc3`;
+    const paths = [`${escaped}/f\udce9`, `${escaped}/missing\udcff`, `${escaped}/f\ud800`];
+    same((b) => b.scanFiles(paths, counters(b), { full: true }));
+    same((b) => b.scanBatch(paths.join('\0'), counters(b)));
+    same((b) => b.scanBatch(['f\udce9', 'f\udce9/x'], counters(b), { cwd: escaped }));
+  });
+
   test('bad arguments: the same errors', () => {
     const calls: [string, (b: NativeBinding) => unknown][] = [
       ['paths not a list', (b) => b.scanFiles(42 as never, counters(b))],
@@ -252,6 +295,8 @@ describe('file reader', () => {
       ['cancel a Uint8Array', (b) => b.scanBatch([], counters(b), { cancel: new Uint8Array(4) as never })],
       ['cancel empty', (b) => b.scanBatch([], counters(b), { cancel: new Int32Array(0) })],
       ['options null', (b) => b.scanBatch([], counters(b), null as never)],
+      ['maxHits -1', (b) => b.scanBatch([], counters(b), { maxHits: -1 })],
+      ['budgetHits 0.5', (b) => b.scanBatch([], counters(b), { maxHits: 1, budgetHits: 0.5 })],
     ];
     for (const [label, call] of calls) same(call, label);
   });

@@ -21,8 +21,16 @@ import type {
 } from '../binding.js';
 import type { NativeBatch, NativeError } from '../codec.js';
 import type { KernelName } from '../types.js';
-import { ABSENT, COUNTER_FIELDS, HEADER_FIELDS, SKIP_REASONS, STATUS_SCANNED } from '../wire-format.js';
-import { evaluate, PORTABLE_KERNEL, PortableCounter, PortableScanner, seedHasCount } from './counter.js';
+import { ABSENT, COUNTER_FIELDS, HEADER_FIELDS, HIT_FIELDS, SKIP_REASONS, STATUS_SCANNED } from '../wire-format.js';
+import { bytesOfPath, hasEscapes, pathFromBytes } from '../path-bytes.js';
+import {
+  evaluate,
+  PORTABLE_KERNEL,
+  PortableCounter,
+  PortableScanner,
+  seedHasCount,
+  type PortableEvaluation,
+} from './counter.js';
 import type { PortableFileError } from './errors.js';
 import { OverrideError, Overrides, TypeFilter } from './ignore.js';
 import { DEFAULT_CHUNK, Reader, type FileResult, type ReadOptions } from './reader.js';
@@ -56,6 +64,28 @@ const isNullish = (v: unknown) => v === undefined || v === null;
 
 /** A string as the native core receives it: lone surrogates become U+FFFD, as Node encodes them. */
 const wellFormed = (s: string) => (/[\ud800-\udfff]/.test(s) ? Buffer.from(s, 'utf8').toString('utf8') : s);
+
+/**
+ * A path as the native core receives it (its "Paths"): escaped bytes stay escaped, any
+ * other lone surrogate becomes U+FFFD, as Node encodes it (see core/path-bytes.ts).
+ */
+const pathText = (s: string) => (hasEscapes(s) ? pathFromBytes(bytesOfPath(s)) : s);
+
+/** `maxHits`: absent (the first hit only) or an integer from 1 to 2^53-1. */
+function hitLimit(v: unknown): number | undefined {
+  if (isNullish(v)) return undefined;
+  if (typeof v !== 'number') throw new TypeError('maxHits must be a number');
+  if (!(v >= 1 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v))) {
+    throw new RangeError(`maxHits must be an integer from 1 to 2^53-1, got ${showNumber(v)}`);
+  }
+  return v;
+}
+
+/** An evaluation as the native core returns it: hits as a `Float64Array` of (offset, line) pairs. */
+function nativeEvaluation(e: PortableEvaluation): NativeEvaluation {
+  if (!e.hits) return e as NativeEvaluation;
+  return { ...e, hits: Float64Array.from(e.hits), hitsTruncated: e.hitsTruncated! };
+}
 
 /** The bytes of a string (as UTF-8) or of a `Uint8Array`/`Buffer`. */
 function inputBytes(v: unknown): Uint8Array {
@@ -96,6 +126,7 @@ function optionalCount(options: Record<string, unknown>, name: string): number |
 function readOptions(v: unknown): ReadOptions {
   const o: ReadOptions = {
     full: false,
+    hitLimit: undefined,
     scanBinary: false,
     maxFilesize: undefined,
     follow: false,
@@ -111,6 +142,7 @@ function readOptions(v: unknown): ReadOptions {
   o.scanBinary = flag('scanBinary');
   o.follow = flag('follow');
   o.maxFilesize = optionalCount(opts, 'maxFilesize');
+  o.hitLimit = hitLimit(opts.maxHits);
   const chunk = optionalCount(opts, 'chunkSize');
   if (chunk !== undefined) o.chunkSize = Math.min(Math.max(chunk, 1), 64 << 20);
   return o;
@@ -155,16 +187,16 @@ const reader = new Reader();
 
 /**
  * Reads the batch arguments shared by `scanFiles` and `scanBatch`, then scans each path in
- * order, stopping early once `budgetBytes` have been read, or as soon as the cancel flag is
- * set (the file being read then has no result), or before a file that would pass
- * `stopAtBytes`.
+ * order, stopping early once `budgetBytes` have been read or `budgetHits` hits listed, or as
+ * soon as the cancel flag is set (the file being read then has no result), or before a file
+ * that would pass `stopAtBytes`. Returns the read options.
  */
 function scanPaths(
   paths: unknown,
   countersArg: unknown,
   options: unknown,
   each: (i: number, path: string, rec: FileResult, size: number) => void,
-): void {
+): ReadOptions {
   const counters = arrayArg(countersArg).map(counterOf);
   if (!counters.length) throw new TypeError('counters must hold at least one counter');
   const o = readOptions(options);
@@ -173,32 +205,44 @@ function scanPaths(
   let cwd: string | undefined;
   let cancelled = () => false;
   let stopAt: number | undefined;
+  let hitBudget: number | undefined;
   if (!isNullish(options)) {
     const opts = options as Record<string, unknown>;
     // Copied, as the native core copies them.
     if (!isNullish(opts.hints)) hints = Uint8Array.from(inputBytes(opts.hints));
     if (!isNullish(opts.cwd)) {
       if (typeof opts.cwd !== 'string') throw new TypeError('cwd must be a string');
-      cwd = wellFormed(opts.cwd);
+      cwd = pathText(opts.cwd);
     }
     if (!isNullish(opts.cancel)) cancelled = cancelFlag(opts.cancel);
     budget = optionalCount(opts, 'budgetBytes');
     stopAt = optionalCount(opts, 'stopAtBytes');
+    hitBudget = optionalCount(opts, 'budgetHits');
   }
   const batch = pathList(paths);
   let total = 0;
+  let hits = 0;
   for (let i = 0; i < batch.list.length; i++) {
-    // A batch ends early once it has read its byte budget, so one huge file never holds the
-    // files queued behind it: the caller hands those to another worker.
-    if (budget !== undefined && total >= budget) break;
-    const path = wellFormed(batch.list[i]!);
+    // A batch ends early once it has read its byte budget (or listed its hit budget), so one
+    // huge file never holds the files queued behind it: the caller hands those to another worker.
+    if ((budget !== undefined && total >= budget) || (hitBudget !== undefined && hits >= hitBudget)) break;
+    const path = pathText(batch.list[i]!);
     const readLimit = stopAt === undefined ? undefined : Math.max(stopAt - total, 0);
     const full = cwd === undefined ? path : underCwd(cwd, path);
-    const rec = reader.scan(full, counters, { ...o, readLimit }, hints[i] ?? 0, cancelled);
+    // A name that is not UTF-8 is opened by its bytes.
+    const rec = reader.scan(
+      hasEscapes(full) ? bytesOfPath(full) : full,
+      counters,
+      { ...o, readLimit },
+      hints[i] ?? 0,
+      cancelled,
+    );
     if (!rec) break;
     total += rec.bytes;
+    for (const e of rec.counters ?? []) hits += (e.hits?.length ?? 0) / 2;
     each(i, batch.list[i]!, rec, batch.list.length);
   }
+  return o;
 }
 
 /** `{ errno, code, message }`, in the native core's key order; the caller adds `index` or `path`. */
@@ -283,26 +327,33 @@ export const portableBinding: NativeBinding = {
 
   hasCount: (counter, input) => evaluate(counterOf(counter), inputBytes(input), false).matched,
 
-  evaluate: (counter, input, full): NativeEvaluation =>
-    evaluate(counterOf(counter), inputBytes(input), booleanArg(full, 'full')),
+  evaluate(counter, input, full, maxHits): NativeEvaluation {
+    const c = counterOf(counter);
+    const f = booleanArg(full, 'full');
+    const limit = hitLimit(maxHits);
+    return nativeEvaluation(evaluate(c, inputBytes(input), f, limit));
+  },
 
   seedHasCount: (counter, input) => seedHasCount(counterOf(counter), inputBytes(input)),
 
-  createScanner: (counter, full) =>
-    new PortableScanner(counterOf(counter), booleanArg(full, 'full')) as unknown as NativeScanner,
+  createScanner(counter, full, maxHits) {
+    const c = counterOf(counter);
+    const f = booleanArg(full, 'full');
+    return new PortableScanner(c, f, hitLimit(maxHits)) as unknown as NativeScanner;
+  },
 
   scannerFeed: (scanner, chunk) => {
     const bytes = inputBytes(chunk);
     return scannerOf(scanner).feed(bytes);
   },
 
-  scannerFinish: (scanner) => scannerOf(scanner).finish(),
+  scannerFinish: (scanner) => nativeEvaluation(scannerOf(scanner).finish()),
 
   scanFiles(paths, counters, options?: NativeReadOptions): NativeFileRecord[] {
     const out: NativeFileRecord[] = [];
     scanPaths(paths, counters, options, (i, path, rec) => {
       const r = (typeof paths === 'string' ? { bytes: rec.bytes } : { path, bytes: rec.bytes }) as NativeFileRecord;
-      if (rec.status === STATUS_SCANNED) r.counters = rec.counters!;
+      if (rec.status === STATUS_SCANNED) r.counters = rec.counters!.map(nativeEvaluation);
       else if (rec.error) r.error = errorObject(rec.error);
       else r.skipped = SKIP_REASONS[rec.status - 1]!;
       out[i] = r;
@@ -314,9 +365,10 @@ export const portableBinding: NativeBinding = {
     const counters = Array.isArray(countersArg) ? countersArg.length : 0;
     const stride = HEADER_FIELDS + COUNTER_FIELDS * counters;
     let numbers = new Float64Array(0);
+    const hits: number[] = [];
     const errors: NativeError[] = [];
     let count = 0;
-    scanPaths(paths, countersArg, options, (i, _path, rec, size) => {
+    const o = scanPaths(paths, countersArg, options, (i, _path, rec, size) => {
       if (numbers.length === 0) numbers = new Float64Array(size * stride);
       count = i + 1;
       const at = i * stride;
@@ -330,10 +382,24 @@ export const portableBinding: NativeBinding = {
         numbers[c + 2] = e?.line ?? ABSENT;
         numbers[c + 3] = e?.occurrences ?? ABSENT;
         numbers[c + 4] = e?.segments ?? ABSENT;
+        // Per scanned file and counter: hits listed, truncated, then (offset, line) pairs.
+        if (e?.hits) {
+          hits.push(e.hits.length / HIT_FIELDS, e.hitsTruncated ? 1 : 0);
+          for (const x of e.hits) hits.push(x);
+        }
       }
       if (rec.error) errors.push({ ...errorObject(rec.error), index: i });
     });
-    return { count, numbers: numbers.length === count * stride ? numbers : numbers.slice(0, count * stride), errors };
+    const batch: NativeBatch = {
+      count,
+      numbers: numbers.length === count * stride ? numbers : numbers.slice(0, count * stride),
+      errors,
+    };
+    if (o.hitLimit !== undefined) {
+      // In the native core's key order: count, numbers, hits, errors.
+      return { count, numbers: batch.numbers, hits: Float64Array.from(hits), errors };
+    }
+    return batch;
   },
 
   createWalker(display, root, hidden, follow, options?: WalkOptionsInput): NativeWalker {
@@ -341,8 +407,8 @@ export const portableBinding: NativeBinding = {
     if (typeof display !== 'string' || typeof root !== 'string')
       throw new TypeError('display and root must be strings');
     return new Walker(
-      wellFormed(display),
-      wellFormed(root),
+      pathText(display),
+      pathText(root),
       booleanArg(hidden, 'hidden'),
       booleanArg(follow, 'follow'),
       o,

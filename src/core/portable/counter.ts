@@ -57,13 +57,54 @@ export function asBuffer(input: Uint8Array): Buffer {
   return Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
 }
 
+/**
+ * Every hit of a collecting scan, as the native `HitLog` keeps them: one per segment that
+ * reaches the threshold, at most `limit`; past it the list is marked truncated and, unless
+ * the full-scan figures are wanted, the scan may stop.
+ */
+class HitLog {
+  /** (offset, line) pairs. */
+  readonly list: number[] = [];
+  truncated = false;
+
+  constructor(
+    readonly limit: number,
+    private readonly stopPastLimit: boolean,
+  ) {}
+
+  /** Records a hit; true when the scan may stop. */
+  record(offset: number, line: number): boolean {
+    if (this.list.length / 2 < this.limit) {
+      this.list.push(offset, line);
+      return false;
+    }
+    this.truncated = true;
+    return this.stopPastLimit;
+  }
+
+  isOver(): boolean {
+    return this.truncated && this.stopPastLimit;
+  }
+
+  get size(): number {
+    return this.list.length / 2;
+  }
+}
+
+/** One evaluation, with every hit when the scan collects them. */
+export interface PortableEvaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated'> {
+  /** (offset, line) pairs. */
+  hits?: number[];
+  hitsTruncated?: boolean;
+}
+
 /** Streaming evaluation of one counter over a sequence of chunks (the native `Scanner`). */
 export class PortableScanner {
   /** Count in the open segment. */
   private count = 0;
   /** Whether the open segment already reached the threshold. */
   private segCounted = false;
-  /** `\n` bytes before `pos`; kept only until the hit is found. */
+  /** `\n` bytes before `pos`; kept only while a hit may still need them. */
   private lines = 0;
   private occurrences = 0;
   private segments = 0;
@@ -80,17 +121,48 @@ export class PortableScanner {
   private firstByte = -1;
   /** The threshold the search compares against: none with `min = 0` (its hit needs no search). */
   private readonly limit: number;
+  /** Every hit, when collected and `min > 0`. */
+  private readonly log: HitLog | undefined;
+  /**
+   * With `min = 0` every segment reaches the threshold at its first character: at byte 0
+   * and at each reset character. This scanner of the reset character (`min = 1`: each one
+   * is a segment of its own) finds the latter when every hit is collected.
+   */
+  private readonly starts: PortableScanner | undefined;
 
+  /** `hitLimit`: collect every hit, at most this many (the native `Scanner::collecting`). */
   constructor(
     readonly counter: PortableCounter,
     readonly full: boolean,
+    readonly hitLimit?: number,
   ) {
     this.limit = counter.min === 0 ? Infinity : counter.min;
+    if (hitLimit !== undefined) {
+      if (counter.min > 0) this.log = new HitLog(hitLimit, !full);
+      else if (counter.reset !== 2) {
+        const resets = new PortableCounter(counter.reset === 0 ? '\n' : ' ', 1, counter.reset);
+        this.starts = new PortableScanner(resets, full, hitLimit);
+      }
+    }
   }
 
-  /** True once a first-hit scan knows its answer: later input cannot change it. */
+  /** Whether the segment at byte 0 reaches a threshold of 0 there: the input does not begin with a reset. */
+  private leadsWithASegment(): boolean {
+    return this.firstByte >= 0 && this.firstByte !== this.counter.resetByte;
+  }
+
+  /**
+   * True once the answer is known: later input cannot change it. Never for full scans; for
+   * first-hit scans after the first hit; for collecting scans once their limit is passed.
+   */
   isDone(): boolean {
-    return !this.full && (this.hitOffset >= 0 || (this.counter.min === 0 && this.total > 0));
+    if (this.full) return false;
+    if (this.hitLimit === undefined) return this.counter.min === 0 ? this.total > 0 : this.hitOffset >= 0;
+    if (this.counter.min > 0) return this.log!.isOver();
+    // No reset: one segment, whose hit is byte 0.
+    if (!this.starts) return this.total > 0;
+    const log = this.starts.log!;
+    return log.isOver() || (this.leadsWithASegment() && log.size >= log.limit);
   }
 
   /**
@@ -102,7 +174,8 @@ export class PortableScanner {
     const data = asBuffer(chunk);
     if (this.total === 0) this.firstByte = data[0]!;
     this.total += data.length;
-    if (this.counter.min === 0 && !this.full) return true;
+    this.starts?.feed(data, last);
+    if (this.counter.min === 0 && !this.full) return this.isDone();
     const k = this.counter.needle.length;
     if (this.pendingLen > 0) {
       // Resolve the positions held back from the previous chunk.
@@ -140,11 +213,15 @@ export class PortableScanner {
     const k = needle.length;
     const limit = this.limit;
     const full = this.full;
+    const log = this.log;
     // With `what` equal to the reset character every occurrence is a reset too.
     const needleIsReset = k === 1 && first === resetByte;
     let count = this.count;
     let segCounted = this.segCounted;
     let occurrences = 0;
+    // `\n` bytes counted in `data[0, linesTo)`, for the lines of hits.
+    let linesTo = 0;
+    let linesHere = 0;
     // The first reset after the last occurrence handled (-1: none before `n`).
     let r = resetByte < 0 || needleIsReset ? -1 : data.indexOf(resetByte, 0);
     if (r >= n) r = -1;
@@ -162,12 +239,19 @@ export class PortableScanner {
       count++;
       occurrences++;
       if (count >= limit && !segCounted) {
+        // The segment reaches the threshold here: once per segment.
         segCounted = true;
-        if (full) this.segments++;
-        if (this.hitOffset < 0) {
-          this.hitOffset = this.pos + p;
-          this.hitLine = this.lines + countByte(data, NEWLINE, 0, p) + 1;
-          if (!full) {
+        this.segments++;
+        if (this.hitOffset < 0 || log) {
+          linesHere += countByte(data, NEWLINE, linesTo, p);
+          linesTo = p;
+          const offset = this.pos + p;
+          const line = this.lines + linesHere + 1;
+          if (this.hitOffset < 0) {
+            this.hitOffset = offset;
+            this.hitLine = line;
+          }
+          if (log ? log.record(offset, line) : !full) {
             this.occurrences += occurrences;
             this.count = count;
             this.segCounted = segCounted;
@@ -176,10 +260,12 @@ export class PortableScanner {
           }
         }
       }
-      // A first-hit scan skips the rest of a segment too short to hold the occurrences
-      // still needed (each is `k` bytes): a line of 60 bytes never holds 40 commas more.
-      const from = !full && r >= 0 && r - p - k < (limit - count) * k ? r + 1 : p + k;
-      p = k === 1 ? data.indexOf(first, from) : data.indexOf(needle, from);
+      // Without the full-scan figures, the rest of a segment that has its hit, or is too
+      // short to hold the occurrences still needed (each is `k` bytes), is skipped: a line
+      // of 60 bytes never holds 40 commas more.
+      const skip = !full && r >= 0 && (segCounted || r - p - k < (limit - count) * k);
+      p = skip ? r + 1 : p + (k === 1 ? 1 : k);
+      p = k === 1 ? data.indexOf(first, p) : data.indexOf(needle, p);
     }
     if (r >= 0) {
       // A reset after the last occurrence: the open segment is a new, empty one.
@@ -190,12 +276,13 @@ export class PortableScanner {
     this.segCounted = segCounted;
     this.occurrences += occurrences;
     if (full && this.counter.min === 0 && resetByte >= 0) this.resets += countByte(data, resetByte, 0, n);
-    if (this.hitOffset < 0 && countLines) this.lines += countByte(data, NEWLINE, 0, n);
+    // Past the first hit, lines still matter to a collecting scan only.
+    if (countLines && (this.hitOffset < 0 || log)) this.lines += linesHere + countByte(data, NEWLINE, linesTo, n);
     this.pos += n;
   }
 
   /** The answer for everything fed so far (the scanner can go on). */
-  finish(): CounterResult {
+  finish(): PortableEvaluation {
     const { min, resetByte } = this.counter;
     const saved = [this.count, this.lines, this.occurrences, this.segments, this.resets, this.pos] as const;
     const savedSeg = this.segCounted;
@@ -206,7 +293,7 @@ export class PortableScanner {
       this.pending.copy(padded, 0, 0, this.pendingLen);
       this.run(padded, this.pendingLen, false);
     }
-    let result: CounterResult;
+    let result: PortableEvaluation;
     if (min === 0) {
       const matched = this.total > 0;
       result = { matched, offset: matched ? 0 : null, line: matched ? 1 : null };
@@ -225,16 +312,33 @@ export class PortableScanner {
       result.occurrences = this.occurrences;
       result.segments = segments;
     }
+    if (this.hitLimit !== undefined) Object.assign(result, this.hits(this.hitLimit));
     [this.count, this.lines, this.occurrences, this.segments, this.resets, this.pos] = saved;
     this.segCounted = savedSeg;
     [this.hitOffset, this.hitLine] = savedHit;
     return result;
   }
+
+  /** The hits of a collecting scan. */
+  private hits(limit: number): { hits: number[]; hitsTruncated: boolean } {
+    if (this.log) return { hits: [...this.log.list], hitsTruncated: this.log.truncated };
+    // min = 0: a hit where each non-empty segment starts (contract §1.4, "Segments").
+    const lead = this.leadsWithASegment() ? [0, 1] : [];
+    const rest = this.starts ? this.starts.finish() : { hits: [], hitsTruncated: false };
+    const list = [...lead, ...rest.hits!];
+    const seen = list.length / 2;
+    return { hits: list.slice(0, 2 * Math.min(limit, seen)), hitsTruncated: rest.hitsTruncated! || seen > limit };
+  }
 }
 
 /** Evaluates `counter` over one in-memory input. */
-export function evaluate(counter: PortableCounter, input: Uint8Array, full: boolean): CounterResult {
-  const s = new PortableScanner(counter, full);
+export function evaluate(
+  counter: PortableCounter,
+  input: Uint8Array,
+  full: boolean,
+  hitLimit?: number,
+): PortableEvaluation {
+  const s = new PortableScanner(counter, full, hitLimit);
   s.feed(input, true);
   return s.finish();
 }

@@ -76,7 +76,7 @@ export function strerror(errno: number): string {
 }
 
 /** An OS error by errno name (`EISDIR`), with a message of our own. */
-export function osError(name: 'EISDIR' | 'ELOOP' | 'EILSEQ', message: string): PortableFileError {
+export function osError(name: 'EISDIR' | 'ELOOP', message: string): PortableFileError {
   uvErrors ??= getSystemErrorMap();
   errnoByName ??= new Map([...uvErrors].map(([errno, [n]]) => [n, -errno]));
   return { errno: errnoByName.get(name)!, code: '', message };

@@ -1,10 +1,11 @@
 /**
  * Ignore files, `-g` globs and `-t` file types, with ripgrep's rules: a port of
  * native/src/ignore.rs, whose documentation gives the rules, their sources and their
- * precedence. Paths, names and patterns are byte strings (see glob.ts).
+ * precedence. Names and patterns matched are byte strings (see glob.ts); paths of files are
+ * path strings (core/path-bytes.ts).
  */
-import { isUtf8 } from 'node:buffer';
 import { lstatSync, readFileSync, statSync } from 'node:fs';
+import { bytesOfPath, hasEscapes, pathFromBytes } from '../path-bytes.js';
 import { extension, Glob, GlobError, type GlobOptions } from './glob.js';
 
 /** One rule of an ignore file, or one `-g` glob. */
@@ -160,10 +161,10 @@ export class RuleSet {
 }
 
 /** An ignore file's rules; `undefined` when it is unreadable or has none (as ripgrep treats it). */
-export function readRules(path: string | Buffer): RuleSet | undefined {
+export function readRules(path: string): RuleSet | undefined {
   let text: string;
   try {
-    text = readFileSync(path).toString('latin1');
+    text = readFileSync(fsPath(path)).toString('latin1');
   } catch {
     return undefined;
   }
@@ -267,7 +268,7 @@ export class Present {
     const p = new Present();
     const has = (name: string) => {
       try {
-        lstatSync(joinPath(dir, name));
+        lstatSync(fsPath(joinPath(dir, name)));
         return true;
       } catch {
         return false;
@@ -284,6 +285,12 @@ export class Present {
     return !(this.rgignore || this.ignore || this.gitignore || this.git);
   }
 }
+
+/**
+ * A path string (a name that is not UTF-8 has its bytes escaped, see core/path-bytes.ts) as
+ * `fs` takes it: the string itself, or for such a name its bytes.
+ */
+export const fsPath = (path: string): string | Buffer => (hasEscapes(path) ? bytesOfPath(path) : path);
 
 /** `dir` joined with `name`, as Rust's `Path::join` does (an absolute `name` replaces `dir`). */
 export function joinPath(dir: string, name: string): string {
@@ -310,7 +317,7 @@ export function loadDirRules(dir: string, present: Present): DirRules | undefine
   let gitIsFile: boolean | undefined;
   if (present.git) {
     try {
-      gitIsFile = statSync(joinPath(dir, '.git')).isFile();
+      gitIsFile = statSync(fsPath(joinPath(dir, '.git'))).isFile();
     } catch {
       gitIsFile = undefined;
     }
@@ -340,7 +347,7 @@ function gitCommonDir(dir: string, dotGitIsFile: boolean): string | undefined {
   if (!dotGitIsFile) return dotGit;
   const firstLine = (p: string): string | undefined => {
     try {
-      const text = readFileSync(p);
+      const text = readFileSync(fsPath(p));
       const nl = text.indexOf(0x0a);
       return (nl < 0 ? text : text.subarray(0, nl)).toString('utf8').replace(/\r+$/, '');
     } catch {
@@ -465,33 +472,27 @@ export function excludesFileSetting(config: string): string | undefined {
   }
 }
 
-/** A byte string as a path for `fs`: a string when it is UTF-8, else its bytes. */
-function fsPath(bytes: string): string | Buffer {
-  const b = Buffer.from(bytes, 'latin1');
-  return isUtf8(b) ? b.toString('utf8') : b;
-}
+/** A byte string as a path string (a name that is not UTF-8 with its bytes escaped, see core/path-bytes.ts). */
+const pathOfByteString = (bytes: string) => pathFromBytes(Buffer.from(bytes, 'latin1'));
 
 /**
  * The global excludes file: `core.excludesFile` from `~/.gitconfig`, else from
  * `$XDG_CONFIG_HOME/git/config` (`~/.config/git/config`), else `$XDG_CONFIG_HOME/git/ignore`.
  */
-export function globalExcludesPath(
-  home: string | undefined,
-  xdgConfigHome: string | undefined,
-): string | Buffer | undefined {
+export function globalExcludesPath(home: string | undefined, xdgConfigHome: string | undefined): string | undefined {
   const xdg = xdgConfigHome ? xdgConfigHome : home !== undefined ? joinPath(home, '.config') : undefined;
-  const from = (config: string | undefined): string | Buffer | undefined => {
+  const from = (config: string | undefined): string | undefined => {
     if (config === undefined) return undefined;
     let text: string;
     try {
-      text = readFileSync(config).toString('latin1');
+      text = readFileSync(fsPath(config)).toString('latin1');
     } catch {
       return undefined;
     }
     const value = excludesFileSetting(text);
     if (value === undefined) return undefined;
-    if (value.startsWith('~/') && home !== undefined) return fsPath(joinPath(bytesOf(home), value.slice(2)));
-    return fsPath(value);
+    if (value.startsWith('~/') && home !== undefined) return pathOfByteString(joinPath(bytesOf(home), value.slice(2)));
+    return pathOfByteString(value);
   };
   return (
     from(home === undefined ? undefined : joinPath(home, '.gitconfig')) ??
@@ -501,7 +502,7 @@ export function globalExcludesPath(
 }
 
 /** `globalExcludesPath` from `$HOME` and `$XDG_CONFIG_HOME`. */
-export function globalExcludesPathFromEnv(): string | Buffer | undefined {
+export function globalExcludesPathFromEnv(): string | undefined {
   const home = process.env.HOME || undefined;
   return globalExcludesPath(home, process.env.XDG_CONFIG_HOME);
 }

@@ -8,15 +8,15 @@
  *   `O_NOFOLLOW` when not following, so a FIFO swapped in cannot block the thread;
  * * only regular files are read: a directory fails with `EISDIR`, anything else that is
  *   not a regular file is skipped unopened;
- * * read in chunks into one reused buffer, until every counter knows its answer, or the
+ * * read in chunks into one reused buffer, until every counter knows its answer (a scan
+ *   that lists every hit: has passed its limit of hits), or the
  *   `stat` size is read (no extra read to see end-of-file), or end-of-file; a file whose
  *   size says 0 (procfs) is read to its end; end-of-file before the size is `ESHRUNK`;
  * * a NUL byte in the first chunk makes the file `binary`.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { HINT_FOLLOW, HINT_REGULAR, SKIP_REASONS, STATUS_FAILED, STATUS_SCANNED } from '../wire-format.js';
-import type { CounterResult } from '../types.js';
-import { PortableScanner, type PortableCounter } from './counter.js';
+import { PortableScanner, type PortableCounter, type PortableEvaluation } from './counter.js';
 import { customError, fromFsError, NUL_IN_PATH, osError, type PortableFileError } from './errors.js';
 
 /** Default chunk: the native reader's. */
@@ -25,6 +25,8 @@ export const DEFAULT_CHUNK = 256 * 1024;
 /** How files are read (the read options of `scanFiles`/`scanBatch`, checked). */
 export interface ReadOptions {
   full: boolean;
+  /** List every hit, at most this many per counter (`maxHits`); `undefined` for the first only. */
+  hitLimit: number | undefined;
   scanBinary: boolean;
   maxFilesize: number | undefined;
   follow: boolean;
@@ -40,7 +42,7 @@ export interface FileResult {
   bytes: number;
   status: number;
   /** Scanned: one answer per counter, in order. */
-  counters?: CounterResult[];
+  counters?: PortableEvaluation[];
   /** Failed: why. */
   error?: PortableFileError;
 }
@@ -82,14 +84,14 @@ export class Reader {
    * the file or one of its chunks, or the file would pass `readLimit`: it has no result.
    */
   scan(
-    path: string,
+    path: string | Buffer,
     counters: readonly PortableCounter[],
     o: ReadOptions,
     hints: number,
     cancelled: () => boolean,
   ): FileResult | undefined {
     if (cancelled()) return undefined;
-    if (path.includes('\0')) return failed(0, NUL_IN_PATH);
+    if (typeof path === 'string' ? path.includes('\0') : path.includes(0)) return failed(0, NUL_IN_PATH);
     const follow = o.follow || (hints & HINT_FOLLOW) !== 0;
     const flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | (follow ? 0 : O_NOFOLLOW);
     let fd = -1;
@@ -112,7 +114,7 @@ export class Reader {
 
       const chunk = Math.max(o.chunkSize, 1);
       if (this.buf.length < chunk) this.buf = Buffer.allocUnsafe(chunk);
-      const scanners = counters.map((c) => new PortableScanner(c, o.full));
+      const scanners = counters.map((c) => new PortableScanner(c, o.full, o.hitLimit));
       for (let first = true; ; first = false) {
         // Past the limit only when the size was unknown (procfs) or the file grew.
         if (cancelled() || overLimit(bytes)) return undefined;

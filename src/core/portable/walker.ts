@@ -8,12 +8,17 @@
  * whole when it is entered, so its ignore files are known before its entries are judged.
  * The entry being judged is matched as a byte string (see glob.ts): the root's canonical
  * path without its leading `/` when ignore files are read, then the walk path below it.
+ *
+ * Paths are path strings (core/path-bytes.ts): a name that is not UTF-8 is found like any
+ * other, its stray bytes escaped, and opened by its bytes.
  */
 import { isUtf8 } from 'node:buffer';
 import { opendirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { bytesOfPath, hasEscapes, pathFromBytes } from '../path-bytes.js';
 import { fromFsError, osError, type PortableFileError } from './errors.js';
 import {
   bytesOf,
+  fsPath as ioPathOf,
   globalExcludesPathFromEnv,
   IgnoreStack,
   joinPath,
@@ -57,9 +62,9 @@ function kindOf(d: Dirent): Kind {
   return Kind.Other;
 }
 
-/** A directory's entries: its names as text (`undefined` where not UTF-8) and as bytes. */
+/** A directory's entries: its names as path strings and as bytes. */
 interface Listing {
-  names: (string | undefined)[];
+  names: string[];
   bytes: string[];
   kinds: Kind[];
   /** A `readdir` error met after the listed entries. */
@@ -68,7 +73,10 @@ interface Listing {
 
 /** Lists `path` in the file system's order; throws if it cannot be opened. */
 function list(path: string, asBytes: boolean): Listing {
-  const dir = opendirSync(path, { bufferSize: 256, ...(asBytes ? { encoding: 'buffer' as BufferEncoding } : {}) });
+  const dir = opendirSync(ioPathOf(path), {
+    bufferSize: 256,
+    ...(asBytes ? { encoding: 'buffer' as BufferEncoding } : {}),
+  });
   const out: Listing = { names: [], bytes: [], kinds: [] };
   try {
     for (let d = dir.readSync(); d; d = dir.readSync()) {
@@ -78,7 +86,7 @@ function list(path: string, asBytes: boolean): Listing {
         // An ASCII name is its own byte string.
         out.bytes.push(Buffer.byteLength(raw) === raw.length ? raw : bytesOf(raw));
       } else {
-        out.names.push(isUtf8(raw) ? raw.toString('utf8') : undefined);
+        out.names.push(isUtf8(raw) ? raw.toString('utf8') : pathFromBytes(raw));
         out.bytes.push(raw.toString('latin1'));
       }
       out.kinds.push(kindOf(d));
@@ -116,9 +124,9 @@ function joinDisplay(dir: string, name: string): string {
 /** Where the paths below a directory start in the match buffer holding its path. */
 const baseOf = (buf: string) => (buf === '' ? 0 : buf.length + 1);
 
-function isDirAt(path: string | Buffer): boolean {
+function isDirAt(path: string): boolean {
   try {
-    return statSync(path).isDirectory();
+    return statSync(ioPathOf(path)).isDirectory();
   } catch {
     return false;
   }
@@ -156,7 +164,7 @@ export class Walker {
     // As ripgrep: the parents of the root's real path. Without one, no parent applies.
     let real: string;
     try {
-      real = realpathSync.native(root);
+      real = realpathSync.native(ioPathOf(root), { encoding: 'buffer' }).toString('latin1');
     } catch {
       return;
     }
@@ -166,25 +174,26 @@ export class Walker {
       parents.push(dir);
     }
     for (const dir of parents.reverse()) {
-      const rules = loadDirRules(dir, Present.probe(dir));
+      const path = pathFromBytes(Buffer.from(dir, 'latin1'));
+      const rules = loadDirRules(path, Present.probe(path));
       // "/a/b" is "a/b" in the buffer, so paths below it start at its length.
-      if (rules) this.ignores.push(dir === '/' ? 0 : Buffer.byteLength(dir), rules);
+      if (rules) this.ignores.push(dir === '/' ? 0 : dir.length, rules);
     }
-    const bytes = bytesOf(real);
-    this.buf = bytes.startsWith('/') ? bytes.slice(1) : bytes;
+    this.buf = real.startsWith('/') ? real.slice(1) : real;
   }
 
   private open(display: string, fsPath: string, depth: number, out: WalkSink): void {
     let id: string;
     try {
-      const s = statSync(fsPath, { bigint: true });
+      const s = statSync(ioPathOf(fsPath), { bigint: true });
       id = `${s.dev}:${s.ino}`;
     } catch (e) {
       out.errors.push({ ...fromFsError(e), path: display });
       return;
     }
     if (this.stack.some((f) => f.id === id)) {
-      const message = `symbolic link loop: ${display} leads back to a directory already being searched`;
+      const shown = hasEscapes(display) ? bytesOfPath(display).toString('utf8') : display;
+      const message = `symbolic link loop: ${shown} leads back to a directory already being searched`;
       out.errors.push({ ...osError('ELOOP', message), path: display });
       return;
     }
@@ -193,7 +202,7 @@ export class Walker {
     try {
       listing = list(fsPath, false);
       // A name that is not UTF-8 came out with U+FFFD in it: list again as bytes.
-      if (listing.names.some((n) => n!.includes('\ufffd'))) listing = list(fsPath, true);
+      if (listing.names.some((n) => n.includes('\ufffd'))) listing = list(fsPath, true);
     } catch (e) {
       out.errors.push({ ...fromFsError(e), path: display });
       return;
@@ -246,28 +255,19 @@ export class Walker {
       const depth = top.depth + 1;
       const isDir = kind === Kind.Dir;
       if (isDir && maxDepth !== undefined && depth >= maxDepth) continue;
-      const name = listing.names[i];
-      // A name that is not UTF-8 is reached by its bytes.
-      const fsPath = (): string | Buffer =>
-        name !== undefined
-          ? joinPath(top.fsPath, name)
-          : Buffer.concat([Buffer.from(joinPath(top.fsPath, '')), Buffer.from(bytes, 'latin1')]);
+      const name = listing.names[i]!;
       // Whether a followed link leads to a directory: asked once, when needed.
       let linkToDir: boolean | undefined;
       let whitelisted = false;
       if (this.filtering) {
         this.buf = top.buf === '' ? bytes : `${top.buf}/${bytes}`;
-        const matchedDir = kind === Kind.Link && this.follow ? (linkToDir = isDirAt(fsPath())) : isDir;
+        const matchedDir =
+          kind === Kind.Link && this.follow ? (linkToDir = isDirAt(joinPath(top.fsPath, name))) : isDir;
         const v = this.verdict(bytes, matchedDir);
         if (v === false) continue;
         if (v === true) whitelisted = true;
       }
-      if (name === undefined) {
-        const shown = joinDisplay(top.path, Buffer.from(bytes, 'latin1').toString('utf8'));
-        out.errors.push({ ...osError('EILSEQ', 'file name is not valid UTF-8'), path: shown });
-        continue;
-      }
-      if (!this.hidden && !whitelisted && name.startsWith('.')) continue;
+      if (!this.hidden && !whitelisted && bytes.startsWith('.')) continue;
       const display = joinDisplay(top.path, name);
       if (isDir) {
         this.open(display, joinPath(top.fsPath, name), depth, out);
