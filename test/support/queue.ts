@@ -217,7 +217,7 @@ export interface Doc {
 
 /** The parts of a summary that do not depend on timing or on who scanned. */
 export const figures = (s: Record<string, unknown>) => {
-  const { elapsedMs, bytesPerSecond, filesPerSecond, threads, workers, ...rest } = s;
+  const { elapsedMs, bytesPerSecond, filesPerSecond, threads, workers, backend, ...rest } = s;
   return rest;
 };
 
