@@ -67,8 +67,8 @@ function notice(why: string): void {
  * pay for its modules. Synchronously, with `require` of ES modules (every Node.js of the
  * package's engines has it; a top-level `await import()` would make the library's module
  * graph asynchronous, which `require('charcount')` refuses), through the package's `#portable`
- * import, which names the compiled module wherever this one runs (dist/, the sources under
- * the test suite, a bundle).
+ * import, which names the compiled module whether this one runs from dist/ or, under the
+ * test suite, from the TypeScript sources (which `require` cannot load).
  */
 function loadPortable(): NativeBinding {
   const load = createRequire(import.meta.url);
