@@ -199,6 +199,14 @@ describe('file reader', () => {
     big.write('\n', 299_001);
     file('big', big);
     file('utf8', 'é😀é😀 éé\n😀😀😀 c c c');
+    // Byte-order marks, UTF-16 with a surrogate pair and an odd last byte, a file that is only a mark's first byte.
+    const utf16 = 'c,c c\né😀é é\n😀😀 😀 c\n';
+    const be = Buffer.from(utf16, 'utf16le').swap16();
+    file('utf16le-bom', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(utf16, 'utf16le'), Buffer.from([0x63])]));
+    file('utf16be-bom', Buffer.concat([Buffer.from([0xfe, 0xff]), be]));
+    file('utf16le-plain', Buffer.from(utf16, 'utf16le'));
+    file('utf8-bom', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('ccc é é\n')]));
+    file('mark-prefix', Buffer.from([0xef, 0xbb]));
     mkdirSync(join(dir, 'sub'));
     files.push('sub', 'hit/below', 'missing', '');
     symlinkSync(join(dir, 'hit'), join(dir, 'link'));
@@ -241,6 +249,10 @@ describe('file reader', () => {
     { maxHits: 3, chunkSize: 7 },
     { maxHits: 1000, full: true },
     { maxHits: 2, budgetHits: 3 },
+    { bomSniff: false, full: true },
+    { encoding: 'utf-16le', maxHits: 100 },
+    { encoding: 'utf-16be', bomSniff: false, chunkSize: 3, full: true },
+    { encoding: 'utf-8', chunkSize: 1, maxHits: 5 },
   ];
 
   test('scanFiles and scanBatch: every kind of file, every read option', () => {
@@ -297,6 +309,7 @@ describe('file reader', () => {
       ['options null', (b) => b.scanBatch([], counters(b), null as never)],
       ['maxHits -1', (b) => b.scanBatch([], counters(b), { maxHits: -1 })],
       ['budgetHits 0.5', (b) => b.scanBatch([], counters(b), { maxHits: 1, budgetHits: 0.5 })],
+      ['encoding latin1', (b) => b.scanBatch([], counters(b), { encoding: 'latin1' })],
     ];
     for (const [label, call] of calls) same(call, label);
   });

@@ -20,6 +20,7 @@ import type {
   WalkOptions as WalkOptionsInput,
 } from '../binding.js';
 import type { NativeBatch, NativeError } from '../codec.js';
+import { NATIVE_ENCODINGS } from '../decode.js';
 import type { KernelName } from '../types.js';
 import { ABSENT, COUNTER_FIELDS, HEADER_FIELDS, HIT_FIELDS, SKIP_REASONS, STATUS_SCANNED } from '../wire-format.js';
 import { bytesOfPath, hasEscapes, pathFromBytes } from '../path-bytes.js';
@@ -131,6 +132,8 @@ function readOptions(v: unknown): ReadOptions {
     maxFilesize: undefined,
     follow: false,
     chunkSize: DEFAULT_CHUNK,
+    encoding: 'utf-8',
+    bomSniff: true,
     readOnly: false,
     readLimit: undefined,
   };
@@ -145,6 +148,15 @@ function readOptions(v: unknown): ReadOptions {
   o.hitLimit = hitLimit(opts.maxHits);
   const chunk = optionalCount(opts, 'chunkSize');
   if (chunk !== undefined) o.chunkSize = Math.min(Math.max(chunk, 1), 64 << 20);
+  if (!isNullish(opts.encoding)) {
+    if (typeof opts.encoding !== 'string') throw new TypeError('encoding must be a string');
+    const name = opts.encoding;
+    if (!NATIVE_ENCODINGS.has(name)) {
+      throw new RangeError(`encoding must be 'utf-8', 'utf-16le' or 'utf-16be', got ${debugString(wellFormed(name))}`);
+    }
+    o.encoding = name;
+  }
+  if (!isNullish(opts.bomSniff)) o.bomSniff = booleanArg(opts.bomSniff, 'bomSniff');
   return o;
 }
 

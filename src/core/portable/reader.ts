@@ -12,10 +12,13 @@
  *   that lists every hit: has passed its limit of hits), or the
  *   `stat` size is read (no extra read to see end-of-file), or end-of-file; a file whose
  *   size says 0 (procfs) is read to its end; end-of-file before the size is `ESHRUNK`;
+ * * decoded as the native reader decodes (a byte-order mark, UTF-16: `../decode.ts`), offsets
+ *   mapped back to the file;
  * * a NUL byte in the first chunk makes the file `binary`.
  */
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import { HINT_FOLLOW, HINT_REGULAR, SKIP_REASONS, STATUS_FAILED, STATUS_SCANNED } from '../wire-format.js';
+import { textStage } from '../decode.js';
 import { PortableScanner, type PortableCounter, type PortableEvaluation } from './counter.js';
 import { customError, fromFsError, NUL_IN_PATH, osError, type PortableFileError } from './errors.js';
 
@@ -31,6 +34,10 @@ export interface ReadOptions {
   maxFilesize: number | undefined;
   follow: boolean;
   chunkSize: number;
+  /** The encoding of files without a byte-order mark: `'utf-8'`, `'utf-16le'` or `'utf-16be'`. */
+  encoding: string;
+  /** A byte-order mark decides the encoding and is not counted. */
+  bomSniff: boolean;
   /** Read files without counting (the benchmark's read-everything baseline). @internal */
   readOnly: boolean;
   /** Abandon the file (no result) once reading it would pass this many bytes. */
@@ -115,7 +122,10 @@ export class Reader {
       const chunk = Math.max(o.chunkSize, 1);
       if (this.buf.length < chunk) this.buf = Buffer.allocUnsafe(chunk);
       const scanners = counters.map((c) => new PortableScanner(c, o.full, o.hitLimit));
-      for (let first = true; ; first = false) {
+      // What the scanners count: the bytes as they are, or decoded (contract §1.3).
+      const text = textStage(o.encoding, o.bomSniff);
+      let allDone = false;
+      for (let first = true; ;) {
         // Past the limit only when the size was unknown (procfs) or the file grew.
         if (cancelled() || overLimit(bytes)) return undefined;
         const n = readRetrying(fd, this.buf, chunk);
@@ -124,18 +134,34 @@ export class Reader {
             const message = `file shrank while being read: ${size} bytes expected, ${bytes} read`;
             return failed(bytes, customError('ESHRUNK', message));
           }
+          // End-of-file before the size said so (procfs): what decoding holds back comes last.
+          if (!o.readOnly) for (const s of scanners) s.feed(text.end(), true);
           break;
         }
-        const data = this.buf.subarray(0, n);
         bytes += n;
+        const data = text.push(this.buf.subarray(0, n));
         if (first && !o.scanBinary && data.indexOf(0) >= 0) return { ...skipped('binary'), bytes };
+        // Still the first chunk while the first bytes are held (they may be a mark).
+        first = data.length === 0;
         // A size of 0 may be a lie (procfs, sysfs): those are read until end-of-file.
         const last = size > 0 && bytes >= size;
-        let allDone = !o.readOnly;
-        if (!o.readOnly) for (const s of scanners) allDone = s.feed(data, last) && allDone;
+        allDone = !o.readOnly;
+        if (!o.readOnly) {
+          // What decoding leaves pending at the end (none for UTF-8) follows the last chunk.
+          const tail = last ? text.end() : undefined;
+          for (const s of scanners) allDone = s.feed(data, last && tail!.length === 0) && allDone;
+          if (tail?.length) for (const s of scanners) allDone = s.feed(tail, true) && allDone;
+        }
         if (allDone || last) break;
       }
-      return { bytes, status: STATUS_SCANNED, counters: scanners.map((s) => s.finish()) };
+      const map = text.map!;
+      const evaluations = scanners.map((s) => s.finish());
+      for (const e of evaluations) {
+        if (e.offset != null) e.offset = map(e.offset);
+        // (offset, line) pairs: the offsets are the even elements.
+        if (e.hits) for (let i = 0; i < e.hits.length; i += 2) e.hits[i] = map(e.hits[i]!);
+      }
+      return { bytes, status: STATUS_SCANNED, counters: evaluations };
     } catch (e) {
       return failed(bytes, fromFsError(e));
     } finally {
