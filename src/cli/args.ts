@@ -5,6 +5,7 @@
 import { CommanderError, InvalidArgumentError, type Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { sequenceLength } from '../core/path-bytes.js';
+import { packageVersion } from '../core/package.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
 import { parseShard } from '../engine/shard.js';
 import type { Format } from './report.js';
@@ -69,10 +70,8 @@ export const redisUrl = arg((v) => checkRedisUrl('--queue', v));
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-export function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8'));
-  return pkg.version;
-}
+/** The package's version (for `--version`). */
+export const version = packageVersion;
 
 /** One line naming the problem, pointing to --help. */
 export function usageLine(text: string, command = 'charcount'): string {

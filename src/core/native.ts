@@ -19,8 +19,8 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { selectBackend } from './backend.js';
+import { packageDir } from './package.js';
 import type { NativeBinding } from './binding.js';
 import type { BackendName } from './types.js';
 
@@ -90,16 +90,6 @@ export function platformTriple(host: Host = thisHost): string {
   }
 }
 
-/** The package's folder (it holds package.json), from `src/` or from the compiled `dist/src/`. */
-function packageFolder(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 4; i++) {
-    if (existsSync(join(dir, 'package.json'))) return dir;
-    dir = dirname(dir);
-  }
-  throw new Error('charcount: cannot find its package folder to load the native core from');
-}
-
 /** Where the native core was loaded from. */
 export interface NativeOrigin {
   /** `local`: a build in the package's `native/` folder; `package`: a platform package. */
@@ -147,7 +137,7 @@ function othersFound(dir: string, require: NodeJS.Require, local: string, name: 
  * instead, and how to get the right one.
  */
 export function loadNative(options: LoadOptions = {}): { binding: NativeBinding; origin: NativeOrigin } {
-  const dir = options.packageDir ?? packageFolder();
+  const dir = options.packageDir ?? packageDir();
   const triple = options.triple ?? platformTriple();
   const require = createRequire(join(dir, 'package.json'));
   const problems: string[] = [];

@@ -14,17 +14,17 @@
  * * Cancelling sets a flag the native reader checks between chunks, so a task stops
  *   within a chunk's read even in the middle of a huge file.
  */
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { Piscina } from 'piscina';
 import type { NativeBatch } from '../core/codec.js';
+import { packageDir } from '../core/package.js';
 import { readsHere, scanNative, type BatchTask } from './scan-worker.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';
 
-/** The compiled worker module (from sources run directly, the build in `dist/`). */
+/** The compiled worker module, the same from the sources, the compiled modules and the bundled CLI. */
 function defaultWorkerUrl(): URL {
-  const here = import.meta.url;
-  return here.endsWith('.ts')
-    ? new URL('../../dist/src/transport/scan-worker.js', here)
-    : new URL('./scan-worker.js', here);
+  return pathToFileURL(join(packageDir(), 'dist', 'src', 'transport', 'scan-worker.js'));
 }
 
 /** A pool of scanning threads, shared by the runs that use it. @internal */
