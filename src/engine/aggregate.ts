@@ -4,6 +4,9 @@
 import type { AnyRecord, BackendName, Progress, SkipReason, Summary } from '../core/types.js';
 import { SKIP_REASONS } from '../core/wire-format.js';
 
+// Not `performance.now()`: the first use of `performance` loads perf_hooks (nine modules).
+const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
+
 export class Aggregator {
   discovered = 0;
   done = 0;
@@ -13,7 +16,7 @@ export class Aggregator {
   bytesRead = 0;
   private readonly skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   private readonly perCounter: number[];
-  private readonly started = performance.now();
+  private readonly started = nowMs();
 
   /** Set by a queued run as workers answer. */
   workers: number | undefined;
@@ -29,7 +32,7 @@ export class Aggregator {
   }
 
   get elapsedMs(): number {
-    return performance.now() - this.started;
+    return nowMs() - this.started;
   }
 
   add(r: AnyRecord): void {

@@ -13,8 +13,7 @@
  *   a pattern as to a directory, on the same fast path.
  * * The walk is resumable, so discovery stops when the scan stops pulling.
  */
-import { lstat, stat } from 'node:fs/promises';
-import type { Stats } from 'node:fs';
+import { lstatSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileErrorOf } from '../core/codec.js';
 import { native, type WalkOptions } from '../core/native.js';
@@ -109,6 +108,15 @@ function patternRoots(o: DiscoverOptions, lib: Globber, patterns: string[]): Roo
   return roots;
 }
 
+/** What `abs` is (through links), or `fallback` when that cannot be known (a dangling link). */
+function statOr<T>(abs: string, fallback: T): Stats | T {
+  try {
+    return statSync(abs);
+  } catch {
+    return fallback;
+  }
+}
+
 /** Yields what it finds in batches (a walk step), in discovery order. */
 export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]> {
   let lib: Globber | undefined;
@@ -121,9 +129,11 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     let info: Stats | undefined;
     let statError: unknown;
     try {
-      info = await (o.follow ? stat(abs) : lstat(abs));
+      // Synchronous, for a few inputs: no node:fs/promises to load (ten of Node's modules),
+      // and a run that walks and reads natively never starts libuv's threads.
+      info = o.follow ? statSync(abs) : lstatSync(abs);
       // An explicit link to a directory is searched even without `follow`.
-      if (!o.follow && info.isSymbolicLink()) info = (await stat(abs).catch(() => info))!;
+      if (!o.follow && info.isSymbolicLink()) info = statOr(abs, info);
     } catch (e) {
       statError = e;
     }
@@ -142,7 +152,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   if (patterns.length) {
     for (const root of patternRoots(o, lib!, patterns)) {
       // A pattern's base that does not exist (or is not a directory) names nothing.
-      if ((await stat(root.abs).catch(() => undefined))?.isDirectory()) roots.push(root);
+      if (statOr(root.abs, undefined)?.isDirectory()) roots.push(root);
     }
   }
   if (files.size) yield [...files.values()];
