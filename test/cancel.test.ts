@@ -4,7 +4,8 @@ import { openSync, closeSync, ftruncateSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { Counter, scan } from '../src/index.js';
-import { repoRoot, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
+import { cli } from './support/cli.js';
 
 const { dir, cleanup } = tempDir();
 const TiB = 2 ** 40;
@@ -18,13 +19,9 @@ beforeAll(() => {
 afterAll(cleanup);
 
 test('Ctrl-C while a worker reads a huge file: exit 130 within seconds, with the partial summary', async () => {
-  const child = spawn(
-    process.execPath,
-    [join(repoRoot, 'dist/src/cli/main.js'), '-c', ',', '-m', '1', '--count', dir],
-    {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, [cli, '-c', ',', '-m', '1', '--count', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   await new Promise((r) => setTimeout(r, 1500));

@@ -7,9 +7,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { repoRoot } from './helpers.js';
+import { cli } from './support/cli.js';
 
-const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
 // tmpfs where there is one: 10,000 files are made and removed quickly.
 const dir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'charcount-signals-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }), 60_000);

@@ -34,7 +34,11 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
   expect(platform.paths.sort()).toEqual(['LICENSE', 'README.md', `charcount.${triple}.node`, 'package.json']);
   expect(paths).toContain('dist/src/index.js');
   expect(paths).toContain('dist/src/index.d.ts');
-  expect(paths).toContain('dist/src/cli/main.js');
+  // The command is one bundled file (and its code cache); the library stays in modules.
+  expect(paths).toContain('dist/bin/charcount.cjs');
+  expect(paths).toContain('dist/bin/cli.cjs');
+  expect(paths.some((p) => /^dist\/bin\/cli\.\w+\.cache$/.test(p))).toBe(true);
+  expect(paths.some((p) => p.startsWith('dist/src/cli/') || p.startsWith('dist/src/worker/'))).toBe(false);
   expect(paths).toContain('dist/src/transport/scan-worker.js');
   // What a package of the ecosystem carries besides its code: licence, man page, completions.
   expect(paths).toEqual(

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * The `charcount` command line: a scan (the default), `charcount worker` (take batches
  * from a queued run), `charcount merge` (join the outputs of `--shard` runs) or

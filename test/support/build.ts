@@ -1,8 +1,8 @@
 /**
  * Vitest global setup: compiles the TypeScript before any test runs, because worker
  * threads and the CLI under test run from `dist/`, then makes the man page and shell
- * completions from it (as `npm run build:ts` does). A stale build can then neither pass
- * nor fail a test: `vitest` alone tests the sources as they are.
+ * completions from it and bundles the command line (as `npm run build:ts` does). A stale
+ * build can then neither pass nor fail a test: `vitest` alone tests the sources as they are.
  */
 import { execFileSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -15,4 +15,5 @@ export default function setup(): void {
   const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
   execFileSync(process.execPath, [tsc, '-p', join(repoRoot, 'tsconfig.json')], { stdio: 'inherit' });
   execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-cli-docs.mjs')], { stdio: 'inherit' });
+  execFileSync(process.execPath, [join(repoRoot, 'scripts', 'bundle.mjs')], { stdio: 'inherit' });
 }

@@ -1,10 +1,10 @@
-/** The command under test, as built into `dist/` by the global setup, and a tree to run it on. */
+/** The command under test, as built into `dist/` by the global setup (the package's `bin`), and a tree to run it on. */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
-export const cli = join(repoRoot, 'dist', 'src', 'cli', 'main.js');
+export const cli = join(repoRoot, 'dist', 'bin', 'charcount.cjs');
 
 type Stdio = 'pipe' | 'ignore' | number;
 export interface CliStdio {
