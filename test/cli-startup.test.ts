@@ -1,6 +1,7 @@
 /**
  * What the command loads to start: the bundle compiled from the code cache the build made,
- * and none of the dependencies that only some runs need (a glob, threads, a queue, a bar).
+ * none of the dependencies that only some runs need (a glob, threads, a queue, a bar), and
+ * Node's stream modules only once it has something to print.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -12,8 +13,8 @@ import { cli } from './support/cli.js';
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
-// Preloaded into the command's process: records whether the bundle's code cache was taken
-// and which packages were loaded from node_modules by the time the process exits.
+// Preloaded into the command's process: records whether the bundle's code cache was taken,
+// which packages were loaded from node_modules and whether Node's streams were, by the exit.
 const PROBE = `
 const vm = require('node:vm');
 const { writeFileSync } = require('node:fs');
@@ -28,7 +29,8 @@ process.on('exit', () => {
   const packages = Object.keys(require.cache)
     .filter((p) => p.includes('node_modules'))
     .map((p) => p.split(/node_modules[\\\\/]/).pop().split(/[\\\\/]/)[0]);
-  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ cache, packages: [...new Set(packages)].sort() }));
+  const streams = process.moduleLoadList.includes('NativeModule stream');
+  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ cache, packages: [...new Set(packages)].sort(), streams }));
 });
 `;
 
@@ -38,7 +40,14 @@ beforeAll(() => {
   writeFileSync(join(dir, 'data', 'a.csv'), 'x,y,z\n');
 });
 
-function probe(args: string[]): { cache: string; packages: string[]; stdout: string } {
+interface Probed {
+  cache: string;
+  packages: string[];
+  streams: boolean;
+  stdout: string;
+}
+
+function probe(args: string[]): Probed {
   const out = join(dir, 'probe.json');
   const r = spawnSync(process.execPath, ['-r', join(dir, 'probe.cjs'), cli, ...args], {
     cwd: dir,
@@ -46,7 +55,7 @@ function probe(args: string[]): { cache: string; packages: string[]; stdout: str
     env: { ...process.env, PROBE_OUT: out },
   });
   expect(r.stderr).toBe('');
-  return { ...(JSON.parse(readFileSync(out, 'utf8')) as { cache: string; packages: string[] }), stdout: r.stdout };
+  return { ...(JSON.parse(readFileSync(out, 'utf8')) as Omit<Probed, 'stdout'>), stdout: r.stdout };
 }
 
 test('a small scan starts from the code cache and loads no dependency it does not use', () => {
@@ -56,6 +65,13 @@ test('a small scan starts from the code cache and loads no dependency it does no
   // commander is inside the bundle; Piscina waits for threads, fast-glob for a glob,
   // BullMQ and ioredis for a queue, cli-progress for a bar.
   expect(run.packages).toEqual([]);
+  expect(run.streams).toBe(true);
+});
+
+test('a run that prints nothing does not open stdout or stderr (no stream module is loaded)', () => {
+  const run = probe(['-c', ',', '-m', '5', 'data']);
+  expect(run.stdout).toBe('');
+  expect(run.streams).toBe(false);
 });
 
 test('a glob loads fast-glob, and only then', () => {

@@ -10,6 +10,7 @@ import { packageVersion } from '../core/package.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
 import { parseShard } from '../engine/shard.js';
 import type { Format } from './report.js';
+import { stderr, stdout } from './streams.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };
 
@@ -87,7 +88,7 @@ export function usageLine(text: string, command = 'charcount'): string {
 /** The output format `--json` / `--jsonl` ask for; undefined (after a usage line) for both. */
 export function outputFormat(o: { json?: boolean; jsonl?: boolean }, command = 'charcount'): Format | undefined {
   if (o.json && o.jsonl) {
-    process.stderr.write(usageLine('--json and --jsonl cannot be used together', command));
+    stderr().write(usageLine('--json and --jsonl cannot be used together', command));
     return undefined;
   }
   return o.json ? 'json' : o.jsonl ? 'jsonl' : 'text';
@@ -95,7 +96,11 @@ export function outputFormat(o: { json?: boolean; jsonl?: boolean }, command = '
 
 /** Parses `argv` (user arguments only); `undefined` means "exit with this status" (help, version, bad usage). */
 export function parse(cmd: Command, argv: string[], helpName: string): number | undefined {
-  cmd.exitOverride().configureOutput({ outputError: (text, write) => write(usageLine(text, helpName)) });
+  cmd.exitOverride().configureOutput({
+    writeOut: (text) => stdout().write(text),
+    writeErr: (text) => stderr().write(text),
+    outputError: (text, write) => write(usageLine(text, helpName)),
+  });
   try {
     cmd.parse(argv, { from: 'user' });
     return undefined;

@@ -9,6 +9,7 @@ import { completionScript, SHELLS, type Shell } from './completions.js';
 import { program as mergeProgram } from './merge-command.js';
 import { program as scanProgram } from './scan-command.js';
 import { program as workerProgram } from './worker-command.js';
+import { stdout } from './streams.js';
 
 export function program(): Command {
   return new Command('charcount completions')
@@ -40,6 +41,6 @@ export async function completionsCommand(argv: string[]): Promise<number> {
   const cmd = program();
   const status = parse(cmd, argv, 'charcount completions');
   if (status !== undefined) return status;
-  process.stdout.write(completionScript(cmd.processedArgs[0] as Shell, commandSpecs()));
+  stdout().write(completionScript(cmd.processedArgs[0] as Shell, commandSpecs()));
   return 0;
 }

@@ -7,7 +7,7 @@
  * options must not apply to them (a directory named `worker` is scanned as `./worker`).
  */
 import { stopStatus } from './signals.js';
-import { flushed, guardStdio, reportOutputError } from './streams.js';
+import { flushed, openedStreams, reportOutputError, stderr } from './streams.js';
 
 const SUBCOMMANDS = new Set(['worker', 'merge', 'completions']);
 
@@ -15,7 +15,7 @@ async function main(argv: string[]): Promise<number> {
   const { nonUtf8Argument, rawArgs } = await import('./args.js');
   const bad = nonUtf8Argument(rawArgs(argv), SUBCOMMANDS.has(argv[0]!) ? `charcount ${argv[0]}` : 'charcount');
   if (bad) {
-    process.stderr.write(bad);
+    stderr().write(bad);
     return 2;
   }
   switch (argv[0]) {
@@ -29,10 +29,6 @@ async function main(argv: string[]): Promise<number> {
       return (await import('./scan-command.js')).scanCommand(argv);
   }
 }
-
-// A reader that goes away (`charcount --help | head`) ends the output, not the process;
-// any other failure of stdout is told once, at the end, with exit status 2.
-guardStdio();
 
 /**
  * Ends the process once its output has reached the OS. Usually the process ends by
@@ -48,7 +44,7 @@ async function end(code: number): Promise<void> {
   process.exitCode = code;
   // A signal may also land while the last output is flushed (a scan's handlers stay).
   const hurry = () => code >= 128 || stopStatus() !== undefined;
-  await Promise.all([flushed(process.stdout, hurry), flushed(process.stderr, hurry)]);
+  await Promise.all(openedStreams().map((stream) => flushed(stream, hurry)));
   const status = code < 128 ? (stopStatus() ?? code) : code;
   process.exitCode = status;
   setTimeout(() => process.exit(status), 0).unref();
@@ -57,6 +53,6 @@ async function end(code: number): Promise<void> {
 main(process.argv.slice(2)).then(end, (e) => {
   const message = e instanceof Error ? e.message : String(e);
   // Some messages name charcount already ("charcount has no native core …").
-  process.stderr.write(message.startsWith('charcount ') ? `${message}\n` : `charcount: ${message}\n`);
+  stderr().write(message.startsWith('charcount ') ? `${message}\n` : `charcount: ${message}\n`);
   return end(2);
 });

@@ -16,6 +16,7 @@ import {
 } from './report.js';
 import { outputFormat, parse, version } from './args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
+import { isTerminal, stderr, stdout } from './streams.js';
 
 export function program(): Command {
   return new Command('charcount merge')
@@ -55,7 +56,7 @@ export async function mergeCommand(argv: string[]): Promise<number> {
   const inputs = await Promise.all(files.map(readShard));
   const problems = inputs.filter((x): x is string => typeof x === 'string');
   if (problems.length) {
-    for (const problem of problems) process.stderr.write(`charcount merge: ${problem}\n`);
+    for (const problem of problems) stderr().write(`charcount merge: ${problem}\n`);
     return 2;
   }
   let merged;
@@ -63,32 +64,37 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     merged = mergeShards(inputs as NamedDocument[]);
   } catch (e) {
     if (!(e instanceof MergeError)) throw e;
-    process.stderr.write(`charcount merge: ${e.message}\n`);
+    stderr().write(`charcount merge: ${e.message}\n`);
     return 2;
   }
   const { query } = merged;
   if (format === 'text' && query.allHits && query.count) {
-    process.stderr.write(
+    stderr().write(
       'charcount merge: the shards ran with --count and --all-hits, which print different lines in text output: add --json or --jsonl\n',
     );
     return 2;
   }
   const reporter = makeReporter(
     format,
-    new Output(process.stdout),
+    new Output(stdout),
     query.count,
     { query },
-    { separator: '\n', withoutMatch: false, color: useColor(o.color, process.stdout), allHits: query.allHits },
+    {
+      separator: '\n',
+      withoutMatch: false,
+      color: useColor(o.color, { isTTY: isTerminal(1) }),
+      allHits: query.allHits,
+    },
   );
   if (format === 'text') {
     for (const r of merged.records) {
-      if (r.error) process.stderr.write(fileErrorLine(r));
-      if (r.hitsTruncated) process.stderr.write(truncatedHitsLine(r, query.maxHits!));
+      if (r.error) stderr().write(fileErrorLine(r));
+      if (r.hitsTruncated) stderr().write(truncatedHitsLine(r, query.maxHits!));
     }
   }
   await reporter.records(merged.records);
   await reporter.end(merged.summary);
-  if (o.stats) process.stderr.write(formatSummary(merged.summary) + '\n');
+  if (o.stats) stderr().write(formatSummary(merged.summary) + '\n');
   return exitStatus(merged.summary);
 }
 

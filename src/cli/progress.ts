@@ -5,11 +5,12 @@
 import cliProgress from 'cli-progress';
 import type { Progress } from '../core/types.js';
 import { formatBytes } from './report.js';
+import { stderr } from './streams.js';
 
 export class ProgressBar {
   private readonly bar = new cliProgress.SingleBar(
     {
-      stream: process.stderr,
+      stream: stderr(),
       format: ' {bar} {value}/{total} files{more} | {rate}/s | {elapsed}s',
       hideCursor: true,
       // `--progress` on a non-terminal stderr: plain redraws twice a second.
@@ -45,7 +46,7 @@ export class ProgressBar {
    */
   note(line: string): void {
     this.stop();
-    process.stderr.write(line);
+    stderr().write(line);
   }
 
   stop(): void {

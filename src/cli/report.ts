@@ -20,7 +20,7 @@ import { printablePath } from '../core/path-bytes.js';
 import type { FileRecord, RunMeta, Summary } from '../core/types.js';
 import { paintPath } from './color.js';
 import { documentChunks, jsonRecord, RecordStore } from './json-document.js';
-import { flushed, isAbandoned } from './streams.js';
+import { flushed, isAbandoned, type Stream } from './streams.js';
 
 /** Exit status as grep's: 2 if any file failed, else 0 if some file matched, else 1. */
 export function exitStatus(s: Summary): number {
@@ -58,12 +58,21 @@ export class Output {
   private closed = false;
   private hurried = false;
   private readonly wakers = new Set<() => void>();
-  constructor(private readonly stream: NodeJS.WritableStream & { writableLength?: number; destroyed?: boolean }) {
-    // EPIPE, or any other failure (main.ts reports those): nothing more can be written.
-    stream.on('error', () => {
-      this.closed = true;
-      this.wake();
-    });
+  private opened?: Stream;
+
+  /** `target`: the stream, or how to open it when the first text comes (see `stdout()`). */
+  constructor(private readonly target: Stream | (() => Stream)) {}
+
+  private get stream(): Stream {
+    if (!this.opened) {
+      this.opened = typeof this.target === 'function' ? this.target() : this.target;
+      // EPIPE, or any other failure (main.ts reports those): nothing more can be written.
+      this.opened.on('error', () => {
+        this.closed = true;
+        this.wake();
+      });
+    }
+    return this.opened;
   }
 
   /**
@@ -71,7 +80,7 @@ export class Output {
    * failed, or after an interruption its reader stopped taking output. The run can stop.
    */
   get isClosed(): boolean {
-    return this.closed || isAbandoned(this.stream);
+    return this.closed || (this.opened !== undefined && isAbandoned(this.opened));
   }
 
   /**
@@ -91,7 +100,7 @@ export class Output {
 
   /** Resolves once what was written has reached the OS (or, when hurried, was given up on). */
   flush(): Promise<void> {
-    return flushed(this.stream, () => this.hurried);
+    return this.opened ? flushed(this.opened, () => this.hurried) : Promise.resolve();
   }
 
   /** Resolves on 'drain', or when the stream closes or fails (EPIPE) instead, or (hurried) stalls. */

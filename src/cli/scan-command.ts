@@ -35,7 +35,7 @@ import {
 } from './args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
 import { onStopSignal } from './signals.js';
-import { reportOutputError } from './streams.js';
+import { isTerminal, reportOutputError, stderr, stdout } from './streams.js';
 
 export const RESETS = { newline: Reset.NewlinesReset, space: Reset.SpacesReset, none: Reset.NoReset } as const;
 
@@ -314,7 +314,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   if (status !== undefined) return status;
   const o = cmd.opts<CliOptions>();
   const usage = (problem: string) => {
-    process.stderr.write(usageLine(problem));
+    stderr().write(usageLine(problem));
     return 2;
   };
   let definitions: Record<string, string[]> = {};
@@ -323,7 +323,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   } catch (e) {
     return usage((e as Error).message);
   }
-  const out = new Output(process.stdout);
+  const out = new Output(stdout);
   if (o.typeList) {
     await out.write(formatTypeList(typeTable(definitions)));
     await out.flush();
@@ -361,10 +361,9 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const query: Query = { char: o.char!, min: o.min!, reset: o.reset, count: o.count ?? false };
   if (maxHits !== undefined) Object.assign(query, { allHits: true, maxHits });
   // cli-progress loads only when a bar is drawn.
-  const bar =
-    !o.quiet && (o.progress ?? process.stderr.isTTY) ? new (await import('./progress.js')).ProgressBar() : undefined;
+  const bar = !o.quiet && (o.progress ?? isTerminal(2)) ? new (await import('./progress.js')).ProgressBar() : undefined;
   // A path that is not UTF-8 goes to stderr as its bytes, except through the bar (a terminal).
-  const say = (line: string | Buffer) => (bar ? bar.note(line.toString()) : process.stderr.write(line));
+  const say = (line: string | Buffer) => (bar ? bar.note(line.toString()) : stderr().write(line));
   const reporter = o.quiet
     ? undefined
     : makeReporter(
@@ -375,7 +374,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
         {
           separator,
           withoutMatch: o.filesWithoutMatch ?? false,
-          color: useColor(o.color, process.stdout),
+          color: useColor(o.color, { isTTY: isTerminal(1) }),
           allHits: maxHits !== undefined,
         },
       );
@@ -437,7 +436,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   if (o.stats || signalStatus !== undefined) {
     const shown =
       signalStatus !== undefined || (summary.aborted && !matchedEarly) ? { ...summary, aborted: true } : summary;
-    process.stderr.write(formatSummary(shown) + '\n');
+    stderr().write(formatSummary(shown) + '\n');
   }
   if (signalStatus !== undefined) return signalStatus;
   if (failed) return 2;
@@ -473,7 +472,7 @@ async function listCommand(
       for (const d of batch) {
         if (d.error) {
           errors++;
-          process.stderr.write(fileErrorLine({ ...recordPath(d.path), error: d.error }));
+          stderr().write(fileErrorLine({ ...recordPath(d.path), error: d.error }));
         } else {
           found++;
           if (held) held.push(d.path);

@@ -1,29 +1,67 @@
 /**
  * The process's stdout and stderr as the commands see them: write errors never throw, and
- * waiting for a reader can be cut short once the user has asked to stop.
+ * waiting for a reader can be cut short once the user has asked to stop. Each is opened on
+ * first use: the first use of `process.stdout` loads some thirty of Node's modules (streams,
+ * net; a few milliseconds), which a run that prints nothing does without.
  *
  * * stdout: EPIPE means the reader went away (`| head`): the run stops quietly. Any other
  *   error (`> /dev/full`: ENOSPC) is remembered and reported once, as one line, and the
  *   command exits 2.
  * * stderr: its errors are ignored; there is nowhere left to report them.
  */
+import { fstatSync } from 'node:fs';
 
 /** How long an interrupted command waits for a reader that takes nothing. */
 export const STALL_MS = 500;
 
-type Stream = NodeJS.WritableStream & { writableLength?: number; destroyed?: boolean };
+export type Stream = NodeJS.WritableStream & { writableLength?: number; destroyed?: boolean };
 
+let stdoutStream: Stream | undefined;
+let stderrStream: Stream | undefined;
 let stdoutError: Error | undefined;
 let reported = false;
 /** Streams whose reader stopped taking output after an interruption: nothing more is waited for. */
 const abandoned = new WeakSet<Stream>();
 
-/** Installs the error handlers; once, before anything is written. */
-export function guardStdio(): void {
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') stdoutError ??= e;
-  });
-  process.stderr.on('error', () => {});
+/** `process.stdout`, with its error handler installed before anything is written. */
+export function stdout(): Stream {
+  if (!stdoutStream) {
+    // eslint-disable-next-line no-restricted-properties -- the one place that opens it
+    stdoutStream = process.stdout;
+    stdoutStream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code !== 'EPIPE') stdoutError ??= e;
+    });
+  }
+  return stdoutStream;
+}
+
+/** `process.stderr`, whose errors are ignored. */
+export function stderr(): Stream {
+  if (!stderrStream) {
+    // eslint-disable-next-line no-restricted-properties -- the one place that opens it
+    stderrStream = process.stderr;
+    stderrStream.on('error', () => {});
+  }
+  return stderrStream;
+}
+
+/** The standard streams opened so far: what to flush before the process ends. */
+export function openedStreams(): Stream[] {
+  return [stdoutStream, stderrStream].filter((s) => s !== undefined);
+}
+
+/**
+ * Whether standard output (1) or error (2) is a terminal. A pipe or a file is told apart
+ * by one `fstat`, without opening the stream; a character device may be a terminal (or
+ * /dev/null), which only the stream can tell.
+ */
+export function isTerminal(fd: 1 | 2): boolean {
+  try {
+    if (!fstatSync(fd).isCharacterDevice()) return false;
+  } catch {
+    return false;
+  }
+  return ((fd === 1 ? stdout() : stderr()) as { isTTY?: boolean }).isTTY === true;
 }
 
 /**
@@ -31,7 +69,7 @@ export function guardStdio(): void {
  * once but emits 'error' a tick later: `errored` tells it first.)
  */
 export function outputError(): Error | undefined {
-  const errored = (process.stdout as { errored?: NodeJS.ErrnoException | null }).errored;
+  const errored = (stdoutStream as { errored?: NodeJS.ErrnoException | null } | undefined)?.errored;
   if (!stdoutError && errored && errored.code !== 'EPIPE') stdoutError = errored;
   return stdoutError;
 }
@@ -40,7 +78,7 @@ export function outputError(): Error | undefined {
 export function reportOutputError(): boolean {
   const error = outputError();
   if (!error) return false;
-  if (!reported) process.stderr.write(`charcount: cannot write output: ${error.message}\n`);
+  if (!reported) stderr().write(`charcount: cannot write output: ${error.message}\n`);
   reported = true;
   return true;
 }

@@ -5,6 +5,7 @@
 import { Command } from 'commander';
 import { backendDescription } from '../core/native.js';
 import { integer, parse, redisUrl, version } from './args.js';
+import { stderr } from './streams.js';
 
 export function program(): Command {
   return new Command('charcount worker')
@@ -42,7 +43,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     stallTimeout: number;
     verbose?: boolean;
   }>();
-  const log = (line: string) => process.stderr.write(`charcount worker: ${line}\n`);
+  const log = (line: string) => stderr().write(`charcount worker: ${line}\n`);
   // BullMQ loads only to run a worker (not for --help, or the completions that read the options).
   const { QueueWorker } = await import('../worker/queue-worker.js');
   const worker = new QueueWorker({
