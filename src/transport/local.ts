@@ -148,7 +148,10 @@ export class LocalTransport implements Transport {
       if (i === 0 && this.pool.inline && this.pool.cold && !readsHere(message)) {
         const batch = this.scanHere(message);
         if (batch && batch.count > 0) {
-          this.arrive({ task, batch });
+          // Handed over on the event loop's next turn: the workers' start and answers are
+          // messages, which back-to-back inline scans would hold back (this thread would
+          // then scan the whole run alone, the workers idle).
+          setImmediate(() => this.arrive({ task, batch }));
           continue;
         }
       }
