@@ -30,7 +30,7 @@ import { deepFiles, emptyDir, encodedFiles, largeFiles, oneFile, smallFiles, tre
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
-const cli = join(repo, 'dist', 'bin', 'charcount.cjs');
+const cli = join(repo, 'dist', 'bundle', 'charcount.cjs');
 const child = join(here, 'scan-child.js');
 const callsChild = join(here, 'calls-child.js');
 

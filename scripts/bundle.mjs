@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Builds the `charcount` command: the CLI's sources and commander in one CommonJS file,
-// dist/bin/cli.cjs, which dist/bin/charcount.cjs runs from a V8 code cache made here.
+// dist/bundle/cli.cjs, which dist/bundle/charcount.cjs runs from a V8 code cache made here;
+// and the scanning threads' module, dist/bundle/scan-worker.cjs (for the library's runs too).
 // Start-up is most of a small run: one file spares Node's ESM loader (a graph of ~40
 // modules resolved and linked one by one), and the code cache spares V8 compiling it.
 //
@@ -27,7 +28,7 @@ import { fileURLToPath } from 'node:url';
 import { Script } from 'node:vm';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const out = join(root, 'dist', 'bin');
+const out = join(root, 'dist', 'bundle');
 const bundle = join(out, 'cli.cjs');
 const bin = join(out, 'charcount.cjs');
 /** The function the loader compiles the bundle as; a cache is valid for this exact text only. */
@@ -62,9 +63,7 @@ async function build() {
   };
   rmSync(out, { recursive: true, force: true });
   mkdirSync(out, { recursive: true });
-  await esbuild({
-    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
-    outfile: bundle,
+  const common = {
     bundle: true,
     platform: 'node',
     format: 'cjs',
@@ -72,7 +71,6 @@ async function build() {
     // import() of a dependency as require(): no ESM loader (a vm.Script could not run import() anyway).
     supported: { 'dynamic-import': false },
     external: Object.keys(pkg.dependencies).filter((name) => name !== 'commander'),
-    plugins: [lazyChildProcess],
     define: { 'import.meta.url': '__charcount_bundle_url' },
     banner: { js: "const __charcount_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
     // Less text for V8 to scan; names stay, for readable stack traces.
@@ -80,6 +78,18 @@ async function build() {
     minifySyntax: true,
     legalComments: 'none',
     logLevel: 'warning',
+  };
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'src', 'cli', 'main.ts')],
+    outfile: bundle,
+    plugins: [lazyChildProcess],
+  });
+  // A thread boots in tens of milliseconds; through the ESM loader, a module graph takes more.
+  await esbuild({
+    ...common,
+    entryPoints: [join(root, 'src', 'transport', 'scan-worker.ts')],
+    outfile: join(out, 'scan-worker.cjs'),
   });
   // The bundle is compiled inside a function: a hashbang line would not parse there.
   const source = readFileSync(bundle, 'utf8').replace(/^#!.*\n/, '');

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs two builds of the CLI on the same fixture tree, in every output format, and diffs
 # what they print (timing fields normalised; completion-ordered outputs and stderr compared sorted).
-#   bash scripts/compare-outputs.sh OLD/dist/src/cli/main.js NEW/dist/bin/charcount.cjs
+#   bash scripts/compare-outputs.sh OLD/dist/src/cli/main.js NEW/dist/bundle/charcount.cjs
 # Exit 0 when every output is identical. As root, both run without the capability that
 # bypasses file permissions, so the unreadable fixture is an error for both.
 set -euo pipefail

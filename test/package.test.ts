@@ -35,11 +35,11 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
   expect(paths).toContain('dist/src/index.js');
   expect(paths).toContain('dist/src/index.d.ts');
   // The command is one bundled file (and its code cache); the library stays in modules.
-  expect(paths).toContain('dist/bin/charcount.cjs');
-  expect(paths).toContain('dist/bin/cli.cjs');
-  expect(paths.some((p) => /^dist\/bin\/cli\.\w+\.cache$/.test(p))).toBe(true);
+  expect(paths).toContain('dist/bundle/charcount.cjs');
+  expect(paths).toContain('dist/bundle/cli.cjs');
+  expect(paths.some((p) => /^dist\/bundle\/cli\.\w+\.cache$/.test(p))).toBe(true);
   expect(paths.some((p) => p.startsWith('dist/src/cli/') || p.startsWith('dist/src/worker/'))).toBe(false);
-  expect(paths).toContain('dist/src/transport/scan-worker.js');
+  expect(paths).toContain('dist/bundle/scan-worker.cjs'); // the threads' module, for the library too
   // What a package of the ecosystem carries besides its code: licence, man page, completions.
   expect(paths).toEqual(
     expect.arrayContaining([
@@ -97,7 +97,8 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
     join(app, 'use.js'),
     `import { Counter, Reset, scan } from 'charcount';
      const c = new Counter('c', 3, Reset.NewlinesReset);
-     const { records, summary } = await scan({ patterns: ['data'], counter: new Counter(',', 3), sort: true }).result();
+     // One file a task: the second goes to a worker thread, started from the installed package.
+     const { records, summary } = await scan({ patterns: ['data'], counter: new Counter(',', 3), sort: true, batchSize: 1 }).result();
      console.log(JSON.stringify([c.hasCount('hello-c-c-c-goodbye'), records.map((r) => r.matched), summary.filesScanned]));`,
   );
   // The shipped completions are what the installed command prints.

@@ -15,16 +15,20 @@
  *   within a chunk's read even in the middle of a huge file.
  */
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Piscina } from 'piscina';
 import type { NativeBatch } from '../core/codec.js';
 import { packageDir } from '../core/package.js';
 import { readsHere, scanNative, type BatchTask } from './scan-worker.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';
 
-/** The compiled worker module, the same from the sources, the compiled modules and the bundled CLI. */
+/**
+ * The worker module, bundled into one CommonJS file (scripts/bundle.mjs): a thread then
+ * `require`s one file rather than loading a graph of ES modules. The same from the
+ * sources, the compiled modules and the bundled CLI.
+ */
 function defaultWorkerUrl(): URL {
-  return pathToFileURL(join(packageDir(), 'dist', 'src', 'transport', 'scan-worker.js'));
+  return pathToFileURL(join(packageDir(), 'dist', 'bundle', 'scan-worker.cjs'));
 }
 
 /** A pool of scanning threads, shared by the runs that use it. @internal */
@@ -50,7 +54,8 @@ export class ThreadPool {
   private piscina(): Promise<Piscina> {
     this.pool ??= import('piscina').then(({ Piscina }) => {
       const pool = new Piscina({
-        filename: this.workerUrl.href,
+        // A path, which Piscina's thread tries with `require` first (an ES module then by `import()`).
+        filename: fileURLToPath(this.workerUrl),
         minThreads: 1,
         maxThreads: this.threads,
         idleTimeout: Infinity,

@@ -4,7 +4,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from './paths.js';
 
-export const cli = join(repoRoot, 'dist', 'bin', 'charcount.cjs');
+export const cli = join(repoRoot, 'dist', 'bundle', 'charcount.cjs');
 
 type Stdio = 'pipe' | 'ignore' | number;
 export interface CliStdio {
