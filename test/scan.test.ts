@@ -15,7 +15,16 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Counter, Reset, scan, scanFiles, type FileRecord, type Progress, type Summary } from '../src/index.js';
+import {
+  Counter,
+  Reset,
+  scan,
+  scanFiles,
+  type FileRecord,
+  type MultiFileRecord,
+  type Progress,
+  type Summary,
+} from '../src/index.js';
 import { scanFilesWith, scanWith, ThreadPool } from '../src/internal.js';
 import { repoRoot, tempDir, unprivileged } from './helpers.js';
 
@@ -170,6 +179,27 @@ describe('scan over a tree', () => {
         })),
       );
       expect(multi.summary.counters![i]!.filesMatched).toBe(single.summary.filesMatched);
+    }
+  });
+
+  test('the records a text report prints: only matched or failed files, and a summary of every file', async () => {
+    const figures = ({ elapsedMs: _, bytesPerSecond: __, filesPerSecond: ___, ...s }: Summary) => s;
+    const runs = [
+      () => scan({ cwd: dir, counter: c3, hidden: true, patterns: ['.', 'missing.txt'] }),
+      () => scan({ cwd: dir, counters: [c3, new Counter('x', 1, Reset.NoReset)], hidden: true }),
+      // Read failures come in the native batch, not from discovery.
+      () => scanFiles(['a.txt', 'gone.txt', 'deep/no.log', 'bin.dat'], { cwd: dir, counter: c3 }),
+    ];
+    for (const start of runs) {
+      const all = await start().result();
+      const run = start();
+      const reported: (FileRecord | MultiFileRecord)[] = [];
+      for await (const batch of run.reported()) reported.push(...batch);
+      const printed = all.records.filter((r) => r.error || ('counters' in r ? r.counters : [r]).some((c) => c.matched));
+      expect(printed.length).toBeGreaterThan(0);
+      expect(printed.length).toBeLessThan(all.records.length);
+      expect(byPath(reported)).toEqual(byPath(printed));
+      expect(figures(await run.summary())).toEqual(figures(all.summary));
     }
   });
 

@@ -404,7 +404,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const held: FileRecord[] | undefined = o.sort === 'path' && format !== 'json' ? [] : undefined;
   let matchedEarly = false;
   try {
-    for await (const batch of run.batches() as AsyncIterable<FileRecord[]>) {
+    // Plain text (-l) and -q print matched paths and errors only: no record is made for the other files.
+    const reportedOnly = o.quiet || (format === 'text' && !o.count && !o.filesWithoutMatch);
+    const batches = reportedOnly ? run.reported() : run.batches();
+    for await (const batch of batches as AsyncIterable<FileRecord[]>) {
       if (format === 'text') {
         for (const r of batch) {
           if (r.error) say(fileErrorLine(r));

@@ -11,7 +11,7 @@
 import { endianness } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { hasEscapes, pathOf, recordPath } from './path-bytes.js';
-import type { AnyRecord, CounterResult, FileError, SegmentHit, SkipReason } from './types.js';
+import type { AnyRecord, CounterResult, FileError, FileRecord, SegmentHit, SkipReason } from './types.js';
 import {
   ABSENT,
   COUNTER_FIELDS,
@@ -130,45 +130,98 @@ class HitReader {
     into.hits = list;
     if (truncated) into.hitsTruncated = true;
   }
+
+  /** Goes past one counter's list without reading it. */
+  skip(): void {
+    this.at += HIT_HEADER_FIELDS + HIT_FIELDS * this.hits[this.at]!;
+  }
 }
 
-/** Records from a batch, in the run's shape (flat for one counter). */
-export function decodeBatch(paths: readonly string[], batch: NativeBatch, shape: RecordShape): AnyRecord[] {
+/** Whether some counter of the file at `at` reached its threshold. */
+export function matchedAny(numbers: Float64Array, at: number, counters: number): boolean {
+  for (let k = 0; k < counters; k++) if (numbers[at + HEADER_FIELDS + COUNTER_FIELDS * k] === 1) return true;
+  return false;
+}
+
+/** Whether a text report prints the record: its file matched (some counter) or failed. */
+export function isReported(r: AnyRecord): boolean {
+  return r.error !== undefined || ('counters' in r ? r.counters.some((c) => c.matched) : r.matched);
+}
+
+/**
+ * Records from a batch, in the run's shape (flat for one counter); with `reportedOnly`,
+ * only those of the files that matched (some counter) or failed — what a text report
+ * prints — and no object at all for the others.
+ */
+export function decodeBatch(
+  paths: readonly string[],
+  batch: NativeBatch,
+  shape: RecordShape,
+  reportedOnly = false,
+): AnyRecord[] {
   const { numbers } = batch;
   const { counters, multi, full } = shape;
   const stride = strideOf(counters);
-  const errors = new Map(batch.errors.map((e) => [e.index, fileErrorOf(e)]));
+  const errors = batch.errors.length ? new Map(batch.errors.map((e) => [e.index, fileErrorOf(e)])) : undefined;
   const hits = shape.hits && batch.hits ? new HitReader(batch.hits) : undefined;
-  const out: AnyRecord[] = new Array(batch.count);
+  const out: AnyRecord[] = [];
   for (let i = 0; i < batch.count; i++) {
     const at = i * stride;
-    const bytes = numbers[at]!;
     const status = numbers[at + 1]!;
-    const result = (k: number): CounterResult => {
-      const c = at + HEADER_FIELDS + COUNTER_FIELDS * k;
-      const r: CounterResult = {
+    const scanned = status === STATUS_SCANNED;
+    if (reportedOnly && status !== STATUS_FAILED && !matchedAny(numbers, at, counters)) {
+      if (hits && scanned) for (let k = 0; k < counters; k++) hits.skip();
+      continue;
+    }
+    const path = paths[i]!;
+    const bytes = numbers[at]!;
+    const figures = full && scanned;
+    let rec: AnyRecord;
+    if (multi) {
+      const results: CounterResult[] = new Array(counters);
+      for (let k = 0; k < counters; k++) {
+        const r = counterResult(numbers, at + HEADER_FIELDS + COUNTER_FIELDS * k, figures);
+        if (hits && scanned) hits.next(r);
+        results[k] = r;
+      }
+      rec = { path, bytes, counters: results };
+    } else {
+      // Keys in the order of `{ path, ...result, bytes }`: it is the order of the JSON output.
+      const c = at + HEADER_FIELDS;
+      const r: Omit<FileRecord, 'bytes'> & { bytes?: number } = {
+        path,
         matched: numbers[c] === 1,
         offset: absent(numbers[c + 1]!),
         line: absent(numbers[c + 2]!),
       };
-      if (full && status === STATUS_SCANNED) {
+      if (figures) {
         r.occurrences = numbers[c + 3]!;
         r.segments = numbers[c + 4]!;
       }
-      if (hits && status === STATUS_SCANNED) hits.next(r);
-      return r;
-    };
-    const rec = shaped(
-      paths[i]!,
-      bytes,
-      Array.from({ length: counters }, (_, k) => result(k)),
-      multi,
-    );
-    if (status === STATUS_FAILED) rec.error = errors.get(i)!;
-    else if (status !== STATUS_SCANNED) rec.skipped = SKIP_REASONS[status - 1]!;
-    out[i] = rec;
+      if (hits && scanned) hits.next(r);
+      r.bytes = bytes;
+      rec = r as FileRecord;
+    }
+    if (hasEscapes(path)) Object.assign(rec, recordPath(path));
+    if (status === STATUS_FAILED) rec.error = errors!.get(i)!;
+    else if (!scanned) rec.skipped = SKIP_REASONS[status - 1]!;
+    out.push(rec);
   }
   return out;
+}
+
+/** One counter's result from the numbers at `c`, with occurrences and segments when `figures`. */
+function counterResult(numbers: Float64Array, c: number, figures: boolean): CounterResult {
+  const r: CounterResult = {
+    matched: numbers[c] === 1,
+    offset: absent(numbers[c + 1]!),
+    line: absent(numbers[c + 2]!),
+  };
+  if (figures) {
+    r.occurrences = numbers[c + 3]!;
+    r.segments = numbers[c + 4]!;
+  }
+  return r;
 }
 
 const NO_HITS = new Float64Array(0);

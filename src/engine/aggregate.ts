@@ -1,8 +1,9 @@
 /**
  * aggregate: the run's summary (contract §3), built one record at a time.
  */
+import { matchedAny, strideOf, type NativeBatch } from '../core/codec.js';
 import type { AnyRecord, BackendName, Progress, SkipReason, Summary } from '../core/types.js';
-import { SKIP_REASONS } from '../core/wire-format.js';
+import { COUNTER_FIELDS, HEADER_FIELDS, SKIP_REASONS, STATUS_FAILED, STATUS_SCANNED } from '../core/wire-format.js';
 
 // Not `performance.now()`: the first use of `performance` loads perf_hooks (nine modules).
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -50,6 +51,26 @@ export class Aggregator {
       }
     });
     if (any) this.matched++;
+  }
+
+  /** Counts every file of a task's batch from its numbers, as `add` would count its records. */
+  addBatch(batch: NativeBatch): void {
+    const counters = this.perCounter.length;
+    const stride = strideOf(counters);
+    const { numbers } = batch;
+    for (let i = 0; i < batch.count; i++) {
+      const at = i * stride;
+      this.done++;
+      this.bytesRead += numbers[at]!;
+      const status = numbers[at + 1]!;
+      if (status === STATUS_FAILED) this.errored++;
+      else if (status === STATUS_SCANNED) this.scanned++;
+      else this.skipped[SKIP_REASONS[status - 1]!]++;
+      if (!matchedAny(numbers, at, counters)) continue;
+      this.matched++;
+      for (let k = 0; k < counters; k++)
+        if (numbers[at + HEADER_FIELDS + COUNTER_FIELDS * k] === 1) this.perCounter[k]!++;
+    }
   }
 
   /**

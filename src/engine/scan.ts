@@ -8,7 +8,7 @@
  * transport holds a bounded window of tasks, so memory stays flat however many files
  * there are; records are produced only as fast as the caller consumes them.
  */
-import { byPath, decodeBatch, failedRecord, type RecordShape } from '../core/codec.js';
+import { byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../core/codec.js';
 import type { Counter } from '../core/counter.js';
 import { isAbortOf } from '../core/errors.js';
 import { backend, native } from '../core/native.js';
@@ -137,8 +137,12 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     this.finished.catch(() => {});
   }
 
-  /** Runs the loop once, settling the summary however it ends. */
-  private async *drive(): AsyncGenerator<R[]> {
+  /**
+   * Runs the loop once, settling the summary however it ends. With `reportedOnly`, yields
+   * only the records of files that matched or failed, and counts every file itself;
+   * otherwise the caller counts the records it is given.
+   */
+  private async *drive(reportedOnly: boolean): AsyncGenerator<R[]> {
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
     this.started = true;
     const { o, agg } = this;
@@ -149,7 +153,8 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
       if (this.lead) {
         const records = await this.lead();
         agg.discovered += records.length;
-        yield records as R[];
+        if (reportedOnly) for (const r of records) agg.add(r);
+        yield (reportedOnly ? records.filter(isReported) : records) as R[];
       }
       const open = async (notify: () => void) => (transport = await openTransport(o, this.internals, notify));
       const hooks = { found: (n: number) => (agg.discovered += n), progress: report };
@@ -159,11 +164,19 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
         const positions: number[] = [];
         for (const p of pieces) {
           if (p.failed) {
-            records.push(failedRecord(p.failed.path, p.failed.error, shape.counters, shape.multi));
+            const r = failedRecord(p.failed.path, p.failed.error, shape.counters, shape.multi);
+            if (reportedOnly) agg.add(r);
+            records.push(r);
             if (inOrder) positions.push(p.failed.at);
+          } else if (reportedOnly && !inOrder) {
+            agg.addBatch(p.batch);
+            for (const r of decodeBatch(p.task.paths, p.batch, shape, true)) records.push(r);
           } else {
             const decoded = decodeBatch(p.task.paths, p.batch, shape);
-            for (const r of decoded) records.push(r);
+            for (const r of decoded) {
+              if (reportedOnly) agg.add(r);
+              records.push(r);
+            }
             if (inOrder) for (let i = 0; i < decoded.length; i++) positions.push(p.task.at[i]!);
           }
         }
@@ -174,6 +187,8 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
           agg.backend = transport.backend ?? 'native';
         }
         if (inOrder) records = inOrder.release(records, positions);
+        // In order, every record waits for the ones before it: the unreported leave only now.
+        if (inOrder && reportedOnly) records = records.filter(isReported);
         if (records.length) yield records as R[];
       }
       this.settle(agg.summary(false));
@@ -189,7 +204,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
 
   /** Records one at a time, as files finish. */
   async *[Symbol.asyncIterator](): AsyncGenerator<R> {
-    for await (const batch of this.drive()) {
+    for await (const batch of this.drive(false)) {
       for (const r of batch) {
         this.agg.add(r);
         yield r;
@@ -199,17 +214,26 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
 
   /** Records a task at a time: the same records with less overhead on long runs. */
   async *batches(): AsyncGenerator<R[]> {
-    for await (const batch of this.drive()) {
+    for await (const batch of this.drive(false)) {
       for (const r of batch) this.agg.add(r);
       yield batch;
     }
   }
 
-  /** The summary once the run ends; runs it (discarding records) if nobody iterates. */
+  /**
+   * The records a text report prints, a task at a time: those of files that matched (some
+   * counter) or failed. No record is made for the other files; the summary counts them all.
+   * @internal
+   */
+  reported(): AsyncGenerator<R[]> {
+    return this.drive(true);
+  }
+
+  /** The summary once the run ends; runs it (making no record it need not) if nobody iterates. */
   async summary(): Promise<Summary> {
     if (!this.started) {
       try {
-        for await (const _ of this.batches());
+        for await (const _ of this.drive(true));
       } catch (e) {
         if (!isAbortOf(e, this.o.signal)) throw e;
       }
