@@ -7,6 +7,7 @@
  *   npm run bench -- --size tiny           # a quick run (CI: checks agreement, no timings asserted)
  *   npm run bench -- --small 100000 --runs 5
  *   npm run bench -- --tree 5000 --deep 20000 --fixed-runs 11
+ *   npm run bench -- --baseline ../other/dist/bundle/charcount.cjs   # another build, side by side
  *
  * Encoded input: one CSV text as UTF-8, as UTF-16LE with a byte-order mark, and gzipped
  * (`-z`), charcount and ripgrep (which transcodes and decompresses too), runs alternating.
@@ -44,6 +45,7 @@ const { values } = parseArgs({
     tree: { type: 'string' },
     deep: { type: 'string' },
     'fixed-runs': { type: 'string' },
+    baseline: { type: 'string' },
     runs: { type: 'string' },
     warmup: { type: 'string' },
     out: { type: 'string' },
@@ -187,11 +189,13 @@ interface Contender {
   command(q: Query): { cmd: string; args: string[]; env?: Record<string, string> };
 }
 
+const BASELINE = 'charcount (--baseline build)';
 const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0;
 const resetCode = (r: ResetName) => ({ newline: '0', space: '1', none: '2' })[r];
 /** The command line of a charcount contender, with `extra` options. */
-const charcountArgs = (q: Query, ...extra: string[]) => [
-  cli,
+const charcountArgs = (q: Query, ...extra: string[]) => commandArgs(cli, q, ...extra);
+const commandArgs = (file: string, q: Query, ...extra: string[]) => [
+  file,
   // --hidden --no-ignore --binary: every file, as ripgrep's -uu -a.
   ...['-c', q.what, '-m', String(q.min), '-r', q.reset, '--hidden', '--no-ignore', '--binary', '--no-progress'],
   ...extra,
@@ -206,6 +210,16 @@ const contenders: Contender[] = [
       args: charcountArgs(q),
     }),
   },
+  // --baseline: another build's command (before/after ratios from the same loop).
+  ...(values.baseline === undefined
+    ? []
+    : [
+        {
+          name: BASELINE,
+          checked: true,
+          command: (q: Query) => ({ cmd: process.execPath, args: commandArgs(values.baseline!, q) }),
+        },
+      ]),
   {
     name: 'charcount -j 1',
     checked: true,
@@ -511,7 +525,13 @@ interface FixedCase {
 }
 const fixedCases: FixedCase[] = [
   { command: 'node -e 0', directory: '—', dir: fixedDirs[0]!.dir, spec: { cmd: process.execPath, args: ['-e', '0'] } },
-  ...['charcount', 'charcount -j 1', 'charcount, portable back end', 'ripgrep'].flatMap((name) => {
+  ...[
+    'charcount',
+    ...(values.baseline === undefined ? [] : [BASELINE]),
+    'charcount -j 1',
+    'charcount, portable back end',
+    'ripgrep',
+  ].flatMap((name) => {
     const c = contenders.find((c) => c.name === name)!;
     return fixedDirs.map((d) => ({
       command: name,
@@ -938,7 +958,7 @@ if (disagreements.length) {
 function chart(): string {
   const groups = corpora.flatMap((c) => c.queries.map((q) => ({ c, q })));
   const names = contenders.map((c) => c.name);
-  const colors = ['#1f77b4', '#6baed6', '#17becf', '#bcbd22', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b'];
+  const colors = ['#1f77b4', '#6baed6', '#17becf', '#bcbd22', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#7f7f7f'];
   const barH = 12;
   const groupH = names.length * barH + 26;
   const width = 760;
