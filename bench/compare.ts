@@ -23,6 +23,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,8 +150,14 @@ function regex(q: Query, dialect: 'rg' | 'grep'): string {
 }
 
 // ── queue: a private redis-server and two `charcount worker` processes ───────────────
-// One thread each, so that the queued run has the same two threads as the local one.
-const QUEUE_PORT = 56379;
+// One thread each, so that the queued run has the same two threads as the local one. The
+// port is a free one: a fixed port may be another run's, with workers of another build.
+const QUEUE_PORT = await new Promise<number>((resolve) => {
+  const server = createServer().listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as { port: number };
+    server.close(() => resolve(port));
+  });
+});
 const queueUrl = `redis://127.0.0.1:${QUEUE_PORT}`;
 const queueProcs: ChildProcess[] = [];
 function startQueue(): string | undefined {
