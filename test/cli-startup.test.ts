@@ -1,7 +1,7 @@
 /**
  * What the command loads to start: the bundle compiled from the code cache the build made,
  * none of the dependencies that only some runs need (a glob, threads, a queue, a bar), and
- * Node's stream modules only once it has something to print.
+ * its standard output and error (pipes here: net sockets) only once it has something to print.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +14,8 @@ const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
 // Preloaded into the command's process: records whether the bundle's code cache was taken,
-// which packages were loaded from node_modules and whether Node's streams were, by the exit.
+// which packages were loaded from node_modules and whether a pipe's socket was made (a
+// standard stream opened), by the exit.
 const PROBE = `
 const vm = require('node:vm');
 const { writeFileSync } = require('node:fs');
@@ -29,8 +30,8 @@ process.on('exit', () => {
   const packages = Object.keys(require.cache)
     .filter((p) => p.includes('node_modules'))
     .map((p) => p.split(/node_modules[\\\\/]/).pop().split(/[\\\\/]/)[0]);
-  const streams = process.moduleLoadList.includes('NativeModule stream');
-  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ cache, packages: [...new Set(packages)].sort(), streams }));
+  const stdio = process.moduleLoadList.includes('NativeModule net');
+  writeFileSync(process.env.PROBE_OUT, JSON.stringify({ cache, packages: [...new Set(packages)].sort(), stdio }));
 });
 `;
 
@@ -43,7 +44,7 @@ beforeAll(() => {
 interface Probed {
   cache: string;
   packages: string[];
-  streams: boolean;
+  stdio: boolean;
   stdout: string;
 }
 
@@ -65,13 +66,13 @@ test('a small scan starts from the code cache and loads no dependency it does no
   // commander is inside the bundle; Piscina waits for threads, fast-glob for a glob,
   // BullMQ and ioredis for a queue, cli-progress for a bar.
   expect(run.packages).toEqual([]);
-  expect(run.streams).toBe(true);
+  expect(run.stdio).toBe(true);
 });
 
-test('a run that prints nothing does not open stdout or stderr (no stream module is loaded)', () => {
+test('a run that prints nothing opens neither stdout nor stderr', () => {
   const run = probe(['-c', ',', '-m', '5', 'data']);
   expect(run.stdout).toBe('');
-  expect(run.streams).toBe(false);
+  expect(run.stdio).toBe(false);
 });
 
 test('a glob loads fast-glob, and only then', () => {

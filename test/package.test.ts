@@ -77,6 +77,7 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
   );
   writeFileSync(join(app, 'data', 'hit.csv'), 'a,b,c,d\n');
   writeFileSync(join(app, 'data', 'miss.csv'), 'a,b\nc,d\n');
+  writeFileSync(join(app, 'big.txt'), 'x'.repeat(5 * 2 ** 20));
   execFileSync('npm', ['install', '--no-audit', '--no-fund', tarball, platform.tarball], {
     cwd: app,
     env,
@@ -95,11 +96,12 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
 
   writeFileSync(
     join(app, 'use.js'),
-    `import { Counter, Reset, scan } from 'charcount';
+    `import { Counter, Reset, scan, scanFiles } from 'charcount';
      const c = new Counter('c', 3, Reset.NewlinesReset);
-     // One file a task: the second goes to a worker thread, started from the installed package.
-     const { records, summary } = await scan({ patterns: ['data'], counter: new Counter(',', 3), sort: true, batchSize: 1 }).result();
-     console.log(JSON.stringify([c.hasCount('hello-c-c-c-goodbye'), records.map((r) => r.matched), summary.filesScanned]));`,
+     const { records, summary } = await scan({ patterns: ['data'], counter: new Counter(',', 3), sort: true }).result();
+     // Past the 4 MiB the calling thread reads itself: a worker thread, started from the installed package.
+     const big = await scanFiles(['big.txt'], { counter: new Counter(',', 3) }).result();
+     console.log(JSON.stringify([c.hasCount('hello-c-c-c-goodbye'), records.map((r) => r.matched), summary.filesScanned, big.records[0].bytes]));`,
   );
   // The shipped completions are what the installed command prints.
   const bash = spawnSync(join(installed, '.bin', 'charcount'), ['completions', 'bash'], { env, encoding: 'utf8' });
@@ -109,7 +111,7 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
 
   const api = spawnSync(process.execPath, ['use.js'], { cwd: app, env, encoding: 'utf8' });
   expect(api.stderr).toBe('');
-  expect(JSON.parse(api.stdout)).toEqual([true, [true, false], 2]);
+  expect(JSON.parse(api.stdout)).toEqual([true, [true, false], 2, 5 * 2 ** 20]);
 
   // CommonJS consumers: require() of the package (Node's require of ES modules, which every
   // Node in its engines range has).

@@ -423,6 +423,38 @@ describe('scanFiles input that must not confuse the batch', () => {
     );
   });
 
+  test("a run's first 4 MiB are read by the coordinator: a run that small starts no thread", async () => {
+    const pool = new ThreadPool(2);
+    try {
+      const small = Array.from({ length: 300 }, (_, i) => `s${i}.txt`);
+      tree(dir, Object.fromEntries(small.map((p) => [p, 'ccc\n'])));
+      const run = scanFilesWith(small, { cwd: dir, counter: c3, batchSize: 16 }, { pool });
+      const { records } = (await run.result()) as { records: FileRecord[] };
+      expect(records.filter((r) => r.matched)).toHaveLength(300);
+      expect(pool.started).toBe(0);
+      // A file larger than that goes to a thread.
+      writeFileSync(join(dir, 'five-mib.txt'), 'x'.repeat(5 * 2 ** 20));
+      const big = await scanFilesWith(['five-mib.txt'], { cwd: dir, counter: c3 }, { pool }).result();
+      expect(big.records[0]).toMatchObject({ matched: false, bytes: 5 * 2 ** 20 });
+      expect(pool.started).toBe(1);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  test('past its first 4 MiB a run starts its threads, however small each task', async () => {
+    const pool = new ThreadPool(1);
+    try {
+      const files = Array.from({ length: 1100 }, (_, i) => `k${i}.txt`);
+      tree(dir, Object.fromEntries(files.map((p) => [p, 'x'.repeat(4095) + '\n'])));
+      const run = scanFilesWith(files, { cwd: dir, counter: c3, batchSize: 16 }, { pool });
+      expect((await run.result()).summary.filesScanned).toBe(1100);
+      expect(pool.started).toBe(1);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
   test('threads start as the work needs them: one file with threads: 64 starts at most two', async () => {
     const pool = new ThreadPool(64);
     try {

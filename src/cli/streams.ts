@@ -1,8 +1,8 @@
 /**
  * The process's stdout and stderr as the commands see them: write errors never throw, and
  * waiting for a reader can be cut short once the user has asked to stop. Each is opened on
- * first use: the first use of `process.stdout` loads some thirty of Node's modules (streams,
- * net; a few milliseconds), which a run that prints nothing does without.
+ * first use: opening `process.stdout` loads Node's modules for a pipe's socket or a
+ * terminal (net, tty; a few milliseconds), which a run that prints nothing does without.
  *
  * * stdout: EPIPE means the reader went away (`| head`): the run stops quietly. Any other
  *   error (`> /dev/full`: ENOSPC) is remembered and reported once, as one line, and the

@@ -8,16 +8,17 @@
  *   resident when workers exit.
  * * A task whose worker dies is lost; the run loop decides what to retry. Piscina starts a
  *   replacement worker by itself.
- * * The pool starts with its first task, and while no worker has answered yet this
- *   thread scans one task of each submission itself (`scanBatch` is a synchronous native
- *   call): a tiny run starts no thread, a large one does not wait for threads to boot.
+ * * A run starts on this thread (`scanBatch` is a synchronous native call): it scans the
+ *   run's first 4 MiB itself, so a run that small starts no thread; the pool starts with
+ *   the first task past them, and while no worker has answered yet this thread goes on
+ *   scanning one task of each submission: a large run does not wait for threads to boot.
  * * Cancelling sets a flag the native reader checks between chunks, so a task stops
  *   within a chunk's read even in the middle of a huge file.
  */
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Piscina } from 'piscina';
-import type { NativeBatch } from '../core/codec.js';
+import { strideOf, type NativeBatch } from '../core/codec.js';
 import { packageDir } from '../core/package.js';
 import { readsHere, scanNative, type BatchTask } from './scan-worker.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';
@@ -72,6 +73,11 @@ export class ThreadPool {
     return this.pool;
   }
 
+  /** Whether a task has been given to the pool (threads are starting or running). */
+  get begun(): boolean {
+    return this.pool !== undefined;
+  }
+
   /** Worker threads started so far. */
   get started(): number {
     return this.started_?.threads.length ?? 0;
@@ -96,8 +102,16 @@ export class ThreadPool {
   }
 }
 
-/** Bytes the coordinator's thread reads for one task while the workers boot (~1 ms). */
+/** Bytes the coordinator's thread reads of a run before starting threads, and of a task while they boot (~1 ms). */
 const INLINE_BYTES = 4 * 1024 * 1024;
+
+/** Bytes the files of a batch read. */
+function bytesRead(batch: NativeBatch, counters: number): number {
+  const stride = strideOf(counters);
+  let bytes = 0;
+  for (let i = 0; i < batch.count; i++) bytes += batch.numbers[i * stride]!;
+  return bytes;
+}
 
 export interface LocalTransportOptions {
   /** Files in a task while discovery runs. */
@@ -116,6 +130,8 @@ export class LocalTransport implements Transport {
   private readonly finished: Outcome[] = [];
   /** Element 0 set to 1 stops every task of this run (checked natively). */
   private readonly cancelFlag = new Int32Array(new SharedArrayBuffer(4));
+  /** Bytes of the run this thread may still scan before the pool starts. */
+  private startBudget = INLINE_BYTES;
 
   constructor(
     private readonly pool: ThreadPool,
@@ -133,7 +149,12 @@ export class LocalTransport implements Transport {
 
   async submit(tasks: Task[]): Promise<void> {
     const { cwd, counters, read } = this.spec;
-    for (const [i, task] of tasks.entries()) {
+    // The byte limits keep the coordinator from blocking; files decompressed or decoded in
+    // JavaScript always go to the pool.
+    const cold = this.pool.inline && this.pool.cold;
+    const starting = cold && !this.pool.begun && this.startBudget > 0;
+    let inline = starting ? this.startBudget : cold && this.pool.begun ? INLINE_BYTES : 0;
+    for (const task of tasks) {
       const message: BatchTask = {
         cwd,
         paths: task.paths.join('\0'),
@@ -146,19 +167,20 @@ export class LocalTransport implements Transport {
           cancel: this.cancelFlag,
         },
       };
-      // While the workers boot, this thread scans one task of each submission itself: a
-      // small run never waits for a thread, and a large one starts at once. A hard byte
-      // limit keeps the coordinator from blocking: a larger file goes to the pool. Files
-      // decompressed or decoded in JavaScript always go to the pool.
-      if (i === 0 && this.pool.inline && this.pool.cold && !readsHere(message)) {
-        const batch = this.scanHere(message);
+      if (inline > 0 && !readsHere(message)) {
+        const batch = this.scanHere(message, inline);
         if (batch && batch.count > 0) {
+          if (starting) inline = this.startBudget = Math.max(0, this.startBudget - bytesRead(batch, counters.length));
+          else inline = 0;
           // Handed over on the event loop's next turn: the workers' start and answers are
           // messages, which back-to-back inline scans would hold back (this thread would
           // then scan the whole run alone, the workers idle).
           setImmediate(() => this.arrive({ task, batch }));
           continue;
         }
+        // Its first file is larger than what is left: from here on the threads scan.
+        if (starting) this.startBudget = 0;
+        inline = 0;
       }
       this.pool.run(message).then(
         (batch) => this.arrive({ task, batch }),
@@ -171,10 +193,10 @@ export class LocalTransport implements Transport {
     }
   }
 
-  /** The task scanned on this thread, up to `INLINE_BYTES`; undefined if that failed. */
-  private scanHere(message: BatchTask): NativeBatch | undefined {
+  /** The task scanned on this thread, up to `bytes`; undefined if that failed. */
+  private scanHere(message: BatchTask, bytes: number): NativeBatch | undefined {
     try {
-      return scanNative({ ...message, read: { ...message.read, stopAtBytes: INLINE_BYTES } });
+      return scanNative({ ...message, read: { ...message.read, stopAtBytes: bytes } });
     } catch {
       return undefined; // the pool's worker will fail the same way, and be retried as usual
     }
