@@ -14,19 +14,39 @@
  * `maxFilesize` limits the decompressed stream, whose bytes are what `bytes` and offsets
  * count. A corrupt stream, or a decompressor that is missing or fails, is an error record.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { constants, type Stats } from 'node:fs';
-import { lstat, open, stat, type FileHandle } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
-import { pipeline, Readable, type Transform } from 'node:stream';
+import type { Transform } from 'node:stream';
 import { getSystemErrorMap } from 'node:util';
-import zlib from 'node:zlib';
 import { NATIVE_ENCODINGS, textStage, type TextStage } from '../core/decode.js';
 import { native, type NativeCounter, type NativeEvaluation } from '../core/native.js';
 import { bytesOfPath, hasEscapes } from '../core/path-bytes.js';
 import type { FileError, SkipReason } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
+
+// Node's stream, zlib, process and promise modules load with the first file read here: a
+// thread that reads every file natively (nearly every run) boots without them.
+const load = createRequire(import.meta.url);
+let modules:
+  | {
+      childProcess: typeof import('node:child_process');
+      events: typeof import('node:events');
+      fs: typeof import('node:fs/promises');
+      stream: typeof import('node:stream');
+      zlib: typeof import('node:zlib');
+    }
+  | undefined;
+function lazy(): NonNullable<typeof modules> {
+  return (modules ??= {
+    childProcess: load('node:child_process') as typeof import('node:child_process'),
+    events: load('node:events') as typeof import('node:events'),
+    fs: load('node:fs/promises') as typeof import('node:fs/promises'),
+    stream: load('node:stream') as typeof import('node:stream'),
+    zlib: load('node:zlib') as typeof import('node:zlib'),
+  });
+}
 
 /** Bytes a read (and the first chunk that binary detection looks at), as the native reader. */
 const CHUNK = 256 * 1024;
@@ -34,9 +54,9 @@ const CHUNK = 256 * 1024;
 /** How a compressed format is decompressed: in process, or by a program reading stdin. */
 type Decompressor = { format: string; zlib: () => Transform } | { format: string; program: string; args: string[] };
 
-const gzip: Decompressor = { format: 'gzip', zlib: () => zlib.createGunzip() };
-const brotli: Decompressor = { format: 'brotli', zlib: () => zlib.createBrotliDecompress() };
-const deflate: Decompressor = { format: 'zlib', zlib: () => zlib.createInflate() };
+const gzip: Decompressor = { format: 'gzip', zlib: () => lazy().zlib.createGunzip() };
+const brotli: Decompressor = { format: 'brotli', zlib: () => lazy().zlib.createBrotliDecompress() };
+const deflate: Decompressor = { format: 'zlib', zlib: () => lazy().zlib.createInflate() };
 const program = (format: string, name: string, ...args: string[]): Decompressor => ({ format, program: name, args });
 const xz = program('xz', 'xz', '-d', '-c');
 const bzip2 = program('bzip2', 'bzip2', '-d', '-c');
@@ -327,6 +347,7 @@ async function openRegular(
   hints: number,
 ): Promise<{ file: FileHandle; size: number } | FileScan> {
   const flags = OPEN_FLAGS | (follow ? 0 : constants.O_NOFOLLOW);
+  const { open, stat, lstat } = lazy().fs;
   try {
     if (hints & HINT_REGULAR) {
       // The walker saw a regular file: open first, then check what was opened.
@@ -385,6 +406,7 @@ async function* decompressed(file: FileHandle, d: Decompressor): AsyncGenerator<
     const z = d.zlib();
     // pipeline ends both streams on an error or when the consumer stops, and hands a read
     // failure (a ReadFailure) on to `z`'s readers.
+    const { pipeline, Readable } = lazy().stream;
     pipeline(Readable.from(fileChunks(file, 0, false), { objectMode: false }), z, () => {});
     try {
       yield* z as AsyncIterable<Uint8Array>;
@@ -405,11 +427,12 @@ async function* fromProgram(
   file: FileHandle,
   d: { format: string; program: string; args: string[] },
 ): AsyncGenerator<Uint8Array> {
-  const child = spawn(d.program, d.args, { stdio: [file.fd, 'pipe', 'pipe'] });
+  const { childProcess, events } = lazy();
+  const child = childProcess.spawn(d.program, d.args, { stdio: [file.fd, 'pipe', 'pipe'] });
   const stdout = child.stdout!;
   const stderrStream = child.stderr!;
   try {
-    await once(child, 'spawn');
+    await events.once(child, 'spawn');
   } catch (e) {
     const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
     throw new DecompressFailure({
@@ -424,7 +447,7 @@ async function* fromProgram(
   stderrStream.on('data', (text: string) => {
     if (stderr.length < 4096) stderr += text;
   });
-  const exited = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  const exited = events.once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
   let finished = false;
   try {
     yield* stdout as AsyncIterable<Uint8Array>;
