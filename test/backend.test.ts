@@ -26,6 +26,7 @@ beforeAll(async () => {
   mkdirSync(stripped);
   cpSync(join(repoRoot, 'package.json'), join(stripped, 'package.json'));
   cpSync(join(repoRoot, 'dist', 'src'), join(stripped, 'dist', 'src'), { recursive: true });
+  cpSync(join(repoRoot, 'dist', 'bundle'), join(stripped, 'dist', 'bundle'), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(stripped, 'node_modules'));
   const corpora = pathToFileURL(join(repoRoot, 'dist', 'bench', 'corpus.js')).href;
   corpus = ((await import(corpora)) as { smallFiles: (n: number) => string }).smallFiles(300);
@@ -42,7 +43,7 @@ function env(backend?: string): NodeJS.ProcessEnv {
 }
 
 function charcount(pkg: string, args: string[], cwd: string, backend?: string) {
-  const r = spawnSync(process.execPath, [join(pkg, 'dist', 'src', 'cli', 'main.js'), ...args], {
+  const r = spawnSync(process.execPath, [join(pkg, 'dist', 'bundle', 'charcount.cjs'), ...args], {
     cwd,
     env: env(backend),
     encoding: 'utf8',
