@@ -9,9 +9,14 @@
 //   node scripts/build-native.mjs --manifests [--npm-dir DIR]
 //     lays out the package of every target in package.json's napi.targets, binaries
 //     left out: what a release job fills with the binaries its platforms built.
+//   node scripts/build-native.mjs --prepublish   (npm's prepublishOnly)
+//     writes those packages into package.json's optionalDependencies, at its version, just
+//     before `npm publish`, as napi-rs's `prepublish` does: in the repository they stay
+//     out, since packages not yet published would put the lock file out of step (`npm ci`
+//     refuses it).
 //
-// <triple> is napi-rs's platform triple (linux-x64-gnu, darwin-arm64, …). The packages
-// are package.json's optionalDependencies, and their os/cpu/libc fields let npm install
+// <triple> is napi-rs's platform triple (linux-x64-gnu, darwin-arm64, …). The published
+// package lists them as optionalDependencies, and their os/cpu/libc fields let npm install
 // only the one that fits. Cargo is checked for first, so that a missing Rust toolchain
 // gives one clear sentence instead of a spawn error.
 import { spawnSync } from 'node:child_process';
@@ -30,6 +35,7 @@ const { values: args } = parseArgs({
   options: {
     target: { type: 'string' },
     manifests: { type: 'boolean', default: false },
+    prepublish: { type: 'boolean', default: false },
     'npm-dir': { type: 'string', default: join(root, 'npm') },
   },
 });
@@ -78,8 +84,21 @@ function layOut(target, binary) {
   return dir;
 }
 
+/** Every platform package's name, at the package's version. */
+async function platformPackages() {
+  const targets = await Promise.all(pkg.napi.targets.map(parseTriple));
+  return Object.fromEntries(targets.map((t) => [manifest(t).name, pkg.version]));
+}
+
 if (args.manifests) {
   for (const triple of pkg.napi.targets) console.log(layOut(await parseTriple(triple)));
+} else if (args.prepublish) {
+  const file = join(root, 'package.json');
+  const text = readFileSync(file, 'utf8');
+  const manifestNow = JSON.parse(text);
+  manifestNow.optionalDependencies = { ...manifestNow.optionalDependencies, ...(await platformPackages()) };
+  writeFileSync(file, JSON.stringify(manifestNow, null, 2) + '\n');
+  console.log(Object.keys(manifestNow.optionalDependencies).join('\n'));
 } else {
   const cargo = spawnSync('cargo', ['--version'], { encoding: 'utf8' });
   if (cargo.error || cargo.status !== 0) {

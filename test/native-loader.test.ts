@@ -5,7 +5,7 @@
  * Packages for other platforms are laid out by hand here, as npm would install them.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadNative, nativeOrigin, platformTriple } from '../src/internal.js';
@@ -15,6 +15,21 @@ const { dir, cleanup } = tempDir();
 afterAll(cleanup);
 
 const rootManifest = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8'));
+
+/**
+ * package.json as `npm publish` carries it: its prepublishOnly step (run here on a copy)
+ * adds the platform packages as optionalDependencies, which the repository leaves out.
+ */
+function publishedManifest() {
+  const copy = join(dir, 'publish');
+  mkdirSync(join(copy, 'scripts'), { recursive: true });
+  copyFileSync(join(repoRoot, 'package.json'), join(copy, 'package.json'));
+  copyFileSync(join(repoRoot, 'scripts', 'build-native.mjs'), join(copy, 'scripts', 'build-native.mjs'));
+  symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
+  execFileSync(process.execPath, [join(copy, 'scripts', 'build-native.mjs'), '--prepublish'], { stdio: 'ignore' });
+  return JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'));
+}
+const published = publishedManifest();
 const here = platformTriple();
 const realBinary = join(repoRoot, 'native', `charcount.${here}.node`);
 
@@ -26,7 +41,7 @@ function installed(
   const app = join(dir, `app${apps++}`);
   const pkg = join(app, 'node_modules', 'charcount');
   mkdirSync(pkg, { recursive: true });
-  const { name, version, optionalDependencies } = rootManifest;
+  const { name, version, optionalDependencies } = published;
   writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, optionalDependencies }));
   for (const [triple, p] of Object.entries(layout.packages ?? {})) {
     const at = join(app, 'node_modules', '@charcount', triple);
@@ -139,10 +154,15 @@ describe('platform packages', () => {
   execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-native.mjs'), '--manifests', '--npm-dir', npmDir]);
   const manifests = readdirSync(npmDir).map((d) => JSON.parse(readFileSync(join(npmDir, d, 'package.json'), 'utf8')));
 
-  test("one for each of napi.targets, each one of the package's optionalDependencies at its version", () => {
+  test("one for each of napi.targets, each one of the published package's optionalDependencies at its version", () => {
     expect(manifests).toHaveLength(rootManifest.napi.targets.length);
-    expect(Object.fromEntries(manifests.map((m) => [m.name, m.version]))).toEqual(rootManifest.optionalDependencies);
+    expect(Object.fromEntries(manifests.map((m) => [m.name, m.version]))).toEqual(published.optionalDependencies);
     for (const m of manifests) expect(m.version).toBe(rootManifest.version);
+  });
+
+  test('the repository lists none of them (not yet published, they would put the lock file out of step)', () => {
+    expect(rootManifest.optionalDependencies).toBeUndefined();
+    expect({ ...published, optionalDependencies: undefined }).toEqual({ ...rootManifest });
   });
 
   test('os, cpu and libc let npm install only the one that fits; main is its binary', () => {

@@ -5,7 +5,7 @@
  * the platform package removed, so that the portable back end answers, with the same output.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
@@ -25,10 +25,23 @@ function pack(from: string) {
   return { tarball: join(dir, filename), paths: files.map((f) => f.path) };
 }
 
+/**
+ * The package as `npm publish` packs it: a copy of what it ships, after its prepublishOnly
+ * step (which adds the platform packages as optionalDependencies).
+ */
+function staged(): string {
+  const stage = join(dir, 'stage');
+  const ship = ['package.json', 'LICENSE', 'README.md', 'docs', 'man', 'completions', 'dist', 'scripts'];
+  for (const p of ship) cpSync(join(repoRoot, p), join(stage, p), { recursive: true });
+  symlinkSync(join(repoRoot, 'node_modules'), join(stage, 'node_modules'));
+  execFileSync('npm', ['run', 'prepublishOnly', '--silent'], { cwd: stage, stdio: 'ignore' });
+  return stage;
+}
+
 test('the packed tarballs install and run where no Rust toolchain exists', async () => {
   const corpora = pathToFileURL(join(repoRoot, 'dist', 'bench', 'corpus.js')).href;
   const corpus = ((await import(corpora)) as { smallFiles: (n: number) => string }).smallFiles(300);
-  const { tarball, paths } = pack(repoRoot);
+  const { tarball, paths } = pack(staged());
   const triple = platformTriple();
   const platform = pack(join(repoRoot, 'npm', triple));
   expect(platform.paths.sort()).toEqual(['LICENSE', 'README.md', `charcount.${triple}.node`, 'package.json']);

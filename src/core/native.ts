@@ -8,7 +8,7 @@
  * 1. a local build, `native/charcount.<triple>.node` in the package folder (a source
  *    checkout after `npm run build:native`). It comes first so that a fresh build is
  *    never shadowed by a published binary that `npm install` put in node_modules;
- * 2. the platform package `@charcount/<triple>`, one of the package's
+ * 2. the platform package `@charcount/<triple>`, one of the published package's
  *    optionalDependencies: npm installs the one whose `os`, `cpu` and `libc` fit. It must
  *    be of charcount's own version (the batch format between them is not versioned).
  *
