@@ -16,7 +16,11 @@
 //! Every hit: the block logic reaches each segment's threshold exactly once, wherever the
 //! segment starts and ends; a scanner made by [`Scanner::collecting`] records each of those
 //! places ([`hits`]).
+//!
+//! Histograms: a scanner made by [`Scanner::histogram`] counts how many segments hold
+//! exactly k occurrences, for every k, with one popcount per segment end ([`histogram`]).
 
+mod histogram;
 pub mod hits;
 #[cfg(target_arch = "aarch64")]
 mod neon;
@@ -24,6 +28,7 @@ mod scalar;
 #[cfg(target_arch = "x86_64")]
 mod x86;
 
+use histogram::Histogram;
 use hits::HitLog;
 pub use hits::{Hits, SegmentHit};
 use std::fmt;
@@ -211,6 +216,9 @@ pub struct Evaluation {
     pub segments: Option<u64>,
     /// Present only for scanners that collect every hit ([`Scanner::collecting`]).
     pub hits: Option<Hits>,
+    /// Present only for histogram scans ([`Scanner::histogram`]): `(k, segments holding
+    /// exactly k)` for every k held by some segment, by increasing k.
+    pub histogram: Option<Vec<(u64, u64)>>,
 }
 
 /// Per-run counter state shared by every back end; kept in one struct so the block
@@ -231,6 +239,10 @@ pub(crate) struct State {
     hit: Option<(u64, u64)>,
     /// Every hit, when collected (only with `FULL` blocks, which visit every segment).
     log: Option<HitLog>,
+    /// Segments per count (histogram blocks only).
+    hist: Histogram,
+    /// Occurrences in the segment left open, for the histogram.
+    open: u64,
 }
 
 /// Position of the `n`-th (1-based) set bit of `x`; `x` has at least `n` set bits.
@@ -266,7 +278,41 @@ impl State {
             resets: 0,
             hit: None,
             log: None,
+            hist: Histogram::default(),
+            open: 0,
         }
+    }
+
+    /// Applies one block of masks in a histogram scan: closes a segment at each reset
+    /// (its count is the carried count plus one popcount of the needles since the previous
+    /// reset; the reset itself opens the next segment) and carries the count of the one
+    /// left open. Until the first hit the threshold logic runs too, for `matched`, `offset`
+    /// and `line`; the segments reaching `min` are read off the histogram at the end.
+    #[inline(always)]
+    pub(crate) fn histogram_block<const RESETS: bool>(&mut self, m: u64, r: u64, nl: u64, base: u64) {
+        if self.hit.is_none() && self.min != u64::MAX {
+            // A first-hit block: it stops keeping its own count once it returns true, and
+            // nothing reads that count after the hit.
+            self.block::<false, RESETS>(m, r, nl, base);
+        }
+        self.occurrences += m.count_ones() as u64;
+        if !RESETS || r == 0 {
+            self.open += m.count_ones() as u64;
+            return;
+        }
+        self.resets += r.count_ones() as u64;
+        let mut open = self.open;
+        let mut since = !0u64; // positions of the open segment in this block
+        let mut rest = r;
+        while rest != 0 {
+            let at = rest.trailing_zeros();
+            let before = bits_below(at);
+            self.hist.add(open + (m & since & before).count_ones() as u64);
+            open = 0;
+            since = !before;
+            rest &= rest - 1;
+        }
+        self.open = (m & since).count_ones() as u64;
     }
 
     /// Records that a segment reaches the threshold at the `rank`-th match of
@@ -450,7 +496,7 @@ impl<V: Lanes, const K: usize> Masker<V, K> {
 /// each full block reads `data[i .. i + 64 + K - 1]` with `i + 64 <= n`, inside `data`, and
 /// the tail block reads the 68-byte `pad`.
 #[inline(always)]
-pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, const RESETS: bool>(
+pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, const RESETS: bool, const HIST: bool>(
     needle: &Needle,
     reset: Option<u8>,
     st: &mut State,
@@ -467,7 +513,9 @@ pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, cons
         // SAFETY: `i + 64 <= n` and `data.len() >= n + K - 1`, so `ptr + i .. ptr + i + 64 + K - 1`
         // is inside `data`; the CPU has `V`'s features.
         let (m, r, nl) = unsafe { masker.masks(ptr.add(i)) };
-        if st.block::<FULL, RESETS>(m, r, nl, base + i as u64) {
+        if HIST {
+            st.histogram_block::<RESETS>(m, r, nl, base + i as u64);
+        } else if st.block::<FULL, RESETS>(m, r, nl, base + i as u64) {
             return true;
         }
         i += 64;
@@ -482,7 +530,9 @@ pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, cons
         let valid = bits_below((n - i) as u32);
         // SAFETY: `pad` holds 68 >= 64 + K - 1 bytes; the CPU has `V`'s features.
         let (m, r, nl) = unsafe { masker.masks(pad.as_ptr()) };
-        if st.block::<FULL, RESETS>(m & valid, r & valid, nl & valid, base + i as u64) {
+        if HIST {
+            st.histogram_block::<RESETS>(m & valid, r & valid, nl & valid, base + i as u64);
+        } else if st.block::<FULL, RESETS>(m & valid, r & valid, nl & valid, base + i as u64) {
             return true;
         }
     }
@@ -495,53 +545,61 @@ pub(crate) unsafe fn run_blocks<V: Lanes, const K: usize, const FULL: bool, cons
 /// [`Kernel`], which proves the CPU features.
 type RunFn = unsafe fn(&Needle, Option<u8>, &mut State, &[u8], usize, u64) -> bool;
 
-/// Picks the monomorphised loop for (needle length, full scan, has resets) within one
-/// back end.
+/// Picks the monomorphised loop for (needle length, full scan, has resets, histogram)
+/// within one back end (a histogram scan is always a full one).
 macro_rules! select_run {
-    ($module:ident, $k:expr, $full:expr, $resets:expr) => {
-        match ($k, $full, $resets) {
-            (1, false, false) => $module::run::<1, false, false> as RunFn,
-            (2, false, false) => $module::run::<2, false, false> as RunFn,
-            (3, false, false) => $module::run::<3, false, false> as RunFn,
-            (4, false, false) => $module::run::<4, false, false> as RunFn,
-            (1, true, false) => $module::run::<1, true, false> as RunFn,
-            (2, true, false) => $module::run::<2, true, false> as RunFn,
-            (3, true, false) => $module::run::<3, true, false> as RunFn,
-            (4, true, false) => $module::run::<4, true, false> as RunFn,
-            (1, false, true) => $module::run::<1, false, true> as RunFn,
-            (2, false, true) => $module::run::<2, false, true> as RunFn,
-            (3, false, true) => $module::run::<3, false, true> as RunFn,
-            (4, false, true) => $module::run::<4, false, true> as RunFn,
-            (1, true, true) => $module::run::<1, true, true> as RunFn,
-            (2, true, true) => $module::run::<2, true, true> as RunFn,
-            (3, true, true) => $module::run::<3, true, true> as RunFn,
-            _ => $module::run::<4, true, true> as RunFn,
+    ($module:ident, $k:expr, $full:expr, $resets:expr, $hist:expr) => {
+        match ($k, $full || $hist, $resets, $hist) {
+            (1, false, false, false) => $module::run::<1, false, false, false> as RunFn,
+            (2, false, false, false) => $module::run::<2, false, false, false> as RunFn,
+            (3, false, false, false) => $module::run::<3, false, false, false> as RunFn,
+            (4, false, false, false) => $module::run::<4, false, false, false> as RunFn,
+            (1, true, false, false) => $module::run::<1, true, false, false> as RunFn,
+            (2, true, false, false) => $module::run::<2, true, false, false> as RunFn,
+            (3, true, false, false) => $module::run::<3, true, false, false> as RunFn,
+            (4, true, false, false) => $module::run::<4, true, false, false> as RunFn,
+            (1, false, true, false) => $module::run::<1, false, true, false> as RunFn,
+            (2, false, true, false) => $module::run::<2, false, true, false> as RunFn,
+            (3, false, true, false) => $module::run::<3, false, true, false> as RunFn,
+            (4, false, true, false) => $module::run::<4, false, true, false> as RunFn,
+            (1, true, true, false) => $module::run::<1, true, true, false> as RunFn,
+            (2, true, true, false) => $module::run::<2, true, true, false> as RunFn,
+            (3, true, true, false) => $module::run::<3, true, true, false> as RunFn,
+            (4, true, true, false) => $module::run::<4, true, true, false> as RunFn,
+            (1, true, false, true) => $module::run::<1, true, false, true> as RunFn,
+            (2, true, false, true) => $module::run::<2, true, false, true> as RunFn,
+            (3, true, false, true) => $module::run::<3, true, false, true> as RunFn,
+            (4, true, false, true) => $module::run::<4, true, false, true> as RunFn,
+            (1, true, true, true) => $module::run::<1, true, true, true> as RunFn,
+            (2, true, true, true) => $module::run::<2, true, true, true> as RunFn,
+            (3, true, true, true) => $module::run::<3, true, true, true> as RunFn,
+            _ => $module::run::<4, true, true, true> as RunFn,
         }
     };
 }
 
 /// The loop of `kernel`'s back end for a needle of `k` bytes. Calling it is sound on this
 /// CPU because `kernel` is a [`Kernel`] (see its invariant).
-fn select(kernel: Kernel, k: usize, full: bool, resets: bool) -> RunFn {
+fn select(kernel: Kernel, k: usize, full: bool, resets: bool, hist: bool) -> RunFn {
     match kernel.0 {
-        Backend::Scalar => select_run!(scalar, k, full, resets),
+        Backend::Scalar => select_run!(scalar, k, full, resets, hist),
         #[cfg(target_arch = "x86_64")]
         Backend::Sse2 => {
             use x86::sse2;
-            select_run!(sse2, k, full, resets)
+            select_run!(sse2, k, full, resets, hist)
         }
         #[cfg(target_arch = "x86_64")]
         Backend::Avx2 => {
             use x86::avx2;
-            select_run!(avx2, k, full, resets)
+            select_run!(avx2, k, full, resets, hist)
         }
         #[cfg(target_arch = "x86_64")]
         Backend::Avx512 => {
             use x86::avx512;
-            select_run!(avx512, k, full, resets)
+            select_run!(avx512, k, full, resets, hist)
         }
         #[cfg(target_arch = "aarch64")]
-        Backend::Neon => select_run!(neon, k, full, resets),
+        Backend::Neon => select_run!(neon, k, full, resets, hist),
     }
 }
 
@@ -553,6 +611,8 @@ pub struct Scanner {
     full: bool,
     /// Every hit is collected, at most this many.
     hit_limit: Option<u64>,
+    /// Segments are counted per count held ([`Scanner::histogram`]).
+    histogram: bool,
     run: RunFn,
     reset_byte: Option<u8>,
     state: State,
@@ -563,6 +623,7 @@ pub struct Scanner {
     pending_len: usize,
     total: u64,
     first_byte: Option<u8>,
+    last_byte: Option<u8>,
     /// With `min = 0` every segment reaches the threshold at its first character: at byte
     /// 0 and at each reset character. This scanner of the reset character (`min = 1`: each
     /// one is a segment of its own) finds the latter when every hit is collected.
@@ -572,7 +633,16 @@ pub struct Scanner {
 impl Scanner {
     /// `full`: keep going after the first hit to count occurrences and segments.
     pub fn new(config: Config, full: bool) -> Scanner {
-        Scanner::build(config, full, None)
+        Scanner::build(config, full, None, false)
+    }
+
+    /// A full scan that also counts how many segments hold exactly k occurrences, for
+    /// every k ([`Evaluation::histogram`]). Segments are those of contract §1 — a reset
+    /// character opens the segment it belongs to — except that a reset ending the input
+    /// opens none unless it is itself `what` (a last line's `\n` ends it); an empty input
+    /// has no segments.
+    pub fn histogram(config: Config) -> Scanner {
+        Scanner::build(config, true, None, true)
     }
 
     /// A scanner that also lists every hit — one per segment that reaches the threshold
@@ -580,30 +650,34 @@ impl Scanner {
     /// truncated, and unless `full` asks for the figures of the whole input, the scan is
     /// done ([`Scanner::is_done`]).
     pub fn collecting(config: Config, full: bool, limit: u64) -> Scanner {
-        Scanner::build(config, full, Some(limit))
+        Scanner::build(config, full, Some(limit), false)
     }
 
-    fn build(config: Config, full: bool, hit_limit: Option<u64>) -> Scanner {
+    fn build(config: Config, full: bool, hit_limit: Option<u64>, histogram: bool) -> Scanner {
         // With min = 0 the first hit is the first byte and needs no kernel; a full scan still
         // runs it for occurrences and resets, with hits disabled.
         let kernel_min = if config.min == 0 { u64::MAX } else { config.min };
         // Full scans and collecting scans run the blocks that visit every segment.
         let every_segment = full || hit_limit.is_some();
         let mut state = State::new(kernel_min);
+        if histogram {
+            state.hist = Histogram::new();
+        }
         let mut starts = None;
         if let Some(limit) = hit_limit {
             if config.min > 0 {
                 state.log = Some(HitLog::new(limit, !full));
             } else if let Some(b) = config.reset.byte() {
                 let resets = Config { needle: Needle::new(b as char), min: 1, ..config };
-                starts = Some(Box::new(Scanner::build(resets, full, Some(limit))));
+                starts = Some(Box::new(Scanner::build(resets, full, Some(limit), false)));
             }
         }
         Scanner {
             config,
             full,
             hit_limit,
-            run: select(config.kernel, config.needle.len(), every_segment, config.reset != Reset::NoReset),
+            histogram,
+            run: select(config.kernel, config.needle.len(), every_segment, config.reset != Reset::NoReset, histogram),
             reset_byte: config.reset.byte(),
             state,
             pos: 0,
@@ -611,6 +685,7 @@ impl Scanner {
             pending_len: 0,
             total: 0,
             first_byte: None,
+            last_byte: None,
             starts,
         }
     }
@@ -673,6 +748,7 @@ impl Scanner {
             self.first_byte = Some(chunk[0]);
         }
         self.total += chunk.len() as u64;
+        self.last_byte = chunk.last().copied();
         if let Some(starts) = &mut self.starts {
             starts.feed(chunk);
         }
@@ -726,6 +802,7 @@ impl Scanner {
             self.run(&padded[..p + 3], p);
         }
         let hits = self.hit_limit.map(|limit| self.take_hits(limit));
+        let histogram = self.histogram.then(|| self.take_histogram());
         let st = &self.state;
         let (matched, hit) = if self.config.min == 0 {
             (self.total > 0, if self.total > 0 { Some((0, 1)) } else { None })
@@ -733,7 +810,9 @@ impl Scanner {
             (st.hit.is_some(), st.hit)
         };
         let (occurrences, segments) = if self.full {
-            let segments = if self.config.min > 0 {
+            let segments = if let (Some(h), true) = (&histogram, self.config.min > 0) {
+                h.iter().filter(|&&(k, _)| k >= self.config.min).map(|&(_, n)| n).sum()
+            } else if self.config.min > 0 {
                 st.segments
             } else if self.total == 0 {
                 0
@@ -749,7 +828,19 @@ impl Scanner {
         } else {
             (None, None)
         };
-        Evaluation { matched, offset: hit.map(|h| h.0), line: hit.map(|h| h.1), occurrences, segments, hits }
+        Evaluation { matched, offset: hit.map(|h| h.0), line: hit.map(|h| h.1), occurrences, segments, hits, histogram }
+    }
+
+    /// The histogram of a histogram scan (after its tail was run), with the segment left
+    /// open: the last one, unless the input is empty or ends with a reset that opened an
+    /// empty segment.
+    fn take_histogram(&mut self) -> Vec<(u64, u64)> {
+        let st = &mut self.state;
+        let opened_by_last_reset = self.reset_byte.is_some() && self.last_byte == self.reset_byte && st.open == 0;
+        if self.total > 0 && !opened_by_last_reset {
+            st.hist.add(st.open);
+        }
+        std::mem::take(&mut st.hist).entries()
     }
 
     /// The hits of a collecting scanner (after its tail was run), taken out of it.
@@ -783,6 +874,13 @@ pub fn evaluate(config: Config, input: &[u8], full: bool) -> Evaluation {
 /// Evaluates `config` over one in-memory input, listing every hit (at most `limit`).
 pub fn evaluate_hits(config: Config, input: &[u8], full: bool, limit: u64) -> Evaluation {
     let mut s = Scanner::collecting(config, full, limit);
+    s.feed(input);
+    s.into_evaluation()
+}
+
+/// Evaluates `config` over one in-memory input with its histogram ([`Scanner::histogram`]).
+pub fn evaluate_histogram(config: Config, input: &[u8]) -> Evaluation {
+    let mut s = Scanner::histogram(config);
     s.feed(input);
     s.into_evaluation()
 }

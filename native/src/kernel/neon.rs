@@ -40,7 +40,7 @@ impl Lanes for uint8x16_t {
 ///
 /// # Safety
 /// SAFETY: [`run_blocks`]' contract (NEON itself is always there on aarch64).
-pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
+pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool, const HIST: bool>(
     needle: &Needle,
     reset: Option<u8>,
     st: &mut State,
@@ -49,5 +49,5 @@ pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     base: u64,
 ) -> bool {
     // SAFETY: the caller upholds `run_blocks`' contract (see above).
-    unsafe { run_blocks::<uint8x16_t, K, FULL, RESETS>(needle, reset, st, data, n, base) }
+    unsafe { run_blocks::<uint8x16_t, K, FULL, RESETS, HIST>(needle, reset, st, data, n, base) }
 }

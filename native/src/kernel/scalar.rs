@@ -52,7 +52,7 @@ impl Lanes for Swar {
 ///
 /// # Safety
 /// SAFETY: [`run_blocks`]' contract (no CPU feature needed).
-pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
+pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool, const HIST: bool>(
     needle: &Needle,
     reset: Option<u8>,
     st: &mut State,
@@ -61,7 +61,7 @@ pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
     base: u64,
 ) -> bool {
     // SAFETY: the caller upholds `run_blocks`' contract (see above).
-    unsafe { run_blocks::<Swar, K, FULL, RESETS>(needle, reset, st, data, n, base) }
+    unsafe { run_blocks::<Swar, K, FULL, RESETS, HIST>(needle, reset, st, data, n, base) }
 }
 
 #[cfg(test)]

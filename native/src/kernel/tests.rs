@@ -6,22 +6,10 @@ use super::*;
 /// contract §1 step by step, over decoded characters (`None` = an invalid sequence), with
 /// every hit: where each segment first reaches the threshold.
 fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> (Evaluation, Vec<SegmentHit>) {
-    let mut chars: Vec<(usize, Option<char>)> = Vec::new();
-    let mut off = 0;
-    for chunk in input.utf8_chunks() {
-        for (i, c) in chunk.valid().char_indices() {
-            chars.push((off + i, Some(c)));
-        }
-        off += chunk.valid().len();
-        if !chunk.invalid().is_empty() {
-            chars.push((off, None));
-            off += chunk.invalid().len();
-        }
-    }
     let (mut count, mut seg, mut last_seg, mut lines) = (0u64, 0u64, None, 0u64);
     let (mut occurrences, mut segments, mut hit) = (0u64, 0u64, None);
     let mut all = Vec::new();
-    for (off, c) in chars {
+    for (off, c) in decode(input) {
         let is_reset = matches!((reset, c), (Reset::NewlinesReset, Some('\n')) | (Reset::SpacesReset, Some(' ')));
         if is_reset {
             count = 0;
@@ -52,8 +40,27 @@ fn reference(what: char, min: u64, reset: Reset, input: &[u8]) -> (Evaluation, V
         occurrences: Some(occurrences),
         segments: Some(segments),
         hits: None,
+        histogram: None,
     };
     (e, all)
+}
+
+/// The characters of `input` with their offsets, as the contract decodes them (`None` for
+/// an invalid sequence).
+fn decode(input: &[u8]) -> Vec<(usize, Option<char>)> {
+    let mut chars = Vec::new();
+    let mut off = 0;
+    for chunk in input.utf8_chunks() {
+        for (i, c) in chunk.valid().char_indices() {
+            chars.push((off + i, Some(c)));
+        }
+        off += chunk.valid().len();
+        if !chunk.invalid().is_empty() {
+            chars.push((off, None));
+            off += chunk.invalid().len();
+        }
+    }
+    chars
 }
 
 struct Rng(u64);
@@ -280,4 +287,78 @@ fn a_collecting_scan_stops_past_its_limit_unless_full() {
 
 fn hit(offset: u64, line: u64) -> SegmentHit {
     SegmentHit { offset, line }
+}
+
+/// The histogram as the contract words it, over decoded characters: a segment starts at
+/// byte 0 and at each reset character (which it holds); a reset ending the input starts
+/// none unless it is `what`; an empty input has none.
+fn reference_histogram(what: char, reset: Reset, input: &[u8]) -> Vec<(u64, u64)> {
+    let reset_char = reset.byte().map(char::from);
+    let mut counts = vec![0u64];
+    let mut last = None;
+    for (_, c) in decode(input) {
+        if c.is_some() && c == reset_char {
+            counts.push(0);
+        }
+        if c == Some(what) {
+            *counts.last_mut().unwrap() += 1;
+        }
+        last = c;
+    }
+    if input.is_empty() {
+        counts.clear();
+    } else if last.is_some() && last == reset_char && counts.last() == Some(&0) {
+        counts.pop();
+    }
+    let mut h = std::collections::BTreeMap::new();
+    for k in counts {
+        *h.entry(k).or_insert(0u64) += 1;
+    }
+    h.into_iter().collect()
+}
+
+fn histogram_chunked(config: Config, input: &[u8], rng: &mut Rng) -> Evaluation {
+    feed_chunked(Scanner::histogram(config), input, rng)
+}
+
+#[test]
+fn every_kernel_gives_the_reference_histogram_whole_and_chunked() {
+    let mut rng = Rng(0xD1B54A32D192ED03);
+    for round in 0..4000 {
+        let what = WHATS[rng.below(WHATS.len())];
+        let reset = Reset::from_code(rng.below(3) as u32).unwrap();
+        let mut input = random_input(&mut rng, what);
+        if rng.below(3) == 0 {
+            input.push(reset.byte().unwrap_or(b'\n'));
+        }
+        let min = [0, 1, 2, 1 + rng.below(20) as u64][rng.below(4)];
+        let want = reference_histogram(what, reset, &input);
+        let (scan, _) = reference(what, min, reset, &input);
+        for kernel in Kernel::available() {
+            let config = Config { kernel, ..Config::new(what, min, reset) };
+            let ctx =
+                || format!("round {round} kernel {kernel} what {what:?} min {min} reset {reset:?} input {input:?}");
+            let whole = evaluate_histogram(config, &input);
+            assert_eq!(whole.histogram.as_deref(), Some(&want[..]), "whole: {}", ctx());
+            // The figures of a full scan come with it, unchanged.
+            assert_eq!(Evaluation { histogram: None, ..whole }, scan, "figures: {}", ctx());
+            let chunked = histogram_chunked(config, &input, &mut rng);
+            assert_eq!(chunked.histogram.as_deref(), Some(&want[..]), "chunked: {}", ctx());
+        }
+    }
+}
+
+#[test]
+fn histogram_of_the_contract_examples() {
+    let h = |what, reset, input: &[u8]| evaluate_histogram(Config::new(what, 1, reset), input).histogram.unwrap();
+    assert_eq!(h(',', Reset::NewlinesReset, b"a,b\n\nc,d,e\n"), [(0, 1), (1, 1), (2, 1)]);
+    assert_eq!(h(',', Reset::NewlinesReset, b"a,b\r\nc,d"), [(1, 2)], "CRLF and a last line without \\n");
+    assert_eq!(h(',', Reset::NewlinesReset, b""), [], "an empty input has no segments");
+    assert_eq!(h(',', Reset::NewlinesReset, b"\n"), [(0, 1)], "one empty line");
+    assert_eq!(h('x', Reset::SpacesReset, b"x  xx "), [(0, 1), (1, 1), (2, 1)], "two spaces: an empty word");
+    assert_eq!(h('x', Reset::NoReset, b"x\nx x"), [(3, 1)]);
+    assert_eq!(h('\n', Reset::NewlinesReset, b"a\nb\n"), [(0, 1), (1, 2)], "a reset that is `what` opens its segment");
+    // Counts past the dense array, and a segment split across many blocks.
+    let long = [b",".repeat(300), b"\n".to_vec(), b",".repeat(7)].concat();
+    assert_eq!(h(',', Reset::NewlinesReset, &long), [(7, 1), (300, 1)]);
 }

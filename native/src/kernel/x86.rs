@@ -82,7 +82,7 @@ macro_rules! backend {
             /// SAFETY: [`run_blocks`]' contract; the CPU features are those a `Kernel` of
             /// this back end was checked for in `Kernel::available`.
             #[target_feature(enable = $feature)]
-            pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool>(
+            pub(crate) unsafe fn run<const K: usize, const FULL: bool, const RESETS: bool, const HIST: bool>(
                 needle: &Needle,
                 reset: Option<u8>,
                 st: &mut State,
@@ -91,7 +91,7 @@ macro_rules! backend {
                 base: u64,
             ) -> bool {
                 // SAFETY: the caller upholds `run_blocks`' contract (see above).
-                unsafe { run_blocks::<$lanes, K, FULL, RESETS>(needle, reset, st, data, n, base) }
+                unsafe { run_blocks::<$lanes, K, FULL, RESETS, HIST>(needle, reset, st, data, n, base) }
             }
         }
     };
