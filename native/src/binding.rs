@@ -353,6 +353,10 @@ impl Env {
             self.set(o, "hits", self.f64_array(2 * hits.list.len(), pairs)?)?;
             self.set(o, "hitsTruncated", self.bool_value(hits.truncated)?)?;
         }
+        if let Some(histogram) = &e.histogram {
+            let pairs = histogram.iter().flat_map(|&(k, n)| [k as f64, n as f64]);
+            self.set(o, "histogram", self.f64_array(2 * histogram.len(), pairs)?)?;
+        }
         Ok(o)
     }
 
@@ -599,19 +603,30 @@ export!(has_count, |env, info| {
     env.bool_value(kernel::has_count(config, input.as_slice()))
 });
 
-// evaluate(counter, input, full: boolean, maxHits?: number): Evaluation
+// evaluate(counter, input, full: boolean, maxHits?: number, histogram?: boolean): Evaluation
 export!(evaluate, |env, info| {
-    let [counter, input, full, max_hits] = env.args::<4>(info)?;
+    let [counter, input, full, max_hits, histogram] = env.args::<5>(info)?;
     let config = env.counter(counter)?;
     let full = env.boolean(full)?;
     let limit = hit_limit(env, max_hits)?;
+    let histogram = histogram_flag(env, histogram, limit)?;
     let input = env.input_bytes(input)?;
     let e = match limit {
+        _ if histogram => kernel::evaluate_histogram(config, input.as_slice()),
         Some(limit) => kernel::evaluate_hits(config, input.as_slice(), full, limit),
         None => kernel::evaluate(config, input.as_slice(), full),
     };
     env.evaluation(&e)
 });
+
+/// `histogram`: absent (false) or a boolean; a histogram scan lists no hits.
+fn histogram_flag(env: Env, v: napi_value, hit_limit: Option<u64>) -> JsResult<bool> {
+    let histogram = !env.is_nullish(v)? && env.boolean(v)?;
+    if histogram && hit_limit.is_some() {
+        return Err(JsError::Type("histogram and maxHits cannot be combined".into()));
+    }
+    Ok(histogram)
+}
 
 /// `maxHits`: absent (`undefined`/`null`: the first hit only) or an integer from 1 to 2^53-1.
 fn hit_limit(env: Env, v: napi_value) -> JsResult<Option<u64>> {
@@ -636,12 +651,14 @@ export!(seed_has_count, |env, info| {
     env.bool_value(kernel::seed_has_count(what, config.min, config.reset, text))
 });
 
-// createScanner(counter, full: boolean, maxHits?: number): External
+// createScanner(counter, full: boolean, maxHits?: number, histogram?: boolean): External
 export!(create_scanner, |env, info| {
-    let [counter, full, max_hits] = env.args::<3>(info)?;
+    let [counter, full, max_hits, histogram] = env.args::<4>(info)?;
     let config = env.counter(counter)?;
     let full = env.boolean(full)?;
-    let scanner = match hit_limit(env, max_hits)? {
+    let limit = hit_limit(env, max_hits)?;
+    let scanner = match limit {
+        _ if histogram_flag(env, histogram, limit)? => Scanner::histogram(config),
         Some(limit) => Scanner::collecting(config, full, limit),
         None => Scanner::new(config, full),
     };
@@ -691,6 +708,7 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
     o.follow = flag("follow")?;
     o.max_filesize = optional_count(env, v, "maxFilesize")?;
     o.hit_limit = hit_limit(env, env.get(v, "maxHits")?)?;
+    o.histogram = histogram_flag(env, env.get(v, "histogram")?, o.hit_limit)?;
     if let Some(n) = optional_count(env, v, "chunkSize")? {
         o.chunk_size = (n as usize).clamp(1, 64 << 20);
     }
@@ -849,9 +867,10 @@ export!(scan_files, |env, info| {
 // `{ index, errno, code, message }` for each failed file (see the module doc). `count` is
 // the number of paths answered: fewer than given when `budgetBytes` or `cancel` ended the
 // batch (then `count` is the index of the first path without an answer). With `maxHits`,
-// `hits` holds every file's hits (see `crate::wire`).
+// `hits` holds every file's hits, with `histogram` `histograms` every file's histograms
+// (see `crate::wire`).
 //
-// Read options (both exports): `full`, `scanBinary`, `follow`, `readOnly` (booleans),
+// Read options (both exports): `full`, `histogram`, `scanBinary`, `follow`, `readOnly` (booleans),
 // `bomSniff` (boolean, default true: a byte-order mark decides the encoding), `encoding`
 // (`'utf-8'`, the default, `'utf-16le'` or `'utf-16be'`: files without a mark),
 // `maxFilesize`, `chunkSize`, `maxHits`, `budgetBytes`, `budgetHits` (integers), `cwd`
@@ -863,6 +882,7 @@ export!(scan_files, |env, info| {
 export!(scan_batch, |env, info| {
     let mut numbers: Vec<f64> = Vec::new();
     let mut hits: Vec<f64> = Vec::new();
+    let mut histograms: Vec<f64> = Vec::new();
     let errors = env.array(0)?;
     let mut n_errors = 0u32;
     let mut count = 0u32;
@@ -870,6 +890,7 @@ export!(scan_batch, |env, info| {
         count = i + 1;
         wire::push_record(&mut numbers, &rec, n_counters);
         wire::push_hits(&mut hits, &rec);
+        wire::push_histograms(&mut histograms, &rec);
         if let Outcome::Failed(err) = &rec.outcome {
             let e = env.error_object(err)?;
             env.set(e, "index", env.number(i as f64)?)?;
@@ -883,6 +904,9 @@ export!(scan_batch, |env, info| {
     env.set(o, "numbers", env.typed_array(NAPI_FLOAT64_ARRAY, &numbers)?)?;
     if opts.hit_limit.is_some() {
         env.set(o, "hits", env.typed_array(NAPI_FLOAT64_ARRAY, &hits)?)?;
+    }
+    if opts.histogram {
+        env.set(o, "histograms", env.typed_array(NAPI_FLOAT64_ARRAY, &histograms)?)?;
     }
     env.set(o, "errors", errors)?;
     Ok(o)

@@ -163,6 +163,16 @@ impl Text {
         }
     }
 
+    /// Bytes each character of the text takes once decoded, if all take the same: 3 for
+    /// UTF-16 (units padded to [`UNIT`]); 1 otherwise (an ASCII character is one byte).
+    pub fn ascii_width(&self) -> u64 {
+        if matches!(self.form, Some(Form::Utf16 { .. })) {
+            UNIT as u64
+        } else {
+            1
+        }
+    }
+
     /// The evaluations with every offset (the first hit's, each listed hit's) in the file.
     pub fn file_offsets(&self, evaluations: &mut [Evaluation]) {
         let (mark, utf16) = (self.mark, matches!(self.form, Some(Form::Utf16 { .. })));

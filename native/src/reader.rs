@@ -34,6 +34,8 @@ pub struct ReadOptions {
     pub full: bool,
     /// List every hit, at most this many per counter (`maxHits`); `None` for the first only.
     pub hit_limit: Option<u64>,
+    /// Count segments per count held (`histogram`): reads whole files, as `full` does.
+    pub histogram: bool,
     /// Scan files whose first chunk holds a NUL byte instead of skipping them.
     pub scan_binary: bool,
     /// Skip files larger than this many bytes.
@@ -58,6 +60,7 @@ impl Default for ReadOptions {
         ReadOptions {
             full: false,
             hit_limit: None,
+            histogram: false,
             scan_binary: false,
             max_filesize: None,
             follow: false,
@@ -245,6 +248,7 @@ impl Reader {
         let mut scanners: Vec<Scanner> = configs
             .iter()
             .map(|c| match opts.hit_limit {
+                _ if opts.histogram => Scanner::histogram(*c),
                 Some(limit) => Scanner::collecting(*c, opts.full, limit),
                 None => Scanner::new(*c, opts.full),
             })
@@ -291,6 +295,7 @@ impl Reader {
                 s.feed(tail);
             }
         }
+        scanners.iter_mut().for_each(|s| s.set_reset_width(text.ascii_width()));
         let mut evaluations: Vec<Evaluation> = scanners.into_iter().map(Scanner::into_evaluation).collect();
         text.file_offsets(&mut evaluations);
         Ok(Outcome::Scanned(evaluations))
@@ -406,6 +411,26 @@ mod tests {
         assert_eq!(rec.bytes, 49, "stops in the chunk holding the fifth hit");
         let Outcome::Scanned(e) = rec.outcome else { panic!() };
         assert_eq!(e[0].hits.as_ref().map(|h| (h.list.len(), h.truncated)), Some((4, true)));
+    }
+
+    #[test]
+    fn histograms_across_chunks_and_a_utf16_file() {
+        // CRLF lines of 0..=4 `é` plus an empty line; reads of 7 bytes split lines and characters.
+        let text: String = (0..50).map(|i| format!("{}x\r\n\r\n", "\u{e9}".repeat(i % 5))).collect();
+        let cfg = [Config::new('\u{e9}', 3, Reset::NewlinesReset)];
+        let mut r = Reader::new();
+        let want = vec![(0, 60), (1, 10), (2, 10), (3, 10), (4, 10)];
+        let utf16: Vec<u8> = [0xFF, 0xFE].into_iter().chain(text.encode_utf16().flat_map(u16::to_le_bytes)).collect();
+        for (name, data) in [("histogram", text.as_bytes().to_vec()), ("histogram16", utf16)] {
+            let p = tmp(name, &data);
+            let opts = ReadOptions { chunk_size: 7, histogram: true, ..Default::default() };
+            let rec = r.scan(&p, &cfg, &opts, PathHints::default());
+            assert_eq!(rec.bytes, data.len() as u64, "{name}: read to the end");
+            let Outcome::Scanned(e) = rec.outcome else { panic!("{:?}", rec.outcome) };
+            assert_eq!(e[0].histogram.as_ref(), Some(&want), "{name}");
+            // The first line of three `é` is line 7; segments reaching 3 are those of 3 and 4.
+            assert_eq!((e[0].segments, e[0].line), (Some(20), Some(7)), "{name}");
+        }
     }
 
     #[test]

@@ -13,6 +13,11 @@
 //! are data, not objects, so a file with thousands of them costs one copy, not thousands
 //! of JS allocations, until its record is made.
 //!
+//! A histogram batch (`scanBatch`'s `histogram`) has a third `Float64Array`, `histograms`:
+//! for each scanned file in order, for each counter in order, [`HISTOGRAM_HEADER_FIELDS`]
+//! numbers (distinct counts k listed) and then [`HISTOGRAM_FIELDS`] per k, by increasing k
+//! (k, segments holding exactly k). Skipped and failed files have none.
+//!
 //! The TypeScript side reads the same numbers through `src/core/wire-format.ts`, which
 //! [`typescript`] renders from the constants below; a unit test keeps the committed file
 //! equal to it (`CHARCOUNT_UPDATE_WIRE=1 cargo test` rewrites it).
@@ -51,6 +56,10 @@ wire_constants! { TAIL:
     pub const HIT_HEADER_FIELDS: usize = 2;
     /// Numbers per hit listed: offset, line.
     pub const HIT_FIELDS: usize = 2;
+    /// Numbers before a counter's histogram in a batch's `histograms`: distinct counts listed.
+    pub const HISTOGRAM_HEADER_FIELDS: usize = 1;
+    /// Numbers per distinct count of a histogram: k, segments holding exactly k.
+    pub const HISTOGRAM_FIELDS: usize = 2;
 }
 
 /// Declares [`Skip`] and [`SKIP_REASONS`] from one table: variant `i` is named
@@ -150,6 +159,19 @@ pub fn push_hits(out: &mut Vec<f64>, rec: &FileRecord) {
     }
 }
 
+/// Appends one file's histograms to a batch's `histograms` numbers: nothing for a file that
+/// was not scanned, or whose evaluations have none (a scan that does not count them).
+pub fn push_histograms(out: &mut Vec<f64>, rec: &FileRecord) {
+    let Outcome::Scanned(evals) = &rec.outcome else { return };
+    for histogram in evals.iter().filter_map(|e| e.histogram.as_ref()) {
+        out.reserve(HISTOGRAM_HEADER_FIELDS + HISTOGRAM_FIELDS * histogram.len());
+        out.push(histogram.len() as f64);
+        for &(k, n) in histogram {
+            out.extend_from_slice(&[k as f64, n as f64]);
+        }
+    }
+}
+
 /// Path of the TypeScript twin, relative to the crate (`native/`).
 pub const TYPESCRIPT_PATH: &str = "../src/core/wire-format.ts";
 
@@ -220,6 +242,18 @@ mod tests {
         assert_eq!(out, [2.0, 0.0, 0.0, 1.0, 10.0, 2.0, 0.0, 1.0]);
         push_hits(&mut out, &FileRecord { bytes: 9, outcome: Outcome::Scanned(vec![Evaluation::default()]) });
         assert_eq!(out.len(), 8, "a scan that does not collect hits adds none");
+    }
+
+    #[test]
+    fn histograms_follow_scanned_files_only() {
+        let counted = |h: Vec<(u64, u64)>| Evaluation { histogram: Some(h), ..Evaluation::default() };
+        let mut out = Vec::new();
+        push_histograms(&mut out, &FileRecord { bytes: 0, outcome: Outcome::Skipped(Skip::Binary) });
+        let evals = vec![counted(vec![(0, 2), (3, 1)]), counted(vec![])];
+        push_histograms(&mut out, &FileRecord { bytes: 9, outcome: Outcome::Scanned(evals) });
+        assert_eq!(out, [2.0, 0.0, 2.0, 3.0, 1.0, 0.0]);
+        push_histograms(&mut out, &FileRecord { bytes: 9, outcome: Outcome::Scanned(vec![Evaluation::default()]) });
+        assert_eq!(out.len(), 6, "a scan that does not count them adds none");
     }
 
     #[test]

@@ -22,3 +22,7 @@ export const HINT_FOLLOW = 2;
 export const HIT_HEADER_FIELDS = 2;
 /** Numbers per hit listed: offset, line. */
 export const HIT_FIELDS = 2;
+/** Numbers before a counter's histogram in a batch's `histograms`: distinct counts listed. */
+export const HISTOGRAM_HEADER_FIELDS = 1;
+/** Numbers per distinct count of a histogram: k, segments holding exactly k. */
+export const HISTOGRAM_FIELDS = 2;

@@ -243,6 +243,8 @@ pub(crate) struct State {
     hist: Histogram,
     /// Occurrences in the segment left open, for the histogram.
     open: u64,
+    /// Offset of the last reset character (histogram blocks only).
+    last_reset: Option<u64>,
 }
 
 /// Position of the `n`-th (1-based) set bit of `x`; `x` has at least `n` set bits.
@@ -280,6 +282,7 @@ impl State {
             log: None,
             hist: Histogram::default(),
             open: 0,
+            last_reset: None,
         }
     }
 
@@ -301,6 +304,7 @@ impl State {
             return;
         }
         self.resets += r.count_ones() as u64;
+        self.last_reset = Some(base + (63 - r.leading_zeros()) as u64);
         let mut open = self.open;
         let mut since = !0u64; // positions of the open segment in this block
         let mut rest = r;
@@ -623,7 +627,8 @@ pub struct Scanner {
     pending_len: usize,
     total: u64,
     first_byte: Option<u8>,
-    last_byte: Option<u8>,
+    /// Bytes a reset character takes in the input (see [`Scanner::set_reset_width`]).
+    reset_width: u64,
     /// With `min = 0` every segment reaches the threshold at its first character: at byte
     /// 0 and at each reset character. This scanner of the reset character (`min = 1`: each
     /// one is a segment of its own) finds the latter when every hit is collected.
@@ -685,9 +690,16 @@ impl Scanner {
             pending_len: 0,
             total: 0,
             first_byte: None,
-            last_byte: None,
+            reset_width: 1,
             starts,
         }
+    }
+
+    /// Tells a histogram scan that a reset character takes `width` bytes of the input it is
+    /// fed (1, unless the input is transcoded with padding, as the reader's UTF-16 is): a
+    /// segment of only the last reset, at the end of the input, is then recognised.
+    pub fn set_reset_width(&mut self, width: u64) {
+        self.reset_width = width;
     }
 
     /// The counter it runs.
@@ -748,7 +760,6 @@ impl Scanner {
             self.first_byte = Some(chunk[0]);
         }
         self.total += chunk.len() as u64;
-        self.last_byte = chunk.last().copied();
         if let Some(starts) = &mut self.starts {
             starts.feed(chunk);
         }
@@ -836,7 +847,7 @@ impl Scanner {
     /// empty segment.
     fn take_histogram(&mut self) -> Vec<(u64, u64)> {
         let st = &mut self.state;
-        let opened_by_last_reset = self.reset_byte.is_some() && self.last_byte == self.reset_byte && st.open == 0;
+        let opened_by_last_reset = st.open == 0 && st.last_reset.is_some_and(|at| at + self.reset_width == self.total);
         if self.total > 0 && !opened_by_last_reset {
             st.hist.add(st.open);
         }
