@@ -246,7 +246,9 @@ describe('a batch with hits', () => {
   ]);
   const hits = Float64Array.from([...[1, 0, 0, 1], ...[0, 0], ...[2, 1, 2, 1, 6, 2], ...[1, 0, 4, 2]]);
   const batch: NativeBatch = { count: 4, numbers, hits, errors: [{ index: 3, code: 'EIO', message: 'gone' }] };
-  const shape = { counters: 2, multi: true, full: false, hits: true };
+  const shape = { counters: 2, multi: true, full: false, hits: true, histograms: false };
+  const HITS = { hits: true, histograms: false };
+  const NONE = { hits: false, histograms: false };
   const paths = ['a', 'b', 'c', 'd'];
 
   test('decodes into each scanned file’s counters', () => {
@@ -278,7 +280,7 @@ describe('a batch with hits', () => {
   });
 
   test('is rebuilt in order from parts in any order, and travels as JSON', () => {
-    const builder = new BatchBuilder(4, 2, true);
+    const builder = new BatchBuilder(4, 2, HITS);
     const first: NativeBatch = {
       count: 2,
       numbers: numbers.subarray(24, 48),
@@ -291,7 +293,7 @@ describe('a batch with hits', () => {
     const built = builder.build();
     expect(built.hits).toEqual(hits);
     expect(built.numbers).toEqual(numbers);
-    const back = fromPortable(JSON.parse(JSON.stringify(toPortable(built))), 4, 2, true);
+    const back = fromPortable(JSON.parse(JSON.stringify(toPortable(built))), 4, 2, HITS);
     expect(decodeBatch(paths, back!, shape)).toEqual(decodeBatch(paths, batch, shape));
   });
 
@@ -301,12 +303,12 @@ describe('a batch with hits', () => {
       ...p,
       hits: Buffer.from(Float64Array.from(h).buffer).toString('base64'),
     });
-    expect(fromPortable(p, 4, 2, true)).toBeDefined();
-    expect(fromPortable(p, 4, 2, false)).toBeUndefined(); // hits nobody asked for
-    expect(fromPortable({ ...p, hits: undefined }, 4, 2, true)).toBeUndefined();
-    expect(fromPortable(with_([...hits, 0]), 4, 2, true)).toBeUndefined(); // one number too many
-    expect(fromPortable(with_([...hits].slice(0, -1)), 4, 2, true)).toBeUndefined(); // one too few
-    expect(fromPortable(with_([1, 2, 0, 1, ...hits.subarray(4)]), 4, 2, true)).toBeUndefined(); // truncated = 2
-    expect(fromPortable(with_([1.5, 0, 0, 1, ...hits.subarray(4)]), 4, 2, true)).toBeUndefined();
+    expect(fromPortable(p, 4, 2, HITS)).toBeDefined();
+    expect(fromPortable(p, 4, 2, NONE)).toBeUndefined(); // hits nobody asked for
+    expect(fromPortable({ ...p, hits: undefined }, 4, 2, HITS)).toBeUndefined();
+    expect(fromPortable(with_([...hits, 0]), 4, 2, HITS)).toBeUndefined(); // one number too many
+    expect(fromPortable(with_([...hits].slice(0, -1)), 4, 2, HITS)).toBeUndefined(); // one too few
+    expect(fromPortable(with_([1, 2, 0, 1, ...hits.subarray(4)]), 4, 2, HITS)).toBeUndefined(); // truncated = 2
+    expect(fromPortable(with_([1.5, 0, 0, 1, ...hits.subarray(4)]), 4, 2, HITS)).toBeUndefined();
   });
 });

@@ -673,10 +673,16 @@ export!(scanner_feed, |env, info| {
     env.bool_value(done)
 });
 
-// scannerFinish(scanner): Evaluation
+// scannerFinish(scanner, asciiWidth?: number): Evaluation — `asciiWidth`: bytes an ASCII
+// character takes in what was fed (1 unless transcoded with padded units; see
+// `Scanner::set_reset_width`).
 export!(scanner_finish, |env, info| {
-    let [scanner] = env.args::<1>(info)?;
-    let e = env.scanner(scanner)?.finish();
+    let [scanner, width] = env.args::<2>(info)?;
+    let scanner = env.scanner(scanner)?;
+    if let Some(width) = optional_width(env, width)? {
+        scanner.set_reset_width(width);
+    }
+    let e = scanner.finish();
     env.evaluation(&e)
 });
 
@@ -724,6 +730,18 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
         o.bom_sniff = env.boolean(sniff)?;
     }
     Ok(o)
+}
+
+/// `asciiWidth`: absent, or an integer from 1 to 8.
+fn optional_width(env: Env, v: napi_value) -> JsResult<Option<u64>> {
+    if env.is_nullish(v)? {
+        return Ok(None);
+    }
+    let n = env.double(v)?;
+    if !((1.0..=8.0).contains(&n) && n.fract() == 0.0) {
+        return Err(JsError::Range(format!("asciiWidth must be an integer from 1 to 8, got {n}")));
+    }
+    Ok(Some(n as u64))
 }
 
 /// `options[name]`: absent, or a non-negative integer.

@@ -18,11 +18,13 @@ export interface NativeScanner {
 
 /**
  * Result of one evaluation (contract §1); `occurrences`/`segments` only for full scans;
- * with `maxHits`, every hit as (offset, line) pairs and whether the list was cut.
+ * with `maxHits`, every hit as (offset, line) pairs and whether the list was cut; with
+ * `histogram`, (k, segments holding exactly k) pairs by increasing k.
  */
-export interface NativeEvaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated'> {
+export interface NativeEvaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated' | 'histogram'> {
   hits?: Float64Array;
   hitsTruncated?: boolean;
+  histogram?: Float64Array;
 }
 
 export interface NativeReadOptions {
@@ -33,6 +35,11 @@ export interface NativeReadOptions {
    * file and counter: evaluations get `hits` and `hitsTruncated`, batches `hits`.
    */
   maxHits?: number;
+  /**
+   * Count segments per count held (contract §1.6): full scans whose evaluations get
+   * `histogram`, batches `histograms`. Not with `maxHits`.
+   */
+  histogram?: boolean;
   /** Scan files whose first chunk holds a NUL byte instead of skipping them. */
   scanBinary?: boolean;
   /** Follow a path that is a symbolic link (otherwise it is skipped). */
@@ -106,14 +113,27 @@ export interface NativeBinding {
   /** `reset`: 0 newlines, 1 spaces, 2 none. Throws TypeError/RangeError on bad input. */
   createCounter(what: string, min: number, reset: number, kernel?: KernelName): NativeCounter;
   hasCount(counter: NativeCounter, input: string | Uint8Array): boolean;
-  /** With `maxHits` (1 to 2^53 - 1) the evaluation lists every hit, at most that many. */
-  evaluate(counter: NativeCounter, input: string | Uint8Array, full: boolean, maxHits?: number): NativeEvaluation;
+  /**
+   * With `maxHits` (1 to 2^53 - 1) the evaluation lists every hit, at most that many; with
+   * `histogram` (not with `maxHits`) it is a full scan with the histogram.
+   */
+  evaluate(
+    counter: NativeCounter,
+    input: string | Uint8Array,
+    full: boolean,
+    maxHits?: number,
+    histogram?: boolean,
+  ): NativeEvaluation;
   /** The seed's char-by-char loop (valid UTF-8 only): the kernel benchmark's baseline. */
   seedHasCount(counter: NativeCounter, input: string | Uint8Array): boolean;
-  createScanner(counter: NativeCounter, full: boolean, maxHits?: number): NativeScanner;
+  createScanner(counter: NativeCounter, full: boolean, maxHits?: number, histogram?: boolean): NativeScanner;
   /** Returns true once the answer can no longer change. */
   scannerFeed(scanner: NativeScanner, chunk: string | Uint8Array): boolean;
-  scannerFinish(scanner: NativeScanner): NativeEvaluation;
+  /**
+   * The answer so far. `asciiWidth`: bytes an ASCII character takes in what was fed (1,
+   * unless it was transcoded with padded units), for a histogram's last segment.
+   */
+  scannerFinish(scanner: NativeScanner, asciiWidth?: number): NativeEvaluation;
   /**
    * Reads and counts a batch of files in one call: one record per path, in order, or a
    * prefix of them when `budgetBytes` ends the batch early.

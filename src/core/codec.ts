@@ -6,16 +6,20 @@
  * `COUNTER_FIELDS` per counter (matched, offset, line, occurrences, segments; `ABSENT` for
  * null). A batch that lists every hit also has `hits`: per scanned file, per counter,
  * `HIT_HEADER_FIELDS` numbers (hits listed, truncated) and `HIT_FIELDS` per hit (offset,
- * line). The layout's constants are generated from the Rust side (`wire-format.ts`).
+ * line). A histogram batch also has `histograms`: per scanned file, per counter,
+ * `HISTOGRAM_HEADER_FIELDS` numbers (distinct counts listed) and `HISTOGRAM_FIELDS` per count
+ * (k, segments holding exactly k). The layout's constants are generated from the Rust side (`wire-format.ts`).
  */
 import { endianness } from 'node:os';
 import { getSystemErrorName } from 'node:util';
 import { hasEscapes, pathOf, recordPath } from './path-bytes.js';
-import type { AnyRecord, CounterResult, FileError, FileRecord, SegmentHit, SkipReason } from './types.js';
+import type { AnyRecord, CounterResult, FileError, FileRecord, Histogram, SegmentHit, SkipReason } from './types.js';
 import {
   ABSENT,
   COUNTER_FIELDS,
   HEADER_FIELDS,
+  HISTOGRAM_FIELDS,
+  HISTOGRAM_HEADER_FIELDS,
   HIT_FIELDS,
   HIT_HEADER_FIELDS,
   SKIP_REASONS,
@@ -43,8 +47,47 @@ export interface NativeBatch {
   numbers: Float64Array;
   /** With `maxHits`: every scanned file's hits, in file and counter order (see above). */
   hits?: Float64Array;
+  /** With `histogram`: every scanned file's histograms, in file and counter order (see above). */
+  histograms?: Float64Array;
   errors: NativeError[];
 }
+
+/**
+ * A batch's parts of variable length: per scanned file, per counter, `header` numbers, the
+ * first of which says how many entries of `fields` numbers follow.
+ */
+interface Section {
+  name: 'hits' | 'histograms';
+  header: number;
+  fields: number;
+  /** Whether the header at `at` is well formed (beyond its count). */
+  valid(numbers: Float64Array, at: number): boolean;
+}
+
+const SECTIONS: readonly Section[] = [
+  {
+    name: 'hits',
+    header: HIT_HEADER_FIELDS,
+    fields: HIT_FIELDS,
+    valid: (numbers, at) => numbers[at + 1] === 0 || numbers[at + 1] === 1,
+  },
+  { name: 'histograms', header: HISTOGRAM_HEADER_FIELDS, fields: HISTOGRAM_FIELDS, valid: () => true },
+];
+
+/** Which variable-length parts a run's batches have. */
+export interface BatchParts {
+  /** Every hit (read option `maxHits`). */
+  hits: boolean;
+  /** Histograms (read option `histogram`). */
+  histograms: boolean;
+}
+
+/** The parts the batches of a scan with these read options have. */
+export function partsOf(read: { maxHits?: number | undefined; histogram?: boolean | undefined }): BatchParts {
+  return { hits: read.maxHits !== undefined, histograms: read.histogram === true };
+}
+
+const sectionsOf = (parts: BatchParts) => SECTIONS.filter((s) => parts[s.name]);
 
 /** Numbers per file for `counters` counters. */
 export const strideOf = (counters: number) => HEADER_FIELDS + COUNTER_FIELDS * counters;
@@ -113,6 +156,32 @@ export interface RecordShape {
   full: boolean;
   /** Scanned files carry every hit (the batches have `hits`). */
   hits: boolean;
+  /** Scanned files carry histograms (the batches have `histograms`). */
+  histograms: boolean;
+}
+
+/** `(k, segments)` pairs as a histogram: keys are the decimal k, in increasing order. */
+export function histogramOf(pairs: ArrayLike<number>): Histogram {
+  const h: Histogram = {};
+  for (let j = 0; j + 1 < pairs.length; j += 2) h[pairs[j]!] = pairs[j + 1]!;
+  return h;
+}
+
+/** Reads a batch's `histograms` from the front, one counter's histogram at a time. */
+class HistogramReader {
+  private at = 0;
+  constructor(private readonly numbers: Float64Array) {}
+
+  next(into: CounterResult): void {
+    const from = this.at + HISTOGRAM_HEADER_FIELDS;
+    this.at = from + HISTOGRAM_FIELDS * this.numbers[this.at]!;
+    into.histogram = histogramOf(this.numbers.subarray(from, this.at));
+  }
+
+  /** Goes past one counter's histogram without reading it. */
+  skip(): void {
+    this.at += HISTOGRAM_HEADER_FIELDS + HISTOGRAM_FIELDS * this.numbers[this.at]!;
+  }
 }
 
 /** Reads a batch's `hits` from the front, one counter's list at a time. */
@@ -164,6 +233,7 @@ export function decodeBatch(
   const stride = strideOf(counters);
   const errors = batch.errors.length ? new Map(batch.errors.map((e) => [e.index, fileErrorOf(e)])) : undefined;
   const hits = shape.hits && batch.hits ? new HitReader(batch.hits) : undefined;
+  const histograms = shape.histograms && batch.histograms ? new HistogramReader(batch.histograms) : undefined;
   const out: AnyRecord[] = [];
   for (let i = 0; i < batch.count; i++) {
     const at = i * stride;
@@ -171,6 +241,7 @@ export function decodeBatch(
     const scanned = status === STATUS_SCANNED;
     if (reportedOnly && status !== STATUS_FAILED && !matchedAny(numbers, at, counters)) {
       if (hits && scanned) for (let k = 0; k < counters; k++) hits.skip();
+      if (histograms && scanned) for (let k = 0; k < counters; k++) histograms.skip();
       continue;
     }
     const path = paths[i]!;
@@ -182,6 +253,7 @@ export function decodeBatch(
       for (let k = 0; k < counters; k++) {
         const r = counterResult(numbers, at + HEADER_FIELDS + COUNTER_FIELDS * k, figures);
         if (hits && scanned) hits.next(r);
+        if (histograms && scanned) histograms.next(r);
         results[k] = r;
       }
       rec = { path, bytes, counters: results };
@@ -199,6 +271,7 @@ export function decodeBatch(
         r.segments = numbers[c + 4]!;
       }
       if (hits && scanned) hits.next(r);
+      if (histograms && scanned) histograms.next(r);
       r.bytes = bytes;
       rec = r as FileRecord;
     }
@@ -224,35 +297,34 @@ function counterResult(numbers: Float64Array, c: number, figures: boolean): Coun
   return r;
 }
 
-const NO_HITS = new Float64Array(0);
+const NOTHING = new Float64Array(0);
 
 /**
- * Each file's part of a batch's `hits` (empty for files that were not scanned), or
- * `undefined` when `hits` does not hold exactly what the batch's scanned files need.
+ * Each file's part of a batch's `section` (empty for files that were not scanned), or
+ * `undefined` when the section does not hold exactly what the batch's scanned files need.
  */
-function hitSlices(batch: NativeBatch, counters: number): Float64Array[] | undefined {
-  const { hits, numbers } = batch;
+function sectionSlices(batch: NativeBatch, counters: number, section: Section): Float64Array[] | undefined {
+  const { numbers } = batch;
+  const part = batch[section.name];
   const stride = strideOf(counters);
   const slices: Float64Array[] = new Array(batch.count);
   let at = 0;
   for (let i = 0; i < batch.count; i++) {
     if (numbers[i * stride + 1] !== STATUS_SCANNED) {
-      slices[i] = NO_HITS;
+      slices[i] = NOTHING;
       continue;
     }
-    if (!hits) return undefined;
+    if (!part) return undefined;
     const from = at;
     for (let k = 0; k < counters; k++) {
-      const listed = hits[at];
-      const truncated = hits[at + 1];
-      if (listed === undefined || !Number.isInteger(listed) || listed < 0 || (truncated !== 0 && truncated !== 1))
-        return undefined;
-      at += HIT_HEADER_FIELDS + HIT_FIELDS * listed;
-      if (at > hits.length) return undefined;
+      const listed = part[at];
+      if (listed === undefined || !Number.isInteger(listed) || listed < 0 || !section.valid(part, at)) return undefined;
+      at += section.header + section.fields * listed;
+      if (at > part.length) return undefined;
     }
-    slices[i] = hits.subarray(from, at);
+    slices[i] = part.subarray(from, at);
   }
-  return at === (hits?.length ?? 0) ? slices : undefined;
+  return at === (part?.length ?? 0) ? slices : undefined;
 }
 
 function concat(parts: Float64Array[]): Float64Array {
@@ -274,17 +346,17 @@ export class BatchBuilder {
   private readonly numbers: Float64Array;
   private readonly errors: NativeError[] = [];
   private readonly stride: number;
-  /** With hits: each position's part of the batch's `hits`. */
-  private readonly hits: Float64Array[] | undefined;
+  /** Per variable-length section the batch has: each position's part of it. */
+  private readonly sections: [Section, Float64Array[]][];
 
   constructor(
     readonly size: number,
     private readonly counters: number,
-    listsHits = false,
+    parts: BatchParts = { hits: false, histograms: false },
   ) {
     this.stride = strideOf(counters);
     this.numbers = new Float64Array(size * this.stride);
-    this.hits = listsHits ? new Array<Float64Array>(size).fill(NO_HITS) : undefined;
+    this.sections = sectionsOf(parts).map((s) => [s, new Array<Float64Array>(size).fill(NOTHING)]);
   }
 
   /** Copies file i of `batch` to position `at[i]`. */
@@ -292,10 +364,10 @@ export class BatchBuilder {
     const s = this.stride;
     for (let i = 0; i < batch.count; i++) this.numbers.set(batch.numbers.subarray(i * s, (i + 1) * s), at[i]! * s);
     for (const e of batch.errors) this.errors.push({ index: at[e.index]!, ...fileErrorOf(e) });
-    if (this.hits) {
-      const slices = hitSlices(batch, this.counters);
-      if (!slices) throw new Error('a batch without the hits its scanned files need');
-      slices.forEach((slice, i) => (this.hits![at[i]!] = slice));
+    for (const [section, parts] of this.sections) {
+      const slices = sectionSlices(batch, this.counters, section);
+      if (!slices) throw new Error(`a batch without the ${section.name} its scanned files need`);
+      slices.forEach((slice, i) => (parts[at[i]!] = slice));
     }
   }
 
@@ -308,20 +380,24 @@ export class BatchBuilder {
     for (let k = 0; k < (this.stride - HEADER_FIELDS) / COUNTER_FIELDS; k++)
       row[HEADER_FIELDS + COUNTER_FIELDS * k] = 0;
     this.errors.push({ index: at, ...error });
-    if (this.hits) this.hits[at] = NO_HITS;
+    for (const [, parts] of this.sections) parts[at] = NOTHING;
   }
 
   build(): NativeBatch {
     const batch: NativeBatch = { count: this.size, numbers: this.numbers, errors: this.errors };
-    if (this.hits) batch.hits = concat(this.hits);
+    for (const [section, parts] of this.sections) batch[section.name] = concat(parts);
     return batch;
   }
 }
 
-/** One counter's answer for a file, as a native evaluation gives it (hits as offset, line pairs). */
-export interface EvaluationNumbers extends Omit<CounterResult, 'hits' | 'hitsTruncated'> {
+/**
+ * One counter's answer for a file, as a native evaluation gives it (hits as offset, line
+ * pairs, the histogram as k, segments pairs).
+ */
+export interface EvaluationNumbers extends Omit<CounterResult, 'hits' | 'hitsTruncated' | 'histogram'> {
   hits?: Float64Array;
   hitsTruncated?: boolean;
+  histogram?: Float64Array;
 }
 
 /**
@@ -333,6 +409,7 @@ export class BatchWriter {
   private numbers: number[] = [];
   private readonly errors: NativeError[] = [];
   private readonly hits: number[] | undefined;
+  private readonly histograms: number[] | undefined;
   private count = 0;
   /** Bytes read by the files so far. */
   bytes = 0;
@@ -341,9 +418,10 @@ export class BatchWriter {
 
   constructor(
     private readonly counters: number,
-    listsHits = false,
+    parts: BatchParts = { hits: false, histograms: false },
   ) {
-    this.hits = listsHits ? [] : undefined;
+    this.hits = parts.hits ? [] : undefined;
+    this.histograms = parts.histograms ? [] : undefined;
   }
 
   /** A scanned file: its evaluations (hits as offset, line pairs), in counter order. */
@@ -357,8 +435,13 @@ export class BatchWriter {
         r.occurrences ?? ABSENT,
         r.segments ?? ABSENT,
       );
+      if (this.histograms) {
+        const pairs = r.histogram ?? NOTHING;
+        this.histograms.push(pairs.length / HISTOGRAM_FIELDS);
+        for (const x of pairs) this.histograms.push(x);
+      }
       if (!this.hits) continue;
-      const pairs = r.hits ?? NO_HITS;
+      const pairs = r.hits ?? NOTHING;
       this.hits.push(pairs.length / HIT_FIELDS, r.hitsTruncated ? 1 : 0);
       for (const x of pairs) this.hits.push(x);
       this.hitsListed += pairs.length / HIT_FIELDS;
@@ -390,12 +473,14 @@ export class BatchWriter {
       }
       for (const x of batch.hits) this.hits.push(x);
     }
+    if (this.histograms && batch.histograms) for (const x of batch.histograms) this.histograms.push(x);
     this.count += batch.count;
   }
 
   build(): NativeBatch {
     const batch: NativeBatch = { count: this.count, numbers: Float64Array.from(this.numbers), errors: this.errors };
     if (this.hits) batch.hits = Float64Array.from(this.hits);
+    if (this.histograms) batch.histograms = Float64Array.from(this.histograms);
     return batch;
   }
 
@@ -411,11 +496,15 @@ export class BatchWriter {
   }
 }
 
-/** A batch as JSON can carry it: the numbers (and hits) as base64 of their little-endian bytes. */
+/**
+ * A batch as JSON can carry it: the numbers (and hits, histograms) as base64 of their
+ * little-endian bytes.
+ */
 export interface PortableBatch {
   count: number;
   numbers: string;
   hits?: string;
+  histograms?: string;
   errors: { index: number; code: string; message: string }[];
 }
 
@@ -425,17 +514,25 @@ export function toPortable(batch: NativeBatch): PortableBatch {
     numbers: littleEndian(batch.numbers).toString('base64'),
     errors: batch.errors.map((e) => ({ index: e.index, ...fileErrorOf(e) })),
   };
-  if (batch.hits) portable.hits = littleEndian(batch.hits).toString('base64');
+  for (const { name } of SECTIONS) {
+    const part = batch[name];
+    if (part) portable[name] = littleEndian(part).toString('base64');
+  }
   return portable;
 }
 
 /**
  * The batch again, checked against what was asked: exactly `paths` files of `counters`
- * counters, known statuses, an error for each failed file, and with `listsHits` the hits
- * of every scanned file. Anything else is `undefined` (a malformed answer is dropped,
- * never misread).
+ * counters, known statuses, an error for each failed file, and the `parts` (hits,
+ * histograms) of every scanned file. Anything else is `undefined` (a malformed answer is
+ * dropped, never misread).
  */
-export function fromPortable(p: unknown, paths: number, counters: number, listsHits = false): NativeBatch | undefined {
+export function fromPortable(
+  p: unknown,
+  paths: number,
+  counters: number,
+  parts: BatchParts = { hits: false, histograms: false },
+): NativeBatch | undefined {
   const b = p as PortableBatch;
   if (
     typeof b !== 'object' ||
@@ -443,7 +540,7 @@ export function fromPortable(p: unknown, paths: number, counters: number, listsH
     b.count !== paths ||
     typeof b.numbers !== 'string' ||
     !Array.isArray(b.errors) ||
-    (listsHits ? typeof b.hits !== 'string' : b.hits !== undefined)
+    SECTIONS.some(({ name }) => (parts[name] ? typeof b[name] !== 'string' : b[name] !== undefined))
   )
     return undefined;
   const bytes = Buffer.from(b.numbers, 'base64');
@@ -471,11 +568,11 @@ export function fromPortable(p: unknown, paths: number, counters: number, listsH
     if (!known || (status === STATUS_FAILED) !== failed.has(i)) return undefined;
   }
   const batch: NativeBatch = { count: paths, numbers, errors: b.errors };
-  if (listsHits) {
-    const hitBytes = Buffer.from(b.hits!, 'base64');
-    if (hitBytes.byteLength % 8 !== 0) return undefined;
-    batch.hits = fromLittleEndian(hitBytes);
-    if (!hitSlices(batch, counters)) return undefined;
+  for (const section of sectionsOf(parts)) {
+    const partBytes = Buffer.from(b[section.name]!, 'base64');
+    if (partBytes.byteLength % 8 !== 0) return undefined;
+    batch[section.name] = fromLittleEndian(partBytes);
+    if (!sectionSlices(batch, counters, section)) return undefined;
   }
   return batch;
 }

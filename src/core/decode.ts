@@ -45,6 +45,11 @@ export interface TextStage {
   locate(at: readonly number[]): number[];
   /** No more hits will be located: stop the work that locating needs. */
   stopLocating(): void;
+  /**
+   * Kernel bytes an ASCII character takes in the output (`UNIT` where units are padded, else
+   * 1): what a histogram needs to know a stream that ends with a reset character.
+   */
+  readonly asciiWidth: number;
 }
 
 const EMPTY = new Uint8Array(0);
@@ -139,6 +144,10 @@ class Sniffed implements TextStage {
     return this.inner?.map;
   }
 
+  get asciiWidth(): number {
+    return this.inner?.asciiWidth ?? 1;
+  }
+
   push(chunk: Uint8Array): Uint8Array {
     if (this.inner) return this.inner.push(chunk);
     return this.decide(chunk, true);
@@ -180,6 +189,7 @@ class Sniffed implements TextStage {
 /** UTF-8 as it is (after a mark, not counted). */
 class Raw implements TextStage {
   readonly map: (k: number) => number;
+  readonly asciiWidth = 1;
   constructor(mark: number) {
     this.map = (k) => k + mark;
   }
@@ -198,6 +208,7 @@ class Raw implements TextStage {
 /** A stage whose kernel offsets map by arithmetic: `locate` is `map`. */
 abstract class Linear implements TextStage {
   abstract readonly map: (k: number) => number;
+  readonly asciiWidth = UNIT;
   abstract push(chunk: Uint8Array): Uint8Array;
   abstract end(): Uint8Array;
   locate(at: readonly number[]): number[] {
@@ -347,6 +358,7 @@ interface Piece {
  */
 class Replayed implements TextStage {
   readonly map = undefined;
+  readonly asciiWidth = 1;
   private readonly decoder: TextDecoder;
   private shadow?: TextDecoder;
   /** Pieces the shadow has not wholly read, oldest first. */

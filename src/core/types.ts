@@ -36,6 +36,14 @@ export interface SegmentHit {
   line: number;
 }
 
+/**
+ * Segments per count held: `histogram[k]` segments (lines, words, or the whole input) hold
+ * exactly k occurrences. Keys are k in decimal, only those of at least one segment; a
+ * plain object, so that it is the same in the API, in JSON and across threads and machines
+ * (integer keys enumerate in increasing order).
+ */
+export type Histogram = Record<string, number>;
+
 /** A hit plus the figures only a whole read can give. */
 export interface FullScan extends Hit {
   /** Characters equal to `what`. */
@@ -59,6 +67,8 @@ export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences'
   hits?: SegmentHit[];
   /** Present (true) when the file has more hits than `hits` lists (`maxHits` cut the list). */
   hitsTruncated?: true;
+  /** With `histogram`, for scanned files: segments per count held. */
+  histogram?: Histogram;
 }
 
 interface RecordBase {
@@ -130,8 +140,10 @@ export interface Summary {
   backend: BackendName;
   /** True when the run was stopped by its `AbortSignal`: the figures are partial. */
   aborted: boolean;
-  /** With several counters: files matched by each, in order. */
-  counters?: { filesMatched: number }[];
+  /** With `histogram` and one counter: segments per count held, summed over the files scanned. */
+  histogram?: Histogram;
+  /** With several counters: files matched by each, in order (and each one's histogram). */
+  counters?: { filesMatched: number; histogram?: Histogram }[];
 }
 
 /** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
@@ -145,6 +157,8 @@ export interface Query {
   allHits?: true;
   /** `--max-hits`: most hits listed per file (with `allHits` only). */
   maxHits?: number;
+  /** `--histogram`: segments per count held (present only then). */
+  histogram?: true;
 }
 
 /** What a `--json` document says besides its records and summary. */

@@ -2,8 +2,16 @@
  * aggregate: the run's summary (contract §3), built one record at a time.
  */
 import { matchedAny, strideOf, type NativeBatch } from '../core/codec.js';
-import type { AnyRecord, BackendName, Progress, SkipReason, Summary } from '../core/types.js';
-import { COUNTER_FIELDS, HEADER_FIELDS, SKIP_REASONS, STATUS_FAILED, STATUS_SCANNED } from '../core/wire-format.js';
+import type { AnyRecord, BackendName, Histogram, Progress, SkipReason, Summary } from '../core/types.js';
+import {
+  COUNTER_FIELDS,
+  HEADER_FIELDS,
+  HISTOGRAM_FIELDS,
+  HISTOGRAM_HEADER_FIELDS,
+  SKIP_REASONS,
+  STATUS_FAILED,
+  STATUS_SCANNED,
+} from '../core/wire-format.js';
 
 // Not `performance.now()`: the first use of `performance` loads perf_hooks (nine modules).
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -17,6 +25,8 @@ export class Aggregator {
   bytesRead = 0;
   private readonly skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   private readonly perCounter: number[];
+  /** With histograms: per counter, segments per count over the run's files. */
+  private readonly histograms: Map<number, number>[] | undefined;
   private readonly started = nowMs();
 
   /** Set by a queued run as workers answer. */
@@ -28,8 +38,10 @@ export class Aggregator {
     counters: number,
     public threads: number,
     private readonly multi: boolean,
+    histograms = false,
   ) {
     this.perCounter = new Array(counters).fill(0);
+    this.histograms = histograms ? Array.from({ length: counters }, () => new Map()) : undefined;
   }
 
   get elapsedMs(): number {
@@ -45,6 +57,7 @@ export class Aggregator {
     const results = 'counters' in r ? r.counters : [r];
     let any = false;
     results.forEach((c, i) => {
+      if (this.histograms && c.histogram) addHistogram(this.histograms[i]!, c.histogram);
       if (c.matched) {
         this.perCounter[i]!++;
         any = true;
@@ -58,6 +71,7 @@ export class Aggregator {
     const counters = this.perCounter.length;
     const stride = strideOf(counters);
     const { numbers } = batch;
+    if (this.histograms && batch.histograms) this.addBatchHistograms(batch, stride);
     for (let i = 0; i < batch.count; i++) {
       const at = i * stride;
       this.done++;
@@ -70,6 +84,22 @@ export class Aggregator {
       this.matched++;
       for (let k = 0; k < counters; k++)
         if (numbers[at + HEADER_FIELDS + COUNTER_FIELDS * k] === 1) this.perCounter[k]!++;
+    }
+  }
+
+  /** Adds the histograms of a batch's scanned files (its `histograms`, in file and counter order). */
+  private addBatchHistograms(batch: NativeBatch, stride: number): void {
+    const h = batch.histograms!;
+    let at = 0;
+    for (let i = 0; i < batch.count; i++) {
+      if (batch.numbers[i * stride + 1] !== STATUS_SCANNED) continue;
+      for (const into of this.histograms!) {
+        const end = at + HISTOGRAM_HEADER_FIELDS + HISTOGRAM_FIELDS * h[at]!;
+        for (let p = at + HISTOGRAM_HEADER_FIELDS; p < end; p += HISTOGRAM_FIELDS) {
+          into.set(h[p]!, (into.get(h[p]!) ?? 0) + h[p + 1]!);
+        }
+        at = end;
+      }
     }
   }
 
@@ -116,7 +146,25 @@ export class Aggregator {
       aborted,
     };
     if (this.workers !== undefined) s.workers = this.workers;
-    if (this.multi) s.counters = this.perCounter.map((filesMatched) => ({ filesMatched }));
+    const histograms = this.histograms?.map(histogramFrom);
+    if (histograms && !this.multi) s.histogram = histograms[0]!;
+    if (this.multi) {
+      s.counters = this.perCounter.map((filesMatched, i) =>
+        histograms ? { filesMatched, histogram: histograms[i]! } : { filesMatched },
+      );
+    }
     return s;
   }
+}
+
+/** Adds a file's histogram to a run's. */
+function addHistogram(into: Map<number, number>, h: Histogram): void {
+  for (const k in h) into.set(Number(k), (into.get(Number(k)) ?? 0) + h[k]!);
+}
+
+/** A run's histogram as records have theirs: keys by increasing k. */
+function histogramFrom(m: Map<number, number>): Histogram {
+  const h: Histogram = {};
+  for (const k of [...m.keys()].sort((a, b) => a - b)) h[k] = m.get(k)!;
+  return h;
 }

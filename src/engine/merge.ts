@@ -57,7 +57,8 @@ function checkDocument(name: string, doc: unknown): ShardDocument {
 
 const describe = (q: Query) =>
   `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}` +
-  (q.allHits ? ` --all-hits --max-hits ${q.maxHits}` : '');
+  (q.allHits ? ` --all-hits --max-hits ${q.maxHits}` : '') +
+  (q.histogram ? ' --histogram' : '');
 
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
@@ -108,6 +109,7 @@ export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Qu
     1,
     summaries.reduce((n, s) => n + s.threads, 0),
     false,
+    first.doc.query.histogram === true,
   );
   for (const r of records) agg.add(r);
   agg.discovered = summaries.reduce((n, s) => n + s.filesDiscovered, 0);

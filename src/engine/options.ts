@@ -122,6 +122,13 @@ export interface ScanOptions {
    */
   maxHits?: number;
   /**
+   * Count segments per count held: the record of each scanned file carries `histogram`
+   * (`{ k: segments holding exactly k }`, contract §1.6) and the summary the run's sum.
+   * Reads every file to its end and implies `fullScan`. Not with `allHits`.
+   * @default false
+   */
+  histogram?: boolean;
+  /**
    * Sort the final result's records by path (otherwise they come in completion order).
    * @default false
    */
@@ -198,6 +205,7 @@ export interface ResolvedOptions extends ResolvedDiscovery {
   allHits: boolean;
   /** With `allHits` only. */
   maxHits: number | undefined;
+  histogram: boolean;
   sort: boolean;
   onProgress: ((p: Progress) => void) | undefined;
   progressIntervalMs: number;
@@ -308,6 +316,8 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
   if (o.maxHits !== undefined && !allHits) {
     throw new TypeError(`maxHits needs allHits: true, got maxHits ${show(o.maxHits)} without it`);
   }
+  const histogram = flag('histogram');
+  if (histogram && allHits) throw new TypeError('histogram cannot be combined with allHits: true');
   const encoding = o.encoding === undefined ? 'utf-8' : checkEncoding('encoding', o.encoding);
   return {
     ...resolveDiscovery(o),
@@ -319,9 +329,10 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
     encoding: encoding === 'none' ? 'utf-8' : encoding,
     bomSniff: encoding !== 'none' && (o.encodingSniff === undefined || checkBoolean('encodingSniff', o.encodingSniff)),
     searchZip: flag('searchZip'),
-    fullScan: flag('fullScan'),
+    fullScan: flag('fullScan') || histogram,
     allHits,
     maxHits: !allHits ? undefined : o.maxHits === undefined ? DEFAULT_MAX_HITS : checkInteger('maxHits', o.maxHits, 1),
+    histogram,
     sort: flag('sort'),
     onProgress: o.onProgress,
     progressIntervalMs:

@@ -19,6 +19,8 @@ export interface ReadableScan {
   scanBinary: boolean;
   /** With `allHits`: list every hit, at most this many. */
   maxHits?: number | undefined;
+  /** Count segments per count held. */
+  histogram?: boolean;
   /** The encoding without a byte-order mark (default UTF-8), and whether a mark decides (default yes). */
   encoding?: string;
   bomSniff?: boolean;
@@ -32,7 +34,7 @@ export async function scanReadable(
 ): Promise<AnyRecord> {
   const stage = textStage(o.encoding ?? 'utf-8', o.bomSniff ?? true);
   const handles = o.counters.map((c) => c.handle);
-  const rules = { full: o.fullScan, scanBinary: o.scanBinary, maxHits: o.maxHits };
+  const rules = { full: o.fullScan, scanBinary: o.scanBinary, maxHits: o.maxHits, histogram: o.histogram };
   const r = (await countStream(source, stage, handles, rules))!;
   const results =
     'results' in r

@@ -50,6 +50,7 @@ function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
     read: {
       full: o.fullScan,
       maxHits: o.maxHits,
+      histogram: o.histogram || undefined,
       scanBinary: o.scanBinary,
       follow: o.follow,
       maxFilesize: o.maxFilesize,
@@ -128,7 +129,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     /** Records made before the run (standard input), reported first. */
     private readonly lead?: () => Promise<AnyRecord[]>,
   ) {
-    this.agg = new Aggregator(o.counters.length, o.threads, o.multi);
+    this.agg = new Aggregator(o.counters.length, o.threads, o.multi, o.histogram);
     this.agg.backend = backend.name;
     this.finished = new Promise((resolve, reject) => {
       this.settle = resolve;
@@ -146,7 +147,13 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
     this.started = true;
     const { o, agg } = this;
-    const shape: RecordShape = { counters: o.counters.length, multi: o.multi, full: o.fullScan, hits: o.allHits };
+    const shape: RecordShape = {
+      counters: o.counters.length,
+      multi: o.multi,
+      full: o.fullScan,
+      hits: o.allHits,
+      histograms: o.histogram,
+    };
     let transport: (Transport & { workers?: number; backend?: BackendName }) | undefined;
     const report = agg.progress(o.onProgress, o.progressIntervalMs);
     try {

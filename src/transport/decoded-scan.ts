@@ -107,6 +107,8 @@ export interface FileRules extends DecodeRules {
   full?: boolean;
   /** List every hit, at most this many per counter. */
   maxHits?: number;
+  /** Count segments per count held. */
+  histogram?: boolean;
   scanBinary?: boolean;
   follow?: boolean;
   maxFilesize?: number;
@@ -194,7 +196,7 @@ export async function countStream(
   const maxHits = rules.maxHits;
   // The scanners themselves, not `CounterStream`s: a file is fed synchronously, chunk by
   // chunk, and each feed says whether the answer is known.
-  const scanners = counters.map((c) => native.createScanner(c, full, maxHits));
+  const scanners = counters.map((c) => native.createScanner(c, full, maxHits, rules.histogram));
   const done = counters.map(() => false);
   const located = counters.map(() => new Located());
   let locating = true;
@@ -269,7 +271,7 @@ export async function countStream(
   }
   const map = stage.map;
   const results = scanners.map((s, i): NativeEvaluation => {
-    const r = native.scannerFinish(s);
+    const r = native.scannerFinish(s, stage.asciiWidth);
     if (map) {
       if (r.offset !== null) r.offset = map(r.offset);
       for (let h = 0; r.hits && h < r.hits.length; h += 2) r.hits[h] = map(r.hits[h]!);

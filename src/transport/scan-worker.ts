@@ -10,7 +10,7 @@
  * runs of the others, and the task then answers asynchronously; a task without any stays
  * one synchronous native call.
  */
-import { BatchWriter, type NativeBatch } from '../core/codec.js';
+import { BatchWriter, partsOf, type NativeBatch } from '../core/codec.js';
 import { native, type NativeCounter, type NativeReadOptions } from '../core/native.js';
 import { mayReadHere, readHere, scanFile, type DecodeRules } from './decoded-scan.js';
 import type { CounterSpec } from './transport.js';
@@ -66,7 +66,7 @@ async function scanMixed(task: BatchTask): Promise<NativeBatch> {
   const paths = task.paths.split('\0');
   const hints = task.hints ?? new Uint8Array(paths.length);
   const { budgetBytes, budgetHits, cancel } = task.read;
-  const out = new BatchWriter(task.counters.length, task.read.maxHits !== undefined);
+  const out = new BatchWriter(task.counters.length, partsOf(task.read));
   const made = task.counters.map(handle);
   const left = (budget: number | undefined, used: number) => (budget === undefined ? undefined : budget - used);
   for (let i = 0; i < paths.length;) {

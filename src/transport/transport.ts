@@ -18,6 +18,8 @@ export interface ReadRules {
   full: boolean;
   /** List every hit, at most this many per file and counter (`allHits`, `maxHits`). */
   maxHits?: number;
+  /** Count segments per count held (`histogram`): reads whole files. */
+  histogram?: boolean;
   /** Scan files whose first chunk holds a NUL byte instead of skipping them. */
   scanBinary: boolean;
   /** Follow a path that is a symbolic link (otherwise it is skipped). */

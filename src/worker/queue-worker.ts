@@ -21,7 +21,7 @@ import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullm
 import type { Redis } from 'ioredis';
 import { access } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
-import { BatchBuilder, toPortable } from '../core/codec.js';
+import { BatchBuilder, partsOf, toPortable } from '../core/codec.js';
 import { isAbortOf } from '../core/errors.js';
 import { backend } from '../core/native.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
@@ -414,7 +414,7 @@ export class QueueWorker {
       throw new Error(
         `${this.info.id} cannot see ${data.cwd} (${unseen}): mount the shared filesystem at the same path on every machine`,
       );
-    const builder = new BatchBuilder(data.paths.length, data.counters.length, data.read.maxHits !== undefined);
+    const builder = new BatchBuilder(data.paths.length, data.counters.length, partsOf(data.read));
     async function* given(): AsyncGenerator<Discovered[]> {
       yield data.paths.map((path, at) => ({ path, hints: data.hints[at], at }));
     }

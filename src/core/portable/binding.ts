@@ -22,7 +22,15 @@ import type {
 import type { NativeBatch, NativeError } from '../codec.js';
 import { NATIVE_ENCODINGS } from '../decode.js';
 import type { KernelName } from '../types.js';
-import { ABSENT, COUNTER_FIELDS, HEADER_FIELDS, HIT_FIELDS, SKIP_REASONS, STATUS_SCANNED } from '../wire-format.js';
+import {
+  ABSENT,
+  COUNTER_FIELDS,
+  HEADER_FIELDS,
+  HISTOGRAM_FIELDS,
+  HIT_FIELDS,
+  SKIP_REASONS,
+  STATUS_SCANNED,
+} from '../wire-format.js';
 import { bytesOfPath, hasEscapes, pathFromBytes } from '../path-bytes.js';
 import {
   evaluate,
@@ -82,10 +90,33 @@ function hitLimit(v: unknown): number | undefined {
   return v;
 }
 
-/** An evaluation as the native core returns it: hits as a `Float64Array` of (offset, line) pairs. */
+/**
+ * An evaluation as the native core returns it: hits as a `Float64Array` of (offset, line)
+ * pairs, the histogram of (k, segments) pairs.
+ */
 function nativeEvaluation(e: PortableEvaluation): NativeEvaluation {
-  if (!e.hits) return e as NativeEvaluation;
-  return { ...e, hits: Float64Array.from(e.hits), hitsTruncated: e.hitsTruncated! };
+  const { hits, hitsTruncated, histogram, ...rest } = e;
+  const out: NativeEvaluation = rest;
+  if (hits) Object.assign(out, { hits: Float64Array.from(hits), hitsTruncated: hitsTruncated! });
+  if (histogram) out.histogram = Float64Array.from(histogram);
+  return out;
+}
+
+/** `histogram`: absent (false) or a boolean; not with `maxHits`. */
+function histogramFlag(v: unknown, limit: number | undefined): boolean {
+  const histogram = !isNullish(v) && booleanArg(v, 'histogram');
+  if (histogram && limit !== undefined) throw new TypeError('histogram and maxHits cannot be combined');
+  return histogram;
+}
+
+/** `asciiWidth`: absent, or an integer from 1 to 8. */
+function asciiWidthArg(v: unknown): number | undefined {
+  if (isNullish(v)) return undefined;
+  if (typeof v !== 'number') throw new TypeError('asciiWidth must be a number');
+  if (!(v >= 1 && v <= 8 && Number.isInteger(v))) {
+    throw new RangeError(`asciiWidth must be an integer from 1 to 8, got ${showNumber(v)}`);
+  }
+  return v;
 }
 
 /** The bytes of a string (as UTF-8) or of a `Uint8Array`/`Buffer`. */
@@ -128,6 +159,7 @@ function readOptions(v: unknown): ReadOptions {
   const o: ReadOptions = {
     full: false,
     hitLimit: undefined,
+    histogram: false,
     scanBinary: false,
     maxFilesize: undefined,
     follow: false,
@@ -146,6 +178,7 @@ function readOptions(v: unknown): ReadOptions {
   o.follow = flag('follow');
   o.maxFilesize = optionalCount(opts, 'maxFilesize');
   o.hitLimit = hitLimit(opts.maxHits);
+  o.histogram = histogramFlag(opts.histogram, o.hitLimit);
   const chunk = optionalCount(opts, 'chunkSize');
   if (chunk !== undefined) o.chunkSize = Math.min(Math.max(chunk, 1), 64 << 20);
   if (!isNullish(opts.encoding)) {
@@ -339,19 +372,21 @@ export const portableBinding: NativeBinding = {
 
   hasCount: (counter, input) => evaluate(counterOf(counter), inputBytes(input), false).matched,
 
-  evaluate(counter, input, full, maxHits): NativeEvaluation {
+  evaluate(counter, input, full, maxHits, histogram): NativeEvaluation {
     const c = counterOf(counter);
     const f = booleanArg(full, 'full');
     const limit = hitLimit(maxHits);
-    return nativeEvaluation(evaluate(c, inputBytes(input), f, limit));
+    const h = histogramFlag(histogram, limit);
+    return nativeEvaluation(evaluate(c, inputBytes(input), f, limit, h));
   },
 
   seedHasCount: (counter, input) => seedHasCount(counterOf(counter), inputBytes(input)),
 
-  createScanner(counter, full, maxHits) {
+  createScanner(counter, full, maxHits, histogram) {
     const c = counterOf(counter);
     const f = booleanArg(full, 'full');
-    return new PortableScanner(c, f, hitLimit(maxHits)) as unknown as NativeScanner;
+    const limit = hitLimit(maxHits);
+    return new PortableScanner(c, f, limit, histogramFlag(histogram, limit)) as unknown as NativeScanner;
   },
 
   scannerFeed: (scanner, chunk) => {
@@ -359,7 +394,12 @@ export const portableBinding: NativeBinding = {
     return scannerOf(scanner).feed(bytes);
   },
 
-  scannerFinish: (scanner) => nativeEvaluation(scannerOf(scanner).finish()),
+  scannerFinish: (scanner, asciiWidth) => {
+    const s = scannerOf(scanner);
+    const width = asciiWidthArg(asciiWidth);
+    if (width !== undefined) s.setAsciiWidth(width);
+    return nativeEvaluation(s.finish());
+  },
 
   scanFiles(paths, counters, options?: NativeReadOptions): NativeFileRecord[] {
     const out: NativeFileRecord[] = [];
@@ -378,6 +418,7 @@ export const portableBinding: NativeBinding = {
     const stride = HEADER_FIELDS + COUNTER_FIELDS * counters;
     let numbers = new Float64Array(0);
     const hits: number[] = [];
+    const histograms: number[] = [];
     const errors: NativeError[] = [];
     let count = 0;
     const o = scanPaths(paths, countersArg, options, (i, _path, rec, size) => {
@@ -399,6 +440,11 @@ export const portableBinding: NativeBinding = {
           hits.push(e.hits.length / HIT_FIELDS, e.hitsTruncated ? 1 : 0);
           for (const x of e.hits) hits.push(x);
         }
+        // Per scanned file and counter: counts listed, then (k, segments) pairs.
+        if (e?.histogram) {
+          histograms.push(e.histogram.length / HISTOGRAM_FIELDS);
+          for (const x of e.histogram) histograms.push(x);
+        }
       }
       if (rec.error) errors.push({ ...errorObject(rec.error), index: i });
     });
@@ -411,6 +457,7 @@ export const portableBinding: NativeBinding = {
       // In the native core's key order: count, numbers, hits, errors.
       return { count, numbers: batch.numbers, hits: Float64Array.from(hits), errors };
     }
+    if (o.histogram) return { count, numbers: batch.numbers, histograms: Float64Array.from(histograms), errors };
     return batch;
   },
 

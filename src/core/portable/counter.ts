@@ -91,11 +91,51 @@ class HitLog {
   }
 }
 
+/**
+ * Segments per count held, as the native `Histogram` keeps them: a segment opens at byte 0
+ * and at each reset character (which belongs to it), and closes at the next reset.
+ */
+class SegmentCounts {
+  counts = new Map<number, number>();
+  /** Occurrences in the open segment. */
+  open = 0;
+  /** Offset of the last reset character (-1: none yet). */
+  lastReset = -1;
+
+  /** A copy, for `finish` to go back to. */
+  copy(): SegmentCounts {
+    const c = new SegmentCounts();
+    c.counts = new Map(this.counts);
+    c.open = this.open;
+    c.lastReset = this.lastReset;
+    return c;
+  }
+
+  close(): void {
+    this.counts.set(this.open, (this.counts.get(this.open) ?? 0) + 1);
+    this.open = 0;
+  }
+
+  /**
+   * `(k, segments)` pairs by increasing k, with the open segment unless the input is empty
+   * or ends with a reset that opened an empty one (`asciiWidth`: bytes of that reset).
+   */
+  pairs(total: number, asciiWidth: number): number[] {
+    const counts = new Map(this.counts);
+    if (total > 0 && !(this.open === 0 && this.lastReset >= 0 && this.lastReset + asciiWidth === total)) {
+      counts.set(this.open, (counts.get(this.open) ?? 0) + 1);
+    }
+    return [...counts.keys()].sort((a, b) => a - b).flatMap((k) => [k, counts.get(k)!]);
+  }
+}
+
 /** One evaluation, with every hit when the scan collects them. */
-export interface PortableEvaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated'> {
+export interface PortableEvaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated' | 'histogram'> {
   /** (offset, line) pairs. */
   hits?: number[];
   hitsTruncated?: boolean;
+  /** (k, segments) pairs by increasing k. */
+  histogram?: number[];
 }
 
 /** Streaming evaluation of one counter over a sequence of chunks (the native `Scanner`). */
@@ -129,13 +169,25 @@ export class PortableScanner {
    * is a segment of its own) finds the latter when every hit is collected.
    */
   private readonly starts: PortableScanner | undefined;
+  /** With `histogram`: segments per count held. */
+  private segmentCounts: SegmentCounts | undefined;
+  /** Bytes an ASCII character takes in the input (see `setAsciiWidth`). */
+  private asciiWidth = 1;
 
-  /** `hitLimit`: collect every hit, at most this many (the native `Scanner::collecting`). */
+  /**
+   * `hitLimit`: collect every hit, at most this many (the native `Scanner::collecting`);
+   * `histogram`: a full scan that also counts segments per count held (`Scanner::histogram`).
+   */
   constructor(
     readonly counter: PortableCounter,
     readonly full: boolean,
     readonly hitLimit?: number,
+    histogram = false,
   ) {
+    if (histogram) {
+      this.full = true;
+      this.segmentCounts = new SegmentCounts();
+    }
     this.limit = counter.min === 0 ? Infinity : counter.min;
     if (hitLimit !== undefined) {
       if (counter.min > 0) this.log = new HitLog(hitLimit, !full);
@@ -144,6 +196,14 @@ export class PortableScanner {
         this.starts = new PortableScanner(resets, full, hitLimit);
       }
     }
+  }
+
+  /**
+   * Bytes an ASCII character takes in what is fed: 1, or 3 for text transcoded with padded
+   * units (core/decode.ts). A histogram needs it to know a last segment of only a reset.
+   */
+  setAsciiWidth(width: number): void {
+    this.asciiWidth = width;
   }
 
   /** Whether the segment at byte 0 reaches a threshold of 0 there: the input does not begin with a reset. */
@@ -209,6 +269,7 @@ export class PortableScanner {
    */
   private run(data: Buffer, n: number, countLines: boolean): void {
     if (n <= 0) return;
+    if (this.segmentCounts) this.countSegments(data, n, this.segmentCounts);
     const { needle, first, resetByte } = this.counter;
     const k = needle.length;
     const limit = this.limit;
@@ -281,12 +342,40 @@ export class PortableScanner {
     this.pos += n;
   }
 
+  /** The histogram's part of `run`: closes a segment at each reset before `n`, counts `what` in the open one. */
+  private countSegments(data: Buffer, n: number, into: SegmentCounts): void {
+    const { needle, first, resetByte } = this.counter;
+    const k = needle.length;
+    const next = (from: number) => {
+      const p = k === 1 ? data.indexOf(first, from) : data.indexOf(needle, from);
+      return p >= 0 && p < n ? p : -1;
+    };
+    const nextReset = (from: number) => {
+      const r = resetByte < 0 ? -1 : data.indexOf(resetByte, from);
+      return r >= 0 && r < n ? r : -1;
+    };
+    let p = next(0);
+    let r = nextReset(0);
+    for (;;) {
+      // A reset opens its segment before `what` at the same byte counts in it.
+      if (r >= 0 && (p < 0 || r <= p)) {
+        into.close();
+        into.lastReset = this.pos + r;
+        r = nextReset(r + 1);
+      } else if (p >= 0) {
+        into.open++;
+        p = next(p + k);
+      } else break;
+    }
+  }
+
   /** The answer for everything fed so far (the scanner can go on). */
   finish(): PortableEvaluation {
     const { min, resetByte } = this.counter;
     const saved = [this.count, this.lines, this.occurrences, this.segments, this.resets, this.pos] as const;
     const savedSeg = this.segCounted;
     const savedHit = [this.hitOffset, this.hitLine] as const;
+    const savedCounts = this.segmentCounts?.copy();
     if (this.pendingLen > 0 && !this.isDone()) {
       // No more bytes: held-back positions can only be resets or other characters.
       const padded = Buffer.alloc(this.pendingLen + 3);
@@ -313,9 +402,11 @@ export class PortableScanner {
       result.segments = segments;
     }
     if (this.hitLimit !== undefined) Object.assign(result, this.hits(this.hitLimit));
+    if (this.segmentCounts) result.histogram = this.segmentCounts.pairs(this.total, this.asciiWidth);
     [this.count, this.lines, this.occurrences, this.segments, this.resets, this.pos] = saved;
     this.segCounted = savedSeg;
     [this.hitOffset, this.hitLine] = savedHit;
+    this.segmentCounts = savedCounts;
     return result;
   }
 
@@ -337,8 +428,9 @@ export function evaluate(
   input: Uint8Array,
   full: boolean,
   hitLimit?: number,
+  histogram = false,
 ): PortableEvaluation {
-  const s = new PortableScanner(counter, full, hitLimit);
+  const s = new PortableScanner(counter, full, hitLimit, histogram);
   s.feed(input, true);
   return s.finish();
 }

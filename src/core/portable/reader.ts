@@ -30,6 +30,8 @@ export interface ReadOptions {
   full: boolean;
   /** List every hit, at most this many per counter (`maxHits`); `undefined` for the first only. */
   hitLimit: number | undefined;
+  /** Count segments per count held (reads whole files). */
+  histogram: boolean;
   scanBinary: boolean;
   maxFilesize: number | undefined;
   follow: boolean;
@@ -121,7 +123,7 @@ export class Reader {
 
       const chunk = Math.max(o.chunkSize, 1);
       if (this.buf.length < chunk) this.buf = Buffer.allocUnsafe(chunk);
-      const scanners = counters.map((c) => new PortableScanner(c, o.full, o.hitLimit));
+      const scanners = counters.map((c) => new PortableScanner(c, o.full, o.hitLimit, o.histogram));
       // What the scanners count: the bytes as they are, or decoded (contract §1.3).
       const text = textStage(o.encoding, o.bomSniff);
       let allDone = false;
@@ -155,7 +157,10 @@ export class Reader {
         if (allDone || last) break;
       }
       const map = text.map!;
-      const evaluations = scanners.map((s) => s.finish());
+      const evaluations = scanners.map((s) => {
+        s.setAsciiWidth(text.asciiWidth);
+        return s.finish();
+      });
       for (const e of evaluations) {
         if (e.offset != null) e.offset = map(e.offset);
         // (offset, line) pairs: the offsets are the even elements.

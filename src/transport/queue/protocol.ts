@@ -22,7 +22,7 @@ import type { PortableBatch } from '../../core/codec.js';
 import type { BackendName } from '../../core/types.js';
 import type { RunSpec } from '../transport.js';
 
-export const PROTOCOL = 4;
+export const PROTOCOL = 5;
 
 /** The set of live run ids, and the channel announcing a change to it. */
 export const RUNS_KEY = 'charcount:runs';
