@@ -11,6 +11,7 @@ export type {
   FileError,
   FileRecord,
   FullScan,
+  Histogram,
   Hit,
   KernelName,
   MultiFileRecord,

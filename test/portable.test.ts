@@ -135,6 +135,32 @@ describe('counter', () => {
     );
   }, 60_000);
 
+  test('histograms: whole and in random chunks, asked for midway, with a padded width', () => {
+    fc.assert(
+      fc.property(caseArb, fc.constantFrom(undefined, 1, 3), (c, asciiWidth) => {
+        const input = Uint8Array.from(c.fragments.flat());
+        const [n, p] = [native.createCounter(c.what, c.min, c.reset), portable.createCounter(c.what, c.min, c.reset)];
+        const want = native.evaluate(n, input, false, undefined, true);
+        expect(portable.evaluate(p, input, false, undefined, true)).toEqual(want);
+        const [sn, sp] = [
+          native.createScanner(n, false, undefined, true),
+          portable.createScanner(p, true, undefined, true),
+        ];
+        let at = 0;
+        for (const cut of c.cuts) {
+          const chunk = input.subarray(at, at + cut);
+          expect(portable.scannerFeed(sp, chunk)).toBe(native.scannerFeed(sn, chunk));
+          at += cut;
+          if (cut % 3 === 0) expect(portable.scannerFinish(sp)).toEqual(native.scannerFinish(sn));
+        }
+        portable.scannerFeed(sp, input.subarray(at));
+        native.scannerFeed(sn, input.subarray(at));
+        expect(portable.scannerFinish(sp, asciiWidth)).toEqual(native.scannerFinish(sn, asciiWidth));
+      }),
+      { numRuns: 500, seed: 20261128 },
+    );
+  }, 60_000);
+
   test('string input: UTF-8, lone surrogates as U+FFFD; the seed loop on valid UTF-8 only', () => {
     fc.assert(
       fc.property(
@@ -174,6 +200,10 @@ describe('counter', () => {
       ['maxHits 0', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', false, 0)],
       ['maxHits 1.5', (b) => b.createScanner(b.createCounter('c', 1, 0), false, 1.5)],
       ['maxHits past 2^53', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', true, 2 ** 53)],
+      ['histogram with maxHits', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', true, 3, true)],
+      ['histogram not a boolean', (b) => b.createScanner(b.createCounter('c', 1, 0), true, undefined, 1 as never)],
+      ['asciiWidth 0', (b) => b.scannerFinish(b.createScanner(b.createCounter('c', 1, 0), true), 0)],
+      ['asciiWidth 1.5', (b) => b.scannerFinish(b.createScanner(b.createCounter('c', 1, 0), true), 1.5)],
     ];
     for (const [label, call] of calls) same(call, label);
   });
@@ -253,6 +283,10 @@ describe('file reader', () => {
     { encoding: 'utf-16le', maxHits: 100 },
     { encoding: 'utf-16be', bomSniff: false, chunkSize: 3, full: true },
     { encoding: 'utf-8', chunkSize: 1, maxHits: 5 },
+    { histogram: true },
+    { histogram: true, chunkSize: 3 },
+    { histogram: true, encoding: 'utf-16le', chunkSize: 5 },
+    { histogram: true, maxHits: 2 },
   ];
 
   test('scanFiles and scanBatch: every kind of file, every read option', () => {

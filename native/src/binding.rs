@@ -621,7 +621,13 @@ export!(evaluate, |env, info| {
 
 /// `histogram`: absent (false) or a boolean; a histogram scan lists no hits.
 fn histogram_flag(env: Env, v: napi_value, hit_limit: Option<u64>) -> JsResult<bool> {
-    let histogram = !env.is_nullish(v)? && env.boolean(v)?;
+    if env.is_nullish(v)? {
+        return Ok(false);
+    }
+    if env.type_of(v)? != NAPI_BOOLEAN {
+        return Err(JsError::Type("histogram must be a boolean".into()));
+    }
+    let histogram = env.boolean(v)?;
     if histogram && hit_limit.is_some() {
         return Err(JsError::Type("histogram and maxHits cannot be combined".into()));
     }

@@ -119,3 +119,25 @@ function referenceWithHits(
 export function referenceHasCount(what: string, min: number, reset: number, input: string | Uint8Array): boolean {
   return referenceEvaluate(what, min, reset, input).matched;
 }
+
+/**
+ * contract §1.6: segments per count held. A segment opens at the start and at each reset
+ * character (which belongs to it); a reset that ends the input opens none unless it is
+ * `what`; an empty input has none.
+ */
+export function referenceHistogram(what: string, reset: number, input: string | Uint8Array): Record<string, number> {
+  const target = what.codePointAt(0)!;
+  const resetChar = reset === 0 ? 0x0a : reset === 1 ? 0x20 : -2;
+  const counts = [0];
+  let last = -3;
+  for (const [, cp] of decodeUtf8(toBytes(input))) {
+    if (cp === resetChar) counts.push(0);
+    if (cp === target) counts[counts.length - 1]!++;
+    last = cp;
+  }
+  if (toBytes(input).length === 0) counts.length = 0;
+  else if (last === resetChar && counts[counts.length - 1] === 0) counts.pop();
+  const h: Record<string, number> = {};
+  for (const k of [...counts].sort((a, b) => a - b)) h[k] = (h[k] ?? 0) + 1;
+  return h;
+}
