@@ -4,8 +4,10 @@
  * * `text` (default): matching paths, one a line, like `grep -l` (with `-0`, each followed
  *   by a NUL instead; with `--files-without-match`, the files read that did not match);
  *   with `--count`, every scanned file as `PATH:OCCURRENCES:SEGMENTS` (`-0`: `PATH\0…`);
- *   with `--all-hits`, every hit as `PATH:LINE:OFFSET` (`-0`: `PATH\0LINE:OFFSET`). A
- *   path that is not UTF-8 is written as its bytes, as ripgrep does.
+ *   with `--all-hits`, every hit as `PATH:LINE:OFFSET` (`-0`: `PATH\0LINE:OFFSET`); with
+ *   `--histogram`, at the end, the run's histogram as a chart and the files straying from
+ *   its mode (histogram-chart.ts), then with `--min` the matching paths. A path that is
+ *   not UTF-8 is written as its bytes, as ripgrep does.
  * * `jsonl`: one record a line, streamed as records finish, `"type": "file"` first; then
  *   the summary as a last line, `"type": "summary"` (as ripgrep's `--json` ends with one).
  * * `json`: one document `{ summary, records }` at the end (records sorted by path),
@@ -19,6 +21,7 @@
 import { printablePath } from '../core/path-bytes.js';
 import type { FileRecord, RunMeta, Summary } from '../core/types.js';
 import { paintPath } from './color.js';
+import { histogramChart, modeOf, strayFiles, type ChartStyle, type FileHistogram } from './histogram-chart.js';
 import { documentChunks, jsonRecord, RecordStore } from './json-document.js';
 import { flushed, isAbandoned, type Stream } from './streams.js';
 
@@ -140,6 +143,11 @@ export interface TextOptions {
   color?: boolean;
   /** `--all-hits`: every hit as `PATH:LINE:OFFSET` (the command line refuses it with `--count`). */
   allHits?: boolean;
+  /**
+   * `--histogram`: the chart and the files off the mode at the end; `min` when `--min` was
+   * given (then the matching paths follow, under a line that says what they match).
+   */
+  histogram?: ChartStyle & { min: number | undefined };
 }
 
 /** Text pieces as one write: a string, or bytes once some path is written raw. */
@@ -175,6 +183,7 @@ export function makeReporter(
     const text = joined(batch.flatMap((r) => line(r) ?? []));
     return text.length ? out.write(text) : Promise.resolve();
   };
+  if (format === 'text' && text.histogram) return histogramReporter(out, text.histogram, separator, paint);
   switch (format) {
     case 'jsonl':
       return {
@@ -217,6 +226,41 @@ export function makeReporter(
         end: async () => {},
       };
   }
+}
+
+/** Text output of `--histogram`: everything at the end, when the run's histogram is known. */
+function histogramReporter(
+  out: Output,
+  style: ChartStyle & { min: number | undefined },
+  separator: string,
+  paint: (p: string) => string,
+): Reporter {
+  const files: FileHistogram[] = [];
+  const matched: FileRecord[] = [];
+  return {
+    records: async (batch) => {
+      for (const r of batch) {
+        if (r.histogram) files.push({ path: r.path, histogram: r.histogram });
+        if (r.matched && style.min !== undefined) matched.push(r);
+      }
+    },
+    end: async (summary) => {
+      const h = summary.histogram ?? {};
+      let text = histogramChart(h, files.length, style);
+      const mode = modeOf(h);
+      if (mode !== undefined) text += '\n' + strayFiles(files, mode, style.noun);
+      else if (files.length > 0) text += `\nNo count is held by most ${style.noun}s: no file strays from one.\n`;
+      if (style.min !== undefined) {
+        const what = `at least ${style.min} ${JSON.stringify(style.char)} in some ${style.noun}`;
+        text += `\n${matched.length} of ${files.length} files hold ${what}:\n`;
+      }
+      await out.write(text);
+      matched.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+      for (let i = 0; i < matched.length && !out.isClosed; i += 4096) {
+        await out.write(joined(matched.slice(i, i + 4096).map((r) => pathLine(r, separator, paint))));
+      }
+    },
+  };
 }
 
 /** How a file's error is told on stderr next to text output (the path as text output writes it). */

@@ -38,6 +38,8 @@ import { onStopSignal } from './signals.js';
 import { isTerminal, reportOutputError, stderr, stdout } from './streams.js';
 
 export const RESETS = { newline: Reset.NewlinesReset, space: Reset.SpacesReset, none: Reset.NoReset } as const;
+/** What a segment is called, per reset. */
+const NOUNS = { newline: 'line', space: 'word', none: 'file' } as const;
 
 /** What the command line asked for, in order, where commander keeps only values. */
 interface Ordered {
@@ -67,7 +69,7 @@ export function program(ordered: Ordered = { types: [], excludes: [] }): Command
     )
     .option(
       '-m, --min <N>',
-      'the threshold: at least N occurrences (required unless --files or --type-list)',
+      'the threshold: at least N occurrences (required unless --files, --type-list or --histogram)',
       integer('--min', 0),
     )
     .addOption(
@@ -97,6 +99,11 @@ export function program(ordered: Ordered = { types: [], excludes: [] }): Command
       '--max-hits <N>',
       `with --all-hits: list at most N hits per file; a file with more is told on stderr (default ${DEFAULT_MAX_HITS})`,
       integer('--max-hits', 1),
+    )
+    .option(
+      '--histogram',
+      'how many lines (words, files) hold exactly k of C, for every k: a chart of the run and the files off its mode; ' +
+        'in JSON a histogram per record and in the summary (reads files to their end; --min defaults to 1)',
     )
     .option('--stats', 'print a summary to stderr at the end')
     .addOption(
@@ -174,6 +181,7 @@ Examples:
   charcount -c é -m 1 -r none --jsonl logs/    every file containing é, as JSON lines
   charcount -c , -m 30 --count --stats data/   per-file counts, and a summary
   charcount -c , -m 30 --all-hits data/        every line holding 30 commas, as PATH:LINE:OFFSET
+  charcount -c , --histogram data/             commas per line: the chart, and the files off the usual count
   charcount -c é -m 1 -E latin1 old/           files in Latin-1 (windows-1252)
   charcount -c x -m 3 -z logs/                 rotated logs too: app.log.1.gz, app.log.2.xz, ...
   charcount -c , -m 30 -t csv --sort path      CSV files only, in path order
@@ -213,6 +221,7 @@ interface CliOptions {
   count?: boolean;
   allHits?: boolean;
   maxHits?: number;
+  histogram?: boolean;
   stats?: boolean;
   color: ColorWhen;
   threads?: number;
@@ -260,6 +269,10 @@ function conflict(o: CliOptions): string | undefined {
     ['files', '--files', 'allHits', '--all-hits'],
     ['filesWithMatches', '-l', 'allHits', '--all-hits'],
     ['filesWithoutMatch', '--files-without-match', 'allHits', '--all-hits'],
+    ['files', '--files', 'histogram', '--histogram'],
+    ['allHits', '--all-hits', 'histogram', '--histogram'],
+    ['filesWithoutMatch', '--files-without-match', 'histogram', '--histogram'],
+    ['filesWithMatches', '-l', 'histogram', '--histogram'],
     ['queue', '--queue', 'threads', '--threads'],
   ];
   for (const [a, an, b, bn] of pairs) {
@@ -273,7 +286,10 @@ function conflict(o: CliOptions): string | undefined {
   if (o.allHits && o.count && !o.json && !o.jsonl) {
     return '--count and --all-hits print different lines in text output: add --json or --jsonl for both';
   }
-  if (!o.files && (o.char === undefined || o.min === undefined)) {
+  if (o.histogram && o.count && !o.json && !o.jsonl) {
+    return '--count and --histogram print different things in text output: add --json or --jsonl for both';
+  }
+  if (!o.files && (o.char === undefined || (o.min === undefined && !o.histogram))) {
     return `required option '${o.char === undefined ? '-c, --char <C>' : '-m, --min <N>'}' not specified`;
   }
   return undefined;
@@ -356,10 +372,13 @@ export async function scanCommand(argv: string[]): Promise<number> {
   });
   if (o.files) return listCommand(o, { ...discovery, signal: controller.signal }, out, separator, interruption);
 
-  const counter = new Counter(o.char!, o.min!, RESETS[o.reset]);
+  // With --histogram alone a file matches when it holds C at all.
+  const min = o.min ?? 1;
+  const counter = new Counter(o.char!, min, RESETS[o.reset]);
   const maxHits = o.allHits ? (o.maxHits ?? DEFAULT_MAX_HITS) : undefined;
-  const query: Query = { char: o.char!, min: o.min!, reset: o.reset, count: o.count ?? false };
+  const query: Query = { char: o.char!, min, reset: o.reset, count: o.count ?? false };
   if (maxHits !== undefined) Object.assign(query, { allHits: true, maxHits });
+  if (o.histogram) query.histogram = true;
   // cli-progress loads only when a bar is drawn.
   const bar = !o.quiet && (o.progress ?? isTerminal(2)) ? new (await import('./progress.js')).ProgressBar() : undefined;
   // A path that is not UTF-8 goes to stderr as its bytes, except through the bar (a terminal).
@@ -376,6 +395,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
           withoutMatch: o.filesWithoutMatch ?? false,
           color: useColor(o.color, { isTTY: isTerminal(1) }),
           allHits: maxHits !== undefined,
+          histogram: o.histogram
+            ? {
+                noun: NOUNS[o.reset],
+                char: o.char!,
+                columns: process.stdout.isTTY ? process.stdout.columns || Number(process.env.COLUMNS) || 80 : undefined,
+                min: o.min,
+              }
+            : undefined,
         },
       );
   const options = resolveOptions({
@@ -390,6 +417,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
     fullScan: o.count ?? false,
     allHits: maxHits !== undefined,
     maxHits,
+    histogram: o.histogram ?? false,
     queue: o.queue,
     signal: controller.signal,
     onProgress: bar && ((p) => bar.update(p)),
