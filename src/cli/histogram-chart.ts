@@ -7,6 +7,7 @@
  * pipe or a file the same table comes without bars, so that it reads as plain text.
  */
 import type { Histogram } from '../core/types.js';
+import { isTerminal, stdout } from './streams.js';
 
 /** Rows of the chart before the rest is folded into a last `≥ k` row. */
 export const CHART_ROWS = 20;
@@ -15,6 +16,15 @@ export const LISTED_FILES = 100;
 /** Counts listed per straying file before the rest is elided. */
 const COUNTS_PER_FILE = 8;
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
+
+/** What a segment is called, per reset. */
+export const NOUNS = { newline: 'line', space: 'word', none: 'file' } as const;
+
+/** Columns for the chart: the terminal's, or none (plain text) when stdout is not one. */
+export function chartColumns(): number | undefined {
+  if (!isTerminal(1)) return undefined;
+  return (stdout() as { columns?: number }).columns || Number(process.env.COLUMNS) || 80;
+}
 
 /** How the chart is drawn. */
 export interface ChartStyle {

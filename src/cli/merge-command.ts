@@ -16,6 +16,7 @@ import {
 } from './report.js';
 import { outputFormat, parse, version } from './args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
+import { chartColumns, NOUNS } from './histogram-chart.js';
 import { isTerminal, stderr, stdout } from './streams.js';
 
 export function program(): Command {
@@ -84,6 +85,10 @@ export async function mergeCommand(argv: string[]): Promise<number> {
       withoutMatch: false,
       color: useColor(o.color, { isTTY: isTerminal(1) }),
       allHits: query.allHits,
+      // The chart of the merged run (the shards do not say whether --min was given).
+      histogram: query.histogram
+        ? { noun: NOUNS[query.reset], char: query.char, columns: chartColumns(), min: undefined }
+        : undefined,
     },
   );
   if (format === 'text') {

@@ -34,12 +34,11 @@ import {
   version,
 } from './args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from './color.js';
+import { chartColumns, NOUNS } from './histogram-chart.js';
 import { onStopSignal } from './signals.js';
 import { isTerminal, reportOutputError, stderr, stdout } from './streams.js';
 
 export const RESETS = { newline: Reset.NewlinesReset, space: Reset.SpacesReset, none: Reset.NoReset } as const;
-/** What a segment is called, per reset. */
-const NOUNS = { newline: 'line', space: 'word', none: 'file' } as const;
 
 /** What the command line asked for, in order, where commander keeps only values. */
 interface Ordered {
@@ -399,7 +398,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
             ? {
                 noun: NOUNS[o.reset],
                 char: o.char!,
-                columns: process.stdout.isTTY ? process.stdout.columns || Number(process.env.COLUMNS) || 80 : undefined,
+                columns: chartColumns(),
                 min: o.min,
               }
             : undefined,

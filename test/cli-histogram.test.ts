@@ -1,0 +1,127 @@
+/** `--histogram` on the command line: the chart and the files off the mode, JSON lines, JSON, merged shards. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHART_ROWS, histogramChart, modeOf, strayFiles, type FileHistogram } from '../src/cli/histogram-chart.js';
+import { tempDir } from './helpers.js';
+import { runCli } from './support/cli.js';
+
+const { dir, cleanup } = tempDir();
+const out = tempDir(); // shard outputs, outside the tree the runs search
+afterAll(() => {
+  cleanup();
+  out.cleanup();
+});
+const charcount = (...args: string[]) => runCli(dir, args);
+
+beforeAll(() => {
+  mkdirSync(join(dir, 'data'));
+  const rows = (n: number) => 'a,b,c\n'.repeat(n);
+  writeFileSync(join(dir, 'data', 'ok1.csv'), rows(10));
+  writeFileSync(join(dir, 'data', 'ok2.csv'), rows(8) + 'a,b,c'); // no newline at the end
+  writeFileSync(join(dir, 'data', 'crlf.csv'), 'a,b,c\r\n'.repeat(5) + 'a,b\r\n\r\n');
+  writeFileSync(join(dir, 'data', 'wide.csv'), rows(4) + 'a,b,c,d,e,f\n' + rows(2));
+});
+
+describe('--histogram', () => {
+  test('text, not a terminal: the table, then the files off the mode, outliers first', () => {
+    const r = charcount('-c', ',', '--histogram', 'data');
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(
+      [
+        '"," per line: 33 lines in 4 files',
+        'k  lines   share',
+        '0      1    3.0%',
+        '1      1    3.0%',
+        '2     30   90.9%',
+        '5      1    3.0%',
+        '',
+        '2 files of 4 with lines not holding 2 (k×lines):',
+        '  data/crlf.csv  0×1 1×1  (no other file: 0, 1)',
+        '  data/wide.csv  5×1  (no other file: 5)',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  test('with --min, the files that match follow; JSON lines and JSON carry every histogram', () => {
+    const r = charcount('-c', ',', '-m', '4', '--histogram', '--sort', 'path', 'data');
+    expect(r.stdout.endsWith('\n1 of 4 files hold at least 4 "," in some line:\ndata/wide.csv\n')).toBe(true);
+    const lines = charcount('-c', ',', '--histogram', '--jsonl', 'data/crlf.csv').stdout.trim().split('\n');
+    expect(JSON.parse(lines[0]!)).toMatchObject({ path: 'data/crlf.csv', histogram: { 0: 1, 1: 1, 2: 5 } });
+    expect(JSON.parse(lines[1]!)).toMatchObject({ type: 'summary', histogram: { 0: 1, 1: 1, 2: 5 } });
+    const doc = JSON.parse(charcount('-c', ',', '--histogram', '--json', 'data').stdout);
+    expect(doc.query).toEqual({ char: ',', min: 1, reset: 'newline', count: false, histogram: true });
+    expect(doc.summary.histogram).toEqual({ 0: 1, 1: 1, 2: 30, 5: 1 });
+    expect(doc.records.map((x: { histogram: object }) => x.histogram)).toEqual([
+      { 0: 1, 1: 1, 2: 5 },
+      { 2: 10 },
+      { 2: 9 },
+      { 2: 6, 5: 1 },
+    ]);
+  });
+
+  test('shards merge into the histogram of one run', () => {
+    const docs = [1, 2].map((k) => {
+      const path = join(out.dir, `${k}.json`);
+      const r = charcount('-c', ',', '--histogram', '--json', '--shard', `${k}/2`, 'data');
+      writeFileSync(path, r.stdout);
+      return path;
+    });
+    const merged = JSON.parse(charcount('merge', '--json', ...docs).stdout);
+    expect(merged.summary.histogram).toEqual({ 0: 1, 1: 1, 2: 30, 5: 1 });
+    // In text, the chart of the whole run.
+    expect(charcount('merge', ...docs).stdout).toBe(charcount('-c', ',', '--histogram', 'data').stdout);
+  });
+
+  test('usage: --char is still needed, and some options do not go with it', () => {
+    expect(charcount('--histogram', 'data').stderr).toMatch(/required option '-c, --char <C>'/);
+    expect(charcount('-c', ',', '--histogram', '--all-hits', 'data').stderr).toMatch(/--all-hits and --histogram/);
+    expect(charcount('-c', ',', '--histogram', '-l', 'data').stderr).toMatch(/-l and --histogram/);
+    expect(charcount('-c', ',', '--histogram', '--count', 'data').stderr).toMatch(/add --json or --jsonl/);
+    expect(charcount('-c', ',', '--histogram', '--count', '--json', 'data').status).toBe(0);
+  });
+});
+
+describe('the chart', () => {
+  const style = { noun: 'line', char: ',', columns: 40 };
+
+  test('bars in eighths, scaled to the width; a count above 0 shows', () => {
+    const chart = histogramChart({ 0: 1, 3: 800, 4: 400 }, 2, style);
+    const lines = chart.split('\n');
+    expect(lines[0]).toBe('"," per line: 1,201 lines in 2 files');
+    expect(lines[1]).toMatch(/^0 {2}▏ +1 {3}<0\.1%$/);
+    expect(lines[2]).toMatch(/^3 {2}█+ +800 {3}66\.6%$/);
+    const full = lines[2]!.match(/█+/)![0].length;
+    expect(lines[3]).toMatch(new RegExp(`^4  █{${full / 2}} +400   33\\.3%$`));
+    expect(Math.max(...lines.map((l) => l.length))).toBeLessThanOrEqual(40);
+  });
+
+  test('a long tail is folded into a last row, with a note', () => {
+    const h = Object.fromEntries(Array.from({ length: 30 }, (_, k) => [k, 100 - k]));
+    const lines = histogramChart(h, 1, { ...style, columns: undefined })
+      .trim()
+      .split('\n');
+    expect(lines).toHaveLength(2 + CHART_ROWS + 1);
+    const tail = Array.from({ length: 30 - (CHART_ROWS - 1) }, (_, i) => 100 - (CHART_ROWS - 1 + i));
+    expect(lines.at(-2)).toMatch(new RegExp(`^≥ ${CHART_ROWS - 1} +${tail.reduce((a, b) => a + b)} `));
+    expect(lines.at(-1)).toBe(`(the last row folds ${tail.length} counts, from ${CHART_ROWS - 1} to 29)`);
+  });
+
+  test('a mode only when most segments hold it; files off it, outliers first', () => {
+    expect(modeOf({ 1: 5, 2: 5 })).toBeUndefined();
+    expect(modeOf({ 1: 5, 2: 6 })).toBe(2);
+    expect(modeOf({})).toBeUndefined();
+    const files: FileHistogram[] = [
+      { path: 'a', histogram: { 2: 10, 1: 3 } },
+      { path: 'b', histogram: { 2: 10, 1: 1 } },
+      { path: 'c', histogram: { 2: 10 } },
+      { path: 'd', histogram: { 2: 1, 9: 1 } },
+    ];
+    expect(strayFiles(files, 2, 'line')).toBe(
+      '3 files of 4 with lines not holding 2 (k×lines):\n  d  9×1  (no other file: 9)\n  a  1×3\n  b  1×1\n',
+    );
+    expect(strayFiles(files.slice(2, 3), 2, 'line')).toBe("Every file's lines hold 2.\n");
+  });
+});
