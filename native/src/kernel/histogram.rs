@@ -37,6 +37,16 @@ impl Histogram {
         }
     }
 
+    /// `n` more segments holding `k`.
+    #[inline(always)]
+    pub(crate) fn add_many(&mut self, k: u64, n: u64) {
+        match self.dense.get_mut(k as usize) {
+            Some(slot) => *slot += n,
+            None if n > 0 => *self.sparse.entry(k).or_insert(0) += n,
+            None => {}
+        }
+    }
+
     /// `(k, segments)` for every `k` held by at least one segment, by increasing `k`.
     pub(crate) fn entries(&self) -> Vec<(u64, u64)> {
         let dense = self.dense.iter().enumerate().filter(|(_, &n)| n > 0).map(|(k, &n)| (k as u64, n));

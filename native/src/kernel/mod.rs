@@ -298,25 +298,41 @@ impl State {
             // nothing reads that count after the hit.
             self.block::<false, RESETS>(m, r, nl, base);
         }
-        self.occurrences += m.count_ones() as u64;
-        if !RESETS || r == 0 {
-            self.open += m.count_ones() as u64;
+        let c = m.count_ones() as u64;
+        self.occurrences += c;
+        if !RESETS {
+            self.open += c;
             return;
         }
-        self.resets += r.count_ones() as u64;
-        self.last_reset = Some(base + (63 - r.leading_zeros()) as u64);
-        let mut open = self.open;
-        let mut since = !0u64; // positions of the open segment in this block
-        let mut rest = r;
-        while rest != 0 {
-            let at = rest.trailing_zeros();
-            let before = bits_below(at);
-            self.hist.add(open + (m & since & before).count_ones() as u64);
-            open = 0;
-            since = !before;
-            rest &= rest - 1;
+        // Branch-free for blocks with at most one reset, the common case on lines of a CSV
+        // (whether a block holds a reset is a coin toss there): a block without one adds 0.
+        let any = (r != 0) as u64;
+        let resets = r.count_ones() as u64;
+        self.resets += resets;
+        let first = r.trailing_zeros(); // 64 when r == 0
+        let last = (63 - r.leading_zeros() as i32).max(0) as u32; // 0 when r == 0
+        let head = 1u64.checked_shl(first).unwrap_or(0).wrapping_sub(1); // [0, first): all when r == 0
+                                                                         // [0, first): the end of the open segment.
+        self.hist.add_many(self.open + (m & head).count_ones() as u64, any);
+        if resets > 1 {
+            // [first, last): whole segments. Most hold none (words without a comma): those
+            // are only counted; the loop visits the segments that hold some.
+            let mut middle = m & bits_from(first) & bits_below(last);
+            let mut holding = 0u64;
+            while middle != 0 {
+                let at = middle.trailing_zeros();
+                let end = (r & bits_from(at + 1)).trailing_zeros(); // `last` is such a reset
+                let segment = middle & bits_below(end);
+                self.hist.add(segment.count_ones() as u64);
+                holding += 1;
+                middle &= !segment;
+            }
+            self.hist.add_many(0, resets - 1 - holding);
         }
-        self.open = (m & since).count_ones() as u64;
+        // [last, 64): a new open segment (or, without a reset, the open one goes on).
+        let carried = any.wrapping_sub(1) & self.open;
+        self.open = carried + (m & bits_from(last)).count_ones() as u64;
+        self.last_reset = if any == 1 { Some(base + last as u64) } else { self.last_reset };
     }
 
     /// Records that a segment reaches the threshold at the `rank`-th match of
