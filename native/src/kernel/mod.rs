@@ -293,12 +293,18 @@ impl State {
     /// and `line`; the segments reaching `min` are read off the histogram at the end.
     #[inline(always)]
     pub(crate) fn histogram_block<const RESETS: bool>(&mut self, m: u64, r: u64, nl: u64, base: u64) {
-        if self.hit.is_none() && self.min != u64::MAX {
-            // A first-hit block: it stops keeping its own count once it returns true, and
-            // nothing reads that count after the hit.
-            self.block::<false, RESETS>(m, r, nl, base);
-        }
         let c = m.count_ones() as u64;
+        if self.hit.is_none() && self.min != u64::MAX {
+            // Its count is the histogram's open count, so the threshold logic runs only on
+            // blocks where a segment may reach `min`; the others just count their lines. It
+            // stops keeping its own count once it finds the hit, and nothing reads it after.
+            if self.open + c >= self.min {
+                self.count = self.open;
+                self.block::<false, RESETS>(m, r, nl, base);
+            } else {
+                self.lines += nl.count_ones() as u64;
+            }
+        }
         self.occurrences += c;
         if !RESETS {
             self.open += c;
