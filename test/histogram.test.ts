@@ -5,6 +5,7 @@
  * machines (the batch's `histograms`, its portable form).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -185,6 +186,41 @@ describe('scan({ histogram })', () => {
       }),
     );
     expect(mergeShards(shards).summary.histogram).toEqual(whole.summary.histogram);
+  });
+
+  test('files decoded on the worker side (single-byte, UTF-16, other encodings, compressed) and a stream', async () => {
+    const enc = join(dir, 'encoded');
+    mkdirSync(enc);
+    const text = 'caf\u00e9,x\n\n,,\u00e9\r\n,\n';
+    const files: [string, Buffer][] = [
+      ['latin1.csv', Buffer.from(text, 'latin1')],
+      ['utf16.csv', Buffer.concat([Buffer.of(0xff, 0xfe), Buffer.from(text, 'utf16le')])],
+      ['plain16.csv', Buffer.from(text, 'utf16le')],
+      ['text.csv.gz', gzipSync(text)],
+    ];
+    for (const [name, bytes] of files) writeFileSync(join(enc, name), bytes);
+    const want = referenceHistogram(',', 0, text);
+    // Per encoding, the files it reads as they were written (a mark, or gzip's UTF-8, decides
+    // for some); shift_jis is decoded by replay (no arithmetic on offsets).
+    const readRight: Record<string, string[]> = {
+      latin1: ['latin1.csv', 'utf16.csv', 'text.csv.gz'],
+      'windows-1251': ['latin1.csv', 'utf16.csv', 'text.csv.gz'],
+      'utf-16le': ['utf16.csv', 'plain16.csv'],
+      shift_jis: ['utf16.csv', 'text.csv.gz'],
+    };
+    for (const [encoding, names] of Object.entries(readRight)) {
+      const run = scan({ patterns: enc, counter: new Counter(',', 2), histogram: true, encoding, searchZip: true });
+      const got = Object.fromEntries((await run.result()).records.map((r) => [r.path.split('/').pop()!, r.histogram]));
+      for (const name of names) expect(got[name], `${name} as ${encoding}`).toEqual(want);
+    }
+    const { scanReadable } = await import('../src/engine/readable.js');
+    async function* chunks() {
+      yield Buffer.from(text.slice(0, 5), 'latin1');
+      yield Buffer.from(text.slice(5), 'latin1');
+    }
+    const options = { counters: [new Counter(',', 1)], multi: false, fullScan: true, scanBinary: false };
+    const stdin = await scanReadable('<stdin>', chunks(), { ...options, histogram: true, encoding: 'latin1' });
+    expect((stdin as { histogram?: Histogram }).histogram).toEqual(want);
   });
 
   test('is checked: not with allHits', () => {

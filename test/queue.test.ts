@@ -156,6 +156,32 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     expect(here.records.some((r) => r.counters[0]!.hitsTruncated)).toBe(true);
   }, 60_000);
 
+  test('histograms travel through the queue as in a local scan(), decoded files too', async () => {
+    const url = await freshDb();
+    const w = worker(url);
+    await w.waitFor(/waiting for runs/);
+    const hist = join(dir, 'hist');
+    mkdirSync(hist, { recursive: true });
+    for (let i = 0; i < 40; i++) writeFileSync(join(hist, `f${i}.csv`), 'a,b,c\n'.repeat(i) + (i % 7 ? '' : 'a\n\n'));
+    writeFileSync(join(hist, 'latin1.csv'), Buffer.from('caf\u00e9,x\n,,\n', 'latin1'));
+    writeFileSync(join(hist, 'z.csv.gz'), gzipSync('a,b\n\n,\n'));
+    const options = {
+      cwd: dir,
+      patterns: ['hist'],
+      counter: new Counter(',', 2),
+      histogram: true,
+      encoding: 'latin1',
+      searchZip: true,
+      sort: true,
+    };
+    const queued = await scan({ ...options, queue: url }).result();
+    const here = await scan(options).result();
+    expect(queued.records).toEqual(here.records);
+    expect(queued.summary.histogram).toEqual(here.summary.histogram);
+    expect(here.records.find((r) => r.path.endsWith('latin1.csv'))!.histogram).toEqual({ 1: 1, 2: 1 });
+    expect(here.records.find((r) => r.path.endsWith('z.csv.gz'))!.histogram).toEqual({ 0: 1, 1: 2 });
+  }, 60_000);
+
   test('decoding and decompressing options travel with the jobs', async () => {
     const url = await freshDb();
     const w = worker(url);
