@@ -12,6 +12,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { BatchBuilder, decodeBatch, fromPortable, toPortable, type NativeBatch } from '../src/core/codec.js';
 import { availableKernels, Counter, Reset } from '../src/core/counter.js';
 import type { Histogram, MultiFileRecord } from '../src/core/types.js';
+import { Aggregator } from '../src/engine/aggregate.js';
 import { mergeShards, scan } from '../src/index.js';
 import { native } from '../src/internal.js';
 import { allVectors, randomChunks, resetOf, tempDir, type Vector } from './helpers.js';
@@ -255,6 +256,18 @@ describe('the batch format', () => {
     builder.put([0], { count: 1, numbers: numbers.subarray(0, 12), histograms, errors: [] });
     const back = fromPortable(JSON.parse(JSON.stringify(toPortable(builder.build()))), 2, 2, parts);
     expect(decodeBatch(['a', 'b'], back!, shape)).toEqual(records);
+  });
+
+  test('a summary counted from batches (text output makes no record for unprinted files) sums them too', () => {
+    const fromRecords = new Aggregator(2, 1, true, true);
+    for (const r of decodeBatch(['a', 'b'], batch, shape)) fromRecords.add(r);
+    const fromBatch = new Aggregator(2, 1, true, true);
+    fromBatch.addBatch(batch);
+    expect(fromBatch.summary(false).counters).toEqual([
+      { filesMatched: 1, histogram: { 0: 1, 2: 1 } },
+      { filesMatched: 0, histogram: { 0: 2 } },
+    ]);
+    expect(fromBatch.summary(false).counters).toEqual(fromRecords.summary(false).counters);
   });
 
   test('a portable batch whose histograms do not fit its files is refused', () => {

@@ -432,7 +432,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
   let matchedEarly = false;
   try {
     // Plain text (-l) and -q print matched paths and errors only: no record is made for the other files.
-    const reportedOnly = o.quiet || (format === 'text' && !o.count && !o.filesWithoutMatch);
+    // (--histogram's text lists the files off the mode: it needs every file's record.)
+    const reportedOnly = o.quiet || (format === 'text' && !o.count && !o.filesWithoutMatch && !o.histogram);
     const batches = reportedOnly ? run.reported() : run.batches();
     for await (const batch of batches as AsyncIterable<FileRecord[]>) {
       if (format === 'text') {
