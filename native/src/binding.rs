@@ -80,6 +80,7 @@
 //! parse (`[a`, `{a`, `a\`, `[z-a]`) or a `maxDepth` that is not an integer from 0 to
 //! 2^53-1 throws a `RangeError` naming the option.
 
+use crate::batch;
 use crate::decode::Encoding;
 use crate::ignore::{Overrides, TypeFilter};
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
@@ -87,7 +88,6 @@ use crate::napi::*;
 use crate::path_text;
 use crate::reader::{FileError, FileRecord, Outcome, PathHints, ReadOptions, Reader};
 use crate::walker::{Found, WalkOptions, Walker};
-use crate::wire;
 use std::ffi::{c_char, c_void, CString, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -912,9 +912,9 @@ export!(scan_batch, |env, info| {
     let mut count = 0u32;
     let opts = scan_paths(env, info, |i, _path, rec, n_counters| {
         count = i + 1;
-        wire::push_record(&mut numbers, &rec, n_counters);
-        wire::push_hits(&mut hits, &rec);
-        wire::push_histograms(&mut histograms, &rec);
+        batch::push_record(&mut numbers, &rec, n_counters);
+        batch::push_hits(&mut hits, &rec);
+        batch::push_histograms(&mut histograms, &rec);
         if let Outcome::Failed(err) = &rec.outcome {
             let e = env.error_object(err)?;
             env.set(e, "index", env.number(i as f64)?)?;

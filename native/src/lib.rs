@@ -9,12 +9,14 @@
 //! * [`ignore`] — gitignore rules, their sources and precedence, and `-g` globs.
 //! * [`glob`] — glob patterns with gitignore/ripgrep semantics, matched on bytes.
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
+//! * [`batch`] — a reader's results written in that format.
 //! * [`path_text`] — file names that are not UTF-8 as JavaScript strings, without loss.
 //! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
 
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)] // SAFETY: so every unsafe op has a commented block
 
+pub mod batch;
 mod binding;
 pub mod decode;
 pub mod glob;
