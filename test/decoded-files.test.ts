@@ -247,3 +247,28 @@ describe('encodings', () => {
     expect(() => scan({ counter, searchZip: 1 as never })).toThrow(/searchZip must be a boolean/);
   });
 });
+
+describe('shards decoded differently', () => {
+  const shard = (k: number, ...decoding: string[]) => {
+    const file = join(dir, `shard-${decoding.join('')}${k}.json`);
+    const r = runCli(dir, ['-c', ',', '-m', '3', ...decoding, '--shard', `${k}/2`, '--json', 'logs']);
+    writeFileSync(file, r.stdout);
+    return { file, query: (JSON.parse(r.stdout) as { query: Record<string, unknown> }).query };
+  };
+
+  test('--json says how files were decoded, and merge refuses shards that differ', () => {
+    const plain = shard(1);
+    expect(plain.query).toEqual({ char: ',', min: 3, reset: 'newline', count: false });
+    const zipped = shard(2, '-z', '-E', 'latin1', '--no-encoding-sniff');
+    expect(zipped.query).toMatchObject({ encoding: 'windows-1252', encodingSniff: false, searchZip: true });
+    const merged = runCli(dir, ['merge', plain.file, zipped.file]);
+    expect(merged.status).toBe(2);
+    expect(merged.stderr).toMatch(
+      /--encoding windows-1252 --no-encoding-sniff --search-zip, but .* answers --char ","/,
+    );
+    // The same decoding on both sides merges.
+    const alike = runCli(dir, ['merge', shard(1, '-z').file, shard(2, '-z').file]);
+    expect(alike.stderr).toBe('');
+    expect(alike.status).toBe(0);
+  });
+});

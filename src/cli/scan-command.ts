@@ -378,6 +378,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const query: Query = { char: o.char!, min, reset: o.reset, count: o.count ?? false };
   if (maxHits !== undefined) Object.assign(query, { allHits: true, maxHits });
   if (o.histogram) query.histogram = true;
+  // How files were decoded changes the answers: shards decoded differently do not merge.
+  if (o.encoding !== undefined && o.encoding !== 'utf-8') query.encoding = o.encoding;
+  if (o.encodingSniff === false) query.encodingSniff = false;
+  if (o.searchZip) query.searchZip = true;
   // cli-progress loads only when a bar is drawn.
   const bar = !o.quiet && (o.progress ?? isTerminal(2)) ? new (await import('./progress.js')).ProgressBar() : undefined;
   // A path that is not UTF-8 goes to stderr as its bytes, except through the bar (a terminal).

@@ -159,6 +159,12 @@ export interface Query {
   maxHits?: number;
   /** `--histogram`: segments per count held (present only then). */
   histogram?: true;
+  /** `-E`: the encoding of files without a byte-order mark, when not UTF-8 (a WHATWG name, or `none`). */
+  encoding?: string;
+  /** `--no-encoding-sniff`: a byte-order mark does not decide (present only then). */
+  encodingSniff?: false;
+  /** `-z`: compressed files decompressed (present only then). */
+  searchZip?: true;
 }
 
 /** What a `--json` document says besides its records and summary. */

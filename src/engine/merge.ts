@@ -58,7 +58,10 @@ function checkDocument(name: string, doc: unknown): ShardDocument {
 const describe = (q: Query) =>
   `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}` +
   (q.allHits ? ` --all-hits --max-hits ${q.maxHits}` : '') +
-  (q.histogram ? ' --histogram' : '');
+  (q.histogram ? ' --histogram' : '') +
+  (q.encoding !== undefined ? ` --encoding ${q.encoding}` : '') +
+  (q.encodingSniff === false ? ' --no-encoding-sniff' : '') +
+  (q.searchZip ? ' --search-zip' : '');
 
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
