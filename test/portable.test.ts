@@ -9,11 +9,12 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { NativeBinding, NativeReadOptions, WalkOptions } from '../src/core/binding.js';
 import { portableBinding } from '../src/core/portable/binding.js';
-import { loadNative } from '../src/internal.js';
-import { allVectors, randomChunks, resetOf, tempDir } from './helpers.js';
+import { loadNative, platformTriple } from '../src/internal.js';
+import { allVectors, randomChunks, repoRoot, resetOf, tempDir, unprivileged } from './helpers.js';
 
 const native = loadNative().binding;
 const portable = portableBinding;
@@ -348,8 +349,27 @@ describe('file reader', () => {
     for (const [label, call] of calls) same(call, label);
   });
 
-  test.runIf(process.getuid?.() !== 0)('an unreadable file is the same EACCES', () => {
-    same((b) => b.scanFiles([join(dir, 'secret')], counters(b)));
+  test('an unreadable file is the same EACCES', () => {
+    const secret = join(dir, 'secret');
+    if (process.getuid?.() !== 0) {
+      same((b) => b.scanFiles([secret], counters(b)));
+      return;
+    }
+    // Root reads everything: both back ends run in a child without that privilege.
+    const addon = join(repoRoot, 'native', `charcount.${platformTriple()}.node`);
+    const portableModule = pathToFileURL(join(repoRoot, 'dist', 'src', 'core', 'portable', 'binding.js')).href;
+    const script = `import { createRequire } from 'node:module';
+      const native = createRequire(import.meta.url)(${JSON.stringify(addon)});
+      const { portableBinding } = await import(${JSON.stringify(portableModule)});
+      const scan = (b) => b.scanFiles([${JSON.stringify(secret)}], [b.createCounter('c', 3, 0)])[0];
+      process.stdout.write(JSON.stringify([scan(native), scan(portableBinding)]));`;
+    const run = spawnSync(...unprivileged(process.execPath, ['--input-type=module', '-e', script]), {
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    const [fromNative, fromPortable] = JSON.parse(run.stdout) as unknown[];
+    expect(fromNative).toMatchObject({ bytes: 0, error: { errno: 13, message: 'Permission denied' } });
+    expect(fromPortable).toEqual(fromNative);
   });
 });
 
