@@ -164,7 +164,7 @@ impl Text {
     }
 
     /// Bytes each character of the text takes once decoded, if all take the same: 3 for
-    /// UTF-16 (units padded to [`UNIT`]); 1 otherwise (an ASCII character is one byte).
+    /// UTF-16 (units padded to `UNIT` bytes); 1 otherwise (an ASCII character is one byte).
     pub fn ascii_width(&self) -> u64 {
         if matches!(self.form, Some(Form::Utf16 { .. })) {
             UNIT as u64

@@ -1,7 +1,7 @@
 //! Every hit, not just the first: one per segment that reaches the threshold.
 //!
 //! The block logic already visits each segment that reaches `min` exactly once (that is how
-//! full scans count `segments`), at the character where it does; a [`HitLog`] records that
+//! full scans count `segments`), at the character where it does; a `HitLog` records that
 //! character's offset and line there. The log holds at most `limit` hits: a file with more
 //! is marked `truncated` rather than growing without bound, and a scan that does not also
 //! need the full-scan figures stops reading at that point (as ripgrep's `--max-count` does).

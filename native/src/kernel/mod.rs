@@ -18,7 +18,7 @@
 //! places ([`hits`]).
 //!
 //! Histograms: a scanner made by [`Scanner::histogram`] counts how many segments hold
-//! exactly k occurrences, for every k, with one popcount per segment end ([`histogram`]).
+//! exactly k occurrences, for every k, with one popcount per segment end (`histogram.rs`).
 
 mod histogram;
 pub mod hits;
