@@ -345,27 +345,14 @@ mod tests {
     use super::*;
     use crate::kernel::{Config, Reset};
     use crate::reader::{Outcome, PathHints, ReadOptions, Reader};
-
-    /// A small seeded generator (xorshift64*), so failures replay.
-    struct Rng(u64);
-    impl Rng {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-        }
-        fn below(&mut self, n: u64) -> u64 {
-            self.next() % n
-        }
-    }
+    use crate::test_rng::Rng;
 
     /// Random UTF-16 units, rich in ASCII runs, non-ASCII, pairs and unpaired surrogates.
     fn random_units(rng: &mut Rng, len: usize) -> Vec<u16> {
         let mut v = Vec::with_capacity(len);
         while v.len() < len {
             match rng.below(10) {
-                0..=4 => (0..rng.below(40)).for_each(|_| v.push(b"ab c\n,"[rng.below(6) as usize] as u16)),
+                0..=4 => (0..rng.below(40)).for_each(|_| v.push(b"ab c\n,"[rng.below(6)] as u16)),
                 5 => v.push(0x80 + rng.below(0x780) as u16),
                 6 => v.push(0x800 + rng.below(0xD000) as u16),
                 7 => v.extend([0xD800 + rng.below(0x400) as u16, 0xDC00 + rng.below(0x400) as u16]),
@@ -427,7 +414,7 @@ mod tests {
     fn utf16_transcodes_as_std_decodes_three_bytes_a_unit_in_any_chunking() {
         let mut rng = Rng(0x5eed);
         for round in 0..300 {
-            let len = rng.below(200) as usize;
+            let len = rng.below(200);
             let units = random_units(&mut rng, len);
             let (want, _) = reference(&units);
             for big_endian in [false, true] {
@@ -535,7 +522,7 @@ mod tests {
     fn random_utf16_files_give_the_reference_answer_and_every_hit_at_its_file_offset() {
         let mut rng = Rng(42);
         for round in 0..60 {
-            let len = 50 + rng.below(3000) as usize;
+            let len = 50 + rng.below(3000);
             let units = random_units(&mut rng, len);
             let (text, starts) = reference(&units);
             let in_file = |k: u64| {
@@ -546,7 +533,7 @@ mod tests {
             let mark: &[u8] = if big_endian { &[0xFE, 0xFF] } else { &[0xFF, 0xFE] };
             let p = tmp(&format!("r{round}"), &[mark, &bytes_of(&units, big_endian)].concat());
             let cfg = [
-                Config::new(',', 1 + rng.below(4), Reset::NewlinesReset),
+                Config::new(',', 1 + rng.below(4) as u64, Reset::NewlinesReset),
                 Config::new(' ', 2, Reset::NoReset),
                 Config::new('a', 0, Reset::NewlinesReset),
             ];

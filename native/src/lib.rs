@@ -26,5 +26,7 @@ mod napi;
 pub mod path_text;
 pub mod reader;
 mod sys;
+#[cfg(test)]
+mod test_rng;
 pub mod walker;
 pub mod wire;

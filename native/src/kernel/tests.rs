@@ -2,6 +2,7 @@
 //! char-by-char transcription of contract §1 that decodes UTF-8 the way the contract says.
 
 use super::*;
+use crate::test_rng::Rng;
 
 /// contract §1 step by step, over decoded characters (`None` = an invalid sequence), with
 /// every hit: where each segment first reaches the threshold.
@@ -61,20 +62,6 @@ fn decode(input: &[u8]) -> Vec<(usize, Option<char>)> {
         }
     }
     chars
-}
-
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        // xorshift64*
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545F4914F6CDD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
 }
 
 const WHATS: [char; 9] = ['c', '\n', ' ', 'é', '€', '😀', '\0', '\u{FFFD}', ','];
