@@ -251,7 +251,7 @@ export function decodeBatch(
     if (multi) {
       const results: CounterResult[] = new Array(counters);
       for (let k = 0; k < counters; k++) {
-        const r = counterResult(numbers, at + HEADER_FIELDS + COUNTER_FIELDS * k, figures);
+        const r = putCounter({}, numbers, at + HEADER_FIELDS + COUNTER_FIELDS * k, figures);
         if (hits && scanned) hits.next(r);
         if (histograms && scanned) histograms.next(r);
         results[k] = r;
@@ -259,17 +259,12 @@ export function decodeBatch(
       rec = { path, bytes, counters: results };
     } else {
       // Keys in the order of `{ path, ...result, bytes }`: it is the order of the JSON output.
-      const c = at + HEADER_FIELDS;
-      const r: Omit<FileRecord, 'bytes'> & { bytes?: number } = {
-        path,
-        matched: numbers[c] === 1,
-        offset: absent(numbers[c + 1]!),
-        line: absent(numbers[c + 2]!),
-      };
-      if (figures) {
-        r.occurrences = numbers[c + 3]!;
-        r.segments = numbers[c + 4]!;
-      }
+      const r: Omit<FileRecord, 'bytes'> & { bytes?: number } = putCounter(
+        { path },
+        numbers,
+        at + HEADER_FIELDS,
+        figures,
+      );
       if (hits && scanned) hits.next(r);
       if (histograms && scanned) histograms.next(r);
       r.bytes = bytes;
@@ -283,13 +278,15 @@ export function decodeBatch(
   return out;
 }
 
-/** One counter's result from the numbers at `c`, with occurrences and segments when `figures`. */
-function counterResult(numbers: Float64Array, c: number, figures: boolean): CounterResult {
-  const r: CounterResult = {
-    matched: numbers[c] === 1,
-    offset: absent(numbers[c + 1]!),
-    line: absent(numbers[c + 2]!),
-  };
+/**
+ * One counter's result from the numbers at `c`, with occurrences and segments when
+ * `figures`, written into `into` (after the keys it has: a record's `path`).
+ */
+function putCounter<T extends object>(into: T, numbers: Float64Array, c: number, figures: boolean): T & CounterResult {
+  const r = into as T & CounterResult;
+  r.matched = numbers[c] === 1;
+  r.offset = absent(numbers[c + 1]!);
+  r.line = absent(numbers[c + 2]!);
   if (figures) {
     r.occurrences = numbers[c + 3]!;
     r.segments = numbers[c + 4]!;
