@@ -21,7 +21,7 @@ import { isAbsolute } from 'node:path';
 import type { Transform } from 'node:stream';
 import { getSystemErrorMap } from 'node:util';
 import { NATIVE_ENCODINGS, textStage, type TextStage } from '../core/decode.js';
-import { native, type NativeCounter, type NativeEvaluation } from '../core/native.js';
+import { native, type NativeCounter, type NativeEvaluation, type NativeReadOptions } from '../core/native.js';
 import { bytesOfPath, hasEscapes } from '../core/path-bytes.js';
 import type { FileError, SkipReason } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
@@ -103,18 +103,11 @@ export function mayReadHere(rules: DecodeRules): boolean {
   return !NATIVE_ENCODINGS.has(rules.encoding ?? 'utf-8') || rules.searchZip === true;
 }
 
-export interface FileRules extends DecodeRules {
-  full?: boolean;
-  /** List every hit, at most this many per counter. */
-  maxHits?: number;
-  /** Count segments per count held. */
-  histogram?: boolean;
-  scanBinary?: boolean;
-  follow?: boolean;
-  maxFilesize?: number;
-  /** Element 0 non-zero: stop (the file gets no result). */
-  cancel?: Int32Array;
-}
+/** How a file is read here: the native reader's options of the same names. */
+export interface FileRules
+  extends
+    DecodeRules,
+    Pick<NativeReadOptions, 'full' | 'maxHits' | 'histogram' | 'scanBinary' | 'follow' | 'maxFilesize' | 'cancel'> {}
 
 /** One file's result, as the native reader's. */
 export type FileScan =
