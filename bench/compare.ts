@@ -256,14 +256,6 @@ const contenders: Contender[] = [
     }),
   },
   {
-    name: 'TypeScript counter, same pool',
-    checked: true,
-    command: (q) => ({
-      cmd: process.execPath,
-      args: [child, 'ts-pool', '.', q.what, String(q.min), resetCode(q.reset)],
-    }),
-  },
-  {
     name: 'ripgrep',
     checked: true,
     missing: has('rg') ? undefined : 'not installed (apt-get install ripgrep)',

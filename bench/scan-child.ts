@@ -1,6 +1,6 @@
 /**
  * One benchmark run in its own process, so that its peak RSS and startup are its own.
- *   node dist/bench/scan-child.js <pool|native-main|ts-pool|read-only> <dir> <char> <min> <reset> [threads]
+ *   node dist/bench/scan-child.js <pool|native-main|read-only> <dir> <char> <min> <reset> [threads]
  * Prints the matching paths on stdout (like `charcount`), then one JSON line of figures
  * on stderr. Hidden and binary files are included, as in the harness's other contenders.
  */
@@ -48,8 +48,7 @@ if (mode === 'native-main') {
     }
   }
   flush();
-} else if (mode === 'pool' || mode === 'ts-pool' || mode === 'read-only') {
-  const workerUrl = mode === 'ts-pool' ? new URL('./ts-worker.js', import.meta.url) : undefined;
+} else if (mode === 'pool' || mode === 'read-only') {
   const options = {
     cwd: dir!,
     counter,
@@ -58,7 +57,7 @@ if (mode === 'native-main') {
     binary: 'scan' as const,
     threads: threads ? Number(threads) : undefined,
   };
-  const run = scanWith(options, { workerUrl, readOnly: mode === 'read-only' });
+  const run = scanWith(options, { readOnly: mode === 'read-only' });
   for await (const batch of run.batches()) for (const r of batch as FileRecord[]) if (r.matched) out.push(r.path);
   const summary = await run.summary();
   files = summary.filesDiscovered;

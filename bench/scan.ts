@@ -1,6 +1,6 @@
 /**
  * Scanner benchmark: the Piscina pool, the native reader on one thread without a pool,
- * and a pure-TypeScript counter in the same pool, on many small files and on a few
+ * and the same pool on the portable back end (`CHARCOUNT_BACKEND=portable`), on many small files and on a few
  * large ones; then peak RSS of the pool as the file count grows.
  *
  *   npm run bench:scan                       # 20,000 small files, 4 × 256 MiB, RSS at 50k/200k
@@ -35,10 +35,16 @@ interface Run {
   maxRssMiB: number;
 }
 
+/** `portable-pool`: the pool with the portable back end (TypeScript counter and reader). */
 function once(mode: string, dir: string, query: string[]): Run {
-  const r = spawnSync(process.execPath, [child, mode, dir, ...query], { encoding: 'utf8', maxBuffer: 1 << 28 });
+  const portable = mode === 'portable-pool';
+  const r = spawnSync(process.execPath, [child, portable ? 'pool' : mode, dir, ...query], {
+    encoding: 'utf8',
+    maxBuffer: 1 << 28,
+    env: portable ? { ...process.env, CHARCOUNT_BACKEND: 'portable' } : process.env,
+  });
   if (r.status !== 0) throw new Error(`${mode} failed: ${r.stderr}`);
-  return JSON.parse(r.stderr.trim().split('\n').pop()!);
+  return { ...JSON.parse(r.stderr.trim().split('\n').pop()!), mode };
 }
 
 function median(mode: string, dir: string, query: string[]): Run & { spread: number } {
@@ -60,7 +66,7 @@ const corpora = [
   },
 ];
 for (const corpus of corpora) {
-  const results = ['pool', 'native-main', 'ts-pool'].map((mode) => median(mode, corpus.dir, query));
+  const results = ['pool', 'native-main', 'portable-pool'].map((mode) => median(mode, corpus.dir, query));
   const matched = new Set(results.map((r) => `${r.files}/${r.matched}`));
   if (matched.size !== 1) throw new Error(`contenders disagree on ${corpus.name}: ${[...matched].join(' vs ')}`);
   for (const result of results) rows.push({ corpus: corpus.name, result });

@@ -8,7 +8,7 @@ import { pathToFileURL } from 'node:url';
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const cli = (module) => import(pathToFileURL(join(root, 'dist', 'src', 'cli', module)).href);
-const { commandSpecs } = await cli('completions-command.js');
+const { commandSpecs } = await cli('commands/completions.js');
 const { completionScript } = await cli('completions.js');
 const { manPage } = await cli('man-page.js');
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the `charcount` command: the CLI's sources and commander in one CommonJS file,
 // dist/bundle/cli.cjs, which dist/bundle/charcount.cjs runs from a V8 code cache made here;
-// and the scanning threads' module, dist/bundle/scan-worker.cjs (for the library's runs too).
+// and the scanning threads' entry, workers/scan-thread.ts, as dist/workers/scan-thread.cjs (for the
+// library's runs too).
 // Start-up is most of a small run: one file spares Node's ESM loader (a graph of ~40
 // modules resolved and linked one by one), and the code cache spares V8 compiling it.
 //
@@ -88,8 +89,8 @@ async function build() {
   // A thread boots in tens of milliseconds; through the ESM loader, a module graph takes more.
   await esbuild({
     ...common,
-    entryPoints: [join(root, 'src', 'transport', 'scan-worker.ts')],
-    outfile: join(out, 'scan-worker.cjs'),
+    entryPoints: [join(root, 'workers', 'scan-thread.ts')],
+    outfile: join(root, 'dist', 'workers', 'scan-thread.cjs'),
   });
   // The bundle is compiled inside a function: a hashbang line would not parse there.
   const source = readFileSync(bundle, 'utf8').replace(/^#!.*\n/, '');

@@ -2,8 +2,8 @@
  * charcount: does character X appear at least N times in a file, a line or a word?
  * The public API; its reference is docs/contract.md.
  */
-export { Counter, CounterStream, Reset, availableKernels } from './core/counter.js';
-export type { CounterOptions, StreamOptions } from './core/counter.js';
+export { Counter, CounterStream, Reset, availableKernels } from './scan/counter.js';
+export type { CounterOptions, StreamOptions } from './scan/counter.js';
 export { isAbortError } from './core/errors.js';
 export type {
   AnyRecord,

@@ -2,13 +2,13 @@
  * Internal entry for the project's own tests and benchmark: hooks that are not part of
  * the public API (`index.ts`) and are not documented for users.
  */
-import type { Counter } from './core/counter.js';
+import type { Counter } from './scan/counter.js';
 import type { AnyRecord } from './core/types.js';
 import { resolveOptions, type ScanFilesOptions, type ScanOptions } from './engine/options.js';
 import { filesRun, scanRun, type RunInternals, type ScanRun } from './engine/scan.js';
 
-export { native, nativeOrigin, loadNative, platformTriple } from './core/native.js';
-export { ThreadPool } from './transport/local.js';
+export { native, nativeOrigin, loadNative, platformTriple } from './backends/native.js';
+export { ThreadPool } from './dispatch/local.js';
 export { PathQueue, Intake, onePerTask } from './engine/batch.js';
 export { discover } from './engine/discover.js';
 export type { RunInternals };

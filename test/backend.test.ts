@@ -27,6 +27,7 @@ beforeAll(async () => {
   cpSync(join(repoRoot, 'package.json'), join(stripped, 'package.json'));
   cpSync(join(repoRoot, 'dist', 'src'), join(stripped, 'dist', 'src'), { recursive: true });
   cpSync(join(repoRoot, 'dist', 'bundle'), join(stripped, 'dist', 'bundle'), { recursive: true });
+  cpSync(join(repoRoot, 'dist', 'workers'), join(stripped, 'dist', 'workers'), { recursive: true });
   symlinkSync(join(repoRoot, 'node_modules'), join(stripped, 'node_modules'));
   const corpora = pathToFileURL(join(repoRoot, 'dist', 'bench', 'corpus.js')).href;
   corpus = ((await import(corpora)) as { smallFiles: (n: number) => string }).smallFiles(300);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { bytesOfPath, pathFromBytes, recordPath } from '../src/core/path-bytes.js';
 import type { FileRecord } from '../src/core/types.js';
-import { fileErrorLine } from '../src/cli/report.js';
+import { fileErrorLine } from '../src/cli/report/reporters.js';
 import { Counter, listFiles, scan, scanFiles } from '../src/index.js';
 import { tempDir } from './helpers.js';
 import { cli } from './support/cli.js';

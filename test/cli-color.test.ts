@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { useColor } from '../src/cli/color.js';
+import { useColor } from '../src/cli/report/color.js';
 import { tempDir } from './helpers.js';
 import { cli, runCli } from './support/cli.js';
 

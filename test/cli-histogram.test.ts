@@ -2,7 +2,13 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHART_ROWS, histogramChart, modeOf, strayFiles, type FileHistogram } from '../src/cli/histogram-chart.js';
+import {
+  CHART_ROWS,
+  histogramChart,
+  modeOf,
+  strayFiles,
+  type FileHistogram,
+} from '../src/cli/report/histogram-chart.js';
 import { tempDir } from './helpers.js';
 import { runCli } from './support/cli.js';
 

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { makeReporter, Output } from '../src/cli/report.js';
+import { makeReporter, Output } from '../src/cli/report/reporters.js';
 import type { FileRecord, Summary } from '../src/core/types.js';
 import { tempDir } from './helpers.js';
 import { runCli, writeRecordsTree } from './support/cli.js';

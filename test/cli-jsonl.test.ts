@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { jsonSummary } from '../src/cli/report.js';
+import { jsonSummary } from '../src/cli/report/reporters.js';
 import type { Summary } from '../src/index.js';
 import { tempDir } from './helpers.js';
 import { runCli, writeRecordsTree } from './support/cli.js';

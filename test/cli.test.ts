@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { backend } from '../src/core/native.js';
+import { backend } from '../src/backends/native.js';
 import { tempDir } from './helpers.js';
 import { cli } from './support/cli.js';
 

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { endianness } from 'node:os';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Counter } from '../src/core/counter.js';
-import { textStage } from '../src/core/decode.js';
+import { Counter } from '../src/scan/counter.js';
+import { textStage } from '../src/scan/decode.js';
 import type { CounterResult } from '../src/core/types.js';
 import { native } from '../src/internal.js';
-import { countStream, scanFile, type FileScan } from '../src/transport/decoded-scan.js';
+import { countStream, scanFile, type FileScan } from '../src/scan/decoded.js';
 import { allVectors, asString, randomChunks, resetOf, tempDir, type Vector } from './helpers.js';
 import { decodeUtf8, referenceHits } from './support/reference.js';
 

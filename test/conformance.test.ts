@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { availableKernels, Counter } from '../src/core/counter.js';
+import { availableKernels, Counter } from '../src/scan/counter.js';
 import { native } from '../src/internal.js';
 import { referenceEvaluate } from './support/reference.js';
 import {

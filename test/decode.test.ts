@@ -5,9 +5,9 @@
  */
 import { TextDecoder } from 'node:util';
 import { describe, expect, test } from 'vitest';
-import { Counter } from '../src/core/counter.js';
-import { checkEncoding, textStage, type TextStage } from '../src/core/decode.js';
-import { countStream } from '../src/transport/decoded-scan.js';
+import { Counter } from '../src/scan/counter.js';
+import { checkEncoding, textStage, type TextStage } from '../src/scan/decode.js';
+import { countStream } from '../src/scan/decoded.js';
 import { randomChunks } from './helpers.js';
 import { referenceEvaluate, referenceHits } from './support/reference.js';
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Reset } from '../src/core/counter.js';
+import { Reset } from '../src/scan/counter.js';
 import { repoRoot } from './support/paths.js';
 
 export { repoRoot };

@@ -9,8 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { BatchBuilder, decodeBatch, fromPortable, toPortable, type NativeBatch } from '../src/core/codec.js';
-import { availableKernels, Counter, Reset } from '../src/core/counter.js';
+import { BatchBuilder, decodeBatch, fromPortable, toPortable, type NativeBatch } from '../src/codec/batch.js';
+import { availableKernels, Counter, Reset } from '../src/scan/counter.js';
 import type { Histogram, MultiFileRecord } from '../src/core/types.js';
 import { Aggregator } from '../src/engine/aggregate.js';
 import { mergeShards, scan } from '../src/index.js';
@@ -214,7 +214,7 @@ describe('scan({ histogram })', () => {
       const got = Object.fromEntries((await run.result()).records.map((r) => [r.path.split('/').pop()!, r.histogram]));
       for (const name of names) expect(got[name], `${name} as ${encoding}`).toEqual(want);
     }
-    const { scanReadable } = await import('../src/engine/readable.js');
+    const { scanReadable } = await import('../src/scan/stdin.js');
     async function* chunks() {
       yield Buffer.from(text.slice(0, 5), 'latin1');
       yield Buffer.from(text.slice(5), 'latin1');

@@ -51,8 +51,8 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
   expect(paths).toContain('dist/bundle/charcount.cjs');
   expect(paths).toContain('dist/bundle/cli.cjs');
   expect(paths.some((p) => /^dist\/bundle\/cli\.\w+\.cache$/.test(p))).toBe(true);
-  expect(paths.some((p) => p.startsWith('dist/src/cli/') || p.startsWith('dist/src/worker/'))).toBe(false);
-  expect(paths).toContain('dist/bundle/scan-worker.cjs'); // the threads' module, for the library too
+  expect(paths.some((p) => p.startsWith('dist/src/cli/') || p.startsWith('dist/workers/queue-worker'))).toBe(false);
+  expect(paths).toContain('dist/workers/scan-thread.cjs'); // the threads' entry, for the library too
   // What a package of the ecosystem carries besides its code: licence, man page, completions.
   expect(paths).toEqual(
     expect.arrayContaining([

@@ -11,8 +11,8 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { NativeBinding, NativeReadOptions, WalkOptions } from '../src/core/binding.js';
-import { portableBinding } from '../src/core/portable/binding.js';
+import type { NativeBinding, NativeReadOptions, WalkOptions } from '../src/backends/binding.js';
+import { portableBinding } from '../src/backends/portable/binding.js';
 import { loadNative, platformTriple } from '../src/internal.js';
 import { allVectors, randomChunks, repoRoot, resetOf, tempDir, unprivileged } from './helpers.js';
 
@@ -357,7 +357,7 @@ describe('file reader', () => {
     }
     // Root reads everything: both back ends run in a child without that privilege.
     const addon = join(repoRoot, 'native', `charcount.${platformTriple()}.node`);
-    const portableModule = pathToFileURL(join(repoRoot, 'dist', 'src', 'core', 'portable', 'binding.js')).href;
+    const portableModule = pathToFileURL(join(repoRoot, 'dist', 'src', 'backends', 'portable', 'binding.js')).href;
     const script = `import { createRequire } from 'node:module';
       const native = createRequire(import.meta.url)(${JSON.stringify(addon)});
       const { portableBinding } = await import(${JSON.stringify(portableModule)});

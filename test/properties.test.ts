@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { availableKernels, Counter } from '../src/core/counter.js';
+import { availableKernels, Counter } from '../src/scan/counter.js';
 import { referenceEvaluate } from './support/reference.js';
 
 const enc = (s: string) => [...new TextEncoder().encode(s)];

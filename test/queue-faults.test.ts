@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
-import { PROTOCOL } from '../src/transport/queue/protocol.js';
+import { PROTOCOL } from '../src/dispatch/queue/protocol.js';
 import { repoRoot, tempDir } from './helpers.js';
 import {
   expectSameAs,

@@ -3,10 +3,10 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { Counter, Reset } from '../src/core/counter.js';
+import { Counter, Reset } from '../src/scan/counter.js';
 import { native, platformTriple } from '../src/internal.js';
-import { fileErrorOf } from '../src/core/codec.js';
-import type { NativeFileRecord } from '../src/core/native.js';
+import { fileErrorOf } from '../src/codec/batch.js';
+import type { NativeFileRecord } from '../src/backends/native.js';
 import type { FileError } from '../src/core/types.js';
 import { repoRoot, tempDir, unprivileged } from './helpers.js';
 

@@ -9,7 +9,7 @@ import { sequenceLength } from '../core/path-bytes.js';
 import { packageVersion } from '../core/package.js';
 import { checkInteger, checkRedisUrl } from '../core/validate.js';
 import { parseShard } from '../engine/shard.js';
-import type { Format } from './report.js';
+import type { Format } from './report/reporters.js';
 import { stderr, stdout } from './streams.js';
 
 const SIZE_UNITS: Record<string, number> = { '': 1, K: 2 ** 10, M: 2 ** 20, G: 2 ** 30, T: 2 ** 40 };

@@ -20,13 +20,13 @@ async function main(argv: string[]): Promise<number> {
   }
   switch (argv[0]) {
     case 'worker':
-      return (await import('./worker-command.js')).workerCommand(argv.slice(1));
+      return (await import('./commands/worker.js')).workerCommand(argv.slice(1));
     case 'merge':
-      return (await import('./merge-command.js')).mergeCommand(argv.slice(1));
+      return (await import('./commands/merge.js')).mergeCommand(argv.slice(1));
     case 'completions':
-      return (await import('./completions-command.js')).completionsCommand(argv.slice(1));
+      return (await import('./commands/completions.js')).completionsCommand(argv.slice(1));
     default:
-      return (await import('./scan-command.js')).scanCommand(argv);
+      return (await import('./commands/scan.js')).scanCommand(argv);
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * aggregate: the run's summary (contract §3), built one record at a time.
  */
-import { matchedAny, strideOf, type NativeBatch } from '../core/codec.js';
+import { matchedAny, strideOf, type NativeBatch } from '../codec/batch.js';
 import type { AnyRecord, BackendName, Histogram, Progress, SkipReason, Summary } from '../core/types.js';
 import {
   COUNTER_FIELDS,

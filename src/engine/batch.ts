@@ -11,7 +11,7 @@
  *   never holds back the small ones queued behind it.
  */
 import type { FileError } from '../core/types.js';
-import type { Task } from '../transport/transport.js';
+import type { Task } from '../dispatch/transport.js';
 import type { Discovered } from './discover.js';
 
 /** Bytes a task may read before it hands its remaining paths back. */

@@ -15,8 +15,8 @@
  */
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileErrorOf } from '../core/codec.js';
-import { native, type WalkOptions } from '../core/native.js';
+import { fileErrorOf } from '../codec/batch.js';
+import { native, type WalkOptions } from '../backends/native.js';
 import type { FileError } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 

@@ -6,7 +6,7 @@
  * It refuses whatever would give a wrong answer rather than a partial one: a missing or
  * repeated shard, shards of different sizes or queries, a path in two shards.
  */
-import { byPath } from '../core/codec.js';
+import { byPath } from '../codec/batch.js';
 import { pathFromJson, pathOf } from '../core/path-bytes.js';
 import type { FileRecord, Query, ScanDocument, Shard } from '../core/types.js';
 import { Aggregator } from './aggregate.js';

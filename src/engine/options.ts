@@ -4,9 +4,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { Counter, DEFAULT_MAX_HITS } from '../core/counter.js';
-import { checkEncoding } from '../core/decode.js';
-import { native } from '../core/native.js';
+import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
+import { checkEncoding } from '../scan/decode.js';
+import { native } from '../backends/native.js';
 import { pathFromText } from '../core/path-bytes.js';
 import type { Progress, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';

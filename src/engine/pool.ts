@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import type { AnyRecord, FileRecord, MultiFileRecord } from '../core/types.js';
 import { checkInteger } from '../core/validate.js';
-import { ThreadPool } from '../transport/local.js';
+import { ThreadPool } from '../dispatch/local.js';
 import { resolveOptions, type ScanOptions } from './options.js';
 import { filesRun, scanRun, type ScanRun, type WithCounter, type WithCounters } from './scan.js';
 

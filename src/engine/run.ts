@@ -10,10 +10,10 @@
  *   per task, and a path lost on its own becomes an `EWORKER` error;
  * * an abort cancels the transport and throws the signal's reason once the loop has let go.
  */
-import type { NativeBatch } from '../core/codec.js';
+import type { NativeBatch } from '../codec/batch.js';
 import { abortError } from '../core/errors.js';
 import type { FileError } from '../core/types.js';
-import type { Task, Transport } from '../transport/transport.js';
+import type { Task, Transport } from '../dispatch/transport.js';
 import { Intake, onePerTask, PathQueue } from './batch.js';
 import type { Discovered } from './discover.js';
 

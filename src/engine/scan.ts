@@ -8,16 +8,16 @@
  * transport holds a bounded window of tasks, so memory stays flat however many files
  * there are; records are produced only as fast as the caller consumes them.
  */
-import { byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../core/codec.js';
-import type { Counter } from '../core/counter.js';
+import { byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../codec/batch.js';
+import type { Counter } from '../scan/counter.js';
 import { isAbortOf } from '../core/errors.js';
-import { backend, native } from '../core/native.js';
+import { backend, native } from '../backends/native.js';
 import { pathFromBytes, pathFromText } from '../core/path-bytes.js';
 import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
 import { show } from '../core/validate.js';
 import { HINT_FOLLOW } from '../core/wire-format.js';
-import { LocalTransport, ThreadPool } from '../transport/local.js';
-import type { RunSpec, Transport } from '../transport/transport.js';
+import { LocalTransport, ThreadPool } from '../dispatch/local.js';
+import type { RunSpec, Transport } from '../dispatch/transport.js';
 import { Aggregator } from './aggregate.js';
 import { BUDGET_BYTES, BUDGET_HITS } from './batch.js';
 import { discover, type Discovered } from './discover.js';
@@ -70,7 +70,7 @@ async function openTransport(
 ): Promise<Transport & { workers?: number; backend?: BackendName }> {
   const spec = runSpec(o, internals);
   if (o.queue) {
-    const { QueueTransport } = await import('../transport/queue/client.js');
+    const { QueueTransport } = await import('../dispatch/queue/client.js');
     return QueueTransport.open(o.queue, spec, notify, o.onWarning);
   }
   const pool = internals.pool ?? new ThreadPool(o.threads, internals.workerUrl);

@@ -1,0 +1,219 @@
+/**
+ * Finds and loads the native core (or, where none loads, the portable back end:
+ * core/backend.ts), and describes its exports (contract §6.2).
+ *
+ * The binary is named by napi-rs's convention, `charcount.<triple>.node` with napi-rs's
+ * platform triple (`linux-x64-gnu`, `darwin-arm64`, …), and is looked for as napi-rs's
+ * generated loaders look for theirs:
+ * 1. a local build, `native/charcount.<triple>.node` in the package folder (a source
+ *    checkout after `npm run build:native`). It comes first so that a fresh build is
+ *    never shadowed by a published binary that `npm install` put in node_modules;
+ * 2. the platform package `@charcount/<triple>`, one of the published package's
+ *    optionalDependencies: npm installs the one whose `os`, `cpu` and `libc` fit. It must
+ *    be of charcount's own version (the batch format between them is not versioned).
+ *
+ * Loading it here, on whichever thread imports the library first, also keeps it resident
+ * for the whole process: an addon loaded only by worker threads could otherwise be
+ * unloaded when the last one exits.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { selectBackend } from './select.js';
+import { packageDir } from '../core/package.js';
+import type { NativeBinding } from './binding.js';
+import type { BackendName } from '../core/types.js';
+
+export type {
+  NativeBinding,
+  NativeCounter,
+  NativeEvaluation,
+  NativeFileRecord,
+  NativeReadOptions,
+  NativeScanner,
+  NativeWalker,
+  WalkOptions,
+} from './binding.js';
+
+/** The npm scope of the platform packages: `@charcount/linux-x64-gnu`, `@charcount/darwin-arm64`, … */
+export const PLATFORM_SCOPE = '@charcount';
+
+/** What the loader needs to know of the process it runs in. */
+export interface Host {
+  platform: NodeJS.Platform;
+  arch: string;
+  /** Linux only: whether the C library is musl rather than glibc. */
+  isMusl: () => boolean;
+}
+
+/**
+ * Whether this Linux runs on musl (Alpine) rather than glibc, tested as napi-rs's
+ * loaders do: `ldd` names its C library (one small file read); without it, Node's
+ * diagnostic report (milliseconds) names the glibc it runs on, if any.
+ */
+function isMusl(): boolean {
+  try {
+    return readFileSync('/usr/bin/ldd', 'utf8').includes('musl');
+  } catch {
+    const report = process.report as NodeJS.ProcessReport & { excludeNetwork?: boolean };
+    const excludeNetwork = report.excludeNetwork;
+    report.excludeNetwork = true; // no reverse DNS of open sockets
+    try {
+      return !(report.getReport() as { header?: { glibcVersionRuntime?: string } }).header?.glibcVersionRuntime;
+    } finally {
+      report.excludeNetwork = excludeNetwork;
+    }
+  }
+}
+
+const thisHost: Host = { platform: process.platform, arch: process.arch, isMusl };
+
+/**
+ * napi-rs's platform triple for a host: `linux-x64-gnu`, `linux-arm64-musl`,
+ * `linux-arm-gnueabihf`, `darwin-arm64`, `win32-x64-msvc`, `freebsd-x64`, …
+ */
+export function platformTriple(host: Host = thisHost): string {
+  const { platform, arch } = host;
+  switch (platform) {
+    case 'linux': {
+      const musl = host.isMusl();
+      return arch === 'arm'
+        ? `linux-arm-${musl ? 'musleabihf' : 'gnueabihf'}`
+        : `linux-${arch}-${musl ? 'musl' : 'gnu'}`;
+    }
+    case 'win32':
+      return `win32-${arch}-msvc`;
+    case 'android':
+      return arch === 'arm' ? 'android-arm-eabi' : `android-${arch}`;
+    default:
+      return `${platform}-${arch}`;
+  }
+}
+
+/** Where the native core was loaded from. */
+export interface NativeOrigin {
+  /** `local`: a build in the package's `native/` folder; `package`: a platform package. */
+  kind: 'local' | 'package';
+  /** The `.node` file. */
+  file: string;
+}
+
+export interface LoadOptions {
+  /** The package folder: local builds are in its `native/`, platform packages are resolved from it. */
+  packageDir?: string;
+  /** The platform triple to load the binary of (default: this process's). */
+  triple?: string;
+}
+
+interface Manifest {
+  version?: string;
+  main?: string;
+  optionalDependencies?: Record<string, string>;
+}
+
+const readManifest = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+
+/** An error's message on one line (a loader's message may quote a multi-line stderr). */
+const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+
+/** Other binaries that are there: local builds and platform packages for other platforms. */
+function othersFound(dir: string, require: NodeJS.Require, local: string, name: string): string[] {
+  const found = new Set<string>();
+  const nativeDir = join(dir, 'native');
+  if (existsSync(nativeDir)) {
+    for (const f of readdirSync(nativeDir)) if (f.endsWith('.node') && f !== local) found.add(`native/${f}`);
+  }
+  for (const modules of require.resolve.paths(name) ?? []) {
+    const scope = join(modules, PLATFORM_SCOPE);
+    if (existsSync(scope)) for (const p of readdirSync(scope)) found.add(`${PLATFORM_SCOPE}/${p}`);
+  }
+  found.delete(name);
+  return [...found].sort();
+}
+
+/**
+ * Loads the native core for `triple`: the local build, else the platform package (see
+ * the top of this file); or says in one sentence what it looked for, what it found
+ * instead, and how to get the right one.
+ */
+export function loadNative(options: LoadOptions = {}): { binding: NativeBinding; origin: NativeOrigin } {
+  const dir = options.packageDir ?? packageDir();
+  const triple = options.triple ?? platformTriple();
+  const require = createRequire(join(dir, 'package.json'));
+  const problems: string[] = [];
+  let cause: unknown;
+  const load = (file: string, what: string) => {
+    try {
+      return require(file) as NativeBinding;
+    } catch (e) {
+      problems.push(`${what} did not load (${oneLine(e)})`);
+      cause ??= e;
+      return undefined;
+    }
+  };
+
+  const binary = `charcount.${triple}.node`;
+  const local = join(dir, 'native', binary);
+  if (existsSync(local)) {
+    const binding = load(local, `native/${binary}`);
+    if (binding) return { binding, origin: { kind: 'local', file: local } };
+  }
+
+  const name = `${PLATFORM_SCOPE}/${triple}`;
+  const ours = readManifest(join(dir, 'package.json'));
+  let manifest: string | undefined;
+  try {
+    manifest = require.resolve(`${name}/package.json`);
+  } catch {
+    // not installed
+  }
+  if (manifest) {
+    const pkg = readManifest(manifest);
+    if (pkg.version !== ours.version) {
+      problems.push(`${name} is version ${pkg.version}, and charcount ${ours.version} needs its own version`);
+    } else {
+      const file = join(dirname(manifest), pkg.main ?? binary);
+      const binding = load(file, name);
+      if (binding) return { binding, origin: { kind: 'package', file } };
+    }
+  }
+
+  if (!problems.length) {
+    const others = othersFound(dir, require, binary, name);
+    problems.push(
+      `no local build (native/${binary}) and no package ${name}` +
+        (others.length ? `, found only ${others.join(', ')}` : ''),
+    );
+  }
+  const remedy = ours.optionalDependencies?.[name]
+    ? `install ${name}@${ours.version} (npm installs it with charcount unless optional dependencies are left out), ` +
+      "or build the core from a source checkout with `npm install` (needs Rust's cargo)"
+    : `charcount publishes no binary for ${triple}: build it from a source checkout with \`npm install\` (needs Rust's cargo)`;
+  throw new Error(`charcount has no native core for this platform (${triple}): ${problems.join('; ')}; ${remedy}.`, {
+    cause,
+  });
+}
+
+let origin: NativeOrigin | undefined;
+const selected = selectBackend(() => {
+  const loaded = loadNative();
+  origin = loaded.origin;
+  return loaded.binding;
+});
+/**
+ * The core every count goes through, loaded once per thread: the native core, or where
+ * none loads (or `CHARCOUNT_BACKEND=portable` asks for it) the portable back end
+ * (core/backend.ts).
+ */
+export const native: NativeBinding = selected.binding;
+/** Where `native` was loaded from (`undefined` on the portable back end). */
+export const nativeOrigin: NativeOrigin | undefined = origin;
+/** Which back end `native` is, and why the portable one runs when it does. */
+export const backend: { name: BackendName; why?: string } = { name: selected.backend, why: selected.why };
+
+/** One line for `--version`: the back end, and its kernels or why the portable one runs. */
+export function backendDescription(): string {
+  return backend.name === 'native'
+    ? `native back end (kernels: ${native.kernels().join(', ')})`
+    : `portable back end (${backend.why})`;
+}

@@ -1,0 +1,96 @@
+/**
+ * Which core scans: the native addon, or the portable back end (core/portable/), which
+ * gives the same answers in TypeScript on Node's `fs` where no native binary fits
+ * (contract §6.2).
+ *
+ * * `CHARCOUNT_BACKEND=native` insists on the native core: without one, importing
+ *   charcount fails with the loader's sentence, as it always did.
+ * * `CHARCOUNT_BACKEND=portable` takes the portable back end, quietly.
+ * * Unset (or empty): the native core, else the portable back end, with a one-line notice
+ *   on stderr saying the native core was not found and how to get it.
+ *
+ * A worker thread scans with the back end its parent chose, whatever made the parent
+ * choose it: the choice is handed down as environment data (`setEnvironmentData`), which
+ * every thread started after it inherits.
+ */
+import { writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
+import type { NativeBinding } from './binding.js';
+import type { BackendName } from '../core/types.js';
+
+/** The environment variable that picks the back end. */
+export const BACKEND_VARIABLE = 'CHARCOUNT_BACKEND';
+
+/** The environment data key that hands the choice down to worker threads. */
+const INHERITED = 'charcount:backend';
+
+export interface SelectedBackend {
+  binding: NativeBinding;
+  backend: BackendName;
+  /** Why the portable back end runs: chosen, or the loader's sentence about the missing core. */
+  why?: string;
+}
+
+/**
+ * What the parent thread chose, or else `CHARCOUNT_BACKEND` asks for, and who asked;
+ * `undefined` for "the native core if it loads".
+ */
+function wanted(): { backend: BackendName; by: string } | undefined {
+  const inherited = getEnvironmentData(INHERITED);
+  if (inherited === 'native' || inherited === 'portable') return { backend: inherited, by: 'the parent thread' };
+  const value = process.env[BACKEND_VARIABLE];
+  if (value === undefined || value === '') return undefined;
+  if (value === 'native' || value === 'portable') return { backend: value, by: `${BACKEND_VARIABLE}=${value}` };
+  throw new Error(`${BACKEND_VARIABLE} must be native or portable (or unset), got '${value}'`);
+}
+
+/** An error's message on one line. */
+const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+
+/** Says once, on one line of stderr, that the native core is missing and how to get it. */
+function notice(why: string): void {
+  const line =
+    `charcount: the native core was not found, so this runs on the portable TypeScript back end ` +
+    `(same answers, slower; ${BACKEND_VARIABLE}=portable hides this notice): ${why}\n`;
+  try {
+    // Straight to the descriptor: synchronous, before any other output, and without
+    // loading Node's stream modules.
+    writeSync(2, line);
+  } catch {
+    // stderr closed or full: the notice is not worth failing for.
+  }
+}
+
+/**
+ * The portable back end, loaded only when it runs: a process on the native core does not
+ * pay for its modules. Synchronously, with `require` of ES modules (every Node.js of the
+ * package's engines has it; a top-level `await import()` would make the library's module
+ * graph asynchronous, which `require('charcount')` refuses), through the package's `#portable`
+ * import, which names the compiled module whether this one runs from dist/ or, under the
+ * test suite, from the TypeScript sources (which `require` cannot load).
+ */
+function loadPortable(): NativeBinding {
+  const load = createRequire(import.meta.url);
+  return (load('#portable') as typeof import('./portable/binding.js')).portableBinding;
+}
+
+/** Picks the back end (see the top of this file) and hands the choice down to worker threads. */
+export function selectBackend(loadNative: () => NativeBinding): SelectedBackend {
+  const want = wanted();
+  let selected: SelectedBackend;
+  if (want?.backend === 'portable') {
+    selected = { binding: loadPortable(), backend: 'portable', why: `chosen by ${want.by}` };
+  } else {
+    try {
+      selected = { binding: loadNative(), backend: 'native' };
+    } catch (e) {
+      if (want?.backend === 'native') throw e;
+      const why = oneLine(e);
+      notice(why);
+      selected = { binding: loadPortable(), backend: 'portable', why };
+    }
+  }
+  setEnvironmentData(INHERITED, selected.backend);
+  return selected;
+}

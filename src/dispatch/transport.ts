@@ -1,0 +1,74 @@
+/**
+ * transport: how tasks reach the threads that scan them. The run loop (engine/run.ts)
+ * speaks only this interface; `local.ts` runs tasks on this process's worker threads,
+ * `queue/client.ts` on `charcount worker` processes through BullMQ.
+ */
+import type { NativeBatch } from '../codec/batch.js';
+
+/** One counter, as plain data (handles cannot cross threads or machines). */
+export interface CounterSpec {
+  what: string;
+  min: number;
+  reset: number;
+}
+
+/** How files are read, the same for every task of a run. */
+export interface ReadRules {
+  /** Count occurrences and segments: reads whole files. */
+  full: boolean;
+  /** List every hit, at most this many per file and counter (`allHits`, `maxHits`). */
+  maxHits?: number;
+  /** Count segments per count held (`histogram`): reads whole files. */
+  histogram?: boolean;
+  /** Scan files whose first chunk holds a NUL byte instead of skipping them. */
+  scanBinary: boolean;
+  /** Follow a path that is a symbolic link (otherwise it is skipped). */
+  follow: boolean;
+  /** Skip files larger than this many bytes (with `searchZip`, a compressed file's decompressed stream). */
+  maxFilesize?: number;
+  /** Read files without counting (the benchmark's read-everything baseline). @internal */
+  readOnly?: boolean;
+  /** The encoding of files without a byte-order mark: a WHATWG name (`utf-8`, `shift_jis`…). */
+  encoding: string;
+  /** A byte-order mark decides a file's encoding (and is not counted). */
+  bomSniff: boolean;
+  /** Decompress files whose names say they are compressed (`.gz`, `.xz`…). */
+  searchZip: boolean;
+}
+
+/** What every task of a run shares. */
+export interface RunSpec {
+  /** The directory paths are relative to. */
+  cwd: string;
+  counters: CounterSpec[];
+  read: ReadRules;
+}
+
+/** The paths of one task, with what discovery knew of each and where each one's result goes. */
+export interface Task {
+  paths: string[];
+  /** Per path, `HINT_*` bits (see wire-format.ts). */
+  hints: Uint8Array;
+  /** Per path, its position in the caller's order (a queue worker's job); 0 when unused. */
+  at: Uint32Array;
+}
+
+/** A task's results (a prefix of its paths when its byte budget ended it), or why it was lost. */
+export type Outcome = { task: Task; batch: NativeBatch } | { task: Task; lost: string };
+
+export interface Transport {
+  /** Scanning threads behind the transport now: the end of a run is cut among them. */
+  readonly threads: number;
+  /** Files in a task while discovery still runs. */
+  readonly batchSize: number;
+  /** Tasks worth having outstanding at once. */
+  readonly window: number;
+  /** Starts tasks; each one's outcome comes back, once, through `take()`. */
+  submit(tasks: Task[]): Promise<void>;
+  /** The outcomes that arrived since the last call; throws if the transport itself failed. */
+  take(): Outcome[];
+  /** Asks running tasks to stop at once (the run was aborted); their outcomes may never come. */
+  cancel(): void;
+  /** Releases what the transport holds; it takes no task after this. */
+  close(): Promise<void>;
+}
