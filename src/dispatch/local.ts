@@ -22,6 +22,7 @@ import { strideOf, type NativeBatch } from '../codec/batch.js';
 import { packageDir } from '../core/package.js';
 import { readsHere, scanNative, type BatchTask } from '../scan/task.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';
+import { INLINE_BYTES, localWindow } from '../engine/sizing.js';
 
 /**
  * The worker module, bundled into one CommonJS file (scripts/bundle.mjs): a thread then
@@ -102,9 +103,6 @@ export class ThreadPool {
   }
 }
 
-/** Bytes the coordinator's thread reads of a run before starting threads, and of a task while they boot (~1 ms). */
-const INLINE_BYTES = 4 * 1024 * 1024;
-
 /** Bytes the files of a batch read. */
 function bytesRead(batch: NativeBatch, counters: number): number {
   const stride = strideOf(counters);
@@ -140,7 +138,7 @@ export class LocalTransport implements Transport {
     private readonly options: LocalTransportOptions,
   ) {
     this.batchSize = options.batchSize;
-    this.window = 2 * pool.threads;
+    this.window = localWindow(pool.threads);
   }
 
   get threads(): number {

@@ -13,15 +13,7 @@
 import type { FileError } from '../core/types.js';
 import type { Task } from '../dispatch/transport.js';
 import type { Discovered } from './discover.js';
-
-/** Bytes a task may read before it hands its remaining paths back. */
-export const BUDGET_BYTES = 32 * 1024 * 1024;
-
-/**
- * Hits a task may list (with `allHits`) before it hands its remaining paths back: what
- * one task's answer holds stays near 1 MiB of numbers, plus at most one file's `maxHits`.
- */
-export const BUDGET_HITS = 65_536;
+import { taskSize } from './sizing.js';
 
 /** A task's paths as tasks of one path each, with their hints: to retry after a failure. */
 export function onePerTask(task: Task): Task[] {
@@ -62,7 +54,7 @@ export class PathQueue {
    * of what is left, so that the last tasks finish together.
    */
   take(batchSize: number, threads: number, discoveryDone: boolean): Task {
-    const size = discoveryDone ? Math.max(1, Math.min(batchSize, Math.ceil(this.length / (2 * threads)))) : batchSize;
+    const size = taskSize(batchSize, threads, this.length, discoveryDone);
     const end = Math.min(this.head + size, this.paths.length);
     const task = {
       paths: this.paths.slice(this.head, end),

@@ -10,6 +10,7 @@ import { byPath } from '../codec/batch.js';
 import { pathFromJson, pathOf } from '../core/path-bytes.js';
 import type { FileRecord, Query, ScanDocument, Shard } from '../core/types.js';
 import { Aggregator } from './aggregate.js';
+import { describeQuery, sameQuery } from './query.js';
 import { checkShard } from './shard.js';
 
 export class MergeError extends Error {
@@ -55,14 +56,6 @@ function checkDocument(name: string, doc: unknown): ShardDocument {
   return { ...d, records } as ShardDocument;
 }
 
-const describe = (q: Query) =>
-  `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}` +
-  (q.allHits ? ` --all-hits --max-hits ${q.maxHits}` : '') +
-  (q.histogram ? ' --histogram' : '') +
-  (q.encoding !== undefined ? ` --encoding ${q.encoding}` : '') +
-  (q.encodingSniff === false ? ' --no-encoding-sniff' : '') +
-  (q.searchZip ? ' --search-zip' : '');
-
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
   const docs = inputs.map(({ name, doc }) => ({ name, doc: checkDocument(name, doc) }));
@@ -78,9 +71,9 @@ export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Qu
     const twin = byIndex.get(doc.shard.index);
     if (twin !== undefined) throw new MergeError(`${twin} and ${name} are both shard ${doc.shard.index}/${count}`);
     byIndex.set(doc.shard.index, name);
-    if (describe(doc.query) !== describe(first.doc.query)) {
+    if (!sameQuery(doc.query, first.doc.query)) {
       throw new MergeError(
-        `${name} answers ${describe(doc.query)}, but ${first.name} answers ${describe(first.doc.query)}`,
+        `${name} answers ${describeQuery(doc.query)}, but ${first.name} answers ${describeQuery(first.doc.query)}`,
       );
     }
   }

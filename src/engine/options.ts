@@ -8,10 +8,12 @@ import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { native } from '../backends/native.js';
 import { pathFromText } from '../core/path-bytes.js';
-import type { Progress, Shard } from '../core/types.js';
+import type { Progress, Query, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
 import type { DiscoverOptions } from './discover.js';
+import { queryOf } from './query.js';
+import { TASK_FILES } from './sizing.js';
 import { checkShard } from './shard.js';
 
 export interface ScanOptions {
@@ -213,6 +215,8 @@ export interface ResolvedOptions extends ResolvedDiscovery {
   queue: string | undefined;
   onWarning: ((message: string) => void) | undefined;
   ordered: boolean;
+  /** What the run answers (query.ts); with several counters, none (a query names one). */
+  query: Query | undefined;
 }
 
 function stringList(name: string, value: unknown, fallback: string[]): string[] {
@@ -319,6 +323,14 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
   const histogram = flag('histogram');
   if (histogram && allHits) throw new TypeError('histogram cannot be combined with allHits: true');
   const encoding = o.encoding === undefined ? 'utf-8' : checkEncoding('encoding', o.encoding);
+  const maxHits = !allHits
+    ? undefined
+    : o.maxHits === undefined
+      ? DEFAULT_MAX_HITS
+      : checkInteger('maxHits', o.maxHits, 1);
+  const fullScan = flag('fullScan');
+  const encodingSniff = o.encodingSniff === undefined || checkBoolean('encodingSniff', o.encodingSniff);
+  const searchZip = flag('searchZip');
   return {
     ...resolveDiscovery(o),
     counters,
@@ -327,19 +339,23 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
     maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
     scanBinary: o.binary === 'scan',
     encoding: encoding === 'none' ? 'utf-8' : encoding,
-    bomSniff: encoding !== 'none' && (o.encodingSniff === undefined || checkBoolean('encodingSniff', o.encodingSniff)),
-    searchZip: flag('searchZip'),
-    fullScan: flag('fullScan') || histogram,
+    bomSniff: encoding !== 'none' && encodingSniff,
+    searchZip,
+    fullScan: fullScan || histogram,
     allHits,
-    maxHits: !allHits ? undefined : o.maxHits === undefined ? DEFAULT_MAX_HITS : checkInteger('maxHits', o.maxHits, 1),
+    maxHits,
     histogram,
     sort: flag('sort'),
     onProgress: o.onProgress,
     progressIntervalMs:
       o.progressIntervalMs === undefined ? 100 : checkInteger('progressIntervalMs', o.progressIntervalMs),
-    batchSize: o.batchSize === undefined ? 256 : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
+    batchSize: o.batchSize === undefined ? TASK_FILES : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
     queue: o.queue === undefined ? undefined : checkRedisUrl('queue', o.queue),
     onWarning: o.onWarning,
     ordered: o.ordered === undefined ? false : checkBoolean('ordered', o.ordered),
+    query:
+      counters.length === 1
+        ? queryOf(counters[0]!, { count: fullScan, maxHits, histogram, encoding, encodingSniff, searchZip })
+        : undefined,
   };
 }

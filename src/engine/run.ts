@@ -16,6 +16,7 @@ import type { FileError } from '../core/types.js';
 import type { Task, Transport } from '../dispatch/transport.js';
 import { Intake, onePerTask, PathQueue } from './batch.js';
 import type { Discovered } from './discover.js';
+import { highWater } from './sizing.js';
 
 /** What the loop yields: a task's results, or a path that failed without being read. */
 export type Piece =
@@ -76,8 +77,7 @@ export async function* runLoop(
     transport = await open(wakeup.notify);
     if (aborted) transport.cancel();
     const t = transport;
-    const highWater = Math.max(8 * t.batchSize, 4 * t.batchSize * t.threads);
-    const discovered = (intake = new Intake(source, queue, highWater, {
+    const discovered = (intake = new Intake(source, queue, highWater(t.batchSize, t.threads), {
       found: (n) => hooks.found(n),
       failed: (path, error, at) => ready.push({ failed: { path, at, error } }),
       notify: wakeup.notify,

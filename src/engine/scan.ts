@@ -19,7 +19,7 @@ import { HINT_FOLLOW } from '../core/wire-format.js';
 import { LocalTransport, ThreadPool } from '../dispatch/local.js';
 import type { RunSpec, Transport } from '../dispatch/transport.js';
 import { Aggregator } from './aggregate.js';
-import { BUDGET_BYTES, BUDGET_HITS } from './batch.js';
+import { BUDGET_BYTES, BUDGET_HITS } from './sizing.js';
 import { discover, type Discovered } from './discover.js';
 import { resolveOptions, type ResolvedOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
 import { runLoop } from './run.js';

@@ -8,7 +8,7 @@ import { fstatSync } from 'node:fs';
 import { Counter, DEFAULT_MAX_HITS, Reset } from '../../scan/counter.js';
 import { isAbortOf } from '../../core/errors.js';
 import { backendDescription } from '../../backends/native.js';
-import type { FileRecord, Query, Shard } from '../../core/types.js';
+import type { FileRecord, Shard } from '../../core/types.js';
 import { checkEncoding } from '../../scan/decode.js';
 import { checkChar } from '../../core/validate.js';
 import { byPath } from '../../codec/batch.js';
@@ -382,40 +382,11 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const min = o.min ?? 1;
   const counter = new Counter(o.char!, min, RESETS[o.reset]);
   const maxHits = o.allHits ? (o.maxHits ?? DEFAULT_MAX_HITS) : undefined;
-  const query: Query = { char: o.char!, min, reset: o.reset, count: o.count ?? false };
-  if (maxHits !== undefined) Object.assign(query, { allHits: true, maxHits });
-  if (o.histogram) query.histogram = true;
-  // How files were decoded changes the answers: shards decoded differently do not merge.
-  if (o.encoding !== undefined && o.encoding !== 'utf-8') query.encoding = o.encoding;
-  if (o.encodingSniff === false) query.encodingSniff = false;
-  if (o.searchZip) query.searchZip = true;
   // cli-progress loads only when a bar is drawn.
   const bar =
     !o.quiet && (o.progress ?? isTerminal(2)) ? new (await import('../report/progress.js')).ProgressBar() : undefined;
   // A path that is not UTF-8 goes to stderr as its bytes, except through the bar (a terminal).
   const say = (line: string | Buffer) => (bar ? bar.note(line.toString()) : stderr().write(line));
-  const reporter = o.quiet
-    ? undefined
-    : makeReporter(
-        format,
-        out,
-        o.count ?? false,
-        { query, shard: o.shard },
-        {
-          separator,
-          withoutMatch: o.filesWithoutMatch ?? false,
-          color: useColor(o.color, { isTTY: isTerminal(1) }),
-          allHits: maxHits !== undefined,
-          histogram: o.histogram
-            ? {
-                noun: NOUNS[o.reset],
-                char: o.char!,
-                columns: chartColumns(),
-                min: o.min,
-              }
-            : undefined,
-        },
-      );
   const options = resolveOptions({
     ...discovery,
     counter,
@@ -434,6 +405,28 @@ export async function scanCommand(argv: string[]): Promise<number> {
     onProgress: bar && ((p) => bar.update(p)),
     onWarning: (message) => say(`charcount: ${message}\n`),
   });
+  const reporter = o.quiet
+    ? undefined
+    : makeReporter(
+        format,
+        out,
+        o.count ?? false,
+        { query: options.query, shard: o.shard },
+        {
+          separator,
+          withoutMatch: o.filesWithoutMatch ?? false,
+          color: useColor(o.color, { isTTY: isTerminal(1) }),
+          allHits: maxHits !== undefined,
+          histogram: o.histogram
+            ? {
+                noun: NOUNS[o.reset],
+                char: o.char!,
+                columns: chartColumns(),
+                min: o.min,
+              }
+            : undefined,
+        },
+      );
   const stdin = readStdin
     ? async () => [await scanReadable('<stdin>', process.stdin, { ...options, multi: false })]
     : undefined;

@@ -28,6 +28,7 @@ import { fromPortable, partsOf } from '../../codec/batch.js';
 import type { BackendName } from '../../core/types.js';
 import type { Outcome, RunSpec, Task, Transport } from '../transport.js';
 import { forgetRun, wrongTypeMessage } from './cleanup.js';
+import { JOB_FILES, queueWindow } from '../../engine/sizing.js';
 import {
   displayUrl,
   dropClient,
@@ -42,7 +43,6 @@ import {
   ALIVE_TTL_MS,
   batchQueue,
   HEARTBEAT_MS,
-  JOB_FILES,
   PROTOCOL,
   resultQueue,
   RUNS_CHANNEL,
@@ -173,7 +173,7 @@ export class QueueTransport implements Transport {
   }
 
   get window(): number {
-    return Math.max(64, 4 * this.workersSeen);
+    return queueWindow(this.workersSeen);
   }
 
   private client(): Redis {

@@ -52,9 +52,6 @@ export const HEARTBEAT_MS = Math.max(50, Math.floor(ALIVE_TTL_MS / 4));
 /** How often workers look for runs they missed on the channel, or that lost their coordinator. */
 export const RUNS_POLL_MS = 2_000;
 
-/** Files in one queued batch: large enough that Redis round trips (~1 ms a job) stay small. */
-export const JOB_FILES = 1024;
-
 /** What the heartbeat key holds (for people looking at Redis, and the worker's log). */
 export interface RunInfo {
   protocol: number;

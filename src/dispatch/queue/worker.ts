@@ -25,7 +25,7 @@ import { BatchBuilder, partsOf, toPortable } from '../../codec/batch.js';
 import { isAbortOf } from '../../core/errors.js';
 import { backend } from '../../backends/native.js';
 import { checkInteger, checkRedisUrl } from '../../core/validate.js';
-import { BUDGET_BYTES, BUDGET_HITS } from '../../engine/batch.js';
+import { BUDGET_BYTES, BUDGET_HITS, TASK_FILES } from '../../engine/sizing.js';
 import type { Discovered } from '../../engine/discover.js';
 import { runLoop } from '../../engine/run.js';
 import { LocalTransport, ThreadPool } from '../local.js';
@@ -54,9 +54,6 @@ import {
   type RunInfo,
   type WorkerInfo,
 } from './protocol.js';
-
-/** Files in one task of this machine's pool (a job holds several). */
-const TASK_FILES = 256;
 
 export interface QueueWorkerOptions {
   /** The Redis server coordinators enqueue on: `redis://host:port`. */

@@ -1,0 +1,53 @@
+/**
+ * query: the one description of what a run answers — its counter and whatever changes the
+ * answers (full-scan figures, every hit, histograms, how files are decoded). Made once from
+ * the resolved options; `--json` records it, `charcount merge` refuses shards whose
+ * queries differ, and the text report takes its words (the character, the segment) from it.
+ */
+import type { Query } from '../core/types.js';
+import type { Counter } from '../scan/counter.js';
+
+/** The reset's name in a query, by `Reset` code. */
+const RESET_NAMES = ['newline', 'space', 'none'] as const;
+
+/** What a run asks that changes its answers, besides its counter. */
+export interface QueryAsks {
+  /** Full-scan figures were asked for (`fullScan`, `--count`), not only implied by `histogram`. */
+  count: boolean;
+  /** With `allHits`: the most hits listed per file. */
+  maxHits: number | undefined;
+  histogram: boolean;
+  /** The encoding as `checkEncoding` names it (`'utf-8'` for the default, `'none'`). */
+  encoding: string;
+  /** False when a byte-order mark was told not to decide (`encodingSniff: false`). */
+  encodingSniff: boolean;
+  searchZip: boolean;
+}
+
+/** The query of a run of one counter. Keys in the order `--json` prints them. */
+export function queryOf(counter: Counter, asks: QueryAsks): Query {
+  const q: Query = { char: counter.what, min: counter.min, reset: RESET_NAMES[counter.reset], count: asks.count };
+  if (asks.maxHits !== undefined) Object.assign(q, { allHits: true, maxHits: asks.maxHits });
+  if (asks.histogram) q.histogram = true;
+  if (asks.encoding !== 'utf-8') q.encoding = asks.encoding;
+  if (!asks.encodingSniff) q.encodingSniff = false;
+  if (asks.searchZip) q.searchZip = true;
+  return q;
+}
+
+/** The query as the command-line options that ask it. */
+export function describeQuery(q: Query): string {
+  return (
+    `--char ${JSON.stringify(q.char)} --min ${q.min} --reset ${q.reset}${q.count ? ' --count' : ''}` +
+    (q.allHits ? ` --all-hits --max-hits ${q.maxHits}` : '') +
+    (q.histogram ? ' --histogram' : '') +
+    (q.encoding !== undefined ? ` --encoding ${q.encoding}` : '') +
+    (q.encodingSniff === false ? ' --no-encoding-sniff' : '') +
+    (q.searchZip ? ' --search-zip' : '')
+  );
+}
+
+/** Whether two runs answer the same query (so that their shards may be merged). */
+export function sameQuery(a: Query, b: Query): boolean {
+  return describeQuery(a) === describeQuery(b);
+}
