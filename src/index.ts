@@ -16,8 +16,6 @@ export type {
   KernelName,
   MultiFileRecord,
   Progress,
-  Query,
-  ScanDocument,
   SegmentHit,
   Shard,
   SkipReason,
@@ -27,6 +25,7 @@ export { listFiles } from './engine/list.js';
 export type { ListedFile } from './engine/list.js';
 export { mergeShards, MergeError } from './engine/merge.js';
 export type { NamedDocument } from './engine/merge.js';
+export type { Query, ScanDocument } from './engine/query.js';
 export type { DiscoveryOptions, ScanFilesOptions, ScanOptions } from './engine/options.js';
 export { ScanPool } from './engine/pool.js';
 export type { ScanPoolOptions } from './engine/pool.js';

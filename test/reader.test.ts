@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Counter, Reset } from '../src/scan/counter.js';
 import { native, platformTriple } from '../src/internal.js';
-import { fileErrorOf } from '../src/codec/batch.js';
+import { fileErrorOf } from '../src/core/fs-error.js';
 import type { NativeFileRecord } from '../src/backends/native.js';
 import type { FileError } from '../src/core/types.js';
 import { repoRoot, tempDir, unprivileged } from './helpers.js';

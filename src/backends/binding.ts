@@ -3,7 +3,7 @@
  * documents each export), and what the portable back end (core/portable/) implements with
  * the same answers. Types only; core/native.ts loads one of the two.
  */
-import type { NativeBatch, NativeError } from '../codec/batch.js';
+import type { NativeBatch, NativeError } from '../core/types.js';
 import type { CounterResult, KernelName } from '../core/types.js';
 
 /** Opaque handle to a native counter configuration. */

@@ -11,14 +11,16 @@
  * (k, segments holding exactly k). The layout's constants are generated from the Rust side (`wire-format.ts`).
  */
 import { endianness } from 'node:os';
-import { getSystemErrorName } from 'node:util';
 import { hasEscapes, pathOf, recordPath } from '../core/path-bytes.js';
+import { fileErrorOf } from '../core/fs-error.js';
 import type {
   AnyRecord,
   CounterResult,
   FileError,
   FileRecord,
   Histogram,
+  NativeBatch,
+  NativeError,
   SegmentHit,
   SkipReason,
 } from '../core/types.js';
@@ -34,31 +36,6 @@ import {
   STATUS_FAILED,
   STATUS_SCANNED,
 } from '../core/wire-format.js';
-
-/** A file's failure as the native core reports it: an OS `errno`, or a `code` of ours. */
-export interface NativeError {
-  /** The file's position in the batch. */
-  index: number;
-  /** The raw (positive) OS error number; 0 or absent when `code` says what failed. */
-  errno?: number;
-  /** A code of charcount's own (`ESHRUNK`, …), or the name when already resolved. */
-  code?: string;
-  message: string;
-}
-
-/**
- * Results for the first `count` paths of a task (fewer than its paths when its byte
- * budget or a cancellation ended it), positional: file i is `numbers[i * stride …]`.
- */
-export interface NativeBatch {
-  count: number;
-  numbers: Float64Array;
-  /** With `maxHits`: every scanned file's hits, in file and counter order (see above). */
-  hits?: Float64Array;
-  /** With `histogram`: every scanned file's histograms, in file and counter order (see above). */
-  histograms?: Float64Array;
-  errors: NativeError[];
-}
 
 /**
  * A batch's parts of variable length: per scanned file, per counter, `header` numbers, the
@@ -99,21 +76,6 @@ const sectionsOf = (parts: BatchParts) => SECTIONS.filter((s) => parts[s.name]);
 
 /** Numbers per file for `counters` counters. */
 export const strideOf = (counters: number) => HEADER_FIELDS + COUNTER_FIELDS * counters;
-
-/** Node's name for a native error (`ENOENT`, …), resolved on the machine that read the file. */
-export function fileErrorOf(e: { errno?: number; code?: string; message: string }): FileError {
-  if (e.code) return { code: e.code, message: e.message };
-  const code = e.errno ? safeErrorName(e.errno) : 'EIO';
-  return { code, message: e.message };
-}
-
-function safeErrorName(errno: number): string {
-  try {
-    return getSystemErrorName(-errno);
-  } catch {
-    return 'EIO';
-  }
-}
 
 /**
  * Orders records by path (code-unit order, the same on every run; a name that is not

@@ -146,35 +146,27 @@ export interface Summary {
   counters?: { filesMatched: number; histogram?: Histogram }[];
 }
 
-/** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
-export interface Query {
-  char: string;
-  min: number;
-  reset: 'newline' | 'space' | 'none';
-  /** `--count`: full-scan figures. */
-  count: boolean;
-  /** `--all-hits`: every hit (present only then). */
-  allHits?: true;
-  /** `--max-hits`: most hits listed per file (with `allHits` only). */
-  maxHits?: number;
-  /** `--histogram`: segments per count held (present only then). */
-  histogram?: true;
-  /** `-E`: the encoding of files without a byte-order mark, when not UTF-8 (a WHATWG name, or `none`). */
-  encoding?: string;
-  /** `--no-encoding-sniff`: a byte-order mark does not decide (present only then). */
-  encodingSniff?: false;
-  /** `-z`: compressed files decompressed (present only then). */
-  searchZip?: true;
+/** A file's failure as the native core reports it: an OS `errno`, or a `code` of ours. */
+export interface NativeError {
+  /** The file's position in the batch. */
+  index: number;
+  /** The raw (positive) OS error number; 0 or absent when `code` says what failed. */
+  errno?: number;
+  /** A code of charcount's own (`ESHRUNK`, …), or the name when already resolved. */
+  code?: string;
+  message: string;
 }
 
-/** What a `--json` document says besides its records and summary. */
-export interface RunMeta {
-  query?: Query;
-  shard?: Shard;
-}
-
-/** The `--json` document. */
-export interface ScanDocument extends RunMeta {
-  summary: Summary;
-  records: FileRecord[];
+/**
+ * Results for the first `count` paths of a task (fewer than its paths when its byte
+ * budget or a cancellation ended it), positional: file i is `numbers[i * stride …]`.
+ */
+export interface NativeBatch {
+  count: number;
+  numbers: Float64Array;
+  /** With `maxHits`: every scanned file's hits, in file and counter order (see above). */
+  hits?: Float64Array;
+  /** With `histogram`: every scanned file's histograms, in file and counter order (see above). */
+  histograms?: Float64Array;
+  errors: NativeError[];
 }

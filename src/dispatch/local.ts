@@ -18,7 +18,8 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Piscina } from 'piscina';
-import { strideOf, type NativeBatch } from '../codec/batch.js';
+import { strideOf } from '../codec/batch.js';
+import type { NativeBatch } from '../core/types.js';
 import { packageDir } from '../core/package.js';
 import { readsHere, scanNative, type BatchTask } from '../scan/task.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';

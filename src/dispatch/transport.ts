@@ -3,7 +3,7 @@
  * speaks only this interface; `local.ts` runs tasks on this process's worker threads,
  * `queue/client.ts` on `charcount worker` processes through BullMQ.
  */
-import type { NativeBatch } from '../codec/batch.js';
+import type { NativeBatch } from '../core/types.js';
 
 /** One counter, as plain data (handles cannot cross threads or machines). */
 export interface CounterSpec {

@@ -1,7 +1,8 @@
 /**
  * aggregate: the run's summary (contract §3), built one record at a time.
  */
-import { matchedAny, strideOf, type NativeBatch } from '../codec/batch.js';
+import { matchedAny, strideOf } from '../codec/batch.js';
+import type { NativeBatch } from '../core/types.js';
 import type { AnyRecord, BackendName, Histogram, Progress, SkipReason, Summary } from '../core/types.js';
 import {
   COUNTER_FIELDS,

@@ -15,7 +15,7 @@
  */
 import { lstatSync, statSync, type Stats } from 'node:fs';
 import { isAbsolute, relative, resolve, sep } from 'node:path';
-import { fileErrorOf } from '../codec/batch.js';
+import { fileErrorOf, fsErrorOf } from '../core/fs-error.js';
 import { native, type WalkOptions } from '../backends/native.js';
 import type { FileError } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
@@ -46,15 +46,6 @@ export interface DiscoverOptions {
  */
 export type Discovered =
   { path: string; hints?: number; at?: number; error?: undefined } | { path: string; at?: number; error: FileError };
-
-function fileError(e: unknown): FileError {
-  const err = e as NodeJS.ErrnoException;
-  const text = String(err?.message ?? e)
-    .replace(/^[A-Z]+: /, '')
-    .replace(/, \w+ '.*'$/, '');
-  const message = text.charAt(0).toUpperCase() + text.slice(1);
-  return { code: err?.code ?? 'EIO', message };
-}
 
 /** The path as reported: relative inputs stay relative to `cwd`, absolute ones absolute. */
 function display(input: string, cwd: string, abs: string): string {
@@ -142,7 +133,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     // (as ripgrep does).
     else if (info) files.set(abs, { path: display(input, o.cwd, abs), hints: HINT_FOLLOW });
     else if ((lib ??= await globber()).fg.isDynamicPattern(input)) patterns.push(input);
-    else yield [{ path: input, error: fileError(statError) }];
+    else yield [{ path: input, error: fsErrorOf(statError) }];
   }
   // A directory inside another one given too is searched once, as part of the outer one.
   const outer = dirs

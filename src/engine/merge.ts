@@ -8,9 +8,9 @@
  */
 import { byPath } from '../codec/batch.js';
 import { pathFromJson, pathOf } from '../core/path-bytes.js';
-import type { FileRecord, Query, ScanDocument, Shard } from '../core/types.js';
+import type { FileRecord, Shard } from '../core/types.js';
 import { Aggregator } from './aggregate.js';
-import { describeQuery, sameQuery } from './query.js';
+import { describeQuery, sameQuery, type Query, type ScanDocument } from './query.js';
 import { checkShard } from './shard.js';
 
 export class MergeError extends Error {

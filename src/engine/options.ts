@@ -8,11 +8,11 @@ import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { native } from '../backends/native.js';
 import { pathFromText } from '../core/path-bytes.js';
-import type { Progress, Query, Shard } from '../core/types.js';
+import type { Progress, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
 import type { DiscoverOptions } from './discover.js';
-import { queryOf } from './query.js';
+import { queryOf, type Query } from './query.js';
 import { TASK_FILES } from './sizing.js';
 import { checkShard } from './shard.js';
 
@@ -97,10 +97,9 @@ export interface ScanOptions {
    */
   encodingSniff?: boolean;
   /**
-   * Decompress files whose names end in `.gz`, `.tgz`, `.br`, `.zz`, `.deflate` (in
-   * process), `.xz`, `.txz`, `.lzma`, `.bz2`, `.tbz2`, `.zst`, `.zstd`, `.lz4`, `.Z` (with
-   * the system's `xz`, `bzip2`, `zstd`, `lz4`, `uncompress`) and count their content;
-   * offsets are then in the decompressed stream.
+   * Decompress files whose names say they are compressed (`.gz`, `.br`, `.xz`, `.bz2`,
+   * `.zst`, `.lz4`, `.Z`…: the table in scan/compression.ts; the ones read by a program need
+   * it installed) and count their content; offsets are then in the decompressed stream.
    * @default false
    */
   searchZip?: boolean;

@@ -4,8 +4,41 @@
  * the resolved options; `--json` records it, `charcount merge` refuses shards whose
  * queries differ, and the text report takes its words (the character, the segment) from it.
  */
-import type { Query } from '../core/types.js';
+import type { FileRecord, Shard, Summary } from '../core/types.js';
 import type { Counter } from '../scan/counter.js';
+
+/** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
+export interface Query {
+  char: string;
+  min: number;
+  reset: 'newline' | 'space' | 'none';
+  /** `--count`: full-scan figures. */
+  count: boolean;
+  /** `--all-hits`: every hit (present only then). */
+  allHits?: true;
+  /** `--max-hits`: most hits listed per file (with `allHits` only). */
+  maxHits?: number;
+  /** `--histogram`: segments per count held (present only then). */
+  histogram?: true;
+  /** `-E`: the encoding of files without a byte-order mark, when not UTF-8 (a WHATWG name, or `none`). */
+  encoding?: string;
+  /** `--no-encoding-sniff`: a byte-order mark does not decide (present only then). */
+  encodingSniff?: false;
+  /** `-z`: compressed files decompressed (present only then). */
+  searchZip?: true;
+}
+
+/** What a `--json` document says besides its records and summary. */
+export interface RunMeta {
+  query?: Query;
+  shard?: Shard;
+}
+
+/** The `--json` document. */
+export interface ScanDocument extends RunMeta {
+  summary: Summary;
+  records: FileRecord[];
+}
 
 /** The reset's name in a query, by `Reset` code. */
 const RESET_NAMES = ['newline', 'space', 'none'] as const;

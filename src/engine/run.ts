@@ -10,7 +10,7 @@
  *   per task, and a path lost on its own becomes an `EWORKER` error;
  * * an abort cancels the transport and throws the signal's reason once the loop has let go.
  */
-import type { NativeBatch } from '../codec/batch.js';
+import type { NativeBatch } from '../core/types.js';
 import { abortError } from '../core/errors.js';
 import type { FileError } from '../core/types.js';
 import type { Task, Transport } from '../dispatch/transport.js';

@@ -19,9 +19,10 @@ import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import type { Transform } from 'node:stream';
-import { getSystemErrorMap } from 'node:util';
+import { decompressorFor, type Decompressor } from './compression.js';
 import { NATIVE_ENCODINGS, textStage, type TextStage } from './decode.js';
 import { native, type NativeCounter, type NativeEvaluation, type NativeReadOptions } from '../backends/native.js';
+import { fsErrorOf } from '../core/fs-error.js';
 import { bytesOfPath, hasEscapes } from '../core/path-bytes.js';
 import type { FileError, SkipReason } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
@@ -51,36 +52,6 @@ function lazy(): NonNullable<typeof modules> {
 /** Bytes a read (and the first chunk that binary detection looks at), as the native reader. */
 const CHUNK = 256 * 1024;
 
-/** How a compressed format is decompressed: in process, or by a program reading stdin. */
-type Decompressor = { format: string; zlib: () => Transform } | { format: string; program: string; args: string[] };
-
-const gzip: Decompressor = { format: 'gzip', zlib: () => lazy().zlib.createGunzip() };
-const brotli: Decompressor = { format: 'brotli', zlib: () => lazy().zlib.createBrotliDecompress() };
-const deflate: Decompressor = { format: 'zlib', zlib: () => lazy().zlib.createInflate() };
-const program = (format: string, name: string, ...args: string[]): Decompressor => ({ format, program: name, args });
-const xz = program('xz', 'xz', '-d', '-c');
-const bzip2 = program('bzip2', 'bzip2', '-d', '-c');
-const zstd = program('zstd', 'zstd', '-q', '-d', '-c');
-
-/** Compressed formats by file name ending (case matters, as in ripgrep: `.Z` is not `.z`). */
-const BY_SUFFIX: [string, Decompressor][] = [
-  ['.gz', gzip],
-  ['.tgz', gzip],
-  ['.br', brotli],
-  ['.zz', deflate],
-  ['.deflate', deflate],
-  ['.xz', xz],
-  ['.txz', xz],
-  ['.lzma', program('lzma', 'xz', '--format=lzma', '-d', '-c')],
-  ['.bz2', bzip2],
-  ['.tbz2', bzip2],
-  ['.tbz', bzip2],
-  ['.zst', zstd],
-  ['.zstd', zstd],
-  ['.lz4', program('lz4', 'lz4', '-d', '-c')],
-  ['.Z', program('compress', 'uncompress', '-c')],
-];
-
 /** The read rules that decide how a file is read. */
 export interface DecodeRules {
   encoding?: string;
@@ -89,8 +60,7 @@ export interface DecodeRules {
 }
 
 function decompressorOf(path: string, rules: DecodeRules): Decompressor | undefined {
-  if (!rules.searchZip) return undefined;
-  return BY_SUFFIX.find(([suffix]) => path.endsWith(suffix))?.[1];
+  return rules.searchZip ? decompressorFor(path) : undefined;
 }
 
 /** True when the file is read here, not by the native reader. */
@@ -304,21 +274,6 @@ class Located {
   }
 }
 
-/** The message of an error without its code or path, as the native reader words it. */
-function messageOf(e: unknown): string {
-  const err = e as NodeJS.ErrnoException;
-  // Only a system call's errno is the OS's: zlib's errors carry zlib's numbers.
-  const system = typeof err?.errno === 'number' && typeof err.syscall === 'string';
-  const described = system ? getSystemErrorMap().get(err.errno!)?.[1] : undefined;
-  if (described) return described.charAt(0).toUpperCase() + described.slice(1);
-  return err instanceof Error ? err.message : String(e);
-}
-
-function fileError(e: unknown): FileError {
-  const code = (e as NodeJS.ErrnoException)?.code;
-  return { code: typeof code === 'string' ? code : 'EIO', message: messageOf(e) };
-}
-
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOCTTY;
 
 /** What is not a regular file: a skip, or for a directory an error (contract §2.3). */
@@ -363,7 +318,7 @@ async function openRegular(
     if (other) return other;
     return { file: await open(path, flags), size: st.size };
   } catch (e) {
-    return { bytes: 0, error: fileError(e) };
+    return { bytes: 0, error: fsErrorOf(e) };
   }
 }
 
@@ -380,7 +335,7 @@ async function* fileChunks(file: FileHandle, size: number, exact = true): AsyncG
     try {
       ({ bytesRead: n } = await file.read(buffer, 0, CHUNK, null));
     } catch (e) {
-      throw new ReadFailure(fileError(e));
+      throw new ReadFailure(fsErrorOf(e));
     }
     if (n === 0) {
       if (exact && read < size) {
@@ -434,7 +389,7 @@ async function* fromProgram(
       code: missing ? 'ENOPROGRAM' : 'EDECOMPRESS',
       message: missing
         ? `${d.program} is not installed: it is needed to read ${d.format} files`
-        : `${d.program}: ${messageOf(e)}`,
+        : `${d.program}: ${fsErrorOf(e).message}`,
     });
   }
   let stderr = '';

@@ -10,7 +10,8 @@
  * runs of the others, and the task then answers asynchronously; a task without any stays
  * one synchronous native call.
  */
-import { BatchWriter, partsOf, type NativeBatch } from '../codec/batch.js';
+import { BatchWriter, partsOf } from '../codec/batch.js';
+import type { NativeBatch } from '../core/types.js';
 import { native, type NativeCounter, type NativeReadOptions } from '../backends/native.js';
 import { mayReadHere, readHere, scanFile, type DecodeRules } from './decoded.js';
 import type { CounterSpec } from '../dispatch/transport.js';

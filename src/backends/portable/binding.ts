@@ -19,7 +19,7 @@ import type {
   NativeWalker,
   WalkOptions as WalkOptionsInput,
 } from '../binding.js';
-import type { NativeBatch, NativeError } from '../../codec/batch.js';
+import type { NativeBatch, NativeError } from '../../core/types.js';
 import { NATIVE_ENCODINGS } from '../../scan/decode.js';
 import type { KernelName } from '../../core/types.js';
 import {

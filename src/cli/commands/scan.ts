@@ -9,6 +9,7 @@ import { Counter, DEFAULT_MAX_HITS, Reset } from '../../scan/counter.js';
 import { isAbortOf } from '../../core/errors.js';
 import { backendDescription } from '../../backends/native.js';
 import type { FileRecord, Shard } from '../../core/types.js';
+import { compressionSummary } from '../../scan/compression.js';
 import { checkEncoding } from '../../scan/decode.js';
 import { checkChar } from '../../core/validate.js';
 import { byPath } from '../../codec/batch.js';
@@ -160,11 +161,7 @@ export function program(ordered: Ordered = { types: [], excludes: [] }): Command
       arg((v) => checkEncoding('--encoding', v)),
     )
     .option('--no-encoding-sniff', 'do not let a UTF-8/UTF-16 byte-order mark decide the encoding')
-    .option(
-      '-z, --search-zip',
-      'search compressed files: .gz .tgz .br .zz .deflate, and .xz .lzma .bz2 .zst .lz4 .Z through the installed ' +
-        'xz, bzip2, zstd, lz4, uncompress',
-    )
+    .option('-z, --search-zip', `search compressed files: ${compressionSummary()}`)
     .optionsGroup('Where:')
     .option('-j, --threads <N>', 'worker threads (default: the number of CPUs)', integer('--threads', 1, 1024))
     .option(

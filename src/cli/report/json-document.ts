@@ -10,7 +10,8 @@
  * chunks of `CHUNK` bytes written one after the other.
  */
 import { jsonPath, pathOf } from '../../core/path-bytes.js';
-import type { FileRecord, RunMeta, Summary } from '../../core/types.js';
+import type { FileRecord, Summary } from '../../core/types.js';
+import type { RunMeta } from '../../engine/query.js';
 
 /** A record as JSON shows it: a path that is not UTF-8 as `{ bytes }`, without `pathBytes`. */
 export function jsonRecord(r: FileRecord): object {

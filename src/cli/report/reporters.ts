@@ -19,7 +19,8 @@
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
 import { printablePath } from '../../core/path-bytes.js';
-import type { FileRecord, RunMeta, Summary } from '../../core/types.js';
+import type { FileRecord, Summary } from '../../core/types.js';
+import type { RunMeta } from '../../engine/query.js';
 import { paintPath } from './color.js';
 import { histogramChart, modeOf, strayFiles, type ChartStyle, type FileHistogram } from './histogram-chart.js';
 import { documentChunks, jsonRecord, RecordStore } from './json-document.js';
