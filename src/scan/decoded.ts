@@ -18,7 +18,6 @@ import { constants, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
-import type { Transform } from 'node:stream';
 import { decompressorFor, type Decompressor } from './compression.js';
 import { NATIVE_ENCODINGS, textStage, type TextStage } from './decode.js';
 import { native, type NativeCounter, type NativeEvaluation, type NativeReadOptions } from '../backends/native.js';
