@@ -9,7 +9,8 @@ import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { BatchBuilder, decodeBatch, fromPortable, toPortable } from '../src/codec/batch.js';
+import { BatchBuilder, BatchView, decodeBatch } from '../src/codec/batch.js';
+import { fromTransfer, toTransfer } from '../src/codec/transfer.js';
 import type { NativeBatch } from '../src/core/types.js';
 import { availableKernels, Counter, Reset } from '../src/scan/counter.js';
 import type { Histogram, MultiFileRecord } from '../src/core/types.js';
@@ -255,7 +256,7 @@ describe('the batch format', () => {
     const builder = new BatchBuilder(2, 2, parts);
     builder.put([1], { count: 1, numbers: numbers.subarray(12), errors: [{ index: 0, code: 'EIO', message: 'gone' }] });
     builder.put([0], { count: 1, numbers: numbers.subarray(0, 12), histograms, errors: [] });
-    const back = fromPortable(JSON.parse(JSON.stringify(toPortable(builder.build()))), 2, 2, parts);
+    const back = fromTransfer(JSON.parse(JSON.stringify(toTransfer(builder.build()))), 2, 2, parts);
     expect(decodeBatch(['a', 'b'], back!, shape)).toEqual(records);
   });
 
@@ -263,7 +264,7 @@ describe('the batch format', () => {
     const fromRecords = new Aggregator(2, 1, true, true);
     for (const r of decodeBatch(['a', 'b'], batch, shape)) fromRecords.add(r);
     const fromBatch = new Aggregator(2, 1, true, true);
-    fromBatch.addBatch(batch);
+    fromBatch.addBatch(new BatchView(batch, 2));
     expect(fromBatch.summary(false).counters).toEqual([
       { filesMatched: 1, histogram: { 0: 1, 2: 1 } },
       { filesMatched: 0, histogram: { 0: 2 } },
@@ -271,13 +272,13 @@ describe('the batch format', () => {
     expect(fromBatch.summary(false).counters).toEqual(fromRecords.summary(false).counters);
   });
 
-  test('a portable batch whose histograms do not fit its files is refused', () => {
-    const p = toPortable(batch);
+  test('a transfer batch whose histograms do not fit its files is refused', () => {
+    const p = toTransfer(batch);
     const with_ = (h: number[]) => ({ ...p, histograms: Buffer.from(Float64Array.from(h).buffer).toString('base64') });
-    expect(fromPortable(p, 2, 2, parts)).toBeDefined();
-    expect(fromPortable(p, 2, 2, { hits: false, histograms: false })).toBeUndefined();
-    expect(fromPortable({ ...p, histograms: undefined }, 2, 2, parts)).toBeUndefined();
-    expect(fromPortable(with_([...histograms, 0]), 2, 2, parts)).toBeUndefined();
-    expect(fromPortable(with_([3, 0, 1, 2, 1, 1, 0, 2]), 2, 2, parts)).toBeUndefined();
+    expect(fromTransfer(p, 2, 2, parts)).toBeDefined();
+    expect(fromTransfer(p, 2, 2, { hits: false, histograms: false })).toBeUndefined();
+    expect(fromTransfer({ ...p, histograms: undefined }, 2, 2, parts)).toBeUndefined();
+    expect(fromTransfer(with_([...histograms, 0]), 2, 2, parts)).toBeUndefined();
+    expect(fromTransfer(with_([3, 0, 1, 2, 1, 1, 0, 2]), 2, 2, parts)).toBeUndefined();
   });
 });

@@ -8,7 +8,8 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, test } from 'vitest';
-import { BatchBuilder, decodeBatch, fromPortable, toPortable } from '../src/codec/batch.js';
+import { BatchBuilder, decodeBatch } from '../src/codec/batch.js';
+import { fromTransfer, toTransfer } from '../src/codec/transfer.js';
 import type { NativeBatch } from '../src/core/types.js';
 import { availableKernels, Counter, Reset } from '../src/scan/counter.js';
 import type { FileRecord, MultiFileRecord, SegmentHit } from '../src/core/types.js';
@@ -294,22 +295,22 @@ describe('a batch with hits', () => {
     const built = builder.build();
     expect(built.hits).toEqual(hits);
     expect(built.numbers).toEqual(numbers);
-    const back = fromPortable(JSON.parse(JSON.stringify(toPortable(built))), 4, 2, HITS);
+    const back = fromTransfer(JSON.parse(JSON.stringify(toTransfer(built))), 4, 2, HITS);
     expect(decodeBatch(paths, back!, shape)).toEqual(decodeBatch(paths, batch, shape));
   });
 
-  test('a portable batch whose hits do not fit its files is refused', () => {
-    const p = toPortable(batch);
+  test('a transfer batch whose hits do not fit its files is refused', () => {
+    const p = toTransfer(batch);
     const with_ = (h: number[]) => ({
       ...p,
       hits: Buffer.from(Float64Array.from(h).buffer).toString('base64'),
     });
-    expect(fromPortable(p, 4, 2, HITS)).toBeDefined();
-    expect(fromPortable(p, 4, 2, NONE)).toBeUndefined(); // hits nobody asked for
-    expect(fromPortable({ ...p, hits: undefined }, 4, 2, HITS)).toBeUndefined();
-    expect(fromPortable(with_([...hits, 0]), 4, 2, HITS)).toBeUndefined(); // one number too many
-    expect(fromPortable(with_([...hits].slice(0, -1)), 4, 2, HITS)).toBeUndefined(); // one too few
-    expect(fromPortable(with_([1, 2, 0, 1, ...hits.subarray(4)]), 4, 2, HITS)).toBeUndefined(); // truncated = 2
-    expect(fromPortable(with_([1.5, 0, 0, 1, ...hits.subarray(4)]), 4, 2, HITS)).toBeUndefined();
+    expect(fromTransfer(p, 4, 2, HITS)).toBeDefined();
+    expect(fromTransfer(p, 4, 2, NONE)).toBeUndefined(); // hits nobody asked for
+    expect(fromTransfer({ ...p, hits: undefined }, 4, 2, HITS)).toBeUndefined();
+    expect(fromTransfer(with_([...hits, 0]), 4, 2, HITS)).toBeUndefined(); // one number too many
+    expect(fromTransfer(with_([...hits].slice(0, -1)), 4, 2, HITS)).toBeUndefined(); // one too few
+    expect(fromTransfer(with_([1, 2, 0, 1, ...hits.subarray(4)]), 4, 2, HITS)).toBeUndefined(); // truncated = 2
+    expect(fromTransfer(with_([1.5, 0, 0, 1, ...hits.subarray(4)]), 4, 2, HITS)).toBeUndefined();
   });
 });

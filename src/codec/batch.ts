@@ -10,7 +10,6 @@
  * `HISTOGRAM_HEADER_FIELDS` numbers (distinct counts listed) and `HISTOGRAM_FIELDS` per count
  * (k, segments holding exactly k). The layout's constants are generated from the Rust side (`wire-format.ts`).
  */
-import { endianness } from 'node:os';
 import { hasEscapes, pathOf, recordPath } from '../core/path-bytes.js';
 import { fileErrorOf } from '../core/fs-error.js';
 import type {
@@ -49,7 +48,7 @@ interface Section {
   valid(numbers: Float64Array, at: number): boolean;
 }
 
-const SECTIONS: readonly Section[] = [
+export const SECTIONS: readonly Section[] = [
   {
     name: 'hits',
     header: HIT_HEADER_FIELDS,
@@ -72,7 +71,7 @@ export function partsOf(read: { maxHits?: number | undefined; histogram?: boolea
   return { hits: read.maxHits !== undefined, histograms: read.histogram === true };
 }
 
-const sectionsOf = (parts: BatchParts) => SECTIONS.filter((s) => parts[s.name]);
+export const sectionsOf = (parts: BatchParts) => SECTIONS.filter((s) => parts[s.name]);
 
 /** Numbers per file for `counters` counters. */
 export const strideOf = (counters: number) => HEADER_FIELDS + COUNTER_FIELDS * counters;
@@ -177,9 +176,70 @@ class HitReader {
 }
 
 /** Whether some counter of the file at `at` reached its threshold. */
-export function matchedAny(numbers: Float64Array, at: number, counters: number): boolean {
+function matchedAny(numbers: Float64Array, at: number, counters: number): boolean {
   for (let k = 0; k < counters; k++) if (numbers[at + HEADER_FIELDS + COUNTER_FIELDS * k] === 1) return true;
   return false;
+}
+
+/**
+ * A batch read file by file: the one reader of the layout outside the decoding below, for
+ * whoever needs a batch's figures without records (the summary, the coordinator's byte
+ * count). File `i` is `0 ≤ i < count`; counter `k` is `0 ≤ k < counters`.
+ */
+export class BatchView {
+  readonly count: number;
+  private readonly numbers: Float64Array;
+  private readonly stride: number;
+
+  constructor(
+    readonly batch: NativeBatch,
+    readonly counters: number,
+  ) {
+    this.count = batch.count;
+    this.numbers = batch.numbers;
+    this.stride = strideOf(counters);
+  }
+
+  /** Bytes read from file `i`. */
+  bytes(i: number): number {
+    return this.numbers[i * this.stride]!;
+  }
+
+  /** Bytes read from every file of the batch. */
+  totalBytes(): number {
+    let bytes = 0;
+    for (let i = 0; i < this.count; i++) bytes += this.numbers[i * this.stride]!;
+    return bytes;
+  }
+
+  /** What became of file `i`: read and counted, failed, or the reason it was skipped. */
+  outcome(i: number): 'scanned' | 'failed' | SkipReason {
+    const status = this.numbers[i * this.stride + 1]!;
+    return status === STATUS_SCANNED ? 'scanned' : status === STATUS_FAILED ? 'failed' : SKIP_REASONS[status - 1]!;
+  }
+
+  /** Whether counter `k` reached its threshold in file `i`. */
+  matched(i: number, k: number): boolean {
+    return this.numbers[i * this.stride + HEADER_FIELDS + COUNTER_FIELDS * k] === 1;
+  }
+
+  /**
+   * Each scanned file's histogram per counter, in file and counter order: `add(k, counts,
+   * segments)` for every count held (the batch must have `histograms`).
+   */
+  eachHistogram(add: (counter: number, count: number, segments: number) => void): void {
+    const h = this.batch.histograms;
+    if (!h) return;
+    let at = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.numbers[i * this.stride + 1] !== STATUS_SCANNED) continue;
+      for (let k = 0; k < this.counters; k++) {
+        const end = at + HISTOGRAM_HEADER_FIELDS + HISTOGRAM_FIELDS * h[at]!;
+        for (let p = at + HISTOGRAM_HEADER_FIELDS; p < end; p += HISTOGRAM_FIELDS) add(k, h[p]!, h[p + 1]!);
+        at = end;
+      }
+    }
+  }
 }
 
 /** Whether a text report prints the record: its file matched (some counter) or failed. */
@@ -270,7 +330,7 @@ const NOTHING = new Float64Array(0);
  * Each file's part of a batch's `section` (empty for files that were not scanned), or
  * `undefined` when the section does not hold exactly what the batch's scanned files need.
  */
-function sectionSlices(batch: NativeBatch, counters: number, section: Section): Float64Array[] | undefined {
+export function sectionSlices(batch: NativeBatch, counters: number, section: Section): Float64Array[] | undefined {
   const { numbers } = batch;
   const part = batch[section.name];
   const stride = strideOf(counters);
@@ -428,10 +488,9 @@ export class BatchWriter {
 
   /** The files of a native batch, after those so far. */
   append(batch: NativeBatch): void {
-    const stride = strideOf(this.counters);
     for (const e of batch.errors) this.errors.push({ ...e, index: this.count + e.index });
-    for (let i = 0; i < batch.count; i++) this.bytes += batch.numbers[i * stride]!;
-    for (const x of batch.numbers.subarray(0, batch.count * stride)) this.numbers.push(x);
+    this.bytes += new BatchView(batch, this.counters).totalBytes();
+    for (const x of batch.numbers.subarray(0, batch.count * strideOf(this.counters))) this.numbers.push(x);
     if (this.hits && batch.hits) {
       for (let at = 0; at < batch.hits.length;) {
         const listed = batch.hits[at]!;
@@ -461,100 +520,4 @@ export class BatchWriter {
   private nothing(): void {
     for (let k = 0; k < this.counters; k++) this.numbers.push(0, ABSENT, ABSENT, ABSENT, ABSENT);
   }
-}
-
-/**
- * A batch as JSON can carry it: the numbers (and hits, histograms) as base64 of their
- * little-endian bytes.
- */
-export interface PortableBatch {
-  count: number;
-  numbers: string;
-  hits?: string;
-  histograms?: string;
-  errors: { index: number; code: string; message: string }[];
-}
-
-export function toPortable(batch: NativeBatch): PortableBatch {
-  const portable: PortableBatch = {
-    count: batch.count,
-    numbers: littleEndian(batch.numbers).toString('base64'),
-    errors: batch.errors.map((e) => ({ index: e.index, ...fileErrorOf(e) })),
-  };
-  for (const { name } of SECTIONS) {
-    const part = batch[name];
-    if (part) portable[name] = littleEndian(part).toString('base64');
-  }
-  return portable;
-}
-
-/**
- * The batch again, checked against what was asked: exactly `paths` files of `counters`
- * counters, known statuses, an error for each failed file, and the `parts` (hits,
- * histograms) of every scanned file. Anything else is `undefined` (a malformed answer is
- * dropped, never misread).
- */
-export function fromPortable(
-  p: unknown,
-  paths: number,
-  counters: number,
-  parts: BatchParts = { hits: false, histograms: false },
-): NativeBatch | undefined {
-  const b = p as PortableBatch;
-  if (
-    typeof b !== 'object' ||
-    b === null ||
-    b.count !== paths ||
-    typeof b.numbers !== 'string' ||
-    !Array.isArray(b.errors) ||
-    SECTIONS.some(({ name }) => (parts[name] ? typeof b[name] !== 'string' : b[name] !== undefined))
-  )
-    return undefined;
-  const bytes = Buffer.from(b.numbers, 'base64');
-  const stride = strideOf(counters);
-  if (bytes.byteLength !== paths * stride * 8) return undefined;
-  const numbers = fromLittleEndian(bytes);
-  const failed = new Set<number>();
-  for (const e of b.errors) {
-    if (
-      typeof e !== 'object' ||
-      e === null ||
-      !Number.isInteger(e.index) ||
-      typeof e.code !== 'string' ||
-      typeof e.message !== 'string'
-    )
-      return undefined;
-    failed.add(e.index);
-  }
-  for (let i = 0; i < paths; i++) {
-    const status = numbers[i * stride + 1]!;
-    const known =
-      status === STATUS_SCANNED ||
-      status === STATUS_FAILED ||
-      (Number.isInteger(status) && status >= 1 && status <= SKIP_REASONS.length);
-    if (!known || (status === STATUS_FAILED) !== failed.has(i)) return undefined;
-  }
-  const batch: NativeBatch = { count: paths, numbers, errors: b.errors };
-  for (const section of sectionsOf(parts)) {
-    const partBytes = Buffer.from(b[section.name]!, 'base64');
-    if (partBytes.byteLength % 8 !== 0) return undefined;
-    batch[section.name] = fromLittleEndian(partBytes);
-    if (!sectionSlices(batch, counters, section)) return undefined;
-  }
-  return batch;
-}
-
-/** The numbers' bytes in little-endian order, whatever this machine's order. */
-function littleEndian(numbers: Float64Array): Buffer {
-  if (endianness() === 'LE') return Buffer.from(numbers.buffer, numbers.byteOffset, numbers.byteLength);
-  const out = Buffer.alloc(numbers.byteLength);
-  numbers.forEach((x, i) => out.writeDoubleLE(x, i * 8));
-  return out;
-}
-
-function fromLittleEndian(bytes: Buffer): Float64Array {
-  const numbers = new Float64Array(bytes.byteLength / 8);
-  if (endianness() === 'LE') new Uint8Array(numbers.buffer).set(bytes);
-  else for (let i = 0; i < numbers.length; i++) numbers[i] = bytes.readDoubleLE(i * 8);
-  return numbers;
 }

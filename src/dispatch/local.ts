@@ -18,7 +18,7 @@
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Piscina } from 'piscina';
-import { strideOf } from '../codec/batch.js';
+import { BatchView } from '../codec/batch.js';
 import type { NativeBatch } from '../core/types.js';
 import { packageDir } from '../core/package.js';
 import { readsHere, scanNative, type BatchTask } from '../scan/task.js';
@@ -104,14 +104,6 @@ export class ThreadPool {
   }
 }
 
-/** Bytes the files of a batch read. */
-function bytesRead(batch: NativeBatch, counters: number): number {
-  const stride = strideOf(counters);
-  let bytes = 0;
-  for (let i = 0; i < batch.count; i++) bytes += batch.numbers[i * stride]!;
-  return bytes;
-}
-
 export interface LocalTransportOptions {
   /** Files in a task while discovery runs. */
   batchSize: number;
@@ -169,7 +161,11 @@ export class LocalTransport implements Transport {
       if (inline > 0 && !readsHere(message)) {
         const batch = this.scanHere(message, inline);
         if (batch && batch.count > 0) {
-          if (starting) inline = this.startBudget = Math.max(0, this.startBudget - bytesRead(batch, counters.length));
+          if (starting)
+            inline = this.startBudget = Math.max(
+              0,
+              this.startBudget - new BatchView(batch, counters.length).totalBytes(),
+            );
           else inline = 0;
           // Handed over on the event loop's next turn: the workers' start and answers are
           // messages, which back-to-back inline scans would hold back (this thread would

@@ -1,18 +1,9 @@
 /**
  * aggregate: the run's summary (contract §3), built one record at a time.
  */
-import { matchedAny, strideOf } from '../codec/batch.js';
-import type { NativeBatch } from '../core/types.js';
+import type { BatchView } from '../codec/batch.js';
 import type { AnyRecord, BackendName, Histogram, Progress, SkipReason, Summary } from '../core/types.js';
-import {
-  COUNTER_FIELDS,
-  HEADER_FIELDS,
-  HISTOGRAM_FIELDS,
-  HISTOGRAM_HEADER_FIELDS,
-  SKIP_REASONS,
-  STATUS_FAILED,
-  STATUS_SCANNED,
-} from '../core/wire-format.js';
+import { SKIP_REASONS } from '../core/wire-format.js';
 
 // Not `performance.now()`: the first use of `performance` loads perf_hooks (nine modules).
 const nowMs = () => Number(process.hrtime.bigint()) / 1e6;
@@ -26,6 +17,8 @@ export class Aggregator {
   bytesRead = 0;
   private readonly skipped = Object.fromEntries(SKIP_REASONS.map((r) => [r, 0])) as Record<SkipReason, number>;
   private readonly perCounter: number[];
+  /** Per counter, whether it matched the file being counted (reused: no array per file). */
+  private readonly matchedNow: boolean[];
   /** With histograms: per counter, segments per count over the run's files. */
   private readonly histograms: Map<number, number>[] | undefined;
   private readonly started = nowMs();
@@ -42,6 +35,7 @@ export class Aggregator {
     histograms = false,
   ) {
     this.perCounter = new Array(counters).fill(0);
+    this.matchedNow = new Array(counters).fill(false);
     this.histograms = histograms ? Array.from({ length: counters }, () => new Map()) : undefined;
   }
 
@@ -49,60 +43,48 @@ export class Aggregator {
     return nowMs() - this.started;
   }
 
+  /** Counts a file from its record (one not read through a batch: standard input, a path that failed first, a shard's). */
   add(r: AnyRecord): void {
-    this.done++;
-    this.bytesRead += r.bytes;
-    if (r.error) this.errored++;
-    else if (r.skipped) this.skipped[r.skipped]++;
-    else this.scanned++;
     const results = 'counters' in r ? r.counters : [r];
+    for (let k = 0; k < results.length; k++) this.matchedNow[k] = results[k]!.matched;
+    this.countFile(r.bytes, r.error ? 'failed' : (r.skipped ?? 'scanned'));
+    if (this.histograms) {
+      results.forEach((c, k) => {
+        for (const count in c.histogram) this.addSegments(k, Number(count), c.histogram[count]!);
+      });
+    }
+  }
+
+  /** Counts every file of a batch from its numbers, without making records. */
+  addBatch(view: BatchView): void {
+    for (let i = 0; i < view.count; i++) {
+      for (let k = 0; k < this.perCounter.length; k++) this.matchedNow[k] = view.matched(i, k);
+      this.countFile(view.bytes(i), view.outcome(i));
+    }
+    if (this.histograms) view.eachHistogram(this.addSegments);
+  }
+
+  /** The one place a file is counted; `matchedNow` holds whether each counter matched it. */
+  private countFile(bytes: number, outcome: 'scanned' | 'failed' | SkipReason): void {
+    this.done++;
+    this.bytesRead += bytes;
+    if (outcome === 'failed') this.errored++;
+    else if (outcome === 'scanned') this.scanned++;
+    else this.skipped[outcome]++;
     let any = false;
-    results.forEach((c, i) => {
-      if (this.histograms && c.histogram) addHistogram(this.histograms[i]!, c.histogram);
-      if (c.matched) {
-        this.perCounter[i]!++;
-        any = true;
-      }
-    });
+    for (let k = 0; k < this.perCounter.length; k++) {
+      if (!this.matchedNow[k]) continue;
+      this.perCounter[k]!++;
+      any = true;
+    }
     if (any) this.matched++;
   }
 
-  /** Counts every file of a task's batch from its numbers, as `add` would count its records. */
-  addBatch(batch: NativeBatch): void {
-    const counters = this.perCounter.length;
-    const stride = strideOf(counters);
-    const { numbers } = batch;
-    if (this.histograms && batch.histograms) this.addBatchHistograms(batch, stride);
-    for (let i = 0; i < batch.count; i++) {
-      const at = i * stride;
-      this.done++;
-      this.bytesRead += numbers[at]!;
-      const status = numbers[at + 1]!;
-      if (status === STATUS_FAILED) this.errored++;
-      else if (status === STATUS_SCANNED) this.scanned++;
-      else this.skipped[SKIP_REASONS[status - 1]!]++;
-      if (!matchedAny(numbers, at, counters)) continue;
-      this.matched++;
-      for (let k = 0; k < counters; k++)
-        if (numbers[at + HEADER_FIELDS + COUNTER_FIELDS * k] === 1) this.perCounter[k]!++;
-    }
-  }
-
-  /** Adds the histograms of a batch's scanned files (its `histograms`, in file and counter order). */
-  private addBatchHistograms(batch: NativeBatch, stride: number): void {
-    const h = batch.histograms!;
-    let at = 0;
-    for (let i = 0; i < batch.count; i++) {
-      if (batch.numbers[i * stride + 1] !== STATUS_SCANNED) continue;
-      for (const into of this.histograms!) {
-        const end = at + HISTOGRAM_HEADER_FIELDS + HISTOGRAM_FIELDS * h[at]!;
-        for (let p = at + HISTOGRAM_HEADER_FIELDS; p < end; p += HISTOGRAM_FIELDS) {
-          into.set(h[p]!, (into.get(h[p]!) ?? 0) + h[p + 1]!);
-        }
-        at = end;
-      }
-    }
-  }
+  /** `segments` more segments of counter `k` held exactly `count`. */
+  private readonly addSegments = (k: number, count: number, segments: number): void => {
+    const into = this.histograms![k]!;
+    into.set(count, (into.get(count) ?? 0) + segments);
+  };
 
   /**
    * A progress reporter for `onProgress`: call it as the run goes (it reports at most every
@@ -156,11 +138,6 @@ export class Aggregator {
     }
     return s;
   }
-}
-
-/** Adds a file's histogram to a run's. */
-function addHistogram(into: Map<number, number>, h: Histogram): void {
-  for (const k in h) into.set(Number(k), (into.get(Number(k)) ?? 0) + h[k]!);
 }
 
 /** A run's histogram as records have theirs: keys by increasing k. */

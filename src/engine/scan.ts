@@ -8,7 +8,7 @@
  * transport holds a bounded window of tasks, so memory stays flat however many files
  * there are; records are produced only as fast as the caller consumes them.
  */
-import { byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../codec/batch.js';
+import { BatchView, byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../codec/batch.js';
 import type { Counter } from '../scan/counter.js';
 import { isAbortOf } from '../core/errors.js';
 import { backend, native } from '../backends/native.js';
@@ -139,9 +139,9 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
   }
 
   /**
-   * Runs the loop once, settling the summary however it ends. With `reportedOnly`, yields
-   * only the records of files that matched or failed, and counts every file itself;
-   * otherwise the caller counts the records it is given.
+   * Runs the loop once, counting every file into the summary as its batch arrives and
+   * settling the summary however it ends. With `reportedOnly`, yields only the records of
+   * files that matched or failed.
    */
   private async *drive(reportedOnly: boolean): AsyncGenerator<R[]> {
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
@@ -160,7 +160,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
       if (this.lead) {
         const records = await this.lead();
         agg.discovered += records.length;
-        if (reportedOnly) for (const r of records) agg.add(r);
+        for (const r of records) agg.add(r);
         yield (reportedOnly ? records.filter(isReported) : records) as R[];
       }
       const open = async (notify: () => void) => (transport = await openTransport(o, this.internals, notify));
@@ -172,20 +172,16 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
         for (const p of pieces) {
           if (p.failed) {
             const r = failedRecord(p.failed.path, p.failed.error, shape.counters, shape.multi);
-            if (reportedOnly) agg.add(r);
+            agg.add(r);
             records.push(r);
             if (inOrder) positions.push(p.failed.at);
-          } else if (reportedOnly && !inOrder) {
-            agg.addBatch(p.batch);
-            for (const r of decodeBatch(p.task.paths, p.batch, shape, true)) records.push(r);
-          } else {
-            const decoded = decodeBatch(p.task.paths, p.batch, shape);
-            for (const r of decoded) {
-              if (reportedOnly) agg.add(r);
-              records.push(r);
-            }
-            if (inOrder) for (let i = 0; i < decoded.length; i++) positions.push(p.task.at[i]!);
+            continue;
           }
+          // Every file is counted from its batch, whether or not a record is made of it.
+          agg.addBatch(new BatchView(p.batch, shape.counters));
+          const decoded = decodeBatch(p.task.paths, p.batch, shape, reportedOnly && !inOrder);
+          for (const r of decoded) records.push(r);
+          if (inOrder) for (let i = 0; i < decoded.length; i++) positions.push(p.task.at[i]!);
         }
         // A queued run's figures are its workers'.
         if (transport?.workers) {
@@ -211,20 +207,12 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
 
   /** Records one at a time, as files finish. */
   async *[Symbol.asyncIterator](): AsyncGenerator<R> {
-    for await (const batch of this.drive(false)) {
-      for (const r of batch) {
-        this.agg.add(r);
-        yield r;
-      }
-    }
+    for await (const batch of this.drive(false)) yield* batch;
   }
 
   /** Records a task at a time: the same records with less overhead on long runs. */
   async *batches(): AsyncGenerator<R[]> {
-    for await (const batch of this.drive(false)) {
-      for (const r of batch) this.agg.add(r);
-      yield batch;
-    }
+    yield* this.drive(false);
   }
 
   /**

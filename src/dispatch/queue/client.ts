@@ -24,7 +24,8 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { hostname } from 'node:os';
-import { fromPortable, partsOf } from '../../codec/batch.js';
+import { partsOf } from '../../codec/batch.js';
+import { fromTransfer } from '../../codec/transfer.js';
 import type { BackendName } from '../../core/types.js';
 import type { Outcome, RunSpec, Task, Transport } from '../transport.js';
 import { forgetRun, wrongTypeMessage } from './cleanup.js';
@@ -262,7 +263,7 @@ export class QueueTransport implements Transport {
       typeof worker?.id === 'string' &&
       Number.isInteger(worker.threads) &&
       worker.threads > 0
-        ? fromPortable(r.batch, task.paths.length, this.spec.counters.length, partsOf(this.spec.read))
+        ? fromTransfer(r.batch, task.paths.length, this.spec.counters.length, partsOf(this.spec.read))
         : undefined;
     if (id === undefined || !task || !worker || !batch) {
       // Not an answer to this task: it is sent again (its job may have completed already).

@@ -18,7 +18,7 @@
  * (the coordinator reports its files) rather than misreading it. Results are positional
  * batches (core/codec.ts), the same format the native core returns.
  */
-import type { PortableBatch } from '../../codec/batch.js';
+import type { TransferBatch } from '../../codec/transfer.js';
 import type { BackendName } from '../../core/types.js';
 import type { RunSpec } from '../transport.js';
 
@@ -84,7 +84,7 @@ export interface ResultJob {
   id: string;
   worker: WorkerInfo;
   /** One result per path of the job, in the job's order. */
-  batch: PortableBatch;
+  batch: TransferBatch;
 }
 
 /** What a run id looks like (`newRunId()`); anything else in the runs set is not a run. */

@@ -21,7 +21,8 @@ import { Queue, UnrecoverableError, WaitingError, Worker, type Job } from 'bullm
 import type { Redis } from 'ioredis';
 import { access } from 'node:fs/promises';
 import { availableParallelism, hostname } from 'node:os';
-import { BatchBuilder, partsOf, toPortable } from '../../codec/batch.js';
+import { BatchBuilder, partsOf } from '../../codec/batch.js';
+import { toTransfer } from '../../codec/transfer.js';
 import { isAbortOf } from '../../core/errors.js';
 import { backend } from '../../backends/native.js';
 import { checkInteger, checkRedisUrl } from '../../core/validate.js';
@@ -444,7 +445,7 @@ export class QueueWorker {
       protocol: PROTOCOL,
       id: job.id!,
       worker: this.info,
-      batch: toPortable(builder.build()),
+      batch: toTransfer(builder.build()),
     };
     // No jobId: an answer must never be taken for a duplicate of another job that claims
     // the same batch (a malformed one, a late one); the coordinator keeps the first good one.
