@@ -221,8 +221,8 @@ describe('scan({ histogram })', () => {
       yield Buffer.from(text.slice(0, 5), 'latin1');
       yield Buffer.from(text.slice(5), 'latin1');
     }
-    const options = { counters: [new Counter(',', 1)], multi: false, fullScan: true, scanBinary: false };
-    const stdin = await scanReadable('<stdin>', chunks(), { ...options, histogram: true, encoding: 'latin1' });
+    const read = { full: true, scanBinary: false, histogram: true, encoding: 'windows-1252', bomSniff: true };
+    const stdin = await scanReadable('<stdin>', chunks(), { counters: [new Counter(',', 1)], multi: false, read });
     expect((stdin as { histogram?: Histogram }).histogram).toEqual(want);
   });
 
@@ -244,7 +244,7 @@ describe('the batch format', () => {
   ]);
   const histograms = Float64Array.from([...[2, 0, 1, 2, 1], ...[1, 0, 2]]);
   const batch: NativeBatch = { count: 2, numbers, histograms, errors: [{ index: 1, code: 'EIO', message: 'gone' }] };
-  const shape = { counters: 2, multi: true, full: true, hits: false, histograms: true };
+  const shape = { counters: 2, multi: true, full: true, histogram: true };
   const parts = { hits: false, histograms: true };
 
   test('decodes into each scanned file’s counters, rebuilt from parts and carried as JSON', () => {

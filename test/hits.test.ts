@@ -248,7 +248,7 @@ describe('a batch with hits', () => {
   ]);
   const hits = Float64Array.from([...[1, 0, 0, 1], ...[0, 0], ...[2, 1, 2, 1, 6, 2], ...[1, 0, 4, 2]]);
   const batch: NativeBatch = { count: 4, numbers, hits, errors: [{ index: 3, code: 'EIO', message: 'gone' }] };
-  const shape = { counters: 2, multi: true, full: false, hits: true, histograms: false };
+  const shape = { counters: 2, multi: true, full: false, maxHits: 10 };
   const HITS = { hits: true, histograms: false };
   const NONE = { hits: false, histograms: false };
   const paths = ['a', 'b', 'c', 'd'];

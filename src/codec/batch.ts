@@ -12,6 +12,7 @@
  */
 import { hasEscapes, pathOf, recordPath } from '../core/path-bytes.js';
 import { fileErrorOf } from '../core/fs-error.js';
+import type { ReadRules } from '../core/spec.js';
 import type {
   AnyRecord,
   CounterResult,
@@ -116,17 +117,14 @@ export function failedRecord(path: string, error: FileError, counters: number, m
 
 const absent = (x: number) => (x === ABSENT ? null : x);
 
-/** How to read a run's batches into records. */
-export interface RecordShape {
+/**
+ * How to read a run's batches into records: `counters` results each, flat for one counter
+ * unless `multi`; occurrences and segments with `full`, every hit with `maxHits`, a
+ * histogram with `histogram` (the read rules that made the batches).
+ */
+export interface RecordShape extends Pick<ReadRules, 'full' | 'maxHits' | 'histogram'> {
   counters: number;
-  /** Records hold `counters: [...]` rather than one counter's fields. */
   multi: boolean;
-  /** Full scans carry occurrences and segments. */
-  full: boolean;
-  /** Scanned files carry every hit (the batches have `hits`). */
-  hits: boolean;
-  /** Scanned files carry histograms (the batches have `histograms`). */
-  histograms: boolean;
 }
 
 /** `(k, segments)` pairs as a histogram: keys are the decimal k, in increasing order. */
@@ -262,8 +260,8 @@ export function decodeBatch(
   const { counters, multi, full } = shape;
   const stride = strideOf(counters);
   const errors = batch.errors.length ? new Map(batch.errors.map((e) => [e.index, fileErrorOf(e)])) : undefined;
-  const hits = shape.hits && batch.hits ? new HitReader(batch.hits) : undefined;
-  const histograms = shape.histograms && batch.histograms ? new HistogramReader(batch.histograms) : undefined;
+  const hits = shape.maxHits !== undefined && batch.hits ? new HitReader(batch.hits) : undefined;
+  const histograms = shape.histogram && batch.histograms ? new HistogramReader(batch.histograms) : undefined;
   const out: AnyRecord[] = [];
   for (let i = 0; i < batch.count; i++) {
     const at = i * stride;

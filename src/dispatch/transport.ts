@@ -4,45 +4,7 @@
  * `queue/client.ts` on `charcount worker` processes through BullMQ.
  */
 import type { NativeBatch } from '../core/types.js';
-
-/** One counter, as plain data (handles cannot cross threads or machines). */
-export interface CounterSpec {
-  what: string;
-  min: number;
-  reset: number;
-}
-
-/** How files are read, the same for every task of a run. */
-export interface ReadRules {
-  /** Count occurrences and segments: reads whole files. */
-  full: boolean;
-  /** List every hit, at most this many per file and counter (`allHits`, `maxHits`). */
-  maxHits?: number;
-  /** Count segments per count held (`histogram`): reads whole files. */
-  histogram?: boolean;
-  /** Scan files whose first chunk holds a NUL byte instead of skipping them. */
-  scanBinary: boolean;
-  /** Follow a path that is a symbolic link (otherwise it is skipped). */
-  follow: boolean;
-  /** Skip files larger than this many bytes (with `searchZip`, a compressed file's decompressed stream). */
-  maxFilesize?: number;
-  /** Read files without counting (the benchmark's read-everything baseline). @internal */
-  readOnly?: boolean;
-  /** The encoding of files without a byte-order mark: a WHATWG name (`utf-8`, `shift_jis`…). */
-  encoding: string;
-  /** A byte-order mark decides a file's encoding (and is not counted). */
-  bomSniff: boolean;
-  /** Decompress files whose names say they are compressed (`.gz`, `.xz`…). */
-  searchZip: boolean;
-}
-
-/** What every task of a run shares. */
-export interface RunSpec {
-  /** The directory paths are relative to. */
-  cwd: string;
-  counters: CounterSpec[];
-  read: ReadRules;
-}
+export type { CounterSpec, ReadRules, RunSpec } from '../core/spec.js';
 
 /** The paths of one task, with what discovery knew of each and where each one's result goes. */
 export interface Task {

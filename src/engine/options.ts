@@ -8,6 +8,7 @@ import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { native } from '../backends/native.js';
 import { pathFromText } from '../core/path-bytes.js';
+import type { ReadRules, ScanSettings } from '../core/spec.js';
 import type { Progress, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
@@ -16,147 +17,12 @@ import { queryOf, type Query } from './query.js';
 import { TASK_FILES } from './sizing.js';
 import { checkShard } from './shard.js';
 
-export interface ScanOptions {
-  /**
-   * Globs, files or directories (directories are searched recursively).
-   * @default ['.']
-   */
-  patterns?: string | string[];
-  /**
-   * Directory the patterns are relative to.
-   * @default process.cwd()
-   */
-  cwd?: string;
+/** `scan()`'s options: the run's settings (core/spec.ts) and its counter or counters. */
+export interface ScanOptions extends ScanSettings {
   /** The counter to answer, or… */
   counter?: Counter;
   /** …several, answered from one read of each file. */
   counters?: Counter[];
-  /**
-   * Worker threads.
-   * @default os.availableParallelism()
-   */
-  threads?: number;
-  /**
-   * Apply ignore files as ripgrep does: `.gitignore` (inside a git repository, its parents'
-   * too), `.git/info/exclude`, git's global excludes file, and `.ignore` / `.rgignore`
-   * anywhere. `false` is `--no-ignore`.
-   * @default true
-   */
-  ignoreFiles?: boolean;
-  /**
-   * ripgrep's `-g` globs, in order: `'glob'` includes (then files no include matches are
-   * left out), `'!glob'` excludes; the last match wins. A glob without `/` matches a name
-   * at any depth, one with `/` a path from the searched directory. A glob match overrides
-   * ignore files and the hidden rule.
-   */
-  globs?: string | string[];
-  /** `globs`, case-insensitive (ripgrep's `--iglob`); they come after `globs`. */
-  iglobs?: string | string[];
-  /** Globs to leave out, as `globs` would with a `!` before each (`--ignore`). */
-  ignore?: string | string[];
-  /**
-   * File types (ripgrep's `-t`): `'name'` selects a type, `'!name'` excludes it (`-T`);
-   * the last one matching a file's name wins. `'all'` is every type.
-   */
-  types?: string | string[];
-  /** Types to define or extend, as `{ name: [globs] }` (ripgrep's `--type-add`). */
-  typeDefinitions?: Record<string, string[]>;
-  /** How deep to walk: 1 = a directory's own entries, 0 = only files named explicitly. */
-  maxDepth?: number;
-  /**
-   * Include dotfiles and dot-directories.
-   * @default false
-   */
-  hidden?: boolean;
-  /**
-   * Follow symbolic links (loops are detected and reported).
-   * @default false
-   */
-  follow?: boolean;
-  /**
-   * Skip files larger than this many bytes. With `searchZip`, a compressed file is skipped
-   * once its decompressed stream passes it.
-   */
-  maxFilesize?: number;
-  /**
-   * Files with a NUL byte in their first chunk: `'skip'` them or `'scan'` them.
-   * @default 'skip'
-   */
-  binary?: 'skip' | 'scan';
-  /**
-   * The encoding of files without a byte-order mark: a label of the WHATWG Encoding
-   * Standard (`'utf-16le'`, `'latin1'`, `'windows-1251'`, `'shift_jis'`, `'gbk'`…), or
-   * `'none'`: bytes as they are, no mark sniffed. Offsets stay byte offsets in the file.
-   * @default 'auto' (UTF-8; a UTF-8 or UTF-16 byte-order mark decides)
-   */
-  encoding?: string;
-  /**
-   * A byte-order mark at the start of a file decides its encoding, whatever `encoding`
-   * says: UTF-16LE/BE files are decoded, and the mark is not counted.
-   * @default true
-   */
-  encodingSniff?: boolean;
-  /**
-   * Decompress files whose names say they are compressed (`.gz`, `.br`, `.xz`, `.bz2`,
-   * `.zst`, `.lz4`, `.Z`…: the table in scan/compression.ts; the ones read by a program need
-   * it installed) and count their content; offsets are then in the decompressed stream.
-   * @default false
-   */
-  searchZip?: boolean;
-  /**
-   * Count occurrences and segments: reads every file to its end.
-   * @default false
-   */
-  fullScan?: boolean;
-  /**
-   * List every hit: the record of each scanned file carries `hits`, where each segment
-   * (line, word, or the whole file) reaches the threshold, in file order. Files are read to
-   * their end (or until they have more than `maxHits`).
-   * @default false
-   */
-  allHits?: boolean;
-  /**
-   * With `allHits`: the most hits listed per file and counter. A file with more lists the
-   * first `maxHits` and has `hitsTruncated: true`; without `fullScan` it is read no further.
-   * What a run holds in memory is bounded by it, whatever the files hold.
-   * @default 10_000
-   */
-  maxHits?: number;
-  /**
-   * Count segments per count held: the record of each scanned file carries `histogram`
-   * (`{ k: segments holding exactly k }`, contract §1.6) and the summary the run's sum.
-   * Reads every file to its end and implies `fullScan`. Not with `allHits`.
-   * @default false
-   */
-  histogram?: boolean;
-  /**
-   * Sort the final result's records by path (otherwise they come in completion order).
-   * @default false
-   */
-  sort?: boolean;
-  /**
-   * Stops the run: workers are terminated, the iterator (or `result()`) rejects with the
-   * signal's reason (an AbortError for `abort()`, a TimeoutError for `AbortSignal.timeout()`).
-   */
-  signal?: AbortSignal;
-  /** Called at most every `progressIntervalMs` while the run goes, and once at the end. */
-  onProgress?: (progress: Progress) => void;
-  progressIntervalMs?: number;
-  /**
-   * Most files in one worker task.
-   * @default 256
-   */
-  batchSize?: number;
-  /**
-   * Run the scan on `charcount worker` processes through BullMQ on this Redis server
-   * (`redis://[user:password@]host[:port][/db]`, or `rediss://` for TLS) instead of on
-   * local threads. Discovery and the records stay here.
-   */
-  queue?: string;
-  /** Scan only shard `index` of `count` (1-based): a fixed 1/count of the paths, by hash. */
-  shard?: Shard;
-  /** Told what a user should know while the run goes (e.g. no queue worker connected yet). */
-  onWarning?: (message: string) => void;
 }
 
 /** The options that choose files (`listFiles()` takes only these). */
@@ -192,27 +58,19 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'patterns'> {
   ordered?: boolean;
 }
 
-export interface ResolvedOptions extends ResolvedDiscovery {
+/** A setting as it is once resolved: present, and never `undefined`. */
+type Defined<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
+
+/** Every option checked and defaulted; how files are read is `read`, as every task gets it. */
+export interface ResolvedOptions
+  extends
+    ResolvedDiscovery,
+    Defined<Pick<ScanSettings, 'threads' | 'allHits' | 'sort' | 'progressIntervalMs' | 'batchSize'>>,
+    Pick<ScanSettings, 'onProgress' | 'queue' | 'onWarning'> {
   counters: Counter[];
+  /** Records hold `counters: [...]` (several counters were given) rather than one counter's fields. */
   multi: boolean;
-  threads: number;
-  maxFilesize: number | undefined;
-  scanBinary: boolean;
-  /** The encoding of files without a mark (`'utf-8'` for `'auto'` and `'none'`). */
-  encoding: string;
-  bomSniff: boolean;
-  searchZip: boolean;
-  fullScan: boolean;
-  allHits: boolean;
-  /** With `allHits` only. */
-  maxHits: number | undefined;
-  histogram: boolean;
-  sort: boolean;
-  onProgress: ((p: Progress) => void) | undefined;
-  progressIntervalMs: number;
-  batchSize: number;
-  queue: string | undefined;
-  onWarning: ((message: string) => void) | undefined;
+  read: ReadRules;
   ordered: boolean;
   /** What the run answers (query.ts); with several counters, none (a query names one). */
   query: Query | undefined;
@@ -335,15 +193,18 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
     counters,
     multi: o.counters !== undefined,
     threads: o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024),
-    maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
-    scanBinary: o.binary === 'scan',
-    encoding: encoding === 'none' ? 'utf-8' : encoding,
-    bomSniff: encoding !== 'none' && encodingSniff,
-    searchZip,
-    fullScan: fullScan || histogram,
+    read: {
+      full: fullScan || histogram,
+      maxHits,
+      histogram,
+      scanBinary: o.binary === 'scan',
+      follow: o.follow ?? false,
+      maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
+      encoding: encoding === 'none' ? 'utf-8' : encoding,
+      bomSniff: encoding !== 'none' && encodingSniff,
+      searchZip,
+    },
     allHits,
-    maxHits,
-    histogram,
     sort: flag('sort'),
     onProgress: o.onProgress,
     progressIntervalMs:

@@ -47,18 +47,8 @@ function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
   return {
     cwd: o.cwd,
     counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset })),
-    read: {
-      full: o.fullScan,
-      maxHits: o.maxHits,
-      histogram: o.histogram || undefined,
-      scanBinary: o.scanBinary,
-      follow: o.follow,
-      maxFilesize: o.maxFilesize,
-      readOnly: internals.readOnly,
-      encoding: o.encoding,
-      bomSniff: o.bomSniff,
-      searchZip: o.searchZip,
-    },
+    // A queued job's JSON says `histogram` only when it is asked.
+    read: { ...o.read, histogram: o.read.histogram || undefined, readOnly: internals.readOnly },
   };
 }
 
@@ -129,7 +119,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     /** Records made before the run (standard input), reported first. */
     private readonly lead?: () => Promise<AnyRecord[]>,
   ) {
-    this.agg = new Aggregator(o.counters.length, o.threads, o.multi, o.histogram);
+    this.agg = new Aggregator(o.counters.length, o.threads, o.multi, o.read.histogram);
     this.agg.backend = backend.name;
     this.finished = new Promise((resolve, reject) => {
       this.settle = resolve;
@@ -147,13 +137,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
     this.started = true;
     const { o, agg } = this;
-    const shape: RecordShape = {
-      counters: o.counters.length,
-      multi: o.multi,
-      full: o.fullScan,
-      hits: o.allHits,
-      histograms: o.histogram,
-    };
+    const shape: RecordShape = { ...o.read, counters: o.counters.length, multi: o.multi };
     let transport: (Transport & { workers?: number; backend?: BackendName }) | undefined;
     const report = agg.progress(o.onProgress, o.progressIntervalMs);
     try {

@@ -22,6 +22,7 @@ import { decompressorFor, type Decompressor } from './compression.js';
 import { NATIVE_ENCODINGS, textStage, type TextStage } from './decode.js';
 import { native, type NativeCounter, type NativeEvaluation, type NativeReadOptions } from '../backends/native.js';
 import { fsErrorOf } from '../core/fs-error.js';
+import type { ReadRules } from '../core/spec.js';
 import { bytesOfPath, hasEscapes } from '../core/path-bytes.js';
 import type { FileError, SkipReason } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
@@ -51,12 +52,8 @@ function lazy(): NonNullable<typeof modules> {
 /** Bytes a read (and the first chunk that binary detection looks at), as the native reader. */
 const CHUNK = 256 * 1024;
 
-/** The read rules that decide how a file is read. */
-export interface DecodeRules {
-  encoding?: string;
-  bomSniff?: boolean;
-  searchZip?: boolean;
-}
+/** The read rules that decide where a file is read: natively, or here. */
+export type DecodeRules = Partial<Pick<ReadRules, 'encoding' | 'bomSniff' | 'searchZip'>>;
 
 function decompressorOf(path: string, rules: DecodeRules): Decompressor | undefined {
   return rules.searchZip ? decompressorFor(path) : undefined;
@@ -73,10 +70,8 @@ export function mayReadHere(rules: DecodeRules): boolean {
 }
 
 /** How a file is read here: the native reader's options of the same names. */
-export interface FileRules
-  extends
-    DecodeRules,
-    Pick<NativeReadOptions, 'full' | 'maxHits' | 'histogram' | 'scanBinary' | 'follow' | 'maxFilesize' | 'cancel'> {}
+export type FileRules = DecodeRules &
+  Pick<NativeReadOptions, 'full' | 'maxHits' | 'histogram' | 'scanBinary' | 'follow' | 'maxFilesize' | 'cancel'>;
 
 /** One file's result, as the native reader's. */
 export type FileScan =

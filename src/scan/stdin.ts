@@ -9,32 +9,27 @@
 import { shaped } from '../codec/batch.js';
 import { counterResult, type Counter } from './counter.js';
 import { textStage } from './decode.js';
+import type { ReadRules } from '../core/spec.js';
 import type { AnyRecord } from '../core/types.js';
 import { countStream } from './decoded.js';
 
 export interface ReadableScan {
   counters: Counter[];
   multi: boolean;
-  fullScan: boolean;
-  scanBinary: boolean;
-  /** With `allHits`: list every hit, at most this many. */
-  maxHits?: number | undefined;
-  /** Count segments per count held. */
-  histogram?: boolean;
-  /** The encoding without a byte-order mark (default UTF-8), and whether a mark decides (default yes). */
-  encoding?: string;
-  bomSniff?: boolean;
+  /** How to count and decode (`maxFilesize`, `searchZip` and `follow` are for files: ignored). */
+  read: Pick<ReadRules, 'full' | 'scanBinary' | 'maxHits' | 'histogram' | 'encoding' | 'bomSniff'>;
 }
 
-/** Reads `source` to its end (or, without `fullScan`, until every answer is settled). */
+/** Reads `source` to its end (or, without `read.full`, until every answer is settled). */
 export async function scanReadable(
   path: string,
   source: AsyncIterable<Uint8Array>,
   o: ReadableScan,
 ): Promise<AnyRecord> {
-  const stage = textStage(o.encoding ?? 'utf-8', o.bomSniff ?? true);
+  const { read } = o;
+  const stage = textStage(read.encoding, read.bomSniff);
   const handles = o.counters.map((c) => c.handle);
-  const rules = { full: o.fullScan, scanBinary: o.scanBinary, maxHits: o.maxHits, histogram: o.histogram };
+  const rules = { full: read.full, scanBinary: read.scanBinary, maxHits: read.maxHits, histogram: read.histogram };
   const r = (await countStream(source, stage, handles, rules))!;
   const results =
     'results' in r

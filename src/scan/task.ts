@@ -14,7 +14,7 @@ import { BatchWriter, partsOf } from '../codec/batch.js';
 import type { NativeBatch } from '../core/types.js';
 import { native, type NativeCounter, type NativeReadOptions } from '../backends/native.js';
 import { mayReadHere, readHere, scanFile, type DecodeRules } from './decoded.js';
-import type { CounterSpec } from '../dispatch/transport.js';
+import type { CounterSpec } from '../core/spec.js';
 
 export interface BatchTask {
   cwd: string;
