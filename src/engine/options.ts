@@ -9,7 +9,7 @@ import { checkEncoding } from '../scan/decode.js';
 import { native } from '../backends/native.js';
 import { pathFromText } from '../core/path-bytes.js';
 import type { ReadRules, ScanSettings } from '../core/spec.js';
-import type { Progress, Shard } from '../core/types.js';
+import type { Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
 import type { DiscoverOptions } from './discover.js';
