@@ -583,7 +583,10 @@ export!(create_counter, |env, info| {
     let reset_code = env.double(reset)?;
     let reset = Reset::from_code(reset_code as u32)
         .filter(|_| reset_code.fract() == 0.0 && reset_code >= 0.0)
-        .ok_or_else(|| JsError::Range(format!("reset must be 0, 1 or 2, got {reset_code}")))?;
+        .ok_or_else(|| {
+            let last = Reset::ALL.len() - 1;
+            JsError::Range(format!("reset must be an integer from 0 to {last}, got {reset_code}"))
+        })?;
     let mut config = Config::new(what, min as u64, reset);
     if !env.is_nullish(kernel)? {
         let name = env.string(kernel)?;

@@ -116,6 +116,8 @@ pub const fn stride(counters: usize) -> usize {
     HEADER_FIELDS + COUNTER_FIELDS * counters
 }
 
+use crate::kernel::Reset;
+
 /// Path of the TypeScript twin, relative to the crate (`native/`).
 pub const TYPESCRIPT_PATH: &str = "../src/core/wire-format.ts";
 
@@ -134,6 +136,19 @@ pub fn typescript() -> String {
     ts.push_str("/** Why a file was not read. */\n");
     ts.push_str("export type SkipReason = (typeof SKIP_REASONS)[number];\n");
     TAIL.iter().for_each(|c| constant(&mut ts, c));
+    ts.push_str(
+        "/**\n * Reset modes by code (the kernel's `Reset`): the member of the API's `Reset`, the name the CLI\n \
+         * and JSON use, the byte that resets the count (-1: none), and what one segment is called.\n */\n",
+    );
+    ts.push_str("export const RESETS = [\n");
+    for (code, r) in Reset::ALL.iter().enumerate() {
+        let byte = r.byte().map_or(-1, i32::from);
+        let (member, name, segment) = (r.member(), r.name(), r.segment());
+        ts.push_str(&format!(
+            "  {{ code: {code}, member: '{member}', name: '{name}', byte: {byte}, segment: '{segment}' }},\n"
+        ));
+    }
+    ts.push_str("] as const;\n");
     ts
 }
 
@@ -149,6 +164,17 @@ mod tests {
             assert_eq!(skip.as_str(), SKIP_REASONS[i]);
         }
         assert_eq!(SKIP_REASONS, ["binary", "too-large", "symlink", "fifo", "socket", "device"]);
+    }
+
+    #[test]
+    fn reset_codes_follow_one_table() {
+        for (code, reset) in Reset::ALL.iter().enumerate() {
+            assert_eq!(*reset as usize, code);
+            assert_eq!(Reset::from_code(code as u32), Some(*reset));
+        }
+        assert_eq!(Reset::from_code(Reset::ALL.len() as u32), None);
+        let names: Vec<_> = Reset::ALL.iter().map(|r| r.name()).collect();
+        assert_eq!(names, ["newline", "space", "none"]);
     }
 
     #[test]

@@ -26,3 +26,12 @@ export const HIT_FIELDS = 2;
 export const HISTOGRAM_HEADER_FIELDS = 1;
 /** Numbers per distinct count of a histogram: k, segments holding exactly k. */
 export const HISTOGRAM_FIELDS = 2;
+/**
+ * Reset modes by code (the kernel's `Reset`): the member of the API's `Reset`, the name the CLI
+ * and JSON use, the byte that resets the count (-1: none), and what one segment is called.
+ */
+export const RESETS = [
+  { code: 0, member: 'NewlinesReset', name: 'newline', byte: 10, segment: 'line' },
+  { code: 1, member: 'SpacesReset', name: 'space', byte: 32, segment: 'word' },
+  { code: 2, member: 'NoReset', name: 'none', byte: -1, segment: 'file' },
+] as const;

@@ -5,13 +5,14 @@
  * queries differ, and the text report takes its words (the character, the segment) from it.
  */
 import type { FileRecord, Shard, Summary } from '../core/types.js';
+import { RESETS } from '../core/wire-format.js';
 import type { Counter } from '../scan/counter.js';
 
 /** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
 export interface Query {
   char: string;
   min: number;
-  reset: 'newline' | 'space' | 'none';
+  reset: (typeof RESETS)[number]['name'];
   /** `--count`: full-scan figures. */
   count: boolean;
   /** `--all-hits`: every hit (present only then). */
@@ -40,9 +41,6 @@ export interface ScanDocument extends RunMeta {
   records: FileRecord[];
 }
 
-/** The reset's name in a query, by `Reset` code. */
-const RESET_NAMES = ['newline', 'space', 'none'] as const;
-
 /** What a run asks that changes its answers, besides its counter. */
 export interface QueryAsks {
   /** Full-scan figures were asked for (`fullScan`, `--count`), not only implied by `histogram`. */
@@ -59,7 +57,7 @@ export interface QueryAsks {
 
 /** The query of a run of one counter. Keys in the order `--json` prints them. */
 export function queryOf(counter: Counter, asks: QueryAsks): Query {
-  const q: Query = { char: counter.what, min: counter.min, reset: RESET_NAMES[counter.reset], count: asks.count };
+  const q: Query = { char: counter.what, min: counter.min, reset: RESETS[counter.reset].name, count: asks.count };
   if (asks.maxHits !== undefined) Object.assign(q, { allHits: true, maxHits: asks.maxHits });
   if (asks.histogram) q.histogram = true;
   if (asks.encoding !== 'utf-8') q.encoding = asks.encoding;

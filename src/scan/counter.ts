@@ -10,23 +10,25 @@ import { native, type NativeCounter, type NativeEvaluation, type NativeScanner }
 import { histogramOf } from '../codec/batch.js';
 import type { CounterResult, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
 import { checkBoolean, checkChar, checkInput, checkInteger, show } from '../core/validate.js';
+import { RESETS } from '../core/wire-format.js';
 
-/** When the running count starts again from zero. */
-export const Reset = {
-  /** At every `\n`: does some line hold `min` of `what`? */
-  NewlinesReset: 0,
-  /** At every space (U+0020): does some word hold `min` of `what`? */
-  SpacesReset: 1,
-  /** Never: does the whole input hold `min` of `what`? */
-  NoReset: 2,
-} as const;
-export type Reset = (typeof Reset)[keyof typeof Reset];
+type ResetMode = (typeof RESETS)[number];
 
-const RESET_NAMES = ['NewlinesReset', 'SpacesReset', 'NoReset'] as const;
+/**
+ * When the running count starts again from zero, by the kernel's codes (core/wire-format.ts):
+ * `NewlinesReset` at every `\n` (does some line hold `min` of `what`?), `SpacesReset` at
+ * every space, U+0020 (some word?), `NoReset` never (the whole input?).
+ */
+export const Reset = Object.freeze(Object.fromEntries(RESETS.map((r) => [r.member, r.code]))) as {
+  readonly [R in ResetMode as R['member']]: R['code'];
+};
+export type Reset = ResetMode['code'];
 
 export function checkReset(name: string, value: unknown): Reset {
-  if (value === 0 || value === 1 || value === 2) return value;
-  throw new RangeError(`${name} must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got ${show(value)}`);
+  const mode = RESETS.find((r) => r.code === value);
+  if (mode) return mode.code;
+  const members = RESETS.map((r) => `Reset.${r.member}`);
+  throw new RangeError(`${name} must be ${members.slice(0, -1).join(', ')} or ${members.at(-1)}, got ${show(value)}`);
 }
 
 export interface CounterOptions {
@@ -149,11 +151,11 @@ export class Counter {
   }
 
   toString(): string {
-    return `Counter(${JSON.stringify(this.what)}, ${this.min}, Reset.${RESET_NAMES[this.reset]})`;
+    return `Counter(${JSON.stringify(this.what)}, ${this.min}, Reset.${RESETS[this.reset].member})`;
   }
 
   toJSON(): { what: string; min: number; reset: string } {
-    return { what: this.what, min: this.min, reset: RESET_NAMES[this.reset] };
+    return { what: this.what, min: this.min, reset: RESETS[this.reset].member };
   }
 }
 

@@ -33,37 +33,69 @@ use hits::HitLog;
 pub use hits::{Hits, SegmentHit};
 use std::fmt;
 
-/// When the running count starts again from zero (contract §1, step 1).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub enum Reset {
-    /// At every `\n` (U+000A): counts per line.
-    NewlinesReset = 0,
-    /// At every ` ` (U+0020): counts per space-separated word.
-    SpacesReset = 1,
-    /// Never: counts over the whole input.
-    NoReset = 2,
+/// Declares [`Reset`] and its table from one list: each mode's code (its discriminant,
+/// what JS passes), the byte that resets the count, the name the CLI and JSON use, and
+/// what one of its segments is called. `wire.rs` renders the table for TypeScript, so a
+/// new mode is one entry here (and its counting below).
+macro_rules! resets {
+    ($( #[doc = $doc:literal] $variant:ident = $code:literal, $byte:expr, $name:literal, $segment:literal; )*) => {
+        /// When the running count starts again from zero (contract §1, step 1).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub enum Reset {
+            $( #[doc = $doc] $variant = $code, )*
+        }
+
+        impl Reset {
+            /// Every mode, by code.
+            pub const ALL: [Reset; [$($code),*].len()] = [$(Reset::$variant),*];
+
+            /// The reset for its JS code.
+            pub fn from_code(code: u32) -> Option<Reset> {
+                match code {
+                    $( $code => Some(Reset::$variant), )*
+                    _ => None,
+                }
+            }
+
+            /// The byte that resets the count, if any.
+            pub fn byte(self) -> Option<u8> {
+                match self {
+                    $( Reset::$variant => $byte, )*
+                }
+            }
+
+            /// The mode's name in the CLI and JSON (`newline`).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $( Reset::$variant => $name, )*
+                }
+            }
+
+            /// The mode's member name in the API's `Reset` (`NewlinesReset`).
+            pub fn member(self) -> &'static str {
+                match self {
+                    $( Reset::$variant => stringify!($variant), )*
+                }
+            }
+
+            /// What one segment of this mode is called (`line`).
+            pub fn segment(self) -> &'static str {
+                match self {
+                    $( Reset::$variant => $segment, )*
+                }
+            }
+        }
+    };
 }
 
-impl Reset {
-    /// The reset for its JS code (`0` newlines, `1` spaces, `2` none).
-    pub fn from_code(code: u32) -> Option<Reset> {
-        match code {
-            0 => Some(Reset::NewlinesReset),
-            1 => Some(Reset::SpacesReset),
-            2 => Some(Reset::NoReset),
-            _ => None,
-        }
-    }
-
-    /// The byte that resets the count, if any.
-    pub fn byte(self) -> Option<u8> {
-        match self {
-            Reset::NewlinesReset => Some(b'\n'),
-            Reset::SpacesReset => Some(b' '),
-            Reset::NoReset => None,
-        }
-    }
+resets! {
+    /// At every `\n` (U+000A): counts per line.
+    NewlinesReset = 0, Some(b'\n'), "newline", "line";
+    /// At every ` ` (U+0020): counts per space-separated word.
+    SpacesReset = 1, Some(b' '), "space", "word";
+    /// Never: counts over the whole input.
+    NoReset = 2, None, "none", "file";
 }
 
 /// The UTF-8 encoding of `what`: 1 to 4 bytes.

@@ -28,6 +28,7 @@ import {
   HEADER_FIELDS,
   HISTOGRAM_FIELDS,
   HIT_FIELDS,
+  RESETS,
   SKIP_REASONS,
   STATUS_SCANNED,
 } from '../../core/wire-format.js';
@@ -353,15 +354,15 @@ function createCounter(what: unknown, min: unknown, reset: unknown, kernel?: unk
     throw new RangeError(`min must be an integer from 0 to 2^53-1, got ${showNumber(min)}`);
   }
   if (typeof reset !== 'number') throw new TypeError('reset must be a number');
-  if (reset !== 0 && reset !== 1 && reset !== 2)
-    throw new RangeError(`reset must be 0, 1 or 2, got ${showNumber(reset)}`);
+  const mode = RESETS.find((r) => r.code === reset);
+  if (!mode) throw new RangeError(`reset must be an integer from 0 to ${RESETS.length - 1}, got ${showNumber(reset)}`);
   if (!isNullish(kernel)) {
     if (typeof kernel !== 'string') throw new TypeError('kernel must be a string');
     if (kernel !== PORTABLE_KERNEL) {
       throw new RangeError(`kernel ${debugString(kernel)} is not available here (available: ${PORTABLE_KERNEL})`);
     }
   }
-  return new PortableCounter(w, min, reset);
+  return new PortableCounter(w, min, mode.code);
 }
 
 /** The portable back end, with the native core's exports. */

@@ -17,9 +17,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { CounterResult } from '../../core/types.js';
+import { RESETS } from '../../core/wire-format.js';
 
-/** The byte that resets the count, by reset code (0 newlines, 1 spaces, 2 none). */
-const RESET_BYTES = [0x0a, 0x20, -1] as const;
 const NEWLINE = 0x0a;
 
 /** The one kernel of the portable back end. */
@@ -37,11 +36,11 @@ export class PortableCounter {
   constructor(
     readonly what: string,
     readonly min: number,
-    readonly reset: 0 | 1 | 2,
+    readonly reset: (typeof RESETS)[number]['code'],
   ) {
     this.needle = Buffer.from(what, 'utf8');
     this.first = this.needle[0]!;
-    this.resetByte = RESET_BYTES[reset];
+    this.resetByte = RESETS[reset].byte;
   }
 }
 
@@ -191,8 +190,8 @@ export class PortableScanner {
     this.limit = counter.min === 0 ? Infinity : counter.min;
     if (hitLimit !== undefined) {
       if (counter.min > 0) this.log = new HitLog(hitLimit, !full);
-      else if (counter.reset !== 2) {
-        const resets = new PortableCounter(counter.reset === 0 ? '\n' : ' ', 1, counter.reset);
+      else if (counter.resetByte !== -1) {
+        const resets = new PortableCounter(String.fromCharCode(counter.resetByte), 1, counter.reset);
         this.starts = new PortableScanner(resets, full, hitLimit);
       }
     }
