@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadNative, nativeOrigin, platformTriple } from '../src/internal.js';
+import { loadNative, nativeOrigin, platformTriple, targetTriple } from '../src/internal.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
@@ -36,13 +36,18 @@ const realBinary = join(repoRoot, 'native', `charcount.${here}.node`);
 let apps = 0;
 /** A folder laid out as an installed charcount: its package.json, and what else is asked. */
 function installed(
-  layout: { packages?: Record<string, { version?: string; binary?: string }>; local?: string[] } = {},
+  layout: {
+    packages?: Record<string, { version?: string; binary?: string }>;
+    local?: string[];
+    /** Its package.json: the published one (the default), or the repository's. */
+    manifest?: 'published' | 'repository';
+  } = {},
 ) {
   const app = join(dir, `app${apps++}`);
   const pkg = join(app, 'node_modules', 'charcount');
   mkdirSync(pkg, { recursive: true });
-  const { name, version, optionalDependencies } = published;
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, optionalDependencies }));
+  const { name, version, optionalDependencies, napi } = layout.manifest === 'repository' ? rootManifest : published;
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, optionalDependencies, napi }));
   for (const [triple, p] of Object.entries(layout.packages ?? {})) {
     const at = join(app, 'node_modules', '@charcount', triple);
     mkdirSync(at, { recursive: true });
@@ -127,6 +132,23 @@ describe('the loader', () => {
     );
   });
 
+  test('a package.json that lists no platform packages (a checkout, or a tarball packed from one): the one to install beside it', () => {
+    // Not "publishes no binary": linux-x64-gnu is one of napi.targets, so a package is made for it.
+    const pkg = installed({ manifest: 'repository' });
+    expect(() => loadNative({ packageDir: pkg, triple: 'linux-x64-gnu' })).toThrow(
+      new Error(
+        'charcount has no native core for this platform (linux-x64-gnu): no local build ' +
+          '(native/charcount.linux-x64-gnu.node) and no package @charcount/linux-x64-gnu; ' +
+          `install @charcount/linux-x64-gnu@${rootManifest.version} beside it (this charcount's package.json does not ` +
+          'list its platform packages, as a published one does, so npm did not install it), or build the core from ' +
+          "a source checkout with `npm install` (needs Rust's cargo).",
+      ),
+    );
+    expect(() => loadNative({ packageDir: installed({ manifest: 'repository' }), triple: 'plan9-mips' })).toThrow(
+      'charcount publishes no binary for plan9-mips',
+    );
+  });
+
   test('a platform no package is published for: how to build it', () => {
     const pkg = installed();
     expect(() => loadNative({ packageDir: pkg, triple: 'plan9-mips' })).toThrow(
@@ -147,6 +169,22 @@ test.each([
   [{ platform: 'freebsd', arch: 'x64', musl: false }, 'freebsd-x64'],
 ] as const)('platformTriple(%j) is %s, as napi-rs names it', ({ platform, arch, musl }, triple) => {
   expect(platformTriple({ platform, arch, isMusl: () => musl })).toBe(triple);
+});
+
+test("targetTriple names a Rust target's platform package as napi-rs does", async () => {
+  const { parseTriple } = (await import('@napi-rs/cli')) as { parseTriple: (t: string) => { platformArchABI: string } };
+  const targets = [
+    ...rootManifest.napi.targets,
+    'i686-pc-windows-msvc',
+    'x86_64-pc-windows-gnu',
+    'aarch64-unknown-freebsd',
+    'armv7-unknown-linux-gnueabihf',
+    'armv7-linux-androideabi',
+    'aarch64-linux-android',
+    'riscv64gc-unknown-linux-gnu',
+    'x86_64-unknown-linux-ohos',
+  ];
+  for (const t of targets) expect(targetTriple(t), t).toBe(parseTriple(t).platformArchABI);
 });
 
 describe('platform packages', () => {
