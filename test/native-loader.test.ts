@@ -4,8 +4,8 @@
  * saying what was looked for, what was found instead, and how to get the right one.
  * Packages for other platforms are laid out by hand here, as npm would install them.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { loadNative, nativeOrigin, platformTriple, targetTriple } from '../src/internal.js';
@@ -26,6 +26,7 @@ function publishedManifest() {
   copyFileSync(join(repoRoot, 'package.json'), join(copy, 'package.json'));
   copyFileSync(join(repoRoot, 'scripts', 'build-native.mjs'), join(copy, 'scripts', 'build-native.mjs'));
   symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
+  symlinkSync(join(repoRoot, 'dist'), join(copy, 'dist')); // the step checks that it is built
   execFileSync(process.execPath, [join(copy, 'scripts', 'build-native.mjs'), '--prepublish'], { stdio: 'ignore' });
   return JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'));
 }
@@ -200,7 +201,40 @@ describe('platform packages', () => {
 
   test('the repository lists none of them (not yet published, they would put the lock file out of step)', () => {
     expect(rootManifest.optionalDependencies).toBeUndefined();
-    expect({ ...published, optionalDependencies: undefined }).toEqual({ ...rootManifest });
+    const { prepare: _, ...scripts } = rootManifest.scripts;
+    expect({ ...published, optionalDependencies: undefined }).toEqual({ ...rootManifest, scripts });
+  });
+
+  test("the published manifest has no prepare script: a checkout's build, not an installed package's", () => {
+    expect(rootManifest.scripts.prepare).toBe('npm run build');
+    expect(published.scripts.prepare).toBeUndefined();
+  });
+
+  test('so the publish step refuses a dist/ that is not built, or older than a source file', () => {
+    const copy = join(dir, 'unbuilt');
+    mkdirSync(join(copy, 'scripts'), { recursive: true });
+    copyFileSync(join(repoRoot, 'package.json'), join(copy, 'package.json'));
+    copyFileSync(join(repoRoot, 'scripts', 'build-native.mjs'), join(copy, 'scripts', 'build-native.mjs'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
+    const prepublish = () =>
+      spawnSync(process.execPath, [join(copy, 'scripts', 'build-native.mjs'), '--prepublish'], { encoding: 'utf8' });
+    expect(prepublish()).toMatchObject({
+      status: 1,
+      stderr: 'charcount: dist/ is not built: run `npm run build` before publishing.\n',
+    });
+    mkdirSync(join(copy, 'dist', 'src'), { recursive: true });
+    mkdirSync(join(copy, 'dist', 'bundle'), { recursive: true });
+    mkdirSync(join(copy, 'src', 'core'), { recursive: true });
+    writeFileSync(join(copy, 'dist', 'src', 'index.js'), '');
+    writeFileSync(join(copy, 'dist', 'bundle', 'charcount.cjs'), '');
+    const edited = join(copy, 'src', 'core', 'counter.ts');
+    writeFileSync(edited, '');
+    utimesSync(edited, new Date(), new Date(Date.now() + 60_000));
+    expect(prepublish()).toMatchObject({
+      status: 1,
+      stderr: `charcount: dist/ is older than ${edited}: run \`npm run build\` before publishing.\n`,
+    });
+    expect(JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'))).toEqual(rootManifest); // left as it was
   });
 
   test('os, cpu and libc let npm install only the one that fits; main is its binary', () => {

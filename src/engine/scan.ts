@@ -17,6 +17,7 @@ import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Su
 import { show } from '../core/validate.js';
 import { HINT_FOLLOW } from '../core/wire-format.js';
 import { LocalTransport, ThreadPool } from '../transport/local.js';
+import { loadQueueModule } from '../transport/queue/load.js';
 import type { RunSpec, Transport } from '../transport/transport.js';
 import { Aggregator } from './aggregate.js';
 import { BUDGET_BYTES, BUDGET_HITS } from './batch.js';
@@ -70,7 +71,7 @@ async function openTransport(
 ): Promise<Transport & { workers?: number; backend?: BackendName }> {
   const spec = runSpec(o, internals);
   if (o.queue) {
-    const { QueueTransport } = await import('../transport/queue/client.js');
+    const { QueueTransport } = await loadQueueModule(() => import('../transport/queue/client.js'));
     return QueueTransport.open(o.queue, spec, notify, o.onWarning);
   }
   const pool = internals.pool ?? new ThreadPool(o.threads, internals.workerUrl);
