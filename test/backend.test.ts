@@ -216,7 +216,7 @@ describe('a package without its native binary', () => {
     );
     // Other warnings keep Node's format.
     expect(other.stderr).toMatch(/^\(node:\d+\) Warning: something else\n/);
-  });
+  }, 120_000);
 
   test('CHARCOUNT_BACKEND: portable is quiet, native insists on the binary, anything else is refused', () => {
     const args = ['-c', ',', '-m', '3', '--sort', 'path', '.'];
