@@ -13,19 +13,22 @@
 //     writes those packages into package.json's optionalDependencies, at its version, just
 //     before `npm publish`, as napi-rs's `prepublish` does: in the repository they stay
 //     out, since packages not yet published would put the lock file out of step (`npm ci`
-//     refuses it).
+//     refuses it). It also takes out the `prepare` script (the build a source checkout's
+//     `npm install` runs, which npm would list among an installed package's install
+//     scripts), so `npm publish` builds nothing itself: it refuses to go on unless dist/ is
+//     built, and newer than every file of src/.
 //
 // <triple> is napi-rs's platform triple (linux-x64-gnu, darwin-arm64, …). The published
 // package lists them as optionalDependencies, and their os/cpu/libc fields let npm install
 // only the one that fits. Cargo is checked for first, so that a missing Rust toolchain
 // gives one clear sentence instead of a spawn error.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
-/** The npm scope of the platform packages (the loader's PLATFORM_SCOPE, src/core/native.ts). */
+/** The npm scope of the platform packages (the loader's PLATFORM_SCOPE, src/backends/native.ts). */
 const SCOPE = '@charcount';
 const root = resolve(dirname(new URL(import.meta.url).pathname), '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
@@ -90,13 +93,36 @@ async function platformPackages() {
   return Object.fromEntries(targets.map((t) => [manifest(t).name, pkg.version]));
 }
 
+/**
+ * What `npm publish` packs must be built: dist/'s entry points there, and (in a checkout)
+ * newer than every source file, since the published manifest has no `prepare` to build them.
+ */
+function checkBuilt() {
+  const built = ['dist/src/index.js', 'dist/bundle/charcount.cjs'].map((f) => join(root, f));
+  const missing = built.filter((f) => !existsSync(f));
+  const oldest = Math.min(...built.filter((f) => existsSync(f)).map((f) => statSync(f).mtimeMs));
+  const newer = existsSync(join(root, 'src'))
+    ? readdirSync(join(root, 'src'), { recursive: true })
+        .map((f) => join(root, 'src', String(f)))
+        .filter((f) => statSync(f).isFile() && statSync(f).mtimeMs > oldest)
+    : [];
+  if (missing.length || newer.length) {
+    console.error(
+      `charcount: dist/ is ${missing.length ? 'not built' : `older than ${newer[0]}`}: run \`npm run build\` before publishing.`,
+    );
+    process.exit(1);
+  }
+}
+
 if (args.manifests) {
   for (const triple of pkg.napi.targets) console.log(layOut(await parseTriple(triple)));
 } else if (args.prepublish) {
+  checkBuilt();
   const file = join(root, 'package.json');
   const text = readFileSync(file, 'utf8');
   const manifestNow = JSON.parse(text);
   manifestNow.optionalDependencies = { ...manifestNow.optionalDependencies, ...(await platformPackages()) };
+  delete manifestNow.scripts.prepare;
   writeFileSync(file, JSON.stringify(manifestNow, null, 2) + '\n');
   console.log(Object.keys(manifestNow.optionalDependencies).join('\n'));
 } else {

@@ -6,9 +6,11 @@
 // Start-up is most of a small run: one file spares Node's ESM loader (a graph of ~40
 // modules resolved and linked one by one), and the code cache spares V8 compiling it.
 //
-// * The other dependencies stay outside, `require`d from node_modules when a run needs
-//   them: Piscina starts its workers from its own files; BullMQ and ioredis load only for
-//   --queue and `charcount worker`, fast-glob only for globs, cli-progress for a bar.
+// * The dependencies stay outside, `require`d from node_modules when a run needs them:
+//   Piscina starts its workers from its own files; fast-glob loads only for globs,
+//   cli-progress for a bar; BullMQ and ioredis, optional peer dependencies, only for
+//   --queue and `charcount worker` (src/dispatch/queue/load.ts says what to install when
+//   they are not there). commander is a development dependency: it is only ever bundled.
 // * `import.meta.url` becomes the bundle's own URL: the package folder (package.json, the
 //   native core, the worker module) is found from it as from the compiled modules.
 // * commander loads child_process (and with it net and dgram) for executable subcommands,
@@ -71,7 +73,9 @@ async function build() {
     target: 'node20',
     // import() of a dependency as require(): no ESM loader (a vm.Script could not run import() anyway).
     supported: { 'dynamic-import': false },
-    external: Object.keys(pkg.dependencies).filter((name) => name !== 'commander'),
+    // Run-time dependencies and the optional peers (BullMQ, ioredis) stay outside; commander,
+    // a development dependency, is bundled.
+    external: [...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})],
     define: { 'import.meta.url': '__charcount_bundle_url' },
     banner: { js: "const __charcount_bundle_url = require('node:url').pathToFileURL(__filename).href;" },
     // Less text for V8 to scan; names stay, for readable stack traces.

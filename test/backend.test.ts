@@ -54,8 +54,16 @@ function charcount(pkg: string, args: string[], cwd: string, backend?: string) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const NOTICE =
-  /^charcount: the native core was not found, so this runs on the portable TypeScript back end \(same answers, slower; CHARCOUNT_BACKEND=portable hides this notice\): charcount has no native core for this platform \([\w-]+\): no local build .*from a source checkout with `npm install` \(needs Rust's cargo\)\.\n$/;
+/** The notice's text: why, and how to get the native core. */
+const MESSAGE =
+  /the native core was not found, so this runs on the portable TypeScript back end \(same answers, slower; CHARCOUNT_BACKEND=portable hides this notice\): charcount has no native core for this platform \([\w-]+\): no local build .*from a source checkout with `npm install` \(needs Rust's cargo\)\./;
+/** The notice as the command prints it: one charcount line. */
+const NOTICE = new RegExp(`^charcount: ${MESSAGE.source}\\n$`);
+/** The notice as Node prints a library's warning: its code, its type, then Node's hint. */
+const WARNING = new RegExp(
+  `^\\(node:\\d+\\) \\[CHARCOUNT_NO_NATIVE_CORE\\] CharcountWarning: ${MESSAGE.source}\\n` +
+    '\\(Use `node --trace-warnings \\.\\.\\.` to show where the warning was created\\)\\n$',
+);
 
 describe('a package without its native binary', () => {
   /** The benchmark's queries on its corpus; others, multi-byte ones, on the vectors (each vector's own: see the API test). */
@@ -125,7 +133,7 @@ describe('a package without its native binary', () => {
       });
     const [want, got] = [run(installed), run(stripped)];
     expect(want.stderr).toBe('');
-    expect(got.stderr).toMatch(NOTICE);
+    expect(got.stderr).toMatch(WARNING);
     const [w, g] = [JSON.parse(want.stdout) as unknown[][], JSON.parse(got.stdout) as unknown[][]];
     expect(w).toHaveLength(vectors.length);
     expect(g.map((r) => r.slice(0, 4))).toEqual(w.map((r) => r.slice(0, 4)));
@@ -149,6 +157,67 @@ describe('a package without its native binary', () => {
       '',
     ]);
   });
+
+  test("the notice is a process warning with a code: a listener hears it, and Node's switches hide it", () => {
+    const script = join(dir, 'warning.mjs');
+    writeFileSync(
+      script,
+      `process.on('warning', (w) => console.log(JSON.stringify({ name: w.name, code: w.code, message: w.message })));
+       const { Counter } = await import(process.argv[2]);
+       console.log(new Counter(',', 2).hasCount('a,b,c'));`,
+    );
+    const index = pathToFileURL(join(stripped, 'dist', 'src', 'index.js')).href;
+    const api = (...node: string[]) =>
+      spawnSync(process.execPath, [...node, script, index], { env: env(), encoding: 'utf8' });
+    const heard = api();
+    expect(heard.stderr).toMatch(WARNING);
+    // The warning is emitted when the library loads, and heard on the next tick.
+    const lines = heard.stdout.trimEnd().split('\n').sort();
+    expect(lines).toEqual(['true', expect.stringMatching(/^\{/)]);
+    expect(JSON.parse(lines[1]!)).toMatchObject({ name: 'CharcountWarning', code: 'CHARCOUNT_NO_NATIVE_CORE' });
+    expect(JSON.parse(lines[1]!).message).toMatch(new RegExp(`^${MESSAGE.source}$`));
+    for (const flag of [
+      '--disable-warning=CHARCOUNT_NO_NATIVE_CORE',
+      '--disable-warning=CharcountWarning',
+      '--no-warnings',
+    ]) {
+      const quiet = api(flag);
+      expect(quiet.stderr, flag).toBe('');
+      expect(quiet.stdout.trimEnd().split('\n').sort(), flag).toEqual(lines); // listeners still hear it
+    }
+
+    // The command prints it as its own line; the same switches hide it there too.
+    const args = ['-c', ',', '-m', '3', '--sort', 'path', '.'];
+    const want = charcount(installed, args, corpus);
+    const command = (nodeOptions: string) =>
+      spawnSync(process.execPath, [join(stripped, 'dist', 'bundle', 'charcount.cjs'), ...args], {
+        cwd: corpus,
+        env: { ...env(), NODE_OPTIONS: nodeOptions },
+        encoding: 'utf8',
+      });
+    expect(command('').stderr).toMatch(NOTICE);
+    for (const options of [
+      '--disable-warning=CHARCOUNT_NO_NATIVE_CORE',
+      '--disable-warning CharcountWarning',
+      '--no-warnings',
+    ]) {
+      const quiet = command(options);
+      expect({ status: quiet.status, stdout: quiet.stdout, stderr: quiet.stderr }, options).toEqual({
+        ...want,
+        stderr: '',
+      });
+    }
+    const other = spawnSync(
+      process.execPath,
+      [
+        '-e',
+        `process.emitWarning('something else'); require(${JSON.stringify(join(stripped, 'dist', 'bundle', 'charcount.cjs'))})`,
+      ],
+      { env: env('portable'), encoding: 'utf8' },
+    );
+    // Other warnings keep Node's format.
+    expect(other.stderr).toMatch(/^\(node:\d+\) Warning: something else\n/);
+  }, 120_000);
 
   test('CHARCOUNT_BACKEND: portable is quiet, native insists on the binary, anything else is refused', () => {
     const args = ['-c', ',', '-m', '3', '--sort', 'path', '.'];

@@ -4,11 +4,11 @@
  * saying what was looked for, what was found instead, and how to get the right one.
  * Packages for other platforms are laid out by hand here, as npm would install them.
  */
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
-import { loadNative, nativeOrigin, platformTriple } from '../src/internal.js';
+import { loadNative, nativeOrigin, platformTriple, targetTriple } from '../src/internal.js';
 import { repoRoot, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
@@ -26,6 +26,7 @@ function publishedManifest() {
   copyFileSync(join(repoRoot, 'package.json'), join(copy, 'package.json'));
   copyFileSync(join(repoRoot, 'scripts', 'build-native.mjs'), join(copy, 'scripts', 'build-native.mjs'));
   symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
+  symlinkSync(join(repoRoot, 'dist'), join(copy, 'dist')); // the step checks that it is built
   execFileSync(process.execPath, [join(copy, 'scripts', 'build-native.mjs'), '--prepublish'], { stdio: 'ignore' });
   return JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'));
 }
@@ -36,13 +37,18 @@ const realBinary = join(repoRoot, 'native', `charcount.${here}.node`);
 let apps = 0;
 /** A folder laid out as an installed charcount: its package.json, and what else is asked. */
 function installed(
-  layout: { packages?: Record<string, { version?: string; binary?: string }>; local?: string[] } = {},
+  layout: {
+    packages?: Record<string, { version?: string; binary?: string }>;
+    local?: string[];
+    /** Its package.json: the published one (the default), or the repository's. */
+    manifest?: 'published' | 'repository';
+  } = {},
 ) {
   const app = join(dir, `app${apps++}`);
   const pkg = join(app, 'node_modules', 'charcount');
   mkdirSync(pkg, { recursive: true });
-  const { name, version, optionalDependencies } = published;
-  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, optionalDependencies }));
+  const { name, version, optionalDependencies, napi } = layout.manifest === 'repository' ? rootManifest : published;
+  writeFileSync(join(pkg, 'package.json'), JSON.stringify({ name, version, optionalDependencies, napi }));
   for (const [triple, p] of Object.entries(layout.packages ?? {})) {
     const at = join(app, 'node_modules', '@charcount', triple);
     mkdirSync(at, { recursive: true });
@@ -127,6 +133,23 @@ describe('the loader', () => {
     );
   });
 
+  test('a package.json that lists no platform packages (a checkout, or a tarball packed from one): the one to install beside it', () => {
+    // Not "publishes no binary": linux-x64-gnu is one of napi.targets, so a package is made for it.
+    const pkg = installed({ manifest: 'repository' });
+    expect(() => loadNative({ packageDir: pkg, triple: 'linux-x64-gnu' })).toThrow(
+      new Error(
+        'charcount has no native core for this platform (linux-x64-gnu): no local build ' +
+          '(native/charcount.linux-x64-gnu.node) and no package @charcount/linux-x64-gnu; ' +
+          `install @charcount/linux-x64-gnu@${rootManifest.version} beside it (this charcount's package.json does not ` +
+          'list its platform packages, as a published one does, so npm did not install it), or build the core from ' +
+          "a source checkout with `npm install` (needs Rust's cargo).",
+      ),
+    );
+    expect(() => loadNative({ packageDir: installed({ manifest: 'repository' }), triple: 'plan9-mips' })).toThrow(
+      'charcount publishes no binary for plan9-mips',
+    );
+  });
+
   test('a platform no package is published for: how to build it', () => {
     const pkg = installed();
     expect(() => loadNative({ packageDir: pkg, triple: 'plan9-mips' })).toThrow(
@@ -149,6 +172,22 @@ test.each([
   expect(platformTriple({ platform, arch, isMusl: () => musl })).toBe(triple);
 });
 
+test("targetTriple names a Rust target's platform package as napi-rs does", async () => {
+  const { parseTriple } = (await import('@napi-rs/cli')) as { parseTriple: (t: string) => { platformArchABI: string } };
+  const targets = [
+    ...rootManifest.napi.targets,
+    'i686-pc-windows-msvc',
+    'x86_64-pc-windows-gnu',
+    'aarch64-unknown-freebsd',
+    'armv7-unknown-linux-gnueabihf',
+    'armv7-linux-androideabi',
+    'aarch64-linux-android',
+    'riscv64gc-unknown-linux-gnu',
+    'x86_64-unknown-linux-ohos',
+  ];
+  for (const t of targets) expect(targetTriple(t), t).toBe(parseTriple(t).platformArchABI);
+});
+
 describe('platform packages', () => {
   const npmDir = join(dir, 'npm');
   execFileSync(process.execPath, [join(repoRoot, 'scripts', 'build-native.mjs'), '--manifests', '--npm-dir', npmDir]);
@@ -162,7 +201,40 @@ describe('platform packages', () => {
 
   test('the repository lists none of them (not yet published, they would put the lock file out of step)', () => {
     expect(rootManifest.optionalDependencies).toBeUndefined();
-    expect({ ...published, optionalDependencies: undefined }).toEqual({ ...rootManifest });
+    const { prepare: _, ...scripts } = rootManifest.scripts;
+    expect({ ...published, optionalDependencies: undefined }).toEqual({ ...rootManifest, scripts });
+  });
+
+  test("the published manifest has no prepare script: a checkout's build, not an installed package's", () => {
+    expect(rootManifest.scripts.prepare).toBe('npm run build');
+    expect(published.scripts.prepare).toBeUndefined();
+  });
+
+  test('so the publish step refuses a dist/ that is not built, or older than a source file', () => {
+    const copy = join(dir, 'unbuilt');
+    mkdirSync(join(copy, 'scripts'), { recursive: true });
+    copyFileSync(join(repoRoot, 'package.json'), join(copy, 'package.json'));
+    copyFileSync(join(repoRoot, 'scripts', 'build-native.mjs'), join(copy, 'scripts', 'build-native.mjs'));
+    symlinkSync(join(repoRoot, 'node_modules'), join(copy, 'node_modules'));
+    const prepublish = () =>
+      spawnSync(process.execPath, [join(copy, 'scripts', 'build-native.mjs'), '--prepublish'], { encoding: 'utf8' });
+    expect(prepublish()).toMatchObject({
+      status: 1,
+      stderr: 'charcount: dist/ is not built: run `npm run build` before publishing.\n',
+    });
+    mkdirSync(join(copy, 'dist', 'src'), { recursive: true });
+    mkdirSync(join(copy, 'dist', 'bundle'), { recursive: true });
+    mkdirSync(join(copy, 'src', 'core'), { recursive: true });
+    writeFileSync(join(copy, 'dist', 'src', 'index.js'), '');
+    writeFileSync(join(copy, 'dist', 'bundle', 'charcount.cjs'), '');
+    const edited = join(copy, 'src', 'core', 'counter.ts');
+    writeFileSync(edited, '');
+    utimesSync(edited, new Date(), new Date(Date.now() + 60_000));
+    expect(prepublish()).toMatchObject({
+      status: 1,
+      stderr: `charcount: dist/ is older than ${edited}: run \`npm run build\` before publishing.\n`,
+    });
+    expect(JSON.parse(readFileSync(join(copy, 'package.json'), 'utf8'))).toEqual(rootManifest); // left as it was
   });
 
   test('os, cpu and libc let npm install only the one that fits; main is its binary', () => {

@@ -1,8 +1,9 @@
 /**
  * The published packages: `npm pack` of charcount and of this platform's package
  * (`npm/<triple>/`, made by the native build), then both tarballs installed into an
- * empty project on a PATH without cargo, and the CLI and the API used from there; then
- * the platform package removed, so that the portable back end answers, with the same output.
+ * empty project on a PATH without cargo, and the CLI and the API used from there (the
+ * README's library example too, type-checked with `tsc --strict`); then the platform
+ * package removed, so that the portable back end answers, with the same output.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -11,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, expect, test } from 'vitest';
 import { platformTriple } from '../src/internal.js';
 import { allVectors, repoRoot, tempDir } from './helpers.js';
+import { examplesOf } from './support/readme.js';
 
 const { dir, cleanup } = tempDir();
 afterAll(cleanup);
@@ -98,6 +100,39 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
   });
   const installed = join(app, 'node_modules');
 
+  // A library install weighs what the library uses: no queue packages (optional peers), no
+  // build tool (commander is inside the command's bundle), and no install script listed.
+  for (const name of ['bullmq', 'ioredis', 'commander', 'esbuild', 'typescript']) {
+    expect(existsSync(join(installed, name)), name).toBe(false);
+  }
+  const shipped = JSON.parse(readFileSync(join(installed, 'charcount', 'package.json'), 'utf8'));
+  expect(shipped.scripts?.prepare).toBeUndefined();
+  expect(shipped.peerDependenciesMeta).toEqual({ bullmq: { optional: true }, ioredis: { optional: true } });
+
+  // The README's library example: it compiles with tsc --strict against the installed
+  // types, and node runs it in a copy of examples/, printing what the README shows.
+  const [readmeExample] = examplesOf('README.md').programs;
+  cpSync(join(repoRoot, 'examples'), join(app, 'examples'), { recursive: true });
+  writeFileSync(join(app, 'readme.ts'), readmeExample!.code);
+  writeFileSync(join(app, 'readme.mjs'), readmeExample!.code);
+  const tsc = spawnSync(
+    process.execPath,
+    [
+      join(repoRoot, 'node_modules', 'typescript', 'bin', 'tsc'),
+      ...['--strict', '--noEmit', '--module', 'nodenext', '--target', 'es2022', '--types', 'node'],
+      ...['--typeRoots', join(repoRoot, 'node_modules', '@types'), 'readme.ts'],
+    ],
+    { cwd: app, env, encoding: 'utf8' },
+  );
+  expect(tsc.stdout + tsc.stderr).toBe('');
+  const readme = spawnSync(process.execPath, [join(app, 'readme.mjs')], {
+    cwd: join(app, 'examples'),
+    env,
+    encoding: 'utf8',
+  });
+  expect(readme.stderr).toBe('');
+  expect(readme.stdout).toBe(readmeExample!.output);
+
   const cli = spawnSync(join(app, 'node_modules', '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], {
     cwd: app,
     env,
@@ -175,10 +210,17 @@ test('the packed tarballs install and run where no Rust toolchain exists', async
     `(native/charcount.${triple}.node) and no package @charcount/${triple}; install @charcount/${triple}@0.1.0 ` +
     '(npm installs it with charcount unless optional dependencies are left out), or build the core from a ' +
     "source checkout with `npm install` (needs Rust's cargo).";
-  const notice =
-    'charcount: the native core was not found, so this runs on the portable TypeScript back end ' +
-    `(same answers, slower; CHARCOUNT_BACKEND=portable hides this notice): ${sentence}\n`;
-  expect(outputs()).toEqual(withCore.map((o) => ({ ...o, stderr: notice + o.stderr })));
+  const message =
+    'the native core was not found, so this runs on the portable TypeScript back end ' +
+    `(same answers, slower; CHARCOUNT_BACKEND=portable hides this notice): ${sentence}`;
+  // The command prints it as its own line, the library as Node prints a process warning.
+  const warning =
+    `(node:PID) [CHARCOUNT_NO_NATIVE_CORE] CharcountWarning: ${message}\n` +
+    '(Use `node --trace-warnings ...` to show where the warning was created)\n';
+  const portable = outputs().map((o) => ({ ...o, stderr: o.stderr.replace(/^\(node:\d+\)/, '(node:PID)') }));
+  expect(portable).toEqual(
+    withCore.map((o, i) => ({ ...o, stderr: (i < runs.length ? `charcount: ${message}\n` : warning) + o.stderr })),
+  );
   const refused = spawnSync(join(installed, '.bin', 'charcount'), ['--char', ',', '--min', '3', 'data'], {
     cwd: app,
     env: { ...env, CHARCOUNT_BACKEND: 'native' },

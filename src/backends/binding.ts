@@ -1,7 +1,7 @@
 /**
  * The interface of the scanning core: what the native addon exports (native/src/binding.rs
  * documents each export), and what the portable back end (core/portable/) implements with
- * the same answers. Types only; core/native.ts loads one of the two.
+ * the same answers. Types only; backends/native.ts loads one of the two.
  */
 import type { NativeBatch, NativeError } from '../core/types.js';
 import type { CounterResult, KernelName } from '../core/types.js';

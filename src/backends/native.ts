@@ -1,6 +1,6 @@
 /**
  * Finds and loads the native core (or, where none loads, the portable back end:
- * core/backend.ts), and describes its exports (contract §6.2).
+ * backends/select.ts), and describes its exports (contract §6.2).
  *
  * The binary is named by napi-rs's convention, `charcount.<triple>.node` with napi-rs's
  * platform triple (`linux-x64-gnu`, `darwin-arm64`, …), and is looked for as napi-rs's
@@ -109,6 +109,43 @@ interface Manifest {
   version?: string;
   main?: string;
   optionalDependencies?: Record<string, string>;
+  /** napi-rs's settings: `targets` are the Rust target triples charcount makes platform packages for. */
+  napi?: { targets?: string[] };
+}
+
+/** napi-rs's names for Rust's CPUs and systems (its `parseTriple`). */
+const NODE_ARCH: Record<string, string> = {
+  x86_64: 'x64',
+  aarch64: 'arm64',
+  i686: 'ia32',
+  armv7: 'arm',
+  loongarch64: 'loong64',
+  riscv64gc: 'riscv64',
+  powerpc64le: 'ppc64',
+  powerpc64: 'ppc64',
+};
+const NODE_PLATFORM: Record<string, string> = {
+  linux: 'linux',
+  freebsd: 'freebsd',
+  darwin: 'darwin',
+  windows: 'win32',
+  ohos: 'openharmony',
+};
+
+/**
+ * The platform triple napi-rs names a Rust target's package by (`x86_64-unknown-linux-gnu`
+ * → `linux-x64-gnu`, `aarch64-apple-darwin` → `darwin-arm64`), as its `parseTriple` does
+ * (WebAssembly targets aside).
+ */
+export function targetTriple(rustTriple: string): string {
+  const parts = (rustTriple.endsWith('eabi') ? `${rustTriple.slice(0, -4)}-eabi` : rustTriple).split('-');
+  let cpu: string | undefined, sys: string | undefined, abi: string | undefined;
+  if (parts.length === 2) [cpu, sys] = parts;
+  else [cpu, , sys, abi] = parts;
+  if (abi === 'android' || abi === 'ohos') [sys, abi] = [abi, undefined];
+  const platform = NODE_PLATFORM[sys ?? ''] ?? sys;
+  const arch = NODE_ARCH[cpu ?? ''] ?? cpu;
+  return abi ? `${platform}-${arch}-${abi}` : `${platform}-${arch}`;
 }
 
 const readManifest = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
@@ -185,10 +222,15 @@ export function loadNative(options: LoadOptions = {}): { binding: NativeBinding;
         (others.length ? `, found only ${others.join(', ')}` : ''),
     );
   }
+  const build = "build the core from a source checkout with `npm install` (needs Rust's cargo)";
+  // A published package.json lists every platform package as an optional dependency; the
+  // repository's (and a tarball packed from it) lists none, though the packages exist.
   const remedy = ours.optionalDependencies?.[name]
-    ? `install ${name}@${ours.version} (npm installs it with charcount unless optional dependencies are left out), ` +
-      "or build the core from a source checkout with `npm install` (needs Rust's cargo)"
-    : `charcount publishes no binary for ${triple}: build it from a source checkout with \`npm install\` (needs Rust's cargo)`;
+    ? `install ${name}@${ours.version} (npm installs it with charcount unless optional dependencies are left out), or ${build}`
+    : (ours.napi?.targets ?? []).some((t) => targetTriple(t) === triple)
+      ? `install ${name}@${ours.version} beside it (this charcount's package.json does not list its platform packages, ` +
+        `as a published one does, so npm did not install it), or ${build}`
+      : `charcount publishes no binary for ${triple}: ${build.replace('the core', 'it')}`;
   throw new Error(`charcount has no native core for this platform (${triple}): ${problems.join('; ')}; ${remedy}.`, {
     cause,
   });
@@ -203,7 +245,7 @@ const selected = selectBackend(() => {
 /**
  * The core every count goes through, loaded once per thread: the native core, or where
  * none loads (or `CHARCOUNT_BACKEND=portable` asks for it) the portable back end
- * (core/backend.ts).
+ * (backends/select.ts).
  */
 export const native: NativeBinding = selected.binding;
 /** Where `native` was loaded from (`undefined` on the portable back end). */

@@ -6,14 +6,15 @@
  * * `CHARCOUNT_BACKEND=native` insists on the native core: without one, importing
  *   charcount fails with the loader's sentence, as it always did.
  * * `CHARCOUNT_BACKEND=portable` takes the portable back end, quietly.
- * * Unset (or empty): the native core, else the portable back end, with a one-line notice
- *   on stderr saying the native core was not found and how to get it.
+ * * Unset (or empty): the native core, else the portable back end, with a warning
+ *   (`process.emitWarning`, code `CHARCOUNT_NO_NATIVE_CORE`) saying the native core was not
+ *   found and how to get it. Node prints it on stderr; `node --disable-warning=CHARCOUNT_NO_NATIVE_CORE`
+ *   hides it, and `process.on('warning')` hears it. The command line prints it as a charcount line.
  *
  * A worker thread scans with the back end its parent chose, whatever made the parent
  * choose it: the choice is handed down as environment data (`setEnvironmentData`), which
  * every thread started after it inherits.
  */
-import { writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
 import type { NativeBinding } from './binding.js';
@@ -48,18 +49,18 @@ function wanted(): { backend: BackendName; by: string } | undefined {
 /** An error's message on one line. */
 const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 
-/** Says once, on one line of stderr, that the native core is missing and how to get it. */
+/** The type of charcount's warnings (`process.emitWarning`). */
+export const WARNING_TYPE = 'CharcountWarning';
+/** The code of the warning that the native core is missing: what `node --disable-warning=` takes. */
+export const NO_NATIVE_CORE = 'CHARCOUNT_NO_NATIVE_CORE';
+
+/** Says once, as a process warning, that the native core is missing and how to get it. */
 function notice(why: string): void {
-  const line =
-    `charcount: the native core was not found, so this runs on the portable TypeScript back end ` +
-    `(same answers, slower; ${BACKEND_VARIABLE}=portable hides this notice): ${why}\n`;
-  try {
-    // Straight to the descriptor: synchronous, before any other output, and without
-    // loading Node's stream modules.
-    writeSync(2, line);
-  } catch {
-    // stderr closed or full: the notice is not worth failing for.
-  }
+  process.emitWarning(
+    `the native core was not found, so this runs on the portable TypeScript back end ` +
+      `(same answers, slower; ${BACKEND_VARIABLE}=portable hides this notice): ${why}`,
+    { type: WARNING_TYPE, code: NO_NATIVE_CORE },
+  );
 }
 
 /**

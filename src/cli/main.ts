@@ -11,6 +11,34 @@ import { flushed, openedStreams, reportOutputError, stderr } from './streams.js'
 
 const SUBCOMMANDS = new Set(['worker', 'merge', 'completions']);
 
+/**
+ * The library's own warnings (`process.emitWarning` of type `CharcountWarning`, backends/select.ts:
+ * the native core missing) print as a charcount line rather than in Node's format with its
+ * `--trace-warnings` hint; other warnings keep Node's printer. Node's switches still hide
+ * them: `--no-warnings` (or `NODE_NO_WARNINGS=1`: Node installs no printer) and
+ * `--disable-warning=CODE` or `=CharcountWarning` (in `NODE_OPTIONS`).
+ */
+function printOwnWarnings(): void {
+  const printers = process.listeners('warning');
+  if (printers.length === 0) return;
+  const args = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)];
+  const disabled = new Set(
+    args.flatMap((a, i) =>
+      a.startsWith('--disable-warning=')
+        ? [a.slice('--disable-warning='.length)]
+        : a === '--disable-warning'
+          ? [args[i + 1]]
+          : [],
+    ),
+  );
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => {
+    if (warning.name !== 'CharcountWarning') for (const print of printers) print.call(process, warning);
+    else if (!disabled.has(warning.name) && !disabled.has(warning.code))
+      stderr().write(`charcount: ${warning.message}\n`);
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const { nonUtf8Argument, rawArgs } = await import('./args.js');
   const bad = nonUtf8Argument(rawArgs(argv), SUBCOMMANDS.has(argv[0]!) ? `charcount ${argv[0]}` : 'charcount');
@@ -50,6 +78,7 @@ async function end(code: number): Promise<void> {
   setTimeout(() => process.exit(status), 0).unref();
 }
 
+printOwnWarnings();
 main(process.argv.slice(2)).then(end, (e) => {
   const message = e instanceof Error ? e.message : String(e);
   // Some messages name charcount already ("charcount has no native core …").

@@ -4,7 +4,7 @@
  * * The pool's threads live as long as the pool (`idleTimeout: Infinity`): Piscina's
  *   default would end and restart workers between bursts. Threads start as tasks need
  *   them, up to `threads`: a run of one file starts one.
- * * The native addon is loaded on this thread first (core/native.ts), which keeps it
+ * * The native addon is loaded on this thread first (backends/native.ts), which keeps it
  *   resident when workers exit.
  * * A task whose worker dies is lost; the run loop decides what to retry. Piscina starts a
  *   replacement worker by itself.

@@ -21,7 +21,8 @@ export interface ScanPoolOptions {
  * Threads kept between runs: `scan()` and `scanFiles()` as the module's functions, on
  * this pool's threads (the `threads` option of a run is ignored). Threads start as the
  * first runs need them and live until `close()`, which a program must call (or use
- * `await using pool = new ScanPool()`): live threads keep the process running.
+ * `await using pool = new ScanPool()` in TypeScript, or in JavaScript on Node.js 24 and later:
+ * Node.js 20 and 22 do not parse it): live threads keep the process running.
  */
 export class ScanPool {
   private readonly pool: ThreadPool;

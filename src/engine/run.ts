@@ -1,5 +1,5 @@
 /**
- * run: the one coordinator loop, whatever carries the tasks (transport/).
+ * run: the one coordinator loop, whatever carries the tasks (dispatch/).
  *
  * It pulls discovered paths into a queue (`Intake`, up to a high-water mark), cuts them
  * into tasks (`PathQueue`), keeps the transport's window of tasks outstanding, and yields

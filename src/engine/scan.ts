@@ -17,6 +17,7 @@ import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Su
 import { show } from '../core/validate.js';
 import { HINT_FOLLOW } from '../core/wire-format.js';
 import { LocalTransport, ThreadPool } from '../dispatch/local.js';
+import { loadQueueModule } from '../dispatch/queue/load.js';
 import type { RunSpec, Transport } from '../dispatch/transport.js';
 import { Aggregator } from './aggregate.js';
 import { BUDGET_BYTES, BUDGET_HITS } from './sizing.js';
@@ -60,7 +61,7 @@ async function openTransport(
 ): Promise<Transport & { workers?: number; backend?: BackendName }> {
   const spec = runSpec(o, internals);
   if (o.queue) {
-    const { QueueTransport } = await import('../dispatch/queue/client.js');
+    const { QueueTransport } = await loadQueueModule(() => import('../dispatch/queue/client.js'));
     return QueueTransport.open(o.queue, spec, notify, o.onWarning);
   }
   const pool = internals.pool ?? new ThreadPool(o.threads, internals.workerUrl);

@@ -4,6 +4,7 @@
  */
 import { Command } from 'commander';
 import { backendDescription } from '../../backends/native.js';
+import { loadQueueModule } from '../../dispatch/queue/load.js';
 import { integer, parse, redisUrl, version } from '../args.js';
 import { stderr } from '../streams.js';
 
@@ -45,7 +46,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
   }>();
   const log = (line: string) => stderr().write(`charcount worker: ${line}\n`);
   // BullMQ loads only to run a worker (not for --help, or the completions that read the options).
-  const { QueueWorker } = await import('../../dispatch/queue/worker.js');
+  const { QueueWorker } = await loadQueueModule(() => import('../../dispatch/queue/worker.js'));
   const worker = new QueueWorker({
     queue: o.queue,
     threads: o.threads,

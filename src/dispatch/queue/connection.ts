@@ -11,19 +11,10 @@
  * internal ("Reached the max retries per request limit…").
  */
 import { Redis, type RedisOptions } from 'ioredis';
+import { QueueUnavailableError } from './load.js';
 
-/** Redis could not be reached, or was lost during a run, or cannot be used as configured. */
-export class QueueUnavailableError extends Error {
-  override readonly name = 'QueueUnavailableError';
-  readonly code = 'EQUEUE';
-  constructor(
-    message: string,
-    /** Worth trying again later (the server is down), as opposed to wrongly configured (a bad password or database). */
-    readonly retryable = false,
-  ) {
-    super(message);
-  }
-}
+// Made where ioredis need not be installed (load.ts), and known here by its old address.
+export { QueueUnavailableError };
 
 /** The URL for messages: without its password. */
 export function displayUrl(url: string): string {

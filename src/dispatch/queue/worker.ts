@@ -1,5 +1,5 @@
 /**
- * worker/queue-worker: `charcount worker`, the other end of a queued run. It watches Redis for
+ * dispatch/queue/worker: `charcount worker`, the other end of a queued run. It watches Redis for
  * runs, takes their batches with a BullMQ Worker, scans each with the same run loop as a
  * local scan on this machine's thread pool (one pool for every run and batch), and
  * sends the job's positional batch back as a job.
