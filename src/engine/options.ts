@@ -3,7 +3,6 @@
  * the value given, with `TypeError` for the wrong kind and `RangeError` out of range.
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { Counter, DEFAULT_MAX_HITS } from '../core/counter.js';
 import { checkEncoding } from '../core/decode.js';
 import { native } from '../core/native.js';
@@ -11,7 +10,7 @@ import { pathFromText } from '../core/path-bytes.js';
 import type { Progress, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
-import type { DiscoverOptions } from './discover.js';
+import { resolveAsOpened, type DiscoverOptions } from './discover.js';
 import { checkShard } from './shard.js';
 
 export interface ScanOptions {
@@ -256,7 +255,8 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   const resolved: ResolvedDiscovery = {
     // A lone surrogate in a caller's string is U+FFFD, as Node opens it (path-bytes.ts).
     patterns: stringList('patterns', o.patterns, ['.']).map(pathFromText),
-    cwd: resolve(pathFromText(o.cwd ?? process.cwd())),
+    // As the OS resolves it: `lnk/..` is the parent of where the link points.
+    cwd: resolveAsOpened(process.cwd(), pathFromText(o.cwd ?? process.cwd())),
     ignoreFiles: o.ignoreFiles === undefined ? true : checkBoolean('ignoreFiles', o.ignoreFiles),
     // `ignore` excludes after every other glob, so that what it names stays out.
     globs: [...stringList('globs', o.globs, []), ...stringList('ignore', o.ignore, []).map((g) => `!${g}`)],
