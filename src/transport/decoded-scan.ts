@@ -368,9 +368,20 @@ async function openRegular(
 }
 
 /**
+ * Whether a file that ended before `size` bytes has shrunk: it now says fewer. One that
+ * still says `size` never held it (sysfs attributes say 4096 bytes and hold a few).
+ */
+const shrank = (file: FileHandle, size: number) =>
+  file.stat().then(
+    (st) => st.size < size,
+    () => true,
+  );
+
+/**
  * The file's bytes, 256 KiB at a time: up to its size at the `stat` (`ESHRUNK` if it ends
- * first), or to its end when the size says 0 (procfs). Each chunk is a new buffer: a
- * decompressor may still hold the last one.
+ * first and the file now says less), or to its end when the size says 0 (procfs) or more
+ * than it holds (sysfs). Each chunk is a new buffer: a decompressor may still hold the last
+ * one.
  */
 async function* fileChunks(file: FileHandle, size: number, exact = true): AsyncGenerator<Uint8Array> {
   let read = 0;
@@ -383,7 +394,7 @@ async function* fileChunks(file: FileHandle, size: number, exact = true): AsyncG
       throw new ReadFailure(fileError(e));
     }
     if (n === 0) {
-      if (exact && read < size) {
+      if (exact && read < size && (await shrank(file, size))) {
         const message = `file shrank while being read: ${size} bytes expected, ${read} read`;
         throw new ReadFailure({ code: 'ESHRUNK', message });
       }
