@@ -176,6 +176,10 @@ export async function scanFile(
  * Reads `source` through `stage` into `counters`; `limit`: the most bytes before too-large;
  * `progress.bytes` counts what was read. Offsets in the results (the first hit's, every
  * listed hit's) are the stream's. Exported for the tests, which feed it chunks.
+ *
+ * `asArrives`: the source is a stream that may wait for its writer (standard input), not a
+ * file: each piece is counted as it arrives, and the first 256 KiB are checked for NUL
+ * bytes piece by piece as far as they are read, instead of being gathered first.
  */
 export async function countStream(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -184,6 +188,7 @@ export async function countStream(
   rules: FileRules,
   limit?: number,
   progress = { bytes: 0 },
+  asArrives = false,
 ): Promise<FileScan | undefined> {
   const full = rules.full === true;
   const maxHits = rules.maxHits;
@@ -241,7 +246,16 @@ export async function countStream(
     if (cancelled(rules)) return undefined;
     progress.bytes += chunk.length;
     if (limit !== undefined && progress.bytes > limit) return { bytes: progress.bytes, skipped: 'too-large' };
-    if (first) {
+    if (first && asArrives) {
+      // What arrived is counted now; only its part within the first 256 KiB is checked.
+      const head = chunk.subarray(0, CHUNK - firstBytes);
+      firstBytes += head.length;
+      if (firstBytes >= CHUNK) first = undefined;
+      const data = stage.push(head);
+      if (binary(data)) return { bytes: progress.bytes, skipped: 'binary' };
+      feed(data);
+      if (head.length < chunk.length) feed(stage.push(chunk.subarray(head.length)));
+    } else if (first) {
       first.push(chunk);
       firstBytes += chunk.length;
       if (firstBytes < CHUNK) continue;
