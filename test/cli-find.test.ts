@@ -140,6 +140,20 @@ describe('the repository a new user tries it in', () => {
   test.each([
     [['-t', 'nope'], /^charcount: -t\/--type: unknown file type 'nope'/],
     [['-g', '[a'], /^charcount: -g\/--glob "\[a" is not a valid glob: /],
+    [['-g', 'ok', '-g', '![a'], /^charcount: -g\/--glob "!\[a" is not a valid glob: /],
+    [['--iglob', '[a'], /^charcount: --iglob "\[a" is not a valid glob: /],
+    // Each error names the option and the value written, not the glob they became.
+    [['-g', 'ok', '--ignore', 'x', '--ignore', '[z'], /^charcount: --ignore "\[z" is not a valid glob: unclosed/],
+    [['--type-add', 'foo:[', '-t', 'foo'], /^charcount: --type-add "foo:\[": "\[" is not a valid glob: unclosed/],
+    [
+      ['--type-add', 'foo:*.x', '--type-add', 'foo:*.{a', '-t', 'csv', '-T', 'foo'],
+      /^charcount: --type-add "foo:\*\.\{a": "\*\.\{a" is not a valid glob: /,
+    ],
+    [
+      ['--type-add', 'bar:[', '--type-add', 'foo:include:bar', '-t', 'foo'],
+      /^charcount: --type-add "bar:\[": "\[" is not a valid glob: /,
+    ],
+    [['--type-add', 'foo:include:', '-t', 'foo'], /^charcount: --type-add must be NAME:GLOB.*, got 'foo:include:'/],
     [['--type-add', 'bad'], /^charcount: --type-add must be NAME:GLOB/],
     [['--files-without-match', '-l'], /^charcount: -l and --files-without-match cannot be used together/],
     [['--files', '--json'], /^charcount: --files and --json cannot be used together/],

@@ -23,6 +23,7 @@ import {
   type FileRecord,
   type MultiFileRecord,
   type Progress,
+  type ScanOptions,
   type Summary,
 } from '../src/index.js';
 import { scanFilesWith, scanWith, ThreadPool } from '../src/internal.js';
@@ -387,6 +388,25 @@ describe('run control', () => {
     expect(() => scan({} as never)).toThrow(/exactly one of counter or counters/);
     expect(() => scan({ counter: 'c' } as never)).toThrow(/counter must be a Counter, got 'c'/);
     expect(() => scan({ counter: c3, threads: 0 })).toThrow(RangeError);
+    // A glob that does not parse is named by the option and the index it was given at.
+    const unclosed = `is not a valid glob ("[z"): unclosed character class (missing ']')`;
+    for (const [options, message] of [
+      [{ globs: ['a', '[z'] }, `globs[1] ${unclosed}`],
+      [{ iglobs: '[z' }, `iglobs[0] ${unclosed}`],
+      [{ globs: ['a'], ignore: ['b', '[z'] }, `ignore[1] ${unclosed}`],
+      [{ types: ['txt', 'foo'], typeDefinitions: { foo: ['*.x', '[z'] } }, `typeDefinitions.foo[1] ${unclosed}`],
+      [{ types: ['!foo'], typeDefinitions: { foo: ['[z'] } }, `typeDefinitions.foo[0] ${unclosed}`],
+    ] as [ScanOptions, string][]) {
+      const thrown = (() => {
+        try {
+          scan({ counter: c3, ...options });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(thrown, JSON.stringify(options)).toBeInstanceOf(RangeError);
+      expect((thrown as Error).message).toBe(message);
+    }
     expect(() => scan({ counter: c3, threads: 0 })).toThrow(/threads must be an integer from 1 to 1024, got 0/);
     expect(() => scan({ counter: c3, binary: 'yes' as never })).toThrow(/binary must be 'skip' or 'scan', got 'yes'/);
     expect(() => scan({ counter: c3, patterns: [1] as never })).toThrow(TypeError);

@@ -277,9 +277,48 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
       types: resolved.typeGlobs,
     });
   } catch (e) {
-    throw new RangeError((e as Error).message.replace(/^options\./, ''));
+    throw badGlob(o, resolved.cwd) ?? new RangeError((e as Error).message.replace(/^options\./, ''));
   }
   return resolved;
+}
+
+/** Why `glob` does not compile as one of the walker's `kind` of glob, or undefined. */
+function globProblem(cwd: string, kind: 'globs' | 'iglobs' | 'types', glob: string): string | undefined {
+  try {
+    native.createWalker('', cwd, false, false, { [kind]: [glob] });
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    // The core's words, less its own naming of the option and the glob.
+    return /^options\.\w+\[\d+\] is not a valid glob \("(?:[^"\\]|\\.)*"\): (.*)$/s.exec(message)?.[1] ?? message;
+  }
+}
+
+/**
+ * The glob that does not parse, named as the caller gave it: its option and index (`ignore[1]`,
+ * not the `globs` entry it becomes), a type's by its definition (`typeDefinitions.foo[0]`,
+ * only for types selected, as ripgrep).
+ */
+function badGlob(o: DiscoveryOptions, cwd: string): RangeError | undefined {
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+  const selected = new Set(list(o.types).map((t) => t.replace(/^!/, '')));
+  const definitions = Object.entries(o.typeDefinitions ?? {}).filter(
+    ([name]) => selected.has(name) || selected.has('all'),
+  );
+  const sources: [string, 'globs' | 'iglobs' | 'types', string[]][] = [
+    ['globs', 'globs', list(o.globs)],
+    ['iglobs', 'iglobs', list(o.iglobs)],
+    ['ignore', 'globs', list(o.ignore)],
+    ...definitions.map(([name, globs]): [string, 'types', string[]] => [`typeDefinitions.${name}`, 'types', globs]),
+  ];
+  for (const [name, kind, globs] of sources) {
+    for (const [i, glob] of globs.entries()) {
+      const why = globProblem(cwd, kind, glob);
+      if (why !== undefined)
+        return new RangeError(`${name}[${i}] is not a valid glob (${JSON.stringify(glob)}): ${why}`);
+    }
+  }
+  return undefined;
 }
 
 /**
