@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { native, type NativeCounter, type NativeEvaluation, type NativeScanner } from './native.js';
 import { histogramOf } from './codec.js';
 import type { CounterResult, FullScan, Hit, Histogram, KernelName, SegmentHit } from './types.js';
-import { checkBoolean, checkChar, checkInput, checkInteger, show } from './validate.js';
+import { checkBoolean, checkChar, checkInput, checkInteger, checkOptions, show } from './validate.js';
 
 /** When the running count starts again from zero. */
 export const Reset = {
@@ -89,10 +89,11 @@ export class Counter {
    * @param min the threshold: a non-negative integer up to 2^53-1
    * @param reset when the count starts again (default: at every newline)
    */
-  constructor(what: string, min: number, reset: Reset = Reset.NewlinesReset, options: CounterOptions = {}) {
+  constructor(what: string, min: number, reset: Reset = Reset.NewlinesReset, options?: CounterOptions) {
     this.what = checkChar('what', what);
     this.min = checkInteger('min', min);
     this.reset = checkReset('reset', reset);
+    options = checkOptions(options);
     const kernels = native.kernels();
     if (options.kernel !== undefined && !kernels.includes(options.kernel)) {
       throw new RangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);

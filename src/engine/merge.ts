@@ -11,6 +11,7 @@ import { pathFromJson, pathOf } from '../core/path-bytes.js';
 import type { FileRecord, Query, ScanDocument, Shard } from '../core/types.js';
 import { Aggregator } from './aggregate.js';
 import { checkShard } from './shard.js';
+import { show } from '../core/validate.js';
 
 export class MergeError extends Error {
   override readonly name = 'MergeError';
@@ -64,6 +65,13 @@ const describe = (q: Query) =>
   (q.searchZip ? ' --search-zip' : '');
 
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
+  if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array of { name, doc }, got ${show(inputs)}`);
+  inputs.forEach((input: unknown, i) => {
+    const name = (input as Partial<NamedDocument> | null)?.name;
+    if (typeof input !== 'object' || input === null || typeof name !== 'string') {
+      throw new TypeError(`inputs[${i}] must be an object { name, doc } with a string name, got ${show(input)}`);
+    }
+  });
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
   const docs = inputs.map(({ name, doc }) => ({ name, doc: checkDocument(name, doc) }));
   const first = docs[0]!;
