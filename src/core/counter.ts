@@ -158,6 +158,16 @@ export class Counter {
   }
 }
 
+/** What `Writable` would take as a chunk but a `CounterStream` does not (`null` is `Writable`'s own). */
+function checkChunk(chunk: unknown): void {
+  if (chunk === undefined || chunk === null || typeof chunk === 'string' || chunk instanceof Uint8Array) return;
+  if (!ArrayBuffer.isView(chunk)) return; // Writable's own ERR_INVALID_ARG_TYPE
+  const error = new TypeError(
+    `The "chunk" argument must be of type string or an instance of Buffer or Uint8Array. Received an instance of ${chunk.constructor.name}`,
+  );
+  throw Object.assign(error, { code: 'ERR_INVALID_ARG_TYPE' });
+}
+
 /**
  * A counter fed in chunks: a `Writable` stream, so that
  * `await pipeline(createReadStream(file), counter.stream())` counts a file (or a socket, a
@@ -186,6 +196,30 @@ export class CounterStream extends Writable {
    */
   get settled(): boolean {
     return this.done;
+  }
+
+  /**
+   * A chunk is a string or a `Uint8Array` (a `Buffer`), as `hasCount()` takes: `Writable`
+   * also takes the other typed arrays and `DataView`s, whose bytes would depend on the
+   * machine's byte order. Refused as `Writable` refuses what it does not take.
+   */
+  override write(chunk: string | Uint8Array, callback?: (error: Error | null | undefined) => void): boolean;
+  override write(
+    chunk: string | Uint8Array,
+    encoding: BufferEncoding,
+    callback?: (error: Error | null | undefined) => void,
+  ): boolean;
+  override write(chunk: unknown, ...rest: unknown[]): boolean {
+    checkChunk(chunk);
+    return super.write(chunk, ...(rest as [BufferEncoding, (error: Error | null | undefined) => void]));
+  }
+
+  override end(callback?: () => void): this;
+  override end(chunk: string | Uint8Array, callback?: () => void): this;
+  override end(chunk: string | Uint8Array, encoding: BufferEncoding, callback?: () => void): this;
+  override end(...args: unknown[]): this {
+    if (typeof args[0] !== 'function') checkChunk(args[0]);
+    return super.end(...(args as [unknown, BufferEncoding, () => void]));
   }
 
   /**
