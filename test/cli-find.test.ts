@@ -3,13 +3,14 @@
  * --files, against `rg --files` and `git` on the same trees; and the habits around them
  * (-q, --files-without-match, -0, --sort path, standard input).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { listFiles } from '../src/index.js';
-import { runCli } from './support/cli.js';
+import { Counter, listFiles } from '../src/index.js';
+import { scanReadable } from '../src/scan/stdin.js';
+import { cli, runCli } from './support/cli.js';
 import { tempDir } from './helpers.js';
 
 /** The lines of a --jsonl output, parsed (the last one is the summary). */
@@ -139,6 +140,20 @@ describe('the repository a new user tries it in', () => {
   test.each([
     [['-t', 'nope'], /^charcount: -t\/--type: unknown file type 'nope'/],
     [['-g', '[a'], /^charcount: -g\/--glob "\[a" is not a valid glob: /],
+    [['-g', 'ok', '-g', '![a'], /^charcount: -g\/--glob "!\[a" is not a valid glob: /],
+    [['--iglob', '[a'], /^charcount: --iglob "\[a" is not a valid glob: /],
+    // Each error names the option and the value written, not the glob they became.
+    [['-g', 'ok', '--ignore', 'x', '--ignore', '[z'], /^charcount: --ignore "\[z" is not a valid glob: unclosed/],
+    [['--type-add', 'foo:[', '-t', 'foo'], /^charcount: --type-add "foo:\[": "\[" is not a valid glob: unclosed/],
+    [
+      ['--type-add', 'foo:*.x', '--type-add', 'foo:*.{a', '-t', 'csv', '-T', 'foo'],
+      /^charcount: --type-add "foo:\*\.\{a": "\*\.\{a" is not a valid glob: /,
+    ],
+    [
+      ['--type-add', 'bar:[', '--type-add', 'foo:include:bar', '-t', 'foo'],
+      /^charcount: --type-add "bar:\[": "\[" is not a valid glob: /,
+    ],
+    [['--type-add', 'foo:include:', '-t', 'foo'], /^charcount: --type-add must be NAME:GLOB.*, got 'foo:include:'/],
     [['--type-add', 'bad'], /^charcount: --type-add must be NAME:GLOB/],
     [['--files-without-match', '-l'], /^charcount: -l and --files-without-match cannot be used together/],
     [['--files', '--json'], /^charcount: --files and --json cannot be used together/],
@@ -194,6 +209,55 @@ describe('rg users habits', () => {
     expect(runCli(tree, ['-c', ',', '-m', '2', '-'], { input: binary }).status).toBe(1);
     expect(runCli(tree, ['-c', ',', '-m', '2', '--binary', '-'], { input: binary }).stdout).toBe('<stdin>\n');
   }, 30_000);
+
+  test('standard input is counted as it arrives: the answer comes while the writer holds the pipe open', async () => {
+    // Nothing is closed on the writer's side until the command has answered and exited:
+    // were it waiting for 256 KiB or the end of its input, it would never exit.
+    for (const args of [['-q'], [], ['--jsonl']]) {
+      const child = spawn(process.execPath, [cli, '-c', ',', '-m', '1', ...args], {
+        cwd: tree,
+        stdio: ['pipe', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stdin.on('error', () => {}); // the command may be gone when the pipe is closed
+      child.stdin.write('x\na,b\n');
+      const status = await new Promise((resolve) => child.on('exit', resolve));
+      child.stdin.end();
+      expect(status, args.join(' ')).toBe(0);
+      if (args[0] === '--jsonl') {
+        expect(jsonl(stdout)[0]).toMatchObject({ path: '<stdin>', matched: true, offset: 3, line: 2, bytes: 6 });
+      } else expect(stdout).toBe(args[0] === '-q' ? '' : '<stdin>\n');
+    }
+  }, 30_000);
+
+  test('a stream is counted as it arrives, its first 256 KiB checked for NUL bytes as far as they are read', async () => {
+    // A source that gives its chunks, then never ends: only what arrived can answer.
+    let release = () => {};
+    const never = new Promise<void>((resolve) => (release = resolve));
+    const arriving = async function* (...chunks: string[]) {
+      for (const c of chunks) yield Buffer.from(c);
+      await never;
+    };
+    const read = { full: false, scanBinary: false, encoding: 'utf-8', bomSniff: true };
+    const options = { counters: [new Counter(',', 2)], multi: false, read };
+    expect(await scanReadable('<stdin>', arriving('a,', 'b,c'), options)).toMatchObject({
+      matched: true,
+      offset: 3,
+      bytes: 5,
+    });
+    // A NUL among what arrived before the answer is known makes it binary, as in a file's
+    // first chunk; with every hit listed, past the limit.
+    expect(await scanReadable('<stdin>', arriving('a,', '\0', 'b,c'), options)).toMatchObject({
+      skipped: 'binary',
+    });
+    const listing = { ...options, read: { ...read, maxHits: 1 } };
+    expect(await scanReadable('<stdin>', arriving(',,\n,,\n', ',,'), listing)).toMatchObject({
+      hits: [{ offset: 1, line: 1 }],
+      hitsTruncated: true,
+    });
+    release();
+  });
 
   test('standard input larger than the binary probe, matched at its end', () => {
     const big = 'x'.repeat(300 * 1024) + '\n,,,\n';

@@ -65,12 +65,43 @@ test('a string with an encoding stands for its bytes', () => {
 
 test('what a Writable refuses, it refuses: a number, a write after end', async () => {
   const s = new Counter('x', 1).stream();
-  expect(() => s.write(7)).toThrow(TypeError);
+  expect(() => s.write(7 as never)).toThrow(TypeError);
   s.on('error', () => {});
   s.end('x');
   const error = await new Promise<Error | null | undefined>((resolve) => s.write('more', resolve));
   expect(error).toMatchObject({ code: 'ERR_STREAM_WRITE_AFTER_END' });
   expect(s.result()).toMatchObject({ matched: true });
+});
+
+test('only strings and Uint8Arrays are chunks: other views of bytes are refused, as hasCount() refuses them', async () => {
+  const c = new Counter(',', 1, Reset.NoReset);
+  // Their raw bytes would depend on the machine's byte order (0x2c is ',' in one of two bytes).
+  const others = [
+    new Uint16Array([0x2c]),
+    new Int8Array([0x2c]),
+    new Uint8ClampedArray([0x2c]),
+    new Float64Array(1),
+    new DataView(Uint8Array.of(0x2c).buffer),
+  ];
+  for (const chunk of others) {
+    const kind = chunk.constructor.name;
+    expect(() => c.hasCount(chunk as never), kind).toThrow(TypeError);
+    const s = c.stream({ full: true });
+    for (const write of [() => s.write(chunk as never), () => s.end(chunk as never)]) {
+      expect(write, kind).toThrow(
+        expect.objectContaining({
+          name: 'TypeError',
+          code: 'ERR_INVALID_ARG_TYPE',
+          message: `The "chunk" argument must be of type string or an instance of Buffer or Uint8Array. Received an instance of ${kind}`,
+        }),
+      );
+    }
+    // Nothing was counted, and the stream still takes what it takes.
+    expect(s.result()).toMatchObject({ matched: false, occurrences: 0 });
+    s.end(Buffer.from(','));
+    await new Promise((resolve) => s.on('finish', resolve));
+    expect(s.result()).toMatchObject({ matched: true, occurrences: 1 });
+  }
 });
 
 test('end() with a lone high surrogate left: it counts as U+FFFD', async () => {

@@ -3,6 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DiscoverOptions, Discovered } from '../src/engine/discover.js';
+import { Counter, scan, scanFiles, type FileRecord, type ScanRun } from '../src/index.js';
 import { discover } from '../src/internal.js';
 import { tempDir } from './helpers.js';
 
@@ -127,5 +128,75 @@ describe('a file name that is not valid UTF-8', () => {
     expect(await paths(['**/*.csv'], dir)).toEqual(all);
     expect(await paths(['*.csv'], dir)).toEqual([...files, 'ok.csv']);
     expect(await paths(['*.csv', 'bad*'], dir)).toEqual([...files, 'ok.csv']);
+  });
+});
+
+describe('`..` after a symbolic link (resolved as the OS resolves it)', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => {
+    // lnk → real/deep: `lnk/..` is real/, as `cat` and ripgrep see it, not the directory
+    // holding lnk.
+    mkdirSync(join(dir, 'real/deep/sub'), { recursive: true });
+    writeFileSync(join(dir, 'real/r.txt'), 'a,b');
+    writeFileSync(join(dir, 'real/deep/sub/s.txt'), 'a,b');
+    writeFileSync(join(dir, 'top.txt'), 'x');
+    symlinkSync('real/deep', join(dir, 'lnk'));
+  });
+  afterAll(cleanup);
+
+  test('a file named through it is read there, reported as written', async () => {
+    expect(await paths(['lnk/../r.txt'], dir)).toEqual(['lnk/../r.txt']);
+    expect(await paths(['./lnk/../r.txt'], dir)).toEqual(['lnk/../r.txt']);
+    // (path.join would normalise the `..` away: the paths are written out.)
+    expect(await paths([`${dir}/lnk/../r.txt`], dir)).toEqual([`${dir}/lnk/../r.txt`]);
+    // What the OS does not find is an error, as for `cat`; a `..` after a real directory
+    // is still normalised away.
+    expect(await paths(['lnk/../top.txt', 'nope/../top.txt', 'top.txt/../top.txt', 'real/deep/../r.txt'], dir)).toEqual(
+      ['ERR lnk/../top.txt ENOENT', 'ERR nope/../top.txt ENOENT', 'ERR top.txt/../top.txt ENOTDIR', 'real/r.txt'],
+    );
+    expect(await paths(['lnk/sub/../../r.txt', 'lnk/../deep/sub/..'], dir)).toEqual([
+      'lnk/../deep/sub/s.txt',
+      'lnk/../r.txt',
+    ]);
+  });
+
+  test('a directory named through it is searched there', async () => {
+    expect(await paths(['lnk/..'], dir)).toEqual(['lnk/../deep/sub/s.txt', 'lnk/../r.txt']);
+    expect(await paths(['lnk/../..'], dir)).toEqual([
+      'lnk/../../lnk', // the link itself, met while searching
+      'lnk/../../real/deep/sub/s.txt',
+      'lnk/../../real/r.txt',
+      'lnk/../../top.txt',
+    ]);
+  });
+
+  test('a pattern through it is walked there', async () => {
+    expect(await paths(['lnk/../*.txt'], dir)).toEqual(['lnk/../r.txt']);
+    expect(await paths(['lnk/../**/*.txt'], dir)).toEqual(['lnk/../deep/sub/s.txt', 'lnk/../r.txt']);
+    expect(await paths([`${dir}/lnk/../*.txt`], dir)).toEqual([`${dir}/lnk/../r.txt`]);
+    // The same files named otherwise too: one record each.
+    expect(await paths(['lnk/../*.txt', 'lnk/..'], dir)).toEqual(['lnk/../deep/sub/s.txt', 'lnk/../r.txt']);
+  });
+
+  test('a scan reads the file the OS opens, and a cwd through it is where the OS goes', async () => {
+    const counter = new Counter(',', 1);
+    const found = async (run: ScanRun<FileRecord>) =>
+      (await run.result()).records.map((r) => `${r.path} ${r.error?.code ?? r.matched}`).sort();
+    expect(await found(scan({ counter, cwd: dir, patterns: ['lnk/../r.txt', 'lnk/..'], threads: 1 }))).toEqual([
+      'lnk/../deep/sub/s.txt true',
+      'lnk/../r.txt true',
+    ]);
+    expect(await found(scan({ counter, cwd: `${dir}/lnk/..`, patterns: ['*.txt'], threads: 1 }))).toEqual([
+      'r.txt true',
+    ]);
+    expect(await found(scanFiles(['r.txt', 'top.txt'], { counter, cwd: `${dir}/lnk/..`, threads: 1 }))).toEqual([
+      'r.txt true',
+      'top.txt ENOENT',
+    ]);
+  });
+
+  test('a pattern written with ./ finds what it names', async () => {
+    expect(await paths(['./real/*.txt'], dir)).toEqual(['real/r.txt']);
+    expect(await paths(['./real/deep/../*.txt'], dir)).toEqual(['real/r.txt']);
   });
 });

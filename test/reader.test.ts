@@ -1,9 +1,23 @@
 /** The native file reader on the file kinds contract §2 names. */
-import { spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Counter, Reset } from '../src/scan/counter.js';
+import { scanFiles } from '../src/index.js';
 import { native, platformTriple } from '../src/internal.js';
 import { fileErrorOf } from '../src/core/fs-error.js';
 import type { NativeFileRecord } from '../src/backends/native.js';
@@ -132,4 +146,115 @@ describe('scanFiles', () => {
     expect(() => native.scanFiles([], [])).toThrow(/at least one counter/);
     expect(() => native.scanFiles([], [{} as never])).toThrow(/native handle/);
   });
+});
+
+/**
+ * sysfs attributes report a size of 4096 (a page) and hold a few bytes: end-of-file before
+ * that size is where they end, not a shrink. Every readable attribute of the loopback
+ * interface (present in every network namespace) whose size says more than it holds.
+ */
+const sysfsAttributes = (() => {
+  const dir = '/sys/class/net/lo';
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .map((name) => join(dir, name))
+    .flatMap((path) => {
+      try {
+        const size = statSync(path);
+        const content = readFileSync(path);
+        return size.isFile() && size.size > content.length ? [{ path, content }] : [];
+      } catch {
+        return []; // write-only, or EINVAL/EIO for this device: not what this is about
+      }
+    });
+})();
+
+describe('files whose size is not their content', () => {
+  const newlines = new Counter('\n', 1, Reset.NoReset);
+  test.skipIf(sysfsAttributes.length === 0)(
+    'a sysfs attribute (4096 bytes said, a few held) is read to its end (skipped where no sysfs is mounted)',
+    () => {
+      for (const { path, content } of sysfsAttributes) {
+        const [r] = native.scanFiles([path], [newlines.handle], { full: true });
+        expect(r, path).toEqual({
+          path,
+          bytes: content.length,
+          counters: [
+            expect.objectContaining({
+              matched: content.includes(10),
+              occurrences: content.filter((b) => b === 10).length,
+            }),
+          ],
+        });
+      }
+    },
+  );
+
+  test.skipIf(sysfsAttributes.length === 0)(
+    'so it is when decoded in JavaScript (another encoding) and through the API',
+    async () => {
+      const paths = sysfsAttributes.map((a) => a.path);
+      for (const encoding of ['auto', 'latin1']) {
+        const { records } = await scanFiles(paths, {
+          counter: newlines,
+          fullScan: true,
+          encoding,
+          threads: 1,
+        }).result();
+        expect(
+          records.map((r) => [r.path, r.error, r.bytes, r.occurrences]),
+          encoding,
+        ).toEqual(
+          sysfsAttributes.map((a) => [a.path, undefined, a.content.length, a.content.filter((b) => b === 10).length]),
+        );
+      }
+    },
+  );
+
+  /**
+   * A file that really shrinks while being read is still `ESHRUNK`: a terabyte of hole
+   * (minutes to read) cut to nothing by another process once the reader's offset has moved.
+   */
+  test.runIf(process.platform === 'linux')(
+    'a file truncated while being read is ESHRUNK, on every reading path',
+    async () => {
+      const truncator = `
+        const { readdirSync, readlinkSync, readFileSync, truncateSync } = require('node:fs');
+        const [pid, path] = process.argv.slice(1);
+        const nap = new Int32Array(new SharedArrayBuffer(4));
+        // (Gives up after a while, so that it never outlives a test that went wrong.)
+        for (const until = Date.now() + 50000; Date.now() < until; ) {
+          for (const fd of readdirSync('/proc/' + pid + '/fd')) {
+            try {
+              if (readlinkSync('/proc/' + pid + '/fd/' + fd) !== path) continue;
+              const info = readFileSync('/proc/' + pid + '/fdinfo/' + fd, 'utf8');
+              if (Number(/^pos:\\s+(\\d+)/m.exec(info)[1]) > 0) return truncateSync(path, 0);
+            } catch {}
+          }
+          Atomics.wait(nap, 0, 0, 5);
+        }
+        process.exitCode = 1;`;
+      for (const encoding of ['auto', 'latin1']) {
+        const path = join(dir, `shrinking-${encoding}.txt`);
+        const fd = openSync(path, 'w');
+        writeSync(fd, 'abc\n');
+        ftruncateSync(fd, 2 ** 40);
+        closeSync(fd);
+        const child = spawn(process.execPath, ['-e', `(() => {${truncator}})()`, String(process.pid), path], {
+          stdio: 'inherit',
+        });
+        const exited = new Promise((resolve) => child.on('exit', resolve));
+        const counter = new Counter(',', 1);
+        const run = scanFiles([path], { counter, fullScan: true, binary: 'scan', encoding, threads: 1 });
+        const [r] = (await run.result()).records;
+        expect(await exited).toBe(0);
+        expect(r!.error, encoding).toEqual({
+          code: 'ESHRUNK',
+          message: `file shrank while being read: ${2 ** 40} bytes expected, ${r!.bytes} read`,
+        });
+        expect(r!.bytes).toBeGreaterThan(0);
+      }
+    },
+    60_000,
+  );
 });

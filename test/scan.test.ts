@@ -17,12 +17,16 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   Counter,
+  listFiles,
+  mergeShards,
   Reset,
   scan,
   scanFiles,
+  ScanPool,
   type FileRecord,
   type MultiFileRecord,
   type Progress,
+  type ScanOptions,
   type Summary,
 } from '../src/index.js';
 import { scanFilesWith, scanWith, ThreadPool } from '../src/internal.js';
@@ -383,10 +387,70 @@ describe('run control', () => {
     expect(records.length).toBe(N + 2);
   });
 
+  test('an options argument that is null or not an object is the same TypeError at every entry point', async () => {
+    await using pool = new ScanPool({ threads: 1 });
+    const entries: Record<string, (options: never) => unknown> = {
+      'new Counter()': (o) => new Counter(',', 1, Reset.NewlinesReset, o),
+      'counter.stream()': (o) => c3.stream(o),
+      'new ScanPool()': (o) => new ScanPool(o),
+      'scan()': (o) => scan(o),
+      'scanFiles()': (o) => scanFiles([], o),
+      'pool.scan()': (o) => pool.scan(o),
+      'pool.scanFiles()': (o) => pool.scanFiles([], o),
+      // Checked on the call, as scan() checks its options, not once iterated.
+      'listFiles()': (o) => listFiles(o),
+    };
+    for (const [entry, call] of Object.entries(entries)) {
+      for (const [value, shown] of [
+        [null, 'null'],
+        [5, '5'],
+        ['x', "'x'"],
+      ] as const) {
+        expect(() => call(value as never), `${entry} given ${shown}`).toThrow(
+          new TypeError(`options must be an object, got ${shown}`),
+        );
+      }
+    }
+    // Left out, an options argument is the defaults.
+    expect(new Counter(',', 1, Reset.NoReset, undefined).kernel).toBe(new Counter(',', 1).kernel);
+    const defaults = new ScanPool(undefined);
+    expect(defaults.threads).toBeGreaterThan(0);
+    await defaults.close();
+    // mergeShards takes a list of { name, doc }: anything else is a TypeError, not an
+    // internal message.
+    for (const [inputs, message] of [
+      [null, 'inputs must be an array of { name, doc }, got null'],
+      [{}, 'inputs must be an array of { name, doc }, got {}'],
+      [[null], 'inputs[0] must be an object { name, doc } with a string name, got null'],
+      [[{ doc: {} }], 'inputs[0] must be an object { name, doc } with a string name, got { doc: {} }'],
+    ] as const) {
+      expect(() => mergeShards(inputs as never), message).toThrow(new TypeError(message));
+    }
+  });
+
   test('options are checked by name', () => {
     expect(() => scan({} as never)).toThrow(/exactly one of counter or counters/);
     expect(() => scan({ counter: 'c' } as never)).toThrow(/counter must be a Counter, got 'c'/);
     expect(() => scan({ counter: c3, threads: 0 })).toThrow(RangeError);
+    // A glob that does not parse is named by the option and the index it was given at.
+    const unclosed = `is not a valid glob ("[z"): unclosed character class (missing ']')`;
+    for (const [options, message] of [
+      [{ globs: ['a', '[z'] }, `globs[1] ${unclosed}`],
+      [{ iglobs: '[z' }, `iglobs[0] ${unclosed}`],
+      [{ globs: ['a'], ignore: ['b', '[z'] }, `ignore[1] ${unclosed}`],
+      [{ types: ['txt', 'foo'], typeDefinitions: { foo: ['*.x', '[z'] } }, `typeDefinitions.foo[1] ${unclosed}`],
+      [{ types: ['!foo'], typeDefinitions: { foo: ['[z'] } }, `typeDefinitions.foo[0] ${unclosed}`],
+    ] as [ScanOptions, string][]) {
+      const thrown = (() => {
+        try {
+          scan({ counter: c3, ...options });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(thrown, JSON.stringify(options)).toBeInstanceOf(RangeError);
+      expect((thrown as Error).message).toBe(message);
+    }
     expect(() => scan({ counter: c3, threads: 0 })).toThrow(/threads must be an integer from 1 to 1024, got 0/);
     expect(() => scan({ counter: c3, binary: 'yes' as never })).toThrow(/binary must be 'skip' or 'scan', got 'yes'/);
     expect(() => scan({ counter: c3, patterns: [1] as never })).toThrow(TypeError);

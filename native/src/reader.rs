@@ -264,7 +264,7 @@ impl Reader {
             }
             let n = read_retrying(&mut file, &mut self.buf[..chunk])?;
             if n == 0 {
-                if *bytes < size {
+                if *bytes < size && shrank(&file, size) {
                     let message = format!("file shrank while being read: {size} bytes expected, {bytes} read");
                     return Err(FileError::custom("ESHRUNK", message).into());
                 }
@@ -312,6 +312,13 @@ impl From<FileError> for Stop {
     fn from(e: FileError) -> Stop {
         Stop::Failed(e)
     }
+}
+
+/// Whether a file that ended before `size` bytes has shrunk: it now reports fewer. One that
+/// still reports `size` never held it: a pseudo file system's size is not its content's
+/// (sysfs attributes say 4096 bytes and hold a few), and ends where its content does.
+fn shrank(file: &File, size: u64) -> bool {
+    file.metadata().map_or(true, |m| m.len() < size)
 }
 
 fn read_retrying(file: &mut File, buf: &mut [u8]) -> Result<usize, FileError> {
@@ -430,6 +437,24 @@ mod tests {
             assert_eq!(e[0].histogram.as_ref(), Some(&want), "{name}");
             // The first line of three `é` is line 7; segments reaching 3 are those of 3 and 4.
             assert_eq!((e[0].segments, e[0].line), (Some(20), Some(7)), "{name}");
+        }
+    }
+
+    #[test]
+    fn a_sysfs_attribute_ends_where_its_content_does() {
+        // It says 4096 bytes (a page) and holds a few: end-of-file there is no shrink.
+        let p = Path::new("/sys/class/net/lo/mtu");
+        let (Ok(content), Ok(meta)) = (std::fs::read(p), std::fs::metadata(p)) else {
+            return eprintln!("no sysfs mounted here: skipped");
+        };
+        assert!(meta.len() > content.len() as u64, "a sysfs attribute whose size is its content's");
+        let cfg = [Config::new('\n', 1, Reset::NoReset)];
+        let opts = ReadOptions { full: true, ..Default::default() };
+        for hints in [PathHints::default(), PathHints::from_bits(HINT_REGULAR)] {
+            let rec = Reader::new().scan(p, &cfg, &opts, hints);
+            assert_eq!(rec.bytes, content.len() as u64);
+            let Outcome::Scanned(e) = rec.outcome else { panic!("{:?}", rec.outcome) };
+            assert_eq!(e[0].occurrences, Some(content.iter().filter(|&&b| b == b'\n').count() as u64));
         }
     }
 

@@ -8,6 +8,13 @@ export function show(value: unknown): string {
   return inspect(value, { depth: 1, breakLength: Infinity, maxStringLength: 40 });
 }
 
+/** An options argument: an object, or left out (the defaults); `null` is neither. */
+export function checkOptions<T extends object>(value: T | undefined): T | Record<string, never> {
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null) throw new TypeError(`options must be an object, got ${show(value)}`);
+  return value;
+}
+
 /** Exactly one Unicode scalar value (a lone surrogate is not one). */
 export function checkChar(name: string, value: unknown): string {
   if (typeof value !== 'string') {

@@ -13,8 +13,8 @@
  *   a pattern as to a directory, on the same fast path.
  * * The walk is resumable, so discovery stops when the scan stops pulling.
  */
-import { lstatSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileErrorOf, fsErrorOf } from '../core/fs-error.js';
 import { native, type WalkOptions } from '../backends/native.js';
 import type { FileError } from '../core/types.js';
@@ -47,9 +47,66 @@ export interface DiscoverOptions {
 export type Discovered =
   { path: string; hints?: number; at?: number; error?: undefined } | { path: string; at?: number; error: FileError };
 
-/** The path as reported: relative inputs stay relative to `cwd`, absolute ones absolute. */
+/** `base` joined with `name` as the walker joins them ('' is the working directory). */
+const joined = (base: string, name: string) =>
+  base === '' ? name : base.endsWith('/') ? base + name : `${base}/${name}`;
+
+/**
+ * `input` made absolute against `cwd` as the OS resolves it when opening it (as `cat` and
+ * ripgrep see it): a `..` after a symbolic link leads to the parent of where the link
+ * points, not back to the directory holding the link, as `path.resolve`'s text-only
+ * normalising would have it. Where a `..` follows something that is not a directory (or not
+ * there), the rest stays as written, so that opening it fails as it does for the OS.
+ */
+export function resolveAsOpened(cwd: string, input: string): string {
+  const parts = input.split('/');
+  if (!parts.includes('..')) return resolve(cwd, input);
+  let abs = isAbsolute(input) ? '/' : resolve(cwd);
+  for (const [i, part] of parts.entries()) {
+    if (part === '' || part === '.') continue;
+    if (part !== '..') {
+      abs = joined(abs, part);
+      continue;
+    }
+    try {
+      const info = lstatSync(abs);
+      if (info.isSymbolicLink()) abs = realpathSync(abs);
+      else if (!info.isDirectory()) throw new Error('not a directory');
+    } catch {
+      return joined(abs, parts.slice(i).join('/'));
+    }
+    abs = dirname(abs);
+  }
+  return abs;
+}
+
+/**
+ * The path as reported: relative inputs stay relative to `cwd`, absolute ones absolute,
+ * normalised. A `..` after a symbolic link cannot be normalised away (`lnk/..` is not `.`):
+ * such an input is shown as written, less its `.` components, extra slashes and the `x/..`
+ * that name the same directory (`x` a directory, not a link).
+ */
 function display(input: string, cwd: string, abs: string): string {
-  return isAbsolute(input) ? abs : relative(cwd, abs) || '.';
+  if (abs === resolve(cwd, input)) return isAbsolute(input) ? abs : relative(cwd, abs) || '.';
+  const root = isAbsolute(input) ? '/' : '';
+  const shown: { name: string; link: boolean }[] = [];
+  const text = () => joined(root, shown.map((s) => s.name).join('/'));
+  for (const part of input.split('/')) {
+    if (part === '' || part === '.') continue;
+    const top = shown.at(-1);
+    if (part !== '..') {
+      shown.push({ name: part, link: false });
+      // Looked up as written: the OS resolves the `..` before it.
+      const path = root ? text() : joined(cwd, text());
+      try {
+        shown.at(-1)!.link = lstatSync(path).isSymbolicLink();
+      } catch {
+        // Not there: the input fails to open, and is shown as given.
+      }
+    } else if (top && top.name !== '..' && !top.link) shown.pop();
+    else if (top || !root) shown.push({ name: part, link: false });
+  }
+  return text() || '.';
 }
 
 /** fast-glob and micromatch load only for runs given patterns (they cost ~30 ms). */
@@ -64,8 +121,8 @@ interface Root {
   abs: string;
   /** How paths below it are shown ('' for the working directory). */
   base: string;
-  /** For a pattern: which of the walked files it names. */
-  matches?: (path: string) => boolean;
+  /** For a pattern: which of the walked files it names (by their path below `abs`). */
+  matches?: (below: string) => boolean;
   /** For a pattern: how deep it reaches below its base (undefined: any depth). */
   depth?: number;
   /** For a pattern that names hidden segments: walk them, the matcher decides. */
@@ -86,12 +143,19 @@ function patternRoots(o: DiscoverOptions, lib: Globber, patterns: string[]): Roo
     const below = task.positive.map((p) => (task.base === '.' ? p : p.slice(task.base.length + 1)));
     const reach = below.map((p) => (p.includes('**') ? Infinity : p.split('/').length));
     const depth = Math.max(...reach);
+    const abs = resolveAsOpened(o.cwd, task.base);
+    // A file is matched as the pattern spells its path (`./` aside, which micromatch drops
+    // from patterns only), whatever way it is shown.
+    const written = (below: string) => joined(task.base === '.' ? '' : task.base, below).replace(/^(\.\/+)+/, '');
     roots.push({
-      abs: resolve(o.cwd, task.base),
-      base: task.base === '.' ? '' : task.base,
+      abs,
+      base: display(task.base, o.cwd, abs).replace(/^\.$/, ''),
       // micromatch's `*` and `**` do not match a newline: a name holding one is matched
       // with an ordinary character standing in for it.
-      matches: (path) => match(path) || (path.includes('\n') && match(path.replaceAll('\n', '\u2424'))),
+      matches: (below) => {
+        const path = written(below);
+        return match(path) || (path.includes('\n') && match(path.replaceAll('\n', '\u2424')));
+      },
       depth: depth === Infinity ? undefined : depth,
       hidden: o.hidden || below.some((p) => /(^|\/)\./.test(p)),
     });
@@ -116,7 +180,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   const files = new Map<string, Discovered>(); // absolute → as reported
 
   for (const input of o.patterns) {
-    const abs = resolve(o.cwd, input);
+    const abs = resolveAsOpened(o.cwd, input);
     let info: Stats | undefined;
     let statError: unknown;
     try {
@@ -128,7 +192,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     } catch (e) {
       statError = e;
     }
-    if (info?.isDirectory()) dirs.push({ abs, base: isAbsolute(input) ? abs : relative(o.cwd, abs) });
+    if (info?.isDirectory()) dirs.push({ abs, base: display(input, o.cwd, abs).replace(/^\.$/, '') });
     // A file named explicitly is read even through a link, and whatever the rules say
     // (as ripgrep does).
     else if (info) files.set(abs, { path: display(input, o.cwd, abs), hints: HINT_FOLLOW });
@@ -170,9 +234,10 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       const found: Discovered[] = step.errors.map((e) => ({ path: e.path, error: fileErrorOf(e) }));
       if (step.files !== '') {
         step.files.split('\0').forEach((path, i) => {
-          if (root.matches && !root.matches(path)) return;
+          const below = path.slice(root.base === '' ? 0 : root.base.length + (root.base.endsWith('/') ? 0 : 1));
+          if (root.matches && !root.matches(below)) return;
           if (reported) {
-            const abs = resolve(o.cwd, path);
+            const abs = joined(root.abs, below);
             if (reported.has(abs)) return;
             reported.add(abs);
           }

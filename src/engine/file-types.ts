@@ -314,10 +314,11 @@ export function typeTable(definitions: Record<string, readonly string[]> = {}): 
  * other types have now.
  */
 export function addTypeDefinition(definitions: Record<string, string[]>, spec: string): Record<string, string[]> {
-  const include = /^([^:]+):include:(.+)$/.exec(spec);
+  const include = /^([^:]+):include:(.*)$/.exec(spec);
   const plain = /^([^:]+):(.+)$/.exec(spec);
   const name = (include ?? plain)?.[1];
-  if (!name || !TYPE_NAME.test(name) || name === 'all') {
+  // `name:include:` names no type (as in ripgrep), rather than the glob `include:`.
+  if (!name || !TYPE_NAME.test(name) || name === 'all' || include?.[2] === '') {
     throw new RangeError(`--type-add must be NAME:GLOB or NAME:include:TYPE[,TYPE…], got '${spec}'`);
   }
   let globs: string[];

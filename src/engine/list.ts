@@ -27,9 +27,17 @@ export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discove
   }
 }
 
-/** The files `scan()` with these options would read, in discovery order, without reading them. */
-export async function* listFiles(options: DiscoveryOptions = {}): AsyncGenerator<ListedFile> {
-  for await (const batch of listBatches(resolveDiscovery(options))) {
+/**
+ * The files `scan()` with these options would read, in discovery order, without reading
+ * them. Its options are checked on the call, as `scan()`'s are; nothing is read until it is
+ * iterated.
+ */
+export function listFiles(options: DiscoveryOptions = {}): AsyncGenerator<ListedFile> {
+  return listed(resolveDiscovery(options));
+}
+
+async function* listed(o: ResolvedDiscovery): AsyncGenerator<ListedFile> {
+  for await (const batch of listBatches(o)) {
     for (const d of batch) yield d.error ? { ...recordPath(d.path), error: d.error } : recordPath(d.path);
   }
 }

@@ -12,6 +12,7 @@ import type { FileRecord, Shard } from '../core/types.js';
 import { Aggregator } from './aggregate.js';
 import { describeQuery, sameQuery, type Query, type ScanDocument } from './query.js';
 import { checkShard } from './shard.js';
+import { show } from '../core/validate.js';
 
 export class MergeError extends Error {
   override readonly name = 'MergeError';
@@ -57,6 +58,13 @@ function checkDocument(name: string, doc: unknown): ShardDocument {
 }
 
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
+  if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array of { name, doc }, got ${show(inputs)}`);
+  inputs.forEach((input: unknown, i) => {
+    const name = (input as Partial<NamedDocument> | null)?.name;
+    if (typeof input !== 'object' || input === null || typeof name !== 'string') {
+      throw new TypeError(`inputs[${i}] must be an object { name, doc } with a string name, got ${show(input)}`);
+    }
+  });
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
   const docs = inputs.map(({ name, doc }) => ({ name, doc: checkDocument(name, doc) }));
   const first = docs[0]!;

@@ -3,7 +3,6 @@
  * the value given, with `TypeError` for the wrong kind and `RangeError` out of range.
  */
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
 import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { native } from '../backends/native.js';
@@ -12,7 +11,7 @@ import type { ReadRules, ScanSettings } from '../core/spec.js';
 import type { Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
-import type { DiscoverOptions } from './discover.js';
+import { resolveAsOpened, type DiscoverOptions } from './discover.js';
 import { queryOf, type Query } from './query.js';
 import { TASK_FILES } from './sizing.js';
 import { checkShard } from './shard.js';
@@ -117,7 +116,8 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   const resolved: ResolvedDiscovery = {
     // A lone surrogate in a caller's string is U+FFFD, as Node opens it (path-bytes.ts).
     patterns: stringList('patterns', o.patterns, ['.']).map(pathFromText),
-    cwd: resolve(pathFromText(o.cwd ?? process.cwd())),
+    // As the OS resolves it: `lnk/..` is the parent of where the link points.
+    cwd: resolveAsOpened(process.cwd(), pathFromText(o.cwd ?? process.cwd())),
     ignoreFiles: o.ignoreFiles === undefined ? true : checkBoolean('ignoreFiles', o.ignoreFiles),
     // `ignore` excludes after every other glob, so that what it names stays out.
     globs: [...stringList('globs', o.globs, []), ...stringList('ignore', o.ignore, []).map((g) => `!${g}`)],
@@ -138,9 +138,48 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
       types: resolved.typeGlobs,
     });
   } catch (e) {
-    throw new RangeError((e as Error).message.replace(/^options\./, ''));
+    throw badGlob(o, resolved.cwd) ?? new RangeError((e as Error).message.replace(/^options\./, ''));
   }
   return resolved;
+}
+
+/** Why `glob` does not compile as one of the walker's `kind` of glob, or undefined. */
+function globProblem(cwd: string, kind: 'globs' | 'iglobs' | 'types', glob: string): string | undefined {
+  try {
+    native.createWalker('', cwd, false, false, { [kind]: [glob] });
+    return undefined;
+  } catch (e) {
+    const message = (e as Error).message;
+    // The core's words, less its own naming of the option and the glob.
+    return /^options\.\w+\[\d+\] is not a valid glob \("(?:[^"\\]|\\.)*"\): (.*)$/s.exec(message)?.[1] ?? message;
+  }
+}
+
+/**
+ * The glob that does not parse, named as the caller gave it: its option and index (`ignore[1]`,
+ * not the `globs` entry it becomes), a type's by its definition (`typeDefinitions.foo[0]`,
+ * only for types selected, as ripgrep).
+ */
+function badGlob(o: DiscoveryOptions, cwd: string): RangeError | undefined {
+  const list = (v: string | string[] | undefined) => (v === undefined ? [] : typeof v === 'string' ? [v] : v);
+  const selected = new Set(list(o.types).map((t) => t.replace(/^!/, '')));
+  const definitions = Object.entries(o.typeDefinitions ?? {}).filter(
+    ([name]) => selected.has(name) || selected.has('all'),
+  );
+  const sources: [string, 'globs' | 'iglobs' | 'types', string[]][] = [
+    ['globs', 'globs', list(o.globs)],
+    ['iglobs', 'iglobs', list(o.iglobs)],
+    ['ignore', 'globs', list(o.ignore)],
+    ...definitions.map(([name, globs]): [string, 'types', string[]] => [`typeDefinitions.${name}`, 'types', globs]),
+  ];
+  for (const [name, kind, globs] of sources) {
+    for (const [i, glob] of globs.entries()) {
+      const why = globProblem(cwd, kind, glob);
+      if (why !== undefined)
+        return new RangeError(`${name}[${i}] is not a valid glob (${JSON.stringify(glob)}): ${why}`);
+    }
+  }
+  return undefined;
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { availableParallelism } from 'node:os';
 import type { AnyRecord, FileRecord, MultiFileRecord } from '../core/types.js';
-import { checkInteger } from '../core/validate.js';
+import { checkInteger, checkOptions } from '../core/validate.js';
 import { ThreadPool } from '../dispatch/local.js';
 import { resolveOptions, type ScanOptions } from './options.js';
 import { filesRun, scanRun, type ScanRun, type WithCounter, type WithCounters } from './scan.js';
@@ -28,7 +28,8 @@ export class ScanPool {
   private readonly pool: ThreadPool;
   private closed = false;
 
-  constructor(options: ScanPoolOptions = {}) {
+  constructor(options?: ScanPoolOptions) {
+    options = checkOptions(options);
     const threads =
       options.threads === undefined ? availableParallelism() : checkInteger('threads', options.threads, 1, 1024);
     this.pool = new ThreadPool(threads);

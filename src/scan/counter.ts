@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import { native, type NativeCounter, type NativeEvaluation, type NativeScanner } from '../backends/native.js';
 import { histogramOf } from '../codec/batch.js';
 import type { CounterResult, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
-import { checkBoolean, checkChar, checkInput, checkInteger, show } from '../core/validate.js';
+import { checkBoolean, checkChar, checkInput, checkInteger, checkOptions, show } from '../core/validate.js';
 import { RESETS } from '../core/wire-format.js';
 
 type ResetMode = (typeof RESETS)[number];
@@ -91,10 +91,11 @@ export class Counter {
    * @param min the threshold: a non-negative integer up to 2^53-1
    * @param reset when the count starts again (default: at every newline)
    */
-  constructor(what: string, min: number, reset: Reset = Reset.NewlinesReset, options: CounterOptions = {}) {
+  constructor(what: string, min: number, reset: Reset = Reset.NewlinesReset, options?: CounterOptions) {
     this.what = checkChar('what', what);
     this.min = checkInteger('min', min);
     this.reset = checkReset('reset', reset);
+    options = checkOptions(options);
     const kernels = native.kernels();
     if (options.kernel !== undefined && !kernels.includes(options.kernel)) {
       throw new RangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
@@ -159,6 +160,16 @@ export class Counter {
   }
 }
 
+/** What `Writable` would take as a chunk but a `CounterStream` does not (`null` is `Writable`'s own). */
+function checkChunk(chunk: unknown): void {
+  if (chunk === undefined || chunk === null || typeof chunk === 'string' || chunk instanceof Uint8Array) return;
+  if (!ArrayBuffer.isView(chunk)) return; // Writable's own ERR_INVALID_ARG_TYPE
+  const error = new TypeError(
+    `The "chunk" argument must be of type string or an instance of Buffer or Uint8Array. Received an instance of ${chunk.constructor.name}`,
+  );
+  throw Object.assign(error, { code: 'ERR_INVALID_ARG_TYPE' });
+}
+
 /**
  * A counter fed in chunks: a `Writable` stream, so that
  * `await pipeline(createReadStream(file), counter.stream())` counts a file (or a socket, a
@@ -187,6 +198,30 @@ export class CounterStream extends Writable {
    */
   get settled(): boolean {
     return this.done;
+  }
+
+  /**
+   * A chunk is a string or a `Uint8Array` (a `Buffer`), as `hasCount()` takes: `Writable`
+   * also takes the other typed arrays and `DataView`s, whose bytes would depend on the
+   * machine's byte order. Refused as `Writable` refuses what it does not take.
+   */
+  override write(chunk: string | Uint8Array, callback?: (error: Error | null | undefined) => void): boolean;
+  override write(
+    chunk: string | Uint8Array,
+    encoding: BufferEncoding,
+    callback?: (error: Error | null | undefined) => void,
+  ): boolean;
+  override write(chunk: unknown, ...rest: unknown[]): boolean {
+    checkChunk(chunk);
+    return super.write(chunk, ...(rest as [BufferEncoding, (error: Error | null | undefined) => void]));
+  }
+
+  override end(callback?: () => void): this;
+  override end(chunk: string | Uint8Array, callback?: () => void): this;
+  override end(chunk: string | Uint8Array, encoding: BufferEncoding, callback?: () => void): this;
+  override end(...args: unknown[]): this {
+    if (typeof args[0] !== 'function') checkChunk(args[0]);
+    return super.end(...(args as [unknown, BufferEncoding, () => void]));
   }
 
   /**

@@ -140,6 +140,10 @@ export async function scanFile(
  * Reads `source` through `stage` into `counters`; `limit`: the most bytes before too-large;
  * `progress.bytes` counts what was read. Offsets in the results (the first hit's, every
  * listed hit's) are the stream's. Exported for the tests, which feed it chunks.
+ *
+ * `asArrives`: the source is a stream that may wait for its writer (standard input), not a
+ * file: each piece is counted as it arrives, and the first 256 KiB are checked for NUL
+ * bytes piece by piece as far as they are read, instead of being gathered first.
  */
 export async function countStream(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
@@ -148,6 +152,7 @@ export async function countStream(
   rules: FileRules,
   limit?: number,
   progress = { bytes: 0 },
+  asArrives = false,
 ): Promise<FileScan | undefined> {
   const full = rules.full === true;
   const maxHits = rules.maxHits;
@@ -205,7 +210,16 @@ export async function countStream(
     if (cancelled(rules)) return undefined;
     progress.bytes += chunk.length;
     if (limit !== undefined && progress.bytes > limit) return { bytes: progress.bytes, skipped: 'too-large' };
-    if (first) {
+    if (first && asArrives) {
+      // What arrived is counted now; only its part within the first 256 KiB is checked.
+      const head = chunk.subarray(0, CHUNK - firstBytes);
+      firstBytes += head.length;
+      if (firstBytes >= CHUNK) first = undefined;
+      const data = stage.push(head);
+      if (binary(data)) return { bytes: progress.bytes, skipped: 'binary' };
+      feed(data);
+      if (head.length < chunk.length) feed(stage.push(chunk.subarray(head.length)));
+    } else if (first) {
       first.push(chunk);
       firstBytes += chunk.length;
       if (firstBytes < CHUNK) continue;
@@ -317,9 +331,20 @@ async function openRegular(
 }
 
 /**
+ * Whether a file that ended before `size` bytes has shrunk: it now says fewer. One that
+ * still says `size` never held it (sysfs attributes say 4096 bytes and hold a few).
+ */
+const shrank = (file: FileHandle, size: number) =>
+  file.stat().then(
+    (st) => st.size < size,
+    () => true,
+  );
+
+/**
  * The file's bytes, 256 KiB at a time: up to its size at the `stat` (`ESHRUNK` if it ends
- * first), or to its end when the size says 0 (procfs). Each chunk is a new buffer: a
- * decompressor may still hold the last one.
+ * first and the file now says less), or to its end when the size says 0 (procfs) or more
+ * than it holds (sysfs). Each chunk is a new buffer: a decompressor may still hold the last
+ * one.
  */
 async function* fileChunks(file: FileHandle, size: number, exact = true): AsyncGenerator<Uint8Array> {
   let read = 0;
@@ -332,7 +357,7 @@ async function* fileChunks(file: FileHandle, size: number, exact = true): AsyncG
       throw new ReadFailure(fsErrorOf(e));
     }
     if (n === 0) {
-      if (exact && read < size) {
+      if (exact && read < size && (await shrank(file, size))) {
         const message = `file shrank while being read: ${size} bytes expected, ${read} read`;
         throw new ReadFailure({ code: 'ESHRUNK', message });
       }

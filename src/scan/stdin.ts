@@ -1,10 +1,11 @@
 /**
- * A stream as one more input of a run (`charcount -`, or piped standard input): read in
- * the chunks it arrives in, decoded as a file is (a byte-order mark, `encoding`: contract
- * §1.3.1) and counted by the same native scanners, and made into a record of the run's
- * shape. Binary detection is the reader's: a NUL byte (decoded: U+0000) in the first
- * 256 KiB skips it (unless `scanBinary`); `maxFilesize` is for files and does not apply,
- * nor does `searchZip` (a stream has no name to say it is compressed).
+ * A stream as one more input of a run (`charcount -`, or piped standard input): counted in
+ * the chunks it arrives in, as they arrive (it is answered as soon as what came answers
+ * it, without waiting for more), decoded as a file is (a byte-order mark, `encoding`:
+ * contract §1.3.1) by the same native scanners, and made into a record of the run's shape.
+ * Binary detection is the reader's, as far as the stream is read: a NUL byte (decoded:
+ * U+0000) in its first 256 KiB skips it (unless `scanBinary`); `maxFilesize` is for files
+ * and does not apply, nor does `searchZip` (a stream has no name to say it is compressed).
  */
 import { shaped } from '../codec/batch.js';
 import { counterResult, type Counter } from './counter.js';
@@ -30,7 +31,8 @@ export async function scanReadable(
   const stage = textStage(read.encoding, read.bomSniff);
   const handles = o.counters.map((c) => c.handle);
   const rules = { full: read.full, scanBinary: read.scanBinary, maxHits: read.maxHits, histogram: read.histogram };
-  const r = (await countStream(source, stage, handles, rules))!;
+  // Counted as it arrives: a slow writer (`tail -f log |`) is answered from what it wrote.
+  const r = (await countStream(source, stage, handles, rules, undefined, undefined, true))!;
   const results =
     'results' in r
       ? r.results.map(counterResult)

@@ -11,7 +11,8 @@
  * * read in chunks into one reused buffer, until every counter knows its answer (a scan
  *   that lists every hit: has passed its limit of hits), or the
  *   `stat` size is read (no extra read to see end-of-file), or end-of-file; a file whose
- *   size says 0 (procfs) is read to its end; end-of-file before the size is `ESHRUNK`;
+ *   size says 0 (procfs) is read to its end; end-of-file before the size is `ESHRUNK` if
+ *   the file now says less (sysfs attributes say 4096 bytes and hold a few: they end there);
  * * decoded as the native reader decodes (a byte-order mark, UTF-16: `../decode.ts`), offsets
  *   mapped back to the file;
  * * a NUL byte in the first chunk makes the file `binary`.
@@ -132,11 +133,13 @@ export class Reader {
         if (cancelled() || overLimit(bytes)) return undefined;
         const n = readRetrying(fd, this.buf, chunk);
         if (n === 0) {
-          if (bytes < size) {
+          // A file that still says `size` never held it (sysfs: 4096 said, a few bytes held).
+          if (bytes < size && fstatSync(fd).size < size) {
             const message = `file shrank while being read: ${size} bytes expected, ${bytes} read`;
             return failed(bytes, customError('ESHRUNK', message));
           }
-          // End-of-file before the size said so (procfs): what decoding holds back comes last.
+          // End-of-file where the size said nothing (procfs) or more than the content (sysfs):
+          // what decoding holds back comes last.
           if (!o.readOnly) for (const s of scanners) s.feed(text.end(), true);
           break;
         }

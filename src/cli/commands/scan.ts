@@ -317,10 +317,23 @@ function discoveryOf(o: CliOptions, ordered: Ordered, patterns: string[], defini
     resolveDiscovery(options);
     return options;
   } catch (e) {
+    // Named by the flag and the value written (`--ignore X` is the API's `ignore`, not the
+    // `-g !X` it means).
+    const flags: Record<string, string> = { globs: '-g/--glob', iglobs: '--iglob', ignore: '--ignore' };
     const text = (e as Error).message
       .replace(/^types: /, '-t/--type: ')
-      .replace(/^(i?)globs\[\d+\] is not a valid glob \((.*?)\):/, (_, i: string, glob: string) =>
-        i ? `--iglob ${glob} is not a valid glob:` : `-g/--glob ${glob} is not a valid glob:`,
+      .replace(
+        /^(globs|iglobs|ignore)\[\d+\] is not a valid glob \(("(?:[^"\\]|\\.)*")\):/,
+        (_, name: string, glob: string) => `${flags[name]} ${glob} is not a valid glob:`,
+      )
+      .replace(
+        /^typeDefinitions\.([\w.+-]+)\[(\d+)\] is not a valid glob \(("(?:[^"\\]|\\.)*")\):/,
+        (whole, name: string, i: string, glob: string) => {
+          // The --type-add that wrote the glob (one that includes other types copies theirs).
+          const written = definitions[name]?.[Number(i)];
+          const spec = o.typeAdd?.find((s) => !/^[^:]+:include:/.test(s) && s.slice(s.indexOf(':') + 1) === written);
+          return spec === undefined ? whole : `--type-add ${JSON.stringify(spec)}: ${glob} is not a valid glob:`;
+        },
       );
     return text;
   }
