@@ -22,7 +22,8 @@ const vectors = allVectors();
 if (endianness() !== 'LE') throw new Error('these tests build UTF-16 files on a little-endian machine');
 const label = (v: Vector, i: number) => `vector ${i}: ${JSON.stringify(v.what)} min ${v.min} ${v.reset}`;
 const { dir, cleanup } = tempDir();
-afterAll(cleanup);
+// Thousands of files to delete: slow on a loaded machine, and no test of this file.
+afterAll(cleanup, 120_000);
 
 /**
  * The vector's input as UTF-16 units — each ill-formed UTF-8 sequence as one unpaired low
