@@ -429,8 +429,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
     : undefined;
   const run = scanRun(options, undefined, stdin);
 
-  // --sort path holds the records back until the run ends (--json sorts its own).
-  const held: FileRecord[] | undefined = o.sort === 'path' && format !== 'json' ? [] : undefined;
+  // --sort path holds the records back until the run ends (--json sorts its own; -q prints none).
+  const held: FileRecord[] | undefined = reporter && o.sort === 'path' && format !== 'json' ? [] : undefined;
   let matchedEarly = false;
   try {
     // Plain text (-l) and -q print matched paths and errors only: no record is made for the other files.
