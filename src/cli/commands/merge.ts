@@ -16,7 +16,6 @@ import {
 } from '../report/reporters.js';
 import { outputFormat, parse, version } from '../args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from '../report/color.js';
-import { chartColumns, NOUNS } from '../report/histogram-chart.js';
 import { isTerminal, stderr, stdout } from '../streams.js';
 
 export function program(): Command {
@@ -75,22 +74,12 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     );
     return 2;
   }
-  const reporter = makeReporter(
-    format,
-    new Output(stdout),
-    query.count,
-    { query },
-    {
-      separator: '\n',
-      withoutMatch: false,
-      color: useColor(o.color, { isTTY: isTerminal(1) }),
-      allHits: query.allHits,
-      // The chart of the merged run (the shards do not say whether --min was given).
-      histogram: query.histogram
-        ? { noun: NOUNS[query.reset], char: query.char, columns: chartColumns(), min: undefined }
-        : undefined,
-    },
-  );
+  // The chart of the merged run (the shards do not say whether --min was given).
+  const reporter = makeReporter(format, new Output(stdout), query, {
+    separator: '\n',
+    withoutMatch: false,
+    color: useColor(o.color, { isTTY: isTerminal(1) }),
+  });
   if (format === 'text') {
     for (const r of merged.records) {
       if (r.error) stderr().write(fileErrorLine(r));

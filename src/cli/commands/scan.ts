@@ -42,7 +42,6 @@ import {
   version,
 } from '../args.js';
 import { COLOR_CHOICES, useColor, type ColorWhen } from '../report/color.js';
-import { chartColumns, NOUNS } from '../report/histogram-chart.js';
 import { onStopSignal } from '../signals.js';
 import { isTerminal, reportOutputError, stderr, stdout } from '../streams.js';
 
@@ -407,22 +406,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
     : makeReporter(
         format,
         out,
-        o.count ?? false,
-        { query: options.query, shard: o.shard },
+        options.query!,
         {
           separator,
           withoutMatch: o.filesWithoutMatch ?? false,
           color: useColor(o.color, { isTTY: isTerminal(1) }),
-          allHits: maxHits !== undefined,
-          histogram: o.histogram
-            ? {
-                noun: NOUNS[o.reset],
-                char: o.char!,
-                columns: chartColumns(),
-                min: o.min,
-              }
-            : undefined,
+          min: o.min,
         },
+        o.shard,
       );
   const stdin = readStdin
     ? async () => [await scanReadable('<stdin>', process.stdin, { ...options, multi: false })]
