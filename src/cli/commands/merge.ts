@@ -5,18 +5,11 @@
 import { Command, Option } from 'commander';
 import { open } from 'node:fs/promises';
 import { mergeShards, MergeError, type NamedDocument } from '../../engine/merge.js';
-import {
-  exitStatus,
-  fileErrorLine,
-  formatBytes,
-  formatSummary,
-  makeReporter,
-  Output,
-  truncatedHitsLine,
-} from '../report/reporters.js';
+import { formatBytes, Output } from '../report/reporters.js';
 import { outputFormat, parse, version } from '../args.js';
-import { COLOR_CHOICES, useColor, type ColorWhen } from '../report/color.js';
-import { isTerminal, stderr, stdout } from '../streams.js';
+import { COLOR_CHOICES, type ColorWhen } from '../report/color.js';
+import { Report } from '../report/stage.js';
+import { stderr, stdout } from '../streams.js';
 
 export function program(): Command {
   return new Command('charcount merge')
@@ -75,21 +68,9 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     return 2;
   }
   // The chart of the merged run (the shards do not say whether --min was given).
-  const reporter = makeReporter(format, new Output(stdout), query, {
-    separator: '\n',
-    withoutMatch: false,
-    color: useColor(o.color, { isTTY: isTerminal(1) }),
-  });
-  if (format === 'text') {
-    for (const r of merged.records) {
-      if (r.error) stderr().write(fileErrorLine(r));
-      if (r.hitsTruncated) stderr().write(truncatedHitsLine(r, query.maxHits!));
-    }
-  }
-  await reporter.records(merged.records);
-  await reporter.end(merged.summary);
-  if (o.stats) stderr().write(formatSummary(merged.summary) + '\n');
-  return exitStatus(merged.summary);
+  const report = new Report(new Output(stdout), { format, query, color: o.color, stats: o.stats });
+  await report.records(merged.records);
+  return report.end(merged.summary);
 }
 
 /** The longest input read: V8's longest string (2^29 - 24 characters; a byte makes at most one). */

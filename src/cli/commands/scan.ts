@@ -19,14 +19,8 @@ import { listBatches } from '../../engine/list.js';
 import { resolveDiscovery, resolveOptions, type DiscoveryOptions } from '../../engine/options.js';
 import { scanReadable } from '../../scan/stdin.js';
 import { scanRun } from '../../engine/scan.js';
-import {
-  exitStatus,
-  fileErrorLine,
-  formatSummary,
-  makeReporter,
-  Output,
-  truncatedHitsLine,
-} from '../report/reporters.js';
+import { fileErrorLine, Output } from '../report/reporters.js';
+import { Report, sideChannel } from '../report/stage.js';
 import {
   arg,
   collect,
@@ -41,7 +35,7 @@ import {
   usageLine,
   version,
 } from '../args.js';
-import { COLOR_CHOICES, useColor, type ColorWhen } from '../report/color.js';
+import { COLOR_CHOICES, type ColorWhen } from '../report/color.js';
 import { onStopSignal } from '../signals.js';
 import { isTerminal, reportOutputError, stderr, stdout } from '../streams.js';
 
@@ -374,18 +368,14 @@ export async function scanCommand(argv: string[]): Promise<number> {
   });
   if (o.files) return listCommand(o, { ...discovery, signal: controller.signal }, out, separator, interruption);
 
-  // With --histogram alone a file matches when it holds C at all.
-  const min = o.min ?? 1;
-  const counter = new Counter(o.char!, min, RESETS[o.reset]);
-  const maxHits = o.allHits ? (o.maxHits ?? DEFAULT_MAX_HITS) : undefined;
   // cli-progress loads only when a bar is drawn.
   const bar =
     !o.quiet && (o.progress ?? isTerminal(2)) ? new (await import('../report/progress.js')).ProgressBar() : undefined;
-  // A path that is not UTF-8 goes to stderr as its bytes, except through the bar (a terminal).
-  const say = (line: string | Buffer) => (bar ? bar.note(line.toString()) : stderr().write(line));
+  const say = sideChannel(bar);
   const options = resolveOptions({
     ...discovery,
-    counter,
+    // With --histogram alone a file matches when it holds C at all.
+    counter: new Counter(o.char!, o.min ?? 1, RESETS[o.reset]),
     threads: o.threads,
     maxFilesize: o.maxFilesize,
     binary: o.binary ? 'scan' : 'skip',
@@ -393,84 +383,45 @@ export async function scanCommand(argv: string[]): Promise<number> {
     encodingSniff: o.encodingSniff,
     searchZip: o.searchZip ?? false,
     fullScan: o.count ?? false,
-    allHits: maxHits !== undefined,
-    maxHits,
+    allHits: o.allHits ?? false,
+    maxHits: o.maxHits,
     histogram: o.histogram ?? false,
     queue: o.queue,
     signal: controller.signal,
     onProgress: bar && ((p) => bar.update(p)),
     onWarning: (message) => say(`charcount: ${message}\n`),
   });
-  const reporter = o.quiet
-    ? undefined
-    : makeReporter(
-        format,
-        out,
-        options.query!,
-        {
-          separator,
-          withoutMatch: o.filesWithoutMatch ?? false,
-          color: useColor(o.color, { isTTY: isTerminal(1) }),
-          min: o.min,
-        },
-        o.shard,
-      );
+  const report = new Report(
+    out,
+    {
+      format,
+      query: options.query!,
+      shard: o.shard,
+      quiet: o.quiet,
+      sortByPath: o.sort === 'path',
+      separator,
+      withoutMatch: o.filesWithoutMatch,
+      color: o.color,
+      min: o.min,
+      stats: o.stats,
+    },
+    say,
+  );
   const stdin = readStdin
     ? async () => [await scanReadable('<stdin>', process.stdin, { ...options, multi: false })]
     : undefined;
   const run = scanRun(options, undefined, stdin);
-
-  // --sort path holds the records back until the run ends (--json sorts its own; -q prints none).
-  const held: FileRecord[] | undefined = reporter && o.sort === 'path' && format !== 'json' ? [] : undefined;
-  let matchedEarly = false;
   try {
-    // Plain text (-l) and -q print matched paths and errors only: no record is made for the other files.
-    // (--histogram's text lists the files off the mode: it needs every file's record.)
-    const reportedOnly = o.quiet || (format === 'text' && !o.count && !o.filesWithoutMatch && !o.histogram);
-    const batches = reportedOnly ? run.reported() : run.batches();
-    for await (const batch of batches as AsyncIterable<FileRecord[]>) {
-      if (format === 'text') {
-        for (const r of batch) {
-          if (r.error) say(fileErrorLine(r));
-          if (r.hitsTruncated) say(truncatedHitsLine(r, maxHits!));
-        }
-      }
-      if (o.quiet) {
-        if (batch.some((r) => r.matched)) {
-          matchedEarly = true;
-          controller.abort('a file matched (--quiet)');
-        }
-      } else if (held) held.push(...batch);
-      else await reporter!.records(batch);
-      if (out.isClosed) controller.abort('stdout closed');
+    for await (const batch of report.reportedOnly ? run.reported() : run.batches()) {
+      await report.records(batch as FileRecord[]);
+      if (report.stop) controller.abort(report.stop);
     }
   } catch (e) {
     if (!isAbortOf(e, controller.signal)) throw e;
   } finally {
     bar?.stop();
   }
-  const summary = await run.summary();
-  if (held && !out.isClosed) await reporter!.records(held.sort(byPath));
-  if (!out.isClosed) await reporter?.end(summary);
-  await out.flush();
-  const failed = reportOutputError();
-  const signalStatus = interruption.status;
-  if (signalStatus === undefined && !failed && out.isClosed) return summary.filesMatched > 0 ? 0 : 1; // the reader went away
-  // An interruption after the last record still cuts the output short.
-  if (o.stats || signalStatus !== undefined) {
-    const shown =
-      signalStatus !== undefined || (summary.aborted && !matchedEarly) ? { ...summary, aborted: true } : summary;
-    stderr().write(formatSummary(shown) + '\n');
-  }
-  if (signalStatus !== undefined) return signalStatus;
-  if (failed) return 2;
-  // As ripgrep: with -q a match is the answer, whatever else failed.
-  if (matchedEarly) return 0;
-  if (o.filesWithoutMatch) {
-    const printed = summary.filesScanned - summary.filesMatched;
-    return summary.filesErrored > 0 ? 2 : printed > 0 ? 0 : 1;
-  }
-  return exitStatus(summary);
+  return report.end(await run.summary(), interruption);
 }
 
 /** Paths, each followed by `separator`; a name that is not UTF-8 as its bytes, as rg writes it. */
