@@ -7,6 +7,7 @@ import { open } from 'node:fs/promises';
 import { mergeShards, MergeError, type NamedDocument } from '../../engine/merge.js';
 import { formatBytes, Output } from '../report/reporters.js';
 import { outputFormat, parse, version } from '../args.js';
+import { queryTextClash } from '../flags.js';
 import { COLOR_CHOICES, type ColorWhen } from '../report/color.js';
 import { Report } from '../report/stage.js';
 import { stderr, stdout } from '../streams.js';
@@ -61,9 +62,11 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const { query } = merged;
-  if (format === 'text' && query.allHits && query.count) {
+  // What the scan refuses in text output, merge refuses for the shards' query.
+  const clash = format === 'text' ? queryTextClash(query) : undefined;
+  if (clash) {
     stderr().write(
-      'charcount merge: the shards ran with --count and --all-hits, which print different lines in text output: add --json or --jsonl\n',
+      `charcount merge: the shards ran with ${clash.flags}, which ${clash.what} in text output: add --json or --jsonl\n`,
     );
     return 2;
   }
