@@ -27,6 +27,10 @@ export default defineConfig({
     // Build dist/ from the sources first: workers and the CLI under test run from it.
     globalSetup: ['test/support/build.ts'],
     include: ['test/**/*.test.ts'],
+    // Many tests start processes and threads: on a shared 2-core machine a few seconds is
+    // no verdict (speed is the benchmark's business, not a test's).
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
     exclude: [...configDefaults.exclude, ...(process.env.CHARCOUNT_BACKEND === 'portable' ? nativeBinaryOnly : [])],
   },
 });

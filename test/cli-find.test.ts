@@ -190,6 +190,12 @@ describe('rg users habits', () => {
     expect(runCli(tree, ['-c', ',', '-m', '9', '-q'])).toMatchObject({ status: 1, stdout: '', stderr: '' });
     // A match is the answer even when another file fails, as in ripgrep.
     expect(runCli(tree, ['-c', ',', '-m', '2', '-q', 'a.csv', 'missing.csv']).status).toBe(0);
+    // --sort path has nothing to hold back: -q prints nothing.
+    for (const format of [[], ['--jsonl']]) {
+      const sorted = ['-q', '--sort', 'path', ...format];
+      expect(runCli(tree, ['-c', ',', '-m', '2', ...sorted])).toMatchObject({ status: 0, stdout: '', stderr: '' });
+      expect(runCli(tree, ['-c', ',', '-m', '9', ...sorted])).toMatchObject({ status: 1, stdout: '', stderr: '' });
+    }
   }, 30_000);
 
   test('standard input: - or no path with piped input; the record is <stdin>', () => {

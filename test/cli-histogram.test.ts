@@ -81,6 +81,24 @@ describe('--histogram', () => {
     expect(charcount('merge', ...docs).stdout).toBe(charcount('-c', ',', '--histogram', 'data').stdout);
   });
 
+  test('shards of --count --histogram merge in JSON, and in text not (as the run would not print them)', () => {
+    const docs = [1, 2].map((k) => {
+      const path = join(out.dir, `count-${k}.json`);
+      writeFileSync(path, charcount('-c', ',', '--histogram', '--count', '--json', '--shard', `${k}/2`, 'data').stdout);
+      return path;
+    });
+    expect(JSON.parse(charcount('merge', '--json', ...docs).stdout).query).toMatchObject({
+      count: true,
+      histogram: true,
+    });
+    expect(charcount('merge', ...docs)).toMatchObject({
+      status: 2,
+      stdout: '',
+      stderr:
+        'charcount merge: the shards ran with --count and --histogram, which print different things in text output: add --json or --jsonl\n',
+    });
+  });
+
   test('usage: --char is still needed, and some options do not go with it', () => {
     expect(charcount('--histogram', 'data').stderr).toMatch(/required option '-c, --char <C>'/);
     expect(charcount('-c', ',', '--histogram', '--all-hits', 'data').stderr).toMatch(/--all-hits and --histogram/);

@@ -66,7 +66,7 @@ describe('--json is streamed, byte for byte as JSON.stringify(doc, null, 2)', ()
     });
     const out = new Output(sink);
     const meta = { query: { char: 'x', min: 3, reset: 'newline' as const, count: false } };
-    const reporter = makeReporter('json', out, false, meta);
+    const reporter = makeReporter('json', out, meta.query);
     const records: FileRecord[] = [];
     for (let i = 0; i < 20_000; i++) {
       const r: FileRecord = {

@@ -3,7 +3,7 @@
  * stderr, an interruption.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { tempDir } from './helpers.js';
@@ -62,6 +62,10 @@ describe('stdout that cannot be written: one line, exit 2', () => {
       const r = withFull((fd) => charcount(['merge', ...format, ...shards], { stdout: fd }));
       expect(r).toMatchObject({ status: 2, stderr: LINE });
     }
+    // --stats after the line, as a run's.
+    const stats = withFull((fd) => charcount(['merge', '--stats', ...shards], { stdout: fd }));
+    expect(stats.status).toBe(2);
+    expect(stats.stderr).toMatch(/^charcount: cannot write output: ENOSPC.*\n\d+ files discovered/);
   });
 });
 
@@ -92,6 +96,27 @@ describe('a reader that goes away', () => {
     expect(code).toBe(0);
     expect(stderr).toBe('');
   });
+
+  test('charcount merge stops as quietly as the run it joins: exit 0 on a match, whatever else failed, no --stats', async () => {
+    const many = join(dir, 'many');
+    mkdirSync(many);
+    for (let i = 0; i < 2000; i++) writeFileSync(join(many, `file-${i}-${'x'.repeat(60)}.txt`), 'x\n');
+    symlinkSync('nowhere', join(many, 'dangling'));
+    const shards = [1, 2].map((k) => {
+      const file = join(dir, `many-shard-${k}.json`);
+      writeFileSync(file, charcount(['-c', 'x', '-m', '1', '-L', '--json', '--shard', `${k}/2`, 'many']).stdout);
+      return file;
+    });
+    expect(charcount(['merge', '--jsonl', ...shards]).status).toBe(2); // a file error, read to the end
+    const child = spawn(process.execPath, [cli, 'merge', '--jsonl', '--stats', ...shards], { cwd: dir });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    child.stdout.destroy();
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+  }, 30_000);
 });
 
 describe('an interrupted --json run whose reader reads', () => {

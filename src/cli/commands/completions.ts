@@ -7,7 +7,7 @@ import { parse, version } from '../args.js';
 import { describeCommand, type CommandSpec } from '../command-specs.js';
 import { completionScript, SHELLS, type Shell } from '../completions.js';
 import { program as mergeProgram } from './merge.js';
-import { program as scanProgram } from './scan.js';
+import { scanProgram } from '../flags.js';
 import { program as workerProgram } from './worker.js';
 import { stdout } from '../streams.js';
 

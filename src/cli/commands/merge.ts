@@ -5,19 +5,12 @@
 import { Command, Option } from 'commander';
 import { open } from 'node:fs/promises';
 import { mergeShards, MergeError, type NamedDocument } from '../../engine/merge.js';
-import {
-  exitStatus,
-  fileErrorLine,
-  formatBytes,
-  formatSummary,
-  makeReporter,
-  Output,
-  truncatedHitsLine,
-} from '../report/reporters.js';
+import { formatBytes, Output } from '../report/reporters.js';
 import { outputFormat, parse, version } from '../args.js';
-import { COLOR_CHOICES, useColor, type ColorWhen } from '../report/color.js';
-import { chartColumns, NOUNS } from '../report/histogram-chart.js';
-import { isTerminal, stderr, stdout } from '../streams.js';
+import { queryTextClash } from '../flags.js';
+import { COLOR_CHOICES, type ColorWhen } from '../report/color.js';
+import { Report } from '../report/stage.js';
+import { stderr, stdout } from '../streams.js';
 
 export function program(): Command {
   return new Command('charcount merge')
@@ -69,38 +62,18 @@ export async function mergeCommand(argv: string[]): Promise<number> {
     return 2;
   }
   const { query } = merged;
-  if (format === 'text' && query.allHits && query.count) {
+  // What the scan refuses in text output, merge refuses for the shards' query.
+  const clash = format === 'text' ? queryTextClash(query) : undefined;
+  if (clash) {
     stderr().write(
-      'charcount merge: the shards ran with --count and --all-hits, which print different lines in text output: add --json or --jsonl\n',
+      `charcount merge: the shards ran with ${clash.flags}, which ${clash.what} in text output: add --json or --jsonl\n`,
     );
     return 2;
   }
-  const reporter = makeReporter(
-    format,
-    new Output(stdout),
-    query.count,
-    { query },
-    {
-      separator: '\n',
-      withoutMatch: false,
-      color: useColor(o.color, { isTTY: isTerminal(1) }),
-      allHits: query.allHits,
-      // The chart of the merged run (the shards do not say whether --min was given).
-      histogram: query.histogram
-        ? { noun: NOUNS[query.reset], char: query.char, columns: chartColumns(), min: undefined }
-        : undefined,
-    },
-  );
-  if (format === 'text') {
-    for (const r of merged.records) {
-      if (r.error) stderr().write(fileErrorLine(r));
-      if (r.hitsTruncated) stderr().write(truncatedHitsLine(r, query.maxHits!));
-    }
-  }
-  await reporter.records(merged.records);
-  await reporter.end(merged.summary);
-  if (o.stats) stderr().write(formatSummary(merged.summary) + '\n');
-  return exitStatus(merged.summary);
+  // The chart of the merged run (the shards do not say whether --min was given).
+  const report = new Report(new Output(stdout), { format, query, color: o.color, stats: o.stats });
+  await report.records(merged.records);
+  return report.end(merged.summary);
 }
 
 /** The longest input read: V8's longest string (2^29 - 24 characters; a byte makes at most one). */

@@ -6,6 +6,7 @@
  * On a terminal the bars are Unicode blocks (eighths of a cell) scaled to its width; into a
  * pipe or a file the same table comes without bars, so that it reads as plain text.
  */
+import { RESETS } from '../../core/wire-format.js';
 import type { Histogram } from '../../core/types.js';
 import { isTerminal, stdout } from '../streams.js';
 
@@ -18,7 +19,10 @@ const COUNTS_PER_FILE = 8;
 const EIGHTHS = ['', '▏', '▎', '▍', '▌', '▋', '▊', '▉'];
 
 /** What a segment is called, per reset. */
-export const NOUNS = { newline: 'line', space: 'word', none: 'file' } as const;
+/** What one segment is called, by reset name (from the kernel's table of modes). */
+export const NOUNS = Object.fromEntries(RESETS.map((r) => [r.name, r.segment])) as {
+  readonly [R in (typeof RESETS)[number] as R['name']]: R['segment'];
+};
 
 /** Columns for the chart: the terminal's, or none (plain text) when stdout is not one. */
 export function chartColumns(): number | undefined {

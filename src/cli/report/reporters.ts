@@ -19,10 +19,18 @@
  * Writes wait for stdout to drain, so a slow reader never makes records pile up in memory.
  */
 import { printablePath } from '../../core/path-bytes.js';
-import type { FileRecord, Summary } from '../../core/types.js';
-import type { RunMeta } from '../../engine/query.js';
+import type { FileRecord, Shard, Summary } from '../../core/types.js';
+import type { Query } from '../../engine/query.js';
 import { paintPath } from './color.js';
-import { histogramChart, modeOf, strayFiles, type ChartStyle, type FileHistogram } from './histogram-chart.js';
+import {
+  chartColumns,
+  histogramChart,
+  modeOf,
+  NOUNS,
+  strayFiles,
+  type ChartStyle,
+  type FileHistogram,
+} from './histogram-chart.js';
 import { documentChunks, jsonRecord, RecordStore } from './json-document.js';
 import { flushed, isAbandoned, type Stream } from '../streams.js';
 
@@ -134,7 +142,7 @@ export interface Reporter {
   end(summary: Summary): Promise<void>;
 }
 
-/** How text output prints paths. */
+/** How text output prints paths (what it prints of them is the query's). */
 export interface TextOptions {
   /** After each path: `'\n'`, or `'\0'` with `-0`. */
   separator: string;
@@ -142,13 +150,8 @@ export interface TextOptions {
   withoutMatch: boolean;
   /** Paths in colour (`--color`). */
   color?: boolean;
-  /** `--all-hits`: every hit as `PATH:LINE:OFFSET` (the command line refuses it with `--count`). */
-  allHits?: boolean;
-  /**
-   * `--histogram`: the chart and the files off the mode at the end; `min` when `--min` was
-   * given (then the matching paths follow, under a line that says what they match).
-   */
-  histogram?: ChartStyle & { min: number | undefined };
+  /** `--min` when it was given: with `--histogram`, the matching paths follow the chart, under a line that says what they match. */
+  min?: number;
 }
 
 /** Text pieces as one write: a string, or bytes once some path is written raw. */
@@ -170,21 +173,30 @@ export function pathLine(
   return Buffer.concat([Buffer.from(before), path, Buffer.from(after + rest)]);
 }
 
+/**
+ * The reporter of a run of `query` in `format`: text output prints what the query asked
+ * (`--count` figures, `--all-hits` hits, the `--histogram` chart in its words); `--json`
+ * records the query, and the shard if there is one.
+ */
 export function makeReporter(
   format: Format,
   out: Output,
-  count: boolean,
-  meta: RunMeta = {},
+  query: Query,
   text: TextOptions = { separator: '\n', withoutMatch: false },
+  shard?: Shard,
 ): Reporter {
-  const { separator, withoutMatch, allHits } = text;
+  const { separator, withoutMatch } = text;
+  const { count, allHits } = query;
   const paint = text.color ? paintPath : (p: string) => p;
   const field = separator === '\n' ? ':' : separator;
   const lines = (batch: FileRecord[], line: (r: FileRecord) => string | Buffer | (string | Buffer)[] | undefined) => {
     const text = joined(batch.flatMap((r) => line(r) ?? []));
     return text.length ? out.write(text) : Promise.resolve();
   };
-  if (format === 'text' && text.histogram) return histogramReporter(out, text.histogram, separator, paint);
+  if (format === 'text' && query.histogram) {
+    const style = { noun: NOUNS[query.reset], char: query.char, columns: chartColumns(), min: text.min };
+    return histogramReporter(out, style, separator, paint);
+  }
   switch (format) {
     case 'jsonl':
       return {
@@ -199,7 +211,7 @@ export function makeReporter(
           for (const r of batch) store.add(r);
         },
         end: async (summary) => {
-          for (const chunk of documentChunks(meta, jsonSummary(summary), store)) {
+          for (const chunk of documentChunks({ query, shard }, jsonSummary(summary), store)) {
             if (out.isClosed) break;
             await out.write(chunk);
           }
