@@ -4,7 +4,7 @@
  * the same answers. Types only; core/native.ts loads one of the two.
  */
 import type { NativeBatch, NativeError } from '../core/types.js';
-import type { CounterResult, KernelName } from '../core/types.js';
+import type { Evaluation, KernelName } from '../core/types.js';
 
 /** Opaque handle to a native counter configuration. */
 export interface NativeCounter {
@@ -14,17 +14,6 @@ export interface NativeCounter {
 /** Opaque handle to a native streaming scanner. */
 export interface NativeScanner {
   readonly __brand: 'NativeScanner';
-}
-
-/**
- * Result of one evaluation (contract §1); `occurrences`/`segments` only for full scans;
- * with `maxHits`, every hit as (offset, line) pairs and whether the list was cut; with
- * `histogram`, (k, segments holding exactly k) pairs by increasing k.
- */
-export interface NativeEvaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated' | 'histogram'> {
-  hits?: Float64Array;
-  hitsTruncated?: boolean;
-  histogram?: Float64Array;
 }
 
 export interface NativeReadOptions {
@@ -83,7 +72,7 @@ export interface NativeFileRecord {
   path: string;
   bytes: number;
   /** One entry per counter, in order; absent when skipped or failed. */
-  counters?: NativeEvaluation[];
+  counters?: Evaluation[];
   skipped?: 'binary' | 'too-large' | 'symlink' | 'fifo' | 'socket' | 'device';
   error?: Omit<NativeError, 'index'>;
 }
@@ -123,7 +112,7 @@ export interface NativeBinding {
     full: boolean,
     maxHits?: number,
     histogram?: boolean,
-  ): NativeEvaluation;
+  ): Evaluation;
   /** The seed's char-by-char loop (valid UTF-8 only): the kernel benchmark's baseline. */
   seedHasCount(counter: NativeCounter, input: string | Uint8Array): boolean;
   createScanner(counter: NativeCounter, full: boolean, maxHits?: number, histogram?: boolean): NativeScanner;
@@ -133,7 +122,7 @@ export interface NativeBinding {
    * The answer so far. `asciiWidth`: bytes an ASCII character takes in what was fed (1,
    * unless it was transcoded with padded units), for a histogram's last segment.
    */
-  scannerFinish(scanner: NativeScanner, asciiWidth?: number): NativeEvaluation;
+  scannerFinish(scanner: NativeScanner, asciiWidth?: number): Evaluation;
   /**
    * Reads and counts a batch of files in one call: one record per path, in order, or a
    * prefix of them when `budgetBytes` ends the batch early.

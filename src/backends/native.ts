@@ -27,7 +27,6 @@ import type { BackendName } from '../core/types.js';
 export type {
   NativeBinding,
   NativeCounter,
-  NativeEvaluation,
   NativeFileRecord,
   NativeReadOptions,
   NativeScanner,

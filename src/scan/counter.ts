@@ -6,9 +6,9 @@
  * ```
  */
 import { Writable } from 'node:stream';
-import { native, type NativeCounter, type NativeEvaluation, type NativeScanner } from '../backends/native.js';
+import { native, type NativeCounter, type NativeScanner } from '../backends/native.js';
 import { histogramOf } from '../codec/batch.js';
-import type { CounterResult, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
+import type { CounterResult, Evaluation, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
 import { checkBoolean, checkChar, checkInput, checkInteger, show } from '../core/validate.js';
 
 /** When the running count starts again from zero. */
@@ -44,8 +44,8 @@ export function segmentHits(pairs: Float64Array): SegmentHit[] {
   return list;
 }
 
-/** A native evaluation with its hits (if it lists them) as `SegmentHit`s, its histogram as an object. */
-export function counterResult(e: NativeEvaluation): CounterResult {
+/** An evaluation with its hits (if it lists them) as `SegmentHit`s, its histogram as an object. */
+export function counterResult(e: Evaluation): CounterResult {
   const { hits, hitsTruncated, histogram, ...rest } = e;
   const r: CounterResult = rest;
   if (histogram) r.histogram = histogramOf(histogram);

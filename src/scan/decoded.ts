@@ -20,10 +20,10 @@ import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { decompressorFor, type Decompressor } from './compression.js';
 import { NATIVE_ENCODINGS, textStage, type TextStage } from './decode.js';
-import { native, type NativeCounter, type NativeEvaluation, type NativeReadOptions } from '../backends/native.js';
+import { native, type NativeCounter, type NativeReadOptions } from '../backends/native.js';
 import { fsErrorOf } from '../core/fs-error.js';
 import { bytesOfPath, hasEscapes } from '../core/path-bytes.js';
-import type { FileError, SkipReason } from '../core/types.js';
+import type { Evaluation, FileError, SkipReason } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 
 // Node's stream, zlib, process and promise modules load with the first file read here: a
@@ -80,7 +80,7 @@ export interface FileRules
 
 /** One file's result, as the native reader's. */
 export type FileScan =
-  | { bytes: number; results: NativeEvaluation[] }
+  | { bytes: number; results: Evaluation[] }
   | { bytes: number; skipped: SkipReason }
   | { bytes: number; error: FileError };
 
@@ -232,7 +232,7 @@ export async function countStream(
     feed(stage.end());
   }
   const map = stage.map;
-  const results = scanners.map((s, i): NativeEvaluation => {
+  const results = scanners.map((s, i): Evaluation => {
     const r = native.scannerFinish(s, stage.asciiWidth);
     if (map) {
       if (r.offset !== null) r.offset = map(r.offset);
@@ -253,7 +253,7 @@ class Located {
   complete = false;
 
   /** Adds to `found` what `r` has that is not located yet. */
-  found(r: NativeEvaluation, maxHits: number | undefined, found: { at: number; put: (o: number) => void }[]): void {
+  found(r: Evaluation, maxHits: number | undefined, found: { at: number; put: (o: number) => void }[]): void {
     if (this.complete) return;
     if (this.first === undefined && r.offset !== null) found.push({ at: r.offset, put: (o) => (this.first = o) });
     const listed = (r.hits?.length ?? 0) / 2;
@@ -266,7 +266,7 @@ class Located {
   }
 
   /** `r` (the final evaluation) with its offsets in the stream. */
-  applyTo(r: NativeEvaluation): NativeEvaluation {
+  applyTo(r: Evaluation): Evaluation {
     if (r.offset !== null) r.offset = this.first!;
     for (let h = 0; r.hits && h < r.hits.length; h += 2) r.hits[h] = this.hits[h / 2]!;
     return r;

@@ -12,14 +12,13 @@ import { types } from 'node:util';
 import type {
   NativeBinding,
   NativeCounter,
-  NativeEvaluation,
   NativeFileRecord,
   NativeReadOptions,
   NativeScanner,
   NativeWalker,
   WalkOptions as WalkOptionsInput,
 } from '../binding.js';
-import type { NativeBatch, NativeError } from '../../core/types.js';
+import type { Evaluation, NativeBatch, NativeError } from '../../core/types.js';
 import { NATIVE_ENCODINGS } from '../../scan/decode.js';
 import type { KernelName } from '../../core/types.js';
 import {
@@ -94,9 +93,9 @@ function hitLimit(v: unknown): number | undefined {
  * An evaluation as the native core returns it: hits as a `Float64Array` of (offset, line)
  * pairs, the histogram of (k, segments) pairs.
  */
-function nativeEvaluation(e: PortableEvaluation): NativeEvaluation {
+function nativeEvaluation(e: PortableEvaluation): Evaluation {
   const { hits, hitsTruncated, histogram, ...rest } = e;
-  const out: NativeEvaluation = rest;
+  const out: Evaluation = rest;
   if (hits) Object.assign(out, { hits: Float64Array.from(hits), hitsTruncated: hitsTruncated! });
   if (histogram) out.histogram = Float64Array.from(histogram);
   return out;
@@ -372,7 +371,7 @@ export const portableBinding: NativeBinding = {
 
   hasCount: (counter, input) => evaluate(counterOf(counter), inputBytes(input), false).matched,
 
-  evaluate(counter, input, full, maxHits, histogram): NativeEvaluation {
+  evaluate(counter, input, full, maxHits, histogram): Evaluation {
     const c = counterOf(counter);
     const f = booleanArg(full, 'full');
     const limit = hitLimit(maxHits);
