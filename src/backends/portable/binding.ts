@@ -41,8 +41,8 @@ import {
 } from './counter.js';
 import type { PortableFileError } from './errors.js';
 import { OverrideError, Overrides, TypeFilter } from './ignore.js';
-import { DEFAULT_CHUNK, Reader, type FileResult, type ReadOptions } from './reader.js';
-import { Walker, type WalkOptions, type WalkSink } from './walker.js';
+import { DEFAULT_CHUNK, Reader, type ReadResult, type ReaderOptions } from './reader.js';
+import { Walker, type WalkRules, type WalkSink } from './walker.js';
 
 /** Rust's `{}` of an `f64`, for messages that quote a number as the native core does. */
 function showNumber(n: number): string {
@@ -154,8 +154,8 @@ function optionalCount(options: Record<string, unknown>, name: string): number |
   return x;
 }
 
-function readOptions(v: unknown): ReadOptions {
-  const o: ReadOptions = {
+function readOptions(v: unknown): ReaderOptions {
+  const o: ReaderOptions = {
     full: false,
     hitLimit: undefined,
     histogram: false,
@@ -239,8 +239,8 @@ function scanPaths(
   paths: unknown,
   countersArg: unknown,
   options: unknown,
-  each: (i: number, path: string, rec: FileResult, size: number) => void,
-): ReadOptions {
+  each: (i: number, path: string, rec: ReadResult, size: number) => void,
+): ReaderOptions {
   const counters = arrayArg(countersArg).map(counterOf);
   if (!counters.length) throw new TypeError('counters must hold at least one counter');
   const o = readOptions(options);
@@ -292,8 +292,8 @@ function scanPaths(
 /** `{ errno, code, message }`, in the native core's key order; the caller adds `index` or `path`. */
 const errorObject = (e: PortableFileError) => ({ errno: e.errno, code: e.code, message: e.message });
 
-function walkOptions(v: unknown): WalkOptions {
-  const o: WalkOptions = {
+function walkOptions(v: unknown): WalkRules {
+  const o: WalkRules = {
     ignoreFiles: true,
     overrides: new Overrides(),
     types: new TypeFilter(),
