@@ -315,10 +315,7 @@ function walkOptions(v: unknown): WalkRules {
       return wellFormed(s);
     });
   };
-  const invalid = (name: string, e: unknown) =>
-    e instanceof OverrideError
-      ? new RangeError(`options.${name}[${e.index}] is not a valid glob (${debugString(e.glob)}): ${e.message}`)
-      : e;
+  const invalid = (name: string, e: unknown) => (e instanceof OverrideError ? e.asRangeError(name) : e);
   const [globs, iglobs] = [strings('globs'), strings('iglobs')];
   try {
     o.overrides = new Overrides(globs, iglobs);
