@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
-import { native } from '../backends/native.js';
+import { backend } from '../backends/select.js';
 import { pathFromText } from '../core/path-bytes.js';
 import type { Progress, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
@@ -257,6 +257,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   }
   const flag = (name: 'hidden' | 'follow') => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   const resolved: ResolvedDiscovery = {
+    backend: backend(),
     // A lone surrogate in a caller's string is U+FFFD, as Node opens it (path-bytes.ts).
     patterns: stringList('patterns', o.patterns, ['.']).map(pathFromText),
     cwd: resolve(pathFromText(o.cwd ?? process.cwd())),
@@ -274,7 +275,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   // The walker compiles the globs when it is made (it reads nothing then): a glob that does
   // not parse is a RangeError now, not a failure midway through a run.
   try {
-    native.createWalker('', resolved.cwd, false, false, {
+    resolved.backend.createWalker('', resolved.cwd, false, false, {
       globs: resolved.globs,
       iglobs: resolved.iglobs,
       types: resolved.typeGlobs,

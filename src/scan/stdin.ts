@@ -1,11 +1,12 @@
 /**
  * A stream as one more input of a run (`charcount -`, or piped standard input): read in
  * the chunks it arrives in, decoded as a file is (a byte-order mark, `encoding`: contract
- * §1.3.1) and counted by the same native scanners, and made into a record of the run's
+ * §1.3.1) and counted by the same streaming scanners, and made into a record of the run's
  * shape. Binary detection is the reader's: a NUL byte (decoded: U+0000) in the first
  * 256 KiB skips it (unless `scanBinary`); `maxFilesize` is for files and does not apply,
  * nor does `searchZip` (a stream has no name to say it is compressed).
  */
+import type { Backend } from '../backends/backend.js';
 import { shaped } from '../codec/batch.js';
 import { counterResult, type Counter } from './counter.js';
 import { textStage } from './decode.js';
@@ -13,6 +14,8 @@ import type { AnyRecord } from '../core/types.js';
 import { countStream } from './decoded.js';
 
 export interface ReadableScan {
+  /** The back end that counts (the one the counters were made on). */
+  backend: Backend;
   counters: Counter[];
   multi: boolean;
   fullScan: boolean;
@@ -35,7 +38,7 @@ export async function scanReadable(
   const stage = textStage(o.encoding ?? 'utf-8', o.bomSniff ?? true);
   const handles = o.counters.map((c) => c.handle);
   const rules = { full: o.fullScan, scanBinary: o.scanBinary, maxHits: o.maxHits, histogram: o.histogram };
-  const r = (await countStream(source, stage, handles, rules))!;
+  const r = (await countStream(o.backend, source, stage, handles, rules))!;
   const results =
     'results' in r
       ? r.results.map(counterResult)

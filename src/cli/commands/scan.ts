@@ -7,7 +7,7 @@ import { Command, Option } from 'commander';
 import { fstatSync } from 'node:fs';
 import { Counter, DEFAULT_MAX_HITS, Reset } from '../../scan/counter.js';
 import { isAbortOf } from '../../core/errors.js';
-import { backendDescription } from '../../backends/native.js';
+import { backendDescription } from '../../backends/select.js';
 import type { FileRecord, Shard } from '../../core/types.js';
 import { compressionSummary } from '../../scan/compression.js';
 import { checkEncoding } from '../../scan/decode.js';
