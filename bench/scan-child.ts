@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { Counter, type FileRecord } from '../src/index.js';
-import { discover, native, scanWith } from '../src/internal.js';
+import { backend, discover, scanWith, testHooks } from '../src/internal.js';
 
 const [mode, dir, what, min, reset, threads] = process.argv.slice(2);
 const counter = new Counter(what!, Number(min), Number(reset) as 0 | 1 | 2);
@@ -18,10 +18,11 @@ const out: string[] = [];
 
 if (mode === 'native-main') {
   // The native reader on this thread alone: no pool, no messages.
+  const { scanFiles } = testHooks();
   let batch: string[] = [];
   const flush = () => {
     const absolute = batch.map((p) => join(dir!, p));
-    native.scanFiles(absolute, [counter.handle], { scanBinary: true }).forEach((r, i) => {
+    scanFiles(absolute, [counter.handle], { scanBinary: true }).forEach((r, i) => {
       files++;
       bytes += r.bytes;
       if (r.counters?.[0]?.matched) {
@@ -32,6 +33,7 @@ if (mode === 'native-main') {
     batch = [];
   };
   for await (const found of discover({
+    backend: backend(),
     patterns: ['.'],
     cwd: dir!,
     hidden: true,

@@ -7,7 +7,8 @@ import type { AnyRecord } from './core/types.js';
 import { resolveOptions, type ScanFilesOptions, type ScanOptions } from './engine/options.js';
 import { filesRun, scanRun, type RunInternals, type ScanRun } from './engine/scan.js';
 
-export { native, nativeOrigin, loadNative, platformTriple, targetTriple } from './backends/native.js';
+export { backend, nativeOrigin, testHooks } from './backends/select.js';
+export { loadNative, platformTriple, targetTriple } from './backends/native.js';
 export { ThreadPool } from './dispatch/local.js';
 export { PathQueue, Intake, onePerTask } from './engine/batch.js';
 export { discover } from './engine/discover.js';

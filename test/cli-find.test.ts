@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, listFiles } from '../src/index.js';
 import { scanReadable } from '../src/scan/stdin.js';
+import { backend } from '../src/internal.js';
 import { cli, runCli } from './support/cli.js';
 import { tempDir } from './helpers.js';
 
@@ -246,7 +247,7 @@ describe('rg users habits', () => {
       await never;
     };
     const read = { full: false, scanBinary: false, encoding: 'utf-8', bomSniff: true };
-    const options = { counters: [new Counter(',', 2)], multi: false, read };
+    const options = { counters: [new Counter(',', 2)], multi: false, read, backend: backend() };
     expect(await scanReadable('<stdin>', arriving('a,', 'b,c'), options)).toMatchObject({
       matched: true,
       offset: 3,

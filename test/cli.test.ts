@@ -3,7 +3,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { backend } from '../src/backends/native.js';
+import { backend } from '../src/backends/select.js';
 import { tempDir } from './helpers.js';
 import { cli } from './support/cli.js';
 
@@ -90,7 +90,7 @@ describe('output', () => {
     expect(r.stdout).toBe('a.txt\n');
     expect(r.stderr).toMatch(
       new RegExp(
-        `^1 files discovered, 1 scanned, 1 matched\n0 skipped, 0 errors\n.* read in .* on \\d+ threads, ${backend.name} back end\n$`,
+        `^1 files discovered, 1 scanned, 1 matched\n0 skipped, 0 errors\n.* read in .* on \\d+ threads, ${backend().name} back end\n$`,
       ),
     );
   });
@@ -124,7 +124,7 @@ describe('output', () => {
     // The version, then the back end: its kernels, or why the portable one runs.
     const version = charcount(['--version']);
     expect(version.stdout).toMatch(
-      backend.name === 'native'
+      backend().name === 'native'
         ? /^\d+\.\d+\.\d+\nnative back end \(kernels: [a-z0-9]+(, [a-z0-9]+)*\)\n$/
         : /^\d+\.\d+\.\d+\nportable back end \(.+\)\n$/,
     );

@@ -13,7 +13,7 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Counter } from '../src/scan/counter.js';
 import { textStage } from '../src/scan/decode.js';
 import type { CounterResult } from '../src/core/types.js';
-import { native } from '../src/internal.js';
+import { backend, testHooks } from '../src/internal.js';
 import { countStream, scanFile, type FileScan } from '../src/scan/decoded.js';
 import { allVectors, asString, randomChunks, resetOf, tempDir, type Vector } from './helpers.js';
 import { decodeUtf8, referenceHits } from './support/reference.js';
@@ -97,7 +97,7 @@ describe('UTF-16 files with a byte-order mark, read by the native reader', () =>
         const sizes = v.input.length < 20_000 ? [1, 7, 4096] : [4093, 65_536];
         for (const chunkSize of sizes) {
           for (const full of [false, true]) {
-            const [r] = native.scanFiles([path], [counters[i]!.handle], { full, scanBinary: true, chunkSize });
+            const [r] = testHooks().scanFiles([path], [counters[i]!.handle], { full, scanBinary: true, chunkSize });
             expect(r!.counters![0], `${label(v, i)} chunk ${chunkSize}`).toEqual(expected(v, full, move));
           }
         }
@@ -120,7 +120,7 @@ test('every hit of every vector, as UTF-16LE and UTF-16BE files, at its offset i
     for (const bigEndian of [false, true]) {
       const path = join(dir, `u16-hits-${bigEndian ? 'be' : 'le'}-${i}`);
       writeFileSync(path, utf16File(units, bigEndian));
-      const [r] = native.scanFiles([path], [counters[i]!.handle], { full: true, scanBinary: true, maxHits: 1e6 });
+      const [r] = testHooks().scanFiles([path], [counters[i]!.handle], { full: true, scanBinary: true, maxHits: 1e6 });
       expect(r!.counters![0]!.hits, label(v, i)).toEqual(hitsOf(v, move));
     }
   });
@@ -170,12 +170,12 @@ describe('compressed and decoded files, read on the worker side', () => {
         writeFileSync(join(dir, name), compress(variant.suffix, made.bytes));
         for (const full of [false, true]) {
           const rules = { full, scanBinary: true, searchZip: true, encoding: variant.encoding, bomSniff: true };
-          const r = await scanFile(name, dir, 0, [counters[i]!.handle], rules);
+          const r = await scanFile(backend(), name, dir, 0, [counters[i]!.handle], rules);
           expect(resultOf(r), `${label(v, i)} full ${full}`).toEqual(expected(v, full, made.move));
           if (full) expect(r!.bytes).toBe(made.bytes.length);
         }
         const rules = { full: true, scanBinary: true, searchZip: true, encoding: variant.encoding, maxHits: 1e6 };
-        const every = await scanFile(name, dir, 0, [counters[i]!.handle], rules);
+        const every = await scanFile(backend(), name, dir, 0, [counters[i]!.handle], rules);
         const hits = every && 'results' in every ? every.results[0]!.hits : undefined;
         expect(hits, `${label(v, i)} every hit`).toEqual(hitsOf(v, made.move));
       }
@@ -197,7 +197,7 @@ describe('compressed and decoded files, read on the worker side', () => {
         if (!made) continue;
         for (const full of [false, true]) {
           const source = randomChunks(made.bytes, i * 13 + (full ? 1 : 0));
-          const r = await countStream(source, textStage(encoding, true), [counters[i]!.handle], {
+          const r = await countStream(backend(), source, textStage(encoding, true), [counters[i]!.handle], {
             full,
             scanBinary: true,
           });

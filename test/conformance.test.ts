@@ -6,7 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { availableKernels, Counter } from '../src/scan/counter.js';
-import { native } from '../src/internal.js';
+import { testHooks } from '../src/internal.js';
 import { referenceEvaluate } from './support/reference.js';
 import {
   allVectors,
@@ -103,10 +103,10 @@ describe('file reader', () => {
       // Byte-sized reads only for the short vectors: a read per byte of a megabyte is slow.
       const sizes = v.input.length < 20_000 ? [1, 7, 64, 4096] : [4093, 65_536];
       for (const chunkSize of sizes) {
-        const [full] = native.scanFiles([paths[i]!], [counter], { full: true, scanBinary: true, chunkSize });
+        const [full] = testHooks().scanFiles([paths[i]!], [counter], { full: true, scanBinary: true, chunkSize });
         expect(full!.counters?.[0], `${label(v, i)} chunk ${chunkSize}`).toEqual(expected(v));
         expect(full!.bytes).toBe(v.input.length);
-        const [first] = native.scanFiles([paths[i]!], [counter], { scanBinary: true, chunkSize });
+        const [first] = testHooks().scanFiles([paths[i]!], [counter], { scanBinary: true, chunkSize });
         expect(first!.counters?.[0], `${label(v, i)} chunk ${chunkSize}`).toEqual(firstHitOf(v));
       }
     });

@@ -7,6 +7,7 @@ import { TextDecoder } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { Counter } from '../src/scan/counter.js';
 import { checkEncoding, textStage, type TextStage } from '../src/scan/decode.js';
+import { backend } from '../src/internal.js';
 import { countStream } from '../src/scan/decoded.js';
 import { randomChunks } from './helpers.js';
 import { referenceEvaluate, referenceHits } from './support/reference.js';
@@ -16,9 +17,10 @@ const count = (
   chunks: Iterable<Uint8Array>,
   stage: TextStage,
   counters: Counter[],
-  rules: Parameters<typeof countStream>[3],
+  rules: Parameters<typeof countStream>[4],
 ) =>
   countStream(
+    backend(),
     chunks,
     stage,
     counters.map((c) => c.handle),

@@ -4,18 +4,19 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DiscoverOptions, Discovered } from '../src/engine/discover.js';
 import { Counter, scan, scanFiles, type FileRecord, type ScanRun } from '../src/index.js';
-import { discover } from '../src/internal.js';
+import { backend, discover } from '../src/internal.js';
 import { tempDir } from './helpers.js';
 
 async function paths(
   patterns: string[],
   cwd: string,
-  more: Partial<Omit<DiscoverOptions, 'patterns' | 'cwd'>> & { ignore?: string[] } = {},
+  more: Partial<Omit<DiscoverOptions, 'backend' | 'patterns' | 'cwd'>> & { ignore?: string[] } = {},
 ): Promise<string[]> {
   const out: string[] = [];
   const all: Discovered[] = [];
   const { ignore = [], ...rest } = more;
   for await (const found of discover({
+    backend: backend(),
     patterns,
     cwd,
     hidden: false,

@@ -16,7 +16,7 @@ import { availableKernels, Counter, Reset } from '../src/scan/counter.js';
 import type { Histogram, MultiFileRecord } from '../src/core/types.js';
 import { Aggregator } from '../src/engine/aggregate.js';
 import { mergeShards, scan } from '../src/index.js';
-import { native } from '../src/internal.js';
+import { backend, testHooks } from '../src/internal.js';
 import { allVectors, randomChunks, resetOf, tempDir, type Vector } from './helpers.js';
 import { referenceEvaluate, referenceHistogram } from './support/reference.js';
 
@@ -82,7 +82,7 @@ describe.each(availableKernels())('kernel %s, every conformance vector', (kernel
       const want = pairsOf(histogramOf(v));
       const sizes = v.input.length < 20_000 ? [1, 3, 7, 64, 65, 4096] : [4093, 65_536];
       for (const chunkSize of sizes) {
-        const [r] = native.scanFiles([paths[i]!], [counter], { histogram: true, scanBinary: true, chunkSize });
+        const [r] = testHooks().scanFiles([paths[i]!], [counter], { histogram: true, scanBinary: true, chunkSize });
         expect(r!.counters?.[0]?.histogram, `${label(v, i)} chunk ${chunkSize}`).toEqual(want);
         expect(r!.bytes).toBe(v.input.length);
       }
@@ -222,7 +222,12 @@ describe('scan({ histogram })', () => {
       yield Buffer.from(text.slice(5), 'latin1');
     }
     const read = { full: true, scanBinary: false, histogram: true, encoding: 'windows-1252', bomSniff: true };
-    const stdin = await scanReadable('<stdin>', chunks(), { counters: [new Counter(',', 1)], multi: false, read });
+    const stdin = await scanReadable('<stdin>', chunks(), {
+      counters: [new Counter(',', 1)],
+      multi: false,
+      read,
+      backend: backend(),
+    });
     expect((stdin as { histogram?: Histogram }).histogram).toEqual(want);
   });
 

@@ -14,7 +14,7 @@ import type { NativeBatch } from '../src/core/types.js';
 import { availableKernels, Counter, Reset } from '../src/scan/counter.js';
 import type { FileRecord, MultiFileRecord, SegmentHit } from '../src/core/types.js';
 import { scan, scanFiles } from '../src/index.js';
-import { native } from '../src/internal.js';
+import { backend, testHooks } from '../src/internal.js';
 import { allVectors, randomChunks, resetOf, tempDir, type Vector } from './helpers.js';
 import { referenceEvaluate, referenceHits } from './support/reference.js';
 
@@ -72,7 +72,7 @@ describe('the file reader', () => {
       const pairs = Float64Array.from(want.flatMap((h) => [h.offset, h.line]));
       const sizes = v.input.length < 20_000 ? [1, 2, 3, 7, 64, 65, 4096] : [4093, 65_536];
       for (const chunkSize of sizes) {
-        const [r] = native.scanFiles([paths[i]!], [counter], { maxHits: 1e9, scanBinary: true, chunkSize });
+        const [r] = testHooks().scanFiles([paths[i]!], [counter], { maxHits: 1e9, scanBinary: true, chunkSize });
         const at = `${label(v, i)} chunk ${chunkSize}`;
         expect(r!.counters?.[0]?.hits, at).toEqual(pairs);
         expect(r!.counters?.[0]?.hitsTruncated, at).toBe(false);
@@ -86,12 +86,12 @@ describe('the file reader', () => {
     const v = vectors[many]!;
     const counter = new Counter(v.what, v.min, resetOf(v.reset)).handle;
     const want = hitsOf(v);
-    const [cut] = native.scanFiles([paths[many]!], [counter], { maxHits: 3, scanBinary: true, chunkSize: 64 });
+    const [cut] = testHooks().scanFiles([paths[many]!], [counter], { maxHits: 3, scanBinary: true, chunkSize: 64 });
     expect(cut!.counters![0]!.hits).toEqual(Float64Array.from(want.slice(0, 3).flatMap((h) => [h.offset, h.line])));
     expect(cut!.counters![0]!.hitsTruncated).toBe(true);
     // Read up to the 64-byte chunk holding the fourth hit, and no further.
     expect(cut!.bytes).toBe(Math.min(v.input.length, (Math.floor(want[3]!.offset / 64) + 1) * 64));
-    const [full] = native.scanFiles([paths[many]!], [counter], { maxHits: 3, full: true, scanBinary: true });
+    const [full] = testHooks().scanFiles([paths[many]!], [counter], { maxHits: 3, full: true, scanBinary: true });
     expect(full!.bytes).toBe(v.input.length);
     expect(full!.counters![0]!.segments).toBe(want.length);
   });
@@ -217,7 +217,7 @@ describe('scan({ allHits })', () => {
     // A task ends after the file that brings its hits to the budget (its other paths go
     // back to the queue), as it does after 32 MiB of reading.
     const counter = new Counter('c', 1).handle;
-    const batch = native.scanBatch(['m0.log', 'm1.log', 'm2.log'], [counter], {
+    const batch = backend().scanBatch(['m0.log', 'm1.log', 'm2.log'], [counter], {
       cwd: dir,
       maxHits: 1e6,
       budgetHits: 6000,

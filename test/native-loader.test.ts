@@ -73,7 +73,7 @@ const remedy = (triple: string) =>
 
 describe('the loader', () => {
   test('this checkout loads its local build', () => {
-    expect(nativeOrigin).toEqual({ kind: 'local', file: realBinary });
+    expect(nativeOrigin()).toEqual({ kind: 'local', file: realBinary });
   });
 
   test('the platform package of this platform is loaded and works', () => {

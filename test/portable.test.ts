@@ -2,7 +2,9 @@
  * The portable back end against the native core, side by side in one process whichever
  * back end the run uses: the counter on every conformance vector and on random inputs in
  * random chunks, the file reader on every kind of file and every read option, the walker
- * on random trees with random rules, and the argument checks of all of them.
+ * on random trees with random rules and globs that do not parse; and the public API,
+ * which checks every argument before either back end sees it, rejecting bad ones with the
+ * same errors whichever back end runs.
  */
 import fc from 'fast-check';
 import { spawnSync } from 'node:child_process';
@@ -11,13 +13,17 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { NativeBinding, NativeReadOptions, WalkOptions } from '../src/backends/binding.js';
-import { portableBinding } from '../src/backends/portable/binding.js';
+import type { Backend, ReadOptions, TestHooks, WalkOptions } from '../src/backends/backend.js';
+import { nativeBackend } from '../src/backends/native.js';
+import { portableBackend, portableTestHooks } from '../src/backends/portable/binding.js';
 import { loadNative, platformTriple } from '../src/internal.js';
 import { allVectors, randomChunks, repoRoot, resetOf, tempDir, unprivileged } from './helpers.js';
 
-const native = loadNative().binding;
-const portable = portableBinding;
+/** A back end with its test hooks. */
+type Both = Backend & TestHooks;
+const addon = loadNative().binding;
+const native: Both = { ...nativeBackend(addon), scanFiles: addon.scanFiles, seedHasCount: addon.seedHasCount };
+const portable: Both = { ...portableBackend, ...portableTestHooks };
 
 /** What a call returns, or the kind and message of what it throws. */
 function outcome(f: () => unknown): unknown {
@@ -29,7 +35,7 @@ function outcome(f: () => unknown): unknown {
 }
 
 /** The same call on both back ends gives the same answer (or the same error). */
-function same(call: (b: NativeBinding) => unknown, label = ''): void {
+function same(call: (b: Both) => unknown, label = ''): void {
   expect(
     outcome(() => call(portable)),
     label,
@@ -45,12 +51,12 @@ describe('counter', () => {
       const [n, p] = [native.createCounter(v.what, v.min, reset), portable.createCounter(v.what, v.min, reset)];
       const label = `vector ${i}`;
       for (const full of [false, true])
-        expect(portable.evaluate(p, v.input, full), label).toEqual(native.evaluate(n, v.input, full));
+        expect(portable.evaluate(p, v.input, { full }), label).toEqual(native.evaluate(n, v.input, { full }));
       expect(portable.hasCount(p, v.input), label).toBe(native.hasCount(n, v.input));
       const text = Buffer.from(v.input).toString('latin1');
-      expect(portable.evaluate(p, text, true), label).toEqual(native.evaluate(n, text, true));
+      expect(portable.evaluate(p, text, { full: true }), label).toEqual(native.evaluate(n, text, { full: true }));
       for (const full of [false, true]) {
-        const [sn, sp] = [native.createScanner(n, full), portable.createScanner(p, full)];
+        const [sn, sp] = [native.createScanner(n, { full }), portable.createScanner(p, { full })];
         for (const chunk of randomChunks(v.input, i * 13 + (full ? 5 : 0))) {
           expect(portable.scannerFeed(sp, chunk), label).toBe(native.scannerFeed(sn, chunk));
         }
@@ -92,10 +98,10 @@ describe('counter', () => {
         const input = Uint8Array.from(c.fragments.flat());
         const [n, p] = [native.createCounter(c.what, c.min, c.reset), portable.createCounter(c.what, c.min, c.reset)];
         for (const full of [false, true]) {
-          const want = native.evaluate(n, input, full);
-          expect(portable.evaluate(p, input, full)).toEqual(want);
+          const want = native.evaluate(n, input, { full });
+          expect(portable.evaluate(p, input, { full })).toEqual(want);
           // The portable scanner in the random chunks, the native one whole.
-          const s = portable.createScanner(p, full);
+          const s = portable.createScanner(p, { full });
           let at = 0;
           for (const cut of c.cuts) {
             portable.scannerFeed(s, input.subarray(at, at + cut));
@@ -117,9 +123,9 @@ describe('counter', () => {
         const input = Uint8Array.from(c.fragments.flat());
         const [n, p] = [native.createCounter(c.what, c.min, c.reset), portable.createCounter(c.what, c.min, c.reset)];
         for (const full of [false, true]) {
-          const want = native.evaluate(n, input, full, maxHits);
-          expect(portable.evaluate(p, input, full, maxHits)).toEqual(want);
-          const [sn, sp] = [native.createScanner(n, full, maxHits), portable.createScanner(p, full, maxHits)];
+          const want = native.evaluate(n, input, { full, maxHits });
+          expect(portable.evaluate(p, input, { full, maxHits })).toEqual(want);
+          const [sn, sp] = [native.createScanner(n, { full, maxHits }), portable.createScanner(p, { full, maxHits })];
           let at = 0;
           for (const cut of c.cuts) {
             // Both in the same chunks: a collecting scan says when it is past its limit.
@@ -141,11 +147,11 @@ describe('counter', () => {
       fc.property(caseArb, fc.constantFrom(undefined, 1, 3), (c, asciiWidth) => {
         const input = Uint8Array.from(c.fragments.flat());
         const [n, p] = [native.createCounter(c.what, c.min, c.reset), portable.createCounter(c.what, c.min, c.reset)];
-        const want = native.evaluate(n, input, false, undefined, true);
-        expect(portable.evaluate(p, input, false, undefined, true)).toEqual(want);
+        const want = native.evaluate(n, input, { full: false, histogram: true });
+        expect(portable.evaluate(p, input, { full: false, histogram: true })).toEqual(want);
         const [sn, sp] = [
-          native.createScanner(n, false, undefined, true),
-          portable.createScanner(p, true, undefined, true),
+          native.createScanner(n, { full: false, histogram: true }),
+          portable.createScanner(p, { full: true, histogram: true }),
         ];
         let at = 0;
         for (const cut of c.cuts) {
@@ -171,7 +177,7 @@ describe('counter', () => {
         fc.constantFrom(0, 1, 2),
         (s, what, min, reset) => {
           const [n, p] = [native.createCounter(what, min, reset), portable.createCounter(what, min, reset)];
-          expect(portable.evaluate(p, s, true)).toEqual(native.evaluate(n, s, true));
+          expect(portable.evaluate(p, s, { full: true })).toEqual(native.evaluate(n, s, { full: true }));
           same((b) => b.seedHasCount(b === native ? n : p, s));
         },
       ),
@@ -180,34 +186,6 @@ describe('counter', () => {
     const [n, p] = [native.createCounter('c', 1, 0), portable.createCounter('c', 1, 0)];
     same((b) => b.seedHasCount(b === native ? n : p, Uint8Array.of(0x63, 0xff)));
   }, 60_000);
-
-  test('bad arguments: the same errors', () => {
-    const calls: [string, (b: NativeBinding) => unknown][] = [
-      ['what not a string', (b) => b.createCounter(1 as never, 1, 0)],
-      ['two characters', (b) => b.createCounter('ab', 1, 0)],
-      ['empty what', (b) => b.createCounter('', 1, 0)],
-      ['negative min', (b) => b.createCounter('c', -1, 0)],
-      ['fractional min', (b) => b.createCounter('c', 1.5, 0)],
-      ['infinite min', (b) => b.createCounter('c', Infinity, 0)],
-      ['min past 2^53', (b) => b.createCounter('c', 2 ** 53, 0)],
-      ['reset 3', (b) => b.createCounter('c', 1, 3)],
-      ['reset 0.5', (b) => b.createCounter('c', 1, 0.5)],
-      ['a lone surrogate is U+FFFD', (b) => b.evaluate(b.createCounter('\ud800', 1, 2), '\uFFFD', true)],
-      ['not a counter', (b) => b.hasCount({} as never, 'c')],
-      ['a scanner for a counter', (b) => b.hasCount(b.createScanner(b.createCounter('c', 1, 0), false) as never, 'c')],
-      ['input not bytes', (b) => b.hasCount(b.createCounter('c', 1, 0), 5 as never)],
-      ['a Uint16Array', (b) => b.hasCount(b.createCounter('c', 1, 0), new Uint16Array(2) as never)],
-      ['a counter for a scanner', (b) => b.scannerFinish(b.createCounter('c', 1, 0) as never)],
-      ['maxHits 0', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', false, 0)],
-      ['maxHits 1.5', (b) => b.createScanner(b.createCounter('c', 1, 0), false, 1.5)],
-      ['maxHits past 2^53', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', true, 2 ** 53)],
-      ['histogram with maxHits', (b) => b.evaluate(b.createCounter('c', 1, 0), 'c', true, 3, true)],
-      ['histogram not a boolean', (b) => b.createScanner(b.createCounter('c', 1, 0), true, undefined, 1 as never)],
-      ['asciiWidth 0', (b) => b.scannerFinish(b.createScanner(b.createCounter('c', 1, 0), true), 0)],
-      ['asciiWidth 1.5', (b) => b.scannerFinish(b.createScanner(b.createCounter('c', 1, 0), true), 1.5)],
-    ];
-    for (const [label, call] of calls) same(call, label);
-  });
 });
 
 describe('file reader', () => {
@@ -258,13 +236,13 @@ describe('file reader', () => {
     cleanup();
   });
 
-  const counters = (b: NativeBinding) => [
+  const counters = (b: Both) => [
     b.createCounter('c', 3, 0),
     b.createCounter('é', 2, 1),
     b.createCounter('😀', 3, 2),
     b.createCounter(',', 0, 0),
   ];
-  const optionSets: NativeReadOptions[] = [
+  const optionSets: ReadOptions[] = [
     {},
     { full: true },
     { scanBinary: true },
@@ -287,7 +265,6 @@ describe('file reader', () => {
     { histogram: true },
     { histogram: true, chunkSize: 3 },
     { histogram: true, encoding: 'utf-16le', chunkSize: 5 },
-    { histogram: true, maxHits: 2 },
   ];
 
   test('scanFiles and scanBatch: every kind of file, every read option', () => {
@@ -313,7 +290,7 @@ describe('file reader', () => {
     same((b) => b.scanBatch(paths, counters(b), { cancel: new Int32Array(new SharedArrayBuffer(4)) }));
     same((b) => b.scanBatch(paths, counters(b), { stopAtBytes: 0 }));
     same((b) => b.scanFiles(['a\0b', 'relative-missing', '/proc/version'], counters(b), { full: true }));
-    same((b) => b.scanBatch('', counters(b)));
+    same((b) => b.scanBatch('', counters(b), {}));
   });
 
   test('names that are not UTF-8, as path strings with their bytes escaped (and a cwd so named)', () => {
@@ -323,30 +300,8 @@ describe('file reader', () => {
     const escaped = `${dir}/d\udcff\udcc3`;
     const paths = [`${escaped}/f\udce9`, `${escaped}/missing\udcff`, `${escaped}/f\ud800`];
     same((b) => b.scanFiles(paths, counters(b), { full: true }));
-    same((b) => b.scanBatch(paths.join('\0'), counters(b)));
+    same((b) => b.scanBatch(paths.join('\0'), counters(b), {}));
     same((b) => b.scanBatch(['f\udce9', 'f\udce9/x'], counters(b), { cwd: escaped }));
-  });
-
-  test('bad arguments: the same errors', () => {
-    const calls: [string, (b: NativeBinding) => unknown][] = [
-      ['paths not a list', (b) => b.scanFiles(42 as never, counters(b))],
-      ['a path not a string', (b) => b.scanFiles([1 as never], counters(b))],
-      ['no counter', (b) => b.scanFiles([], [])],
-      ['counters not a list', (b) => b.scanFiles([], 'c' as never)],
-      ['a counter that is not one', (b) => b.scanFiles([], [{} as never])],
-      ['negative maxFilesize', (b) => b.scanFiles([], counters(b), { maxFilesize: -1 })],
-      ['fractional chunkSize', (b) => b.scanFiles([], counters(b), { chunkSize: 1.5 })],
-      ['infinite budget', (b) => b.scanBatch([], counters(b), { budgetBytes: Infinity })],
-      ['NaN stopAtBytes', (b) => b.scanBatch([], counters(b), { stopAtBytes: NaN })],
-      ['cancel a list', (b) => b.scanBatch([], counters(b), { cancel: [1] as never })],
-      ['cancel a Uint8Array', (b) => b.scanBatch([], counters(b), { cancel: new Uint8Array(4) as never })],
-      ['cancel empty', (b) => b.scanBatch([], counters(b), { cancel: new Int32Array(0) })],
-      ['options null', (b) => b.scanBatch([], counters(b), null as never)],
-      ['maxHits -1', (b) => b.scanBatch([], counters(b), { maxHits: -1 })],
-      ['budgetHits 0.5', (b) => b.scanBatch([], counters(b), { maxHits: 1, budgetHits: 0.5 })],
-      ['encoding latin1', (b) => b.scanBatch([], counters(b), { encoding: 'latin1' })],
-    ];
-    for (const [label, call] of calls) same(call, label);
   });
 
   test('an unreadable file is the same EACCES', () => {
@@ -356,13 +311,13 @@ describe('file reader', () => {
       return;
     }
     // Root reads everything: both back ends run in a child without that privilege.
-    const addon = join(repoRoot, 'native', `charcount.${platformTriple()}.node`);
+    const addonFile = join(repoRoot, 'native', `charcount.${platformTriple()}.node`);
     const portableModule = pathToFileURL(join(repoRoot, 'dist', 'src', 'backends', 'portable', 'binding.js')).href;
     const script = `import { createRequire } from 'node:module';
-      const native = createRequire(import.meta.url)(${JSON.stringify(addon)});
-      const { portableBinding } = await import(${JSON.stringify(portableModule)});
-      const scan = (b) => b.scanFiles([${JSON.stringify(secret)}], [b.createCounter('c', 3, 0)])[0];
-      process.stdout.write(JSON.stringify([scan(native), scan(portableBinding)]));`;
+      const native = createRequire(import.meta.url)(${JSON.stringify(addonFile)});
+      const { portableBackend, portableTestHooks } = await import(${JSON.stringify(portableModule)});
+      const scan = (b, hooks) => hooks.scanFiles([${JSON.stringify(secret)}], [b.createCounter('c', 3, 0)])[0];
+      process.stdout.write(JSON.stringify([scan(native, native), scan(portableBackend, portableTestHooks)]));`;
     const run = spawnSync(...unprivileged(process.execPath, ['--input-type=module', '-e', script]), {
       encoding: 'utf8',
     });
@@ -378,7 +333,7 @@ describe('walker', () => {
   afterAll(cleanup);
 
   /** Everything a walk reports, in order, taken `step` at a time. */
-  function walk(b: NativeBinding, root: string, hidden: boolean, follow: boolean, options: WalkOptions, step: number) {
+  function walk(b: Both, root: string, hidden: boolean, follow: boolean, options: WalkOptions, step: number) {
     const w = b.createWalker('r', root, hidden, follow, options);
     const out: unknown[] = [];
     for (let i = 0; i < 100_000; i++) {
@@ -508,23 +463,107 @@ describe('walker', () => {
     }
   });
 
-  test('bad options: the same errors', () => {
-    const calls: [string, WalkOptions | string][] = [
-      ['options not an object', 'x'],
-      ['ignoreFiles not a boolean', { ignoreFiles: 'yes' as never }],
-      ['globs not a list', { globs: 'a' as never }],
-      ['a glob not a string', { globs: ['a', 1 as never] }],
+  test('a glob that does not parse: the same RangeError, the glob quoted as the native core quotes it', () => {
+    const calls: [string, WalkOptions][] = [
       ['an unclosed class', { globs: ['[a'] }],
       ['a dangling escape', { iglobs: ['ok', 'a\\'] }],
       ['a reversed range', { types: ['[z-a]'] }],
       ['an unclosed brace', { globs: ['{a'] }],
       ['a closing brace alone', { globs: ['a}'] }],
       ['too many alternatives', { globs: ['{a,b,c,d}'.repeat(7)] }],
-      ['a negative depth', { maxDepth: -1 }],
-      ['a fractional depth', { maxDepth: 1.5 }],
-      ['a depth that is no number', { maxDepth: '1' as never }],
+      ['quotes, a backslash, control characters, a lone surrogate', { globs: ['x', '\\\t"\u0001\u007f\ud800é['] }],
+      ['after a good type', { types: ['*.rs', '!{x'] }],
     ];
-    for (const [label, options] of calls)
-      same((b) => b.createWalker('', dir, false, false, options as WalkOptions), label);
+    for (const [label, options] of calls) {
+      same((b) => b.createWalker('', dir, false, false, options), label);
+      expect(() => portable.createWalker('', dir, false, false, options), label).toThrow(RangeError);
+    }
+  });
+});
+
+describe('the public API', () => {
+  /** Calls with a bad argument each, as a script's lines: `label|expression`. */
+  const calls = [
+    ['what not a string', 'new Counter(1, 1)'],
+    ['two characters', "new Counter('ab', 1)"],
+    ['empty what', "new Counter('', 1)"],
+    ['a lone surrogate', "new Counter('\\ud800', 1)"],
+    ['negative min', "new Counter('c', -1)"],
+    ['fractional min', "new Counter('c', 1.5)"],
+    ['infinite min', "new Counter('c', Infinity)"],
+    ['min past 2^53', "new Counter('c', 2 ** 53)"],
+    ['min a string', "new Counter('c', '3')"],
+    ['reset 3', "new Counter('c', 1, 3)"],
+    ['reset 0.5', "new Counter('c', 1, 0.5)"],
+    ['input a number', 'c.hasCount(5)'],
+    ['input a Uint16Array', 'c.firstHit(new Uint16Array(2))'],
+    ['input null', 'c.fullScan(null)'],
+    ['input an object', 'c.allHits({})'],
+    ['input undefined', 'c.histogram()'],
+    ['stream options null', 'c.stream(null)'],
+    ['stream full not a boolean', 'c.stream({ full: 1 })'],
+    ['stream allHits not a boolean', "c.stream({ allHits: 'yes' })"],
+    ['stream maxHits without allHits', 'c.stream({ maxHits: 3 })'],
+    ['stream maxHits 0', 'c.stream({ allHits: true, maxHits: 0 })'],
+    ['stream maxHits 1.5', 'c.stream({ allHits: true, maxHits: 1.5 })'],
+    ['stream maxHits past 2^53', 'c.stream({ allHits: true, maxHits: 2 ** 53 })'],
+    ['stream histogram not a boolean', 'c.stream({ histogram: 1 })'],
+    ['stream histogram with allHits', 'c.stream({ histogram: true, allHits: true })'],
+    ['negative maxFilesize', 'scan({ counter: c, maxFilesize: -1 })'],
+    ['fractional maxFilesize', 'scan({ counter: c, maxFilesize: 1.5 })'],
+    ['binary neither skip nor scan', "scan({ counter: c, binary: 'all' })"],
+    ['an unknown encoding', "scan({ counter: c, encoding: 'klingon' })"],
+    ['encodingSniff not a boolean', "scan({ counter: c, encodingSniff: 'no' })"],
+    ['maxHits without allHits', 'scan({ counter: c, maxHits: 5 })'],
+    ['maxHits 0', 'scan({ counter: c, allHits: true, maxHits: 0 })'],
+    ['maxHits past 2^53', 'scan({ counter: c, allHits: true, maxHits: 2 ** 53 })'],
+    ['histogram with allHits', 'scan({ counter: c, histogram: true, allHits: true })'],
+    ['histogram not a boolean', "scan({ counter: c, histogram: 'yes' })"],
+    ['fullScan not a boolean', 'scan({ counter: c, fullScan: 1 })'],
+    ['ignoreFiles not a boolean', "scan({ counter: c, ignoreFiles: 'yes' })"],
+    ['a glob not a string', 'scan({ counter: c, globs: [1] })'],
+    ['an unclosed class', "scan({ counter: c, globs: ['[a'] })"],
+    ['a dangling escape', "scan({ counter: c, iglobs: ['ok', 'a\\\\'] })"],
+    ['an unclosed brace', "scan({ counter: c, ignore: ['{a'] })"],
+    ['a closing brace alone', "scan({ counter: c, globs: ['a}'] })"],
+    ['too many alternatives', "scan({ counter: c, globs: ['{a,b,c,d}'.repeat(7)] })"],
+    ['a glob with quotes and control characters', "scan({ counter: c, globs: ['\\t\"\\u0001\\u007f['] })"],
+    ['a type of a glob that does not parse', "scan({ counter: c, types: ['x'], typeDefinitions: { x: ['[z-a]'] } })"],
+    ['an unknown type', "scan({ counter: c, types: ['klingon'] })"],
+    ['negative maxDepth', 'scan({ counter: c, maxDepth: -1 })'],
+    ['fractional maxDepth', 'scan({ counter: c, maxDepth: 1.5 })'],
+    ['maxDepth a string', "scan({ counter: c, maxDepth: '1' })"],
+    ['no threads', 'scan({ counter: c, threads: 0 })'],
+    ['batchSize 0', 'scan({ counter: c, batchSize: 0 })'],
+    ['no counter', 'scan({ counters: [] })'],
+    ['scanFiles with a bad glob-free option', 'scanFiles([], { counter: c, maxFilesize: -1 })'],
+  ];
+
+  /** What each call throws (kind and message), under `CHARCOUNT_BACKEND=backend`. */
+  function outcomes(backend: 'native' | 'portable'): string[][] {
+    const index = pathToFileURL(join(repoRoot, 'dist', 'src', 'index.js')).href;
+    const script = `const { Counter, scan, scanFiles } = await import(${JSON.stringify(index)});
+      const c = new Counter('c', 1);
+      const out = [];
+      ${calls
+        .map(
+          ([label, call]) => `try { ${call}; out.push([${JSON.stringify(label)}, 'no error']); }
+            catch (e) { out.push([${JSON.stringify(label)}, e.constructor.name + ': ' + e.message]); }`,
+        )
+        .join('\n')}
+      process.stdout.write(JSON.stringify(out));`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      env: { ...process.env, CHARCOUNT_BACKEND: backend },
+      encoding: 'utf8',
+    });
+    expect(run.stderr).toBe('');
+    return JSON.parse(run.stdout) as string[][];
+  }
+
+  test('rejects every bad argument before a back end sees it: the same errors on both', () => {
+    const [fromNative, fromPortable] = [outcomes('native'), outcomes('portable')];
+    expect(fromNative).toHaveLength(calls.length);
+    for (const [label, outcome] of fromNative) expect(outcome, label).toMatch(/^(TypeError|RangeError): /);
+    expect(fromPortable).toEqual(fromNative);
   });
 });

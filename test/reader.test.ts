@@ -18,9 +18,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { Counter, Reset } from '../src/scan/counter.js';
 import { scanFiles } from '../src/index.js';
-import { native, platformTriple } from '../src/internal.js';
+import { loadNative, platformTriple, testHooks } from '../src/internal.js';
 import { fileErrorOf } from '../src/core/fs-error.js';
-import type { NativeFileRecord } from '../src/backends/native.js';
+import type { FileResult } from '../src/backends/backend.js';
 import type { FileError } from '../src/core/types.js';
 import { repoRoot, tempDir, unprivileged } from './helpers.js';
 
@@ -33,14 +33,14 @@ const file = (name: string, data: string | Uint8Array) => {
 };
 const c3 = new Counter('c', 3, Reset.NewlinesReset).handle;
 /** One file's record, its error named as the codec names it (the native core gives an errno). */
-const scanOne = (path: string, options = {}): NativeFileRecord & { error?: FileError } => {
-  const { error, ...rest } = native.scanFiles([path], [c3], options)[0]!;
+const scanOne = (path: string, options = {}): FileResult & { error?: FileError } => {
+  const { error, ...rest } = testHooks().scanFiles([path], [c3], options)[0]!;
   return error ? { ...rest, error: fileErrorOf(error) } : rest;
 };
 
 describe('scanFiles', () => {
   test('a matching file and a non-matching one', () => {
-    const [hit, miss] = native.scanFiles([file('hit', 'x\nc-c-c'), file('miss', 'c-c\nc')], [c3], { full: true });
+    const [hit, miss] = testHooks().scanFiles([file('hit', 'x\nc-c-c'), file('miss', 'c-c\nc')], [c3], { full: true });
     expect(hit).toEqual({
       path: join(dir, 'hit'),
       bytes: 7,
@@ -102,7 +102,9 @@ describe('scanFiles', () => {
   });
 
   test.runIf(process.platform === 'linux')('a file whose size says 0 (procfs) is read to its end', () => {
-    const r = native.scanFiles(['/proc/self/status'], [new Counter(':', 1, Reset.NoReset).handle], { full: true })[0]!;
+    const r = testHooks().scanFiles(['/proc/self/status'], [new Counter(':', 1, Reset.NoReset).handle], {
+      full: true,
+    })[0]!;
     expect(r.bytes).toBeGreaterThan(0);
     expect(r.counters![0]).toMatchObject({ matched: true, offset: 4 }); // "Name:"
     expect(r.counters![0]!.occurrences).toBeGreaterThan(10);
@@ -116,7 +118,7 @@ describe('scanFiles', () => {
 
   test('several counters are answered from one read', () => {
     const counters = [c3, new Counter('x', 2, Reset.NoReset).handle, new Counter('z', 1, Reset.NoReset).handle];
-    const [r] = native.scanFiles([file('multi', 'x ccc x')], counters);
+    const [r] = testHooks().scanFiles([file('multi', 'x ccc x')], counters);
     expect(r!.counters!.map((e) => e.matched)).toEqual([true, true, false]);
   });
 
@@ -140,11 +142,13 @@ describe('scanFiles', () => {
     });
   });
 
-  test('bad arguments are TypeErrors', () => {
-    expect(() => native.scanFiles(42 as never, [c3])).toThrow(TypeError);
-    expect(() => native.scanFiles([1 as never], [c3])).toThrow(/paths\[0\] must be a string/);
-    expect(() => native.scanFiles([], [])).toThrow(/at least one counter/);
-    expect(() => native.scanFiles([], [{} as never])).toThrow(/native handle/);
+  test('bad arguments are TypeErrors (the addon checks its own: the API checked them before)', () => {
+    const addon = loadNative().binding;
+    const c = addon.createCounter('c', 3, 0);
+    expect(() => addon.scanFiles(42 as never, [c])).toThrow(TypeError);
+    expect(() => addon.scanFiles([1 as never], [c])).toThrow(/paths\[0\] must be a string/);
+    expect(() => addon.scanFiles([], [])).toThrow(/at least one counter/);
+    expect(() => addon.scanFiles([], [{} as never])).toThrow(/native handle/);
   });
 });
 
@@ -175,7 +179,7 @@ describe('files whose size is not their content', () => {
     'a sysfs attribute (4096 bytes said, a few held) is read to its end (skipped where no sysfs is mounted)',
     () => {
       for (const { path, content } of sysfsAttributes) {
-        const [r] = native.scanFiles([path], [newlines.handle], { full: true });
+        const [r] = testHooks().scanFiles([path], [newlines.handle], { full: true });
         expect(r, path).toEqual({
           path,
           bytes: content.length,

@@ -2,11 +2,11 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { expect, test } from 'vitest';
-import { native, platformTriple } from '../src/internal.js';
+import { loadNative, platformTriple } from '../src/internal.js';
 import { repoRoot } from './helpers.js';
 
 test('a Rust panic is thrown as a JS Error and the addon keeps working (test hook, off by default)', () => {
-  expect('panicForTest' in native).toBe(false);
+  expect('panicForTest' in loadNative().binding).toBe(false);
   const addon = join(repoRoot, 'native', `charcount.${platformTriple()}.node`);
   const script = `
     const n = require(${JSON.stringify(addon)});

@@ -1,6 +1,6 @@
 /**
- * Finds and loads the native core (or, where none loads, the portable back end:
- * backends/select.ts), and describes its exports (contract §6.2).
+ * Finds and loads the native core, and adapts its Node-API surface (binding.ts) to the
+ * `Backend` (backend.ts). select.ts decides whether it runs (contract §6.2).
  *
  * The binary is named by napi-rs's convention, `charcount.<triple>.node` with napi-rs's
  * platform triple (`linux-x64-gnu`, `darwin-arm64`, …), and is looked for as napi-rs's
@@ -11,29 +11,15 @@
  * 2. the platform package `@charcount/<triple>`, one of the published package's
  *    optionalDependencies: npm installs the one whose `os`, `cpu` and `libc` fit. It must
  *    be of charcount's own version (the batch format between them is not versioned).
- *
- * Loading it here, on whichever thread imports the library first, also keeps it resident
- * for the whole process: an addon loaded only by worker threads could otherwise be
- * unloaded when the last one exits.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { selectBackend } from './select.js';
 import { packageDir } from '../core/package.js';
+import type { Backend } from './backend.js';
 import type { NativeBinding } from './binding.js';
-import type { BackendName } from '../core/types.js';
 
-export type {
-  NativeBinding,
-  NativeCounter,
-  NativeEvaluation,
-  NativeFileRecord,
-  NativeReadOptions,
-  NativeScanner,
-  NativeWalker,
-  WalkOptions,
-} from './binding.js';
+export type { NativeBinding } from './binding.js';
 
 /** The npm scope of the platform packages: `@charcount/linux-x64-gnu`, `@charcount/darwin-arm64`, … */
 export const PLATFORM_SCOPE = '@charcount';
@@ -151,7 +137,7 @@ export function targetTriple(rustTriple: string): string {
 const readManifest = (file: string) => JSON.parse(readFileSync(file, 'utf8')) as Manifest;
 
 /** An error's message on one line (a loader's message may quote a multi-line stderr). */
-const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
+export const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 
 /** Other binaries that are there: local builds and platform packages for other platforms. */
 function othersFound(dir: string, require: NodeJS.Require, local: string, name: string): string[] {
@@ -236,26 +222,23 @@ export function loadNative(options: LoadOptions = {}): { binding: NativeBinding;
   });
 }
 
-let origin: NativeOrigin | undefined;
-const selected = selectBackend(() => {
-  const loaded = loadNative();
-  origin = loaded.origin;
-  return loaded.binding;
-});
 /**
- * The core every count goes through, loaded once per thread: the native core, or where
- * none loads (or `CHARCOUNT_BACKEND=portable` asks for it) the portable back end
- * (backends/select.ts).
+ * The native core as a `Backend`: its exports as they are, but for the scan mode of
+ * `evaluate` and `createScanner`, which the addon takes as separate arguments.
  */
-export const native: NativeBinding = selected.binding;
-/** Where `native` was loaded from (`undefined` on the portable back end). */
-export const nativeOrigin: NativeOrigin | undefined = origin;
-/** Which back end `native` is, and why the portable one runs when it does. */
-export const backend: { name: BackendName; why?: string } = { name: selected.backend, why: selected.why };
-
-/** One line for `--version`: the back end, and its kernels or why the portable one runs. */
-export function backendDescription(): string {
-  return backend.name === 'native'
-    ? `native back end (kernels: ${native.kernels().join(', ')})`
-    : `portable back end (${backend.why})`;
+export function nativeBackend(binding: NativeBinding): Backend {
+  const { evaluate, createScanner } = binding;
+  return {
+    name: 'native',
+    kernels: binding.kernels,
+    createCounter: binding.createCounter,
+    hasCount: binding.hasCount,
+    evaluate: (counter, input, m) => evaluate(counter, input, m.full, m.maxHits, m.histogram),
+    createScanner: (counter, m) => createScanner(counter, m.full, m.maxHits, m.histogram),
+    scannerFeed: binding.scannerFeed,
+    scannerFinish: binding.scannerFinish,
+    scanBatch: binding.scanBatch,
+    createWalker: binding.createWalker,
+    walkNext: binding.walkNext,
+  };
 }

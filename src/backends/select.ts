@@ -1,7 +1,9 @@
 /**
- * Which core scans: the native addon, or the portable back end (core/portable/), which
- * gives the same answers in TypeScript on Node's `fs` where no native binary fits
- * (contract §6.2).
+ * Which core scans: the native addon, or the portable back end (portable/), which gives
+ * the same answers in TypeScript on Node's `fs` where no native binary fits (contract
+ * §6.2). The choice is made once per thread, when this module loads, and `backend()` is
+ * the one way to it: `Counter` and option resolution take it from there, and hand it down
+ * to what scans (the run, its transport, the task runner, discovery).
  *
  * * `CHARCOUNT_BACKEND=native` insists on the native core: without one, importing
  *   charcount fails with the loader's sentence, as it always did.
@@ -14,10 +16,15 @@
  * A worker thread scans with the back end its parent chose, whatever made the parent
  * choose it: the choice is handed down as environment data (`setEnvironmentData`), which
  * every thread started after it inherits.
+ *
+ * Choosing loads the addon here, on whichever thread imports the library first, which
+ * keeps it resident for the whole process: an addon loaded only by worker threads could
+ * otherwise be unloaded when the last one exits.
  */
 import { createRequire } from 'node:module';
 import { getEnvironmentData, setEnvironmentData } from 'node:worker_threads';
-import type { NativeBinding } from './binding.js';
+import type { Backend, TestHooks } from './backend.js';
+import { loadNative, nativeBackend, oneLine, type NativeOrigin } from './native.js';
 import type { BackendName } from '../core/types.js';
 
 /** The environment variable that picks the back end. */
@@ -26,11 +33,14 @@ export const BACKEND_VARIABLE = 'CHARCOUNT_BACKEND';
 /** The environment data key that hands the choice down to worker threads. */
 const INHERITED = 'charcount:backend';
 
-export interface SelectedBackend {
-  binding: NativeBinding;
-  backend: BackendName;
+interface Chosen {
+  backend: Backend;
+  /** What the tests and the benchmark use besides it. */
+  hooks: TestHooks;
   /** Why the portable back end runs: chosen, or the loader's sentence about the missing core. */
   why?: string;
+  /** Where the native core was loaded from. */
+  origin?: NativeOrigin;
 }
 
 /**
@@ -45,9 +55,6 @@ function wanted(): { backend: BackendName; by: string } | undefined {
   if (value === 'native' || value === 'portable') return { backend: value, by: `${BACKEND_VARIABLE}=${value}` };
   throw new Error(`${BACKEND_VARIABLE} must be native or portable (or unset), got '${value}'`);
 }
-
-/** An error's message on one line. */
-const oneLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).replace(/\s*\n\s*/g, ' ');
 
 /** The type of charcount's warnings (`process.emitWarning`). */
 export const WARNING_TYPE = 'CharcountWarning';
@@ -71,27 +78,53 @@ function notice(why: string): void {
  * import, which names the compiled module whether this one runs from dist/ or, under the
  * test suite, from the TypeScript sources (which `require` cannot load).
  */
-function loadPortable(): NativeBinding {
+function loadPortable(why: string): Chosen {
   const load = createRequire(import.meta.url);
-  return (load('#portable') as typeof import('./portable/binding.js')).portableBinding;
+  const portable = load('#portable') as typeof import('./portable/binding.js');
+  return { backend: portable.portableBackend, hooks: portable.portableTestHooks, why };
 }
 
 /** Picks the back end (see the top of this file) and hands the choice down to worker threads. */
-export function selectBackend(loadNative: () => NativeBinding): SelectedBackend {
+function choose(): Chosen {
   const want = wanted();
-  let selected: SelectedBackend;
+  let chosen: Chosen;
   if (want?.backend === 'portable') {
-    selected = { binding: loadPortable(), backend: 'portable', why: `chosen by ${want.by}` };
+    chosen = loadPortable(`chosen by ${want.by}`);
   } else {
     try {
-      selected = { binding: loadNative(), backend: 'native' };
+      const { binding, origin } = loadNative();
+      chosen = { backend: nativeBackend(binding), hooks: binding, origin };
     } catch (e) {
       if (want?.backend === 'native') throw e;
       const why = oneLine(e);
       notice(why);
-      selected = { binding: loadPortable(), backend: 'portable', why };
+      chosen = loadPortable(why);
     }
   }
-  setEnvironmentData(INHERITED, selected.backend);
-  return selected;
+  setEnvironmentData(INHERITED, chosen.backend.name);
+  return chosen;
+}
+
+const chosen = choose();
+
+/** The back end this thread scans with. */
+export function backend(): Backend {
+  return chosen.backend;
+}
+
+/** One line for `--version`: the back end, and its kernels or why the portable one runs. */
+export function backendDescription(): string {
+  return chosen.backend.name === 'native'
+    ? `native back end (kernels: ${chosen.backend.kernels().join(', ')})`
+    : `portable back end (${chosen.why})`;
+}
+
+/** The chosen back end's test hooks (for the tests and the benchmark, through src/internal.ts). */
+export function testHooks(): TestHooks {
+  return chosen.hooks;
+}
+
+/** Where the native core was loaded from (`undefined` on the portable back end). */
+export function nativeOrigin(): NativeOrigin | undefined {
+  return chosen.origin;
 }

@@ -8,7 +8,7 @@
  */
 import { RESETS as RESET_MODES } from '../core/wire-format.js';
 import { Command, Option } from 'commander';
-import { backendDescription } from '../backends/native.js';
+import { backendDescription } from '../backends/select.js';
 import type { Shard } from '../core/types.js';
 import { checkChar } from '../core/validate.js';
 import { addTypeDefinition } from '../engine/file-types.js';

@@ -16,6 +16,7 @@ import type { ReadRules } from '../core/spec.js';
 import type {
   AnyRecord,
   CounterResult,
+  Evaluation,
   FileError,
   FileRecord,
   Histogram,
@@ -416,16 +417,6 @@ export class BatchBuilder {
 }
 
 /**
- * One counter's answer for a file, as a native evaluation gives it (hits as offset, line
- * pairs, the histogram as k, segments pairs).
- */
-export interface EvaluationNumbers extends Omit<CounterResult, 'hits' | 'hitsTruncated' | 'histogram'> {
-  hits?: Float64Array;
-  hitsTruncated?: boolean;
-  histogram?: Float64Array;
-}
-
-/**
  * Builds a batch one file after another, for files scanned outside the native reader
  * (decompressed or decoded on the JavaScript side), joined with the native reader's
  * batches for the files around them.
@@ -450,7 +441,7 @@ export class BatchWriter {
   }
 
   /** A scanned file: its evaluations (hits as offset, line pairs), in counter order. */
-  scanned(bytes: number, results: readonly EvaluationNumbers[]): void {
+  scanned(bytes: number, results: readonly Evaluation[]): void {
     this.row(bytes, STATUS_SCANNED);
     for (const r of results) {
       this.numbers.push(

@@ -71,6 +71,18 @@ export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences'
   histogram?: Histogram;
 }
 
+/**
+ * One counter's answer as a back end gives it (a `CounterResult` in compact form):
+ * `occurrences`/`segments` only for full scans; with `maxHits`, every hit as (offset,
+ * line) pairs and whether the list was cut; with `histogram`, (k, segments holding exactly
+ * k) pairs by increasing k.
+ */
+export interface Evaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated' | 'histogram'> {
+  hits?: Float64Array;
+  hitsTruncated?: boolean;
+  histogram?: Float64Array;
+}
+
 interface RecordBase {
   /**
    * The path as discovered (relative to `cwd` unless given absolute). For a name that is

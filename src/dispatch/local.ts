@@ -4,11 +4,11 @@
  * * The pool's threads live as long as the pool (`idleTimeout: Infinity`): Piscina's
  *   default would end and restart workers between bursts. Threads start as tasks need
  *   them, up to `threads`: a run of one file starts one.
- * * The native addon is loaded on this thread first (backends/native.ts), which keeps it
+ * * The native addon is loaded on this thread first (backends/select.ts), which keeps it
  *   resident when workers exit.
  * * A task whose worker dies is lost; the run loop decides what to retry. Piscina starts a
  *   replacement worker by itself.
- * * A run starts on this thread (`scanBatch` is a synchronous native call): it scans the
+ * * A run starts on this thread (`scanBatch` is one synchronous call): it scans the
  *   run's first 4 MiB itself, so a run that small starts no thread; the pool starts with
  *   the first task past them, and while no worker has answered yet this thread goes on
  *   scanning one task of each submission: a large run does not wait for threads to boot.
@@ -21,7 +21,8 @@ import type { Piscina } from 'piscina';
 import { BatchView } from '../codec/batch.js';
 import type { NativeBatch } from '../core/types.js';
 import { packageDir } from '../core/package.js';
-import { readsHere, scanNative, type BatchTask } from '../scan/task.js';
+import type { Backend } from '../backends/backend.js';
+import { readsHere, scanWhole, type BatchTask } from '../scan/task.js';
 import type { Outcome, RunSpec, Task, Transport } from './transport.js';
 import { INLINE_BYTES, localWindow } from '../engine/sizing.js';
 
@@ -105,6 +106,8 @@ export class ThreadPool {
 }
 
 export interface LocalTransportOptions {
+  /** The back end of the tasks scanned on this thread (the pool's threads scan with theirs, the same). */
+  backend: Backend;
   /** Files in a task while discovery runs. */
   batchSize: number;
   /** Bytes a task may read before it hands its remaining paths back. */
@@ -191,7 +194,7 @@ export class LocalTransport implements Transport {
   /** The task scanned on this thread, up to `bytes`; undefined if that failed. */
   private scanHere(message: BatchTask, bytes: number): NativeBatch | undefined {
     try {
-      return scanNative({ ...message, read: { ...message.read, stopAtBytes: bytes } });
+      return scanWhole(this.options.backend, { ...message, read: { ...message.read, stopAtBytes: bytes } });
     } catch {
       return undefined; // the pool's worker will fail the same way, and be retried as usual
     }

@@ -16,7 +16,7 @@
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileErrorOf, fsErrorOf } from '../core/fs-error.js';
-import { native, type WalkOptions } from '../backends/native.js';
+import type { Backend, WalkOptions } from '../backends/backend.js';
 import type { FileError } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 
@@ -24,6 +24,8 @@ import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 const WALK_STEP = 1024;
 
 export interface DiscoverOptions {
+  /** The back end that walks. */
+  backend: Backend;
   patterns: string[];
   cwd: string;
   hidden: boolean;
@@ -227,9 +229,9 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       maxDepth: Math.min(o.maxDepth ?? Infinity, root.depth ?? Infinity),
     };
     if (options.maxDepth === Infinity) options.maxDepth = undefined;
-    const walker = native.createWalker(root.base, root.abs, root.hidden ?? o.hidden, o.follow, options);
+    const walker = o.backend.createWalker(root.base, root.abs, root.hidden ?? o.hidden, o.follow, options);
     for (let done = false; !done;) {
-      const step = native.walkNext(walker, WALK_STEP);
+      const step = o.backend.walkNext(walker, WALK_STEP);
       done = step.done;
       const found: Discovered[] = step.errors.map((e) => ({ path: e.path, error: fileErrorOf(e) }));
       if (step.files !== '') {

@@ -5,7 +5,7 @@
 import { availableParallelism } from 'node:os';
 import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
-import { native } from '../backends/native.js';
+import { backend } from '../backends/select.js';
 import { pathFromText } from '../core/path-bytes.js';
 import type { ReadRules, ScanSettings } from '../core/spec.js';
 import type { Shard } from '../core/types.js';
@@ -114,6 +114,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   }
   const flag = (name: 'hidden' | 'follow') => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   const resolved: ResolvedDiscovery = {
+    backend: backend(),
     // A lone surrogate in a caller's string is U+FFFD, as Node opens it (path-bytes.ts).
     patterns: stringList('patterns', o.patterns, ['.']).map(pathFromText),
     // As the OS resolves it: `lnk/..` is the parent of where the link points.
@@ -132,7 +133,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
   // The walker compiles the globs when it is made (it reads nothing then): a glob that does
   // not parse is a RangeError now, not a failure midway through a run.
   try {
-    native.createWalker('', resolved.cwd, false, false, {
+    resolved.backend.createWalker('', resolved.cwd, false, false, {
       globs: resolved.globs,
       iglobs: resolved.iglobs,
       types: resolved.typeGlobs,
@@ -146,7 +147,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
 /** Why `glob` does not compile as one of the walker's `kind` of glob, or undefined. */
 function globProblem(cwd: string, kind: 'globs' | 'iglobs' | 'types', glob: string): string | undefined {
   try {
-    native.createWalker('', cwd, false, false, { [kind]: [glob] });
+    backend().createWalker('', cwd, false, false, { [kind]: [glob] });
     return undefined;
   } catch (e) {
     const message = (e as Error).message;

@@ -11,7 +11,6 @@
 import { BatchView, byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../codec/batch.js';
 import type { Counter } from '../scan/counter.js';
 import { isAbortOf } from '../core/errors.js';
-import { backend, native } from '../backends/native.js';
 import { pathFromBytes, pathFromText } from '../core/path-bytes.js';
 import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
 import { show } from '../core/validate.js';
@@ -25,9 +24,6 @@ import { discover, type Discovered } from './discover.js';
 import { resolveOptions, type ResolvedOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
 import { runLoop } from './run.js';
 import { inShard } from './shard.js';
-
-// Load the addon on this thread before any worker does (contract §6).
-void native;
 
 /**
  * What tests and the benchmark may change about a run; not part of the public API (see
@@ -66,6 +62,7 @@ async function openTransport(
   }
   const pool = internals.pool ?? new ThreadPool(o.threads, internals.workerUrl);
   return new LocalTransport(pool, spec, notify, {
+    backend: o.backend,
     batchSize: o.batchSize,
     budgetBytes: BUDGET_BYTES,
     budgetHits: BUDGET_HITS,
@@ -121,7 +118,7 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     private readonly lead?: () => Promise<AnyRecord[]>,
   ) {
     this.agg = new Aggregator(o.counters.length, o.threads, o.multi, o.read.histogram);
-    this.agg.backend = backend.name;
+    this.agg.backend = o.backend.name;
     this.finished = new Promise((resolve, reject) => {
       this.settle = resolve;
       this.fail = reject;

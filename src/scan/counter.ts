@@ -1,14 +1,16 @@
 /**
- * `Counter` and `Reset`: the seed's API, backed by the native kernel.
+ * `Counter` and `Reset`: the seed's API, backed by the chosen back end's kernel. The
+ * arguments are checked here, once: the back end takes them as they are.
  *
  * ```ts
  * new Counter('c', 3, Reset.NewlinesReset).hasCount('hello-c-c-c-goodbye'); // true
  * ```
  */
 import { Writable } from 'node:stream';
-import { native, type NativeCounter, type NativeEvaluation, type NativeScanner } from '../backends/native.js';
+import type { Backend, CounterHandle, ScanMode, ScannerHandle } from '../backends/backend.js';
+import { backend } from '../backends/select.js';
 import { histogramOf } from '../codec/batch.js';
-import type { CounterResult, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
+import type { CounterResult, Evaluation, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
 import { checkBoolean, checkChar, checkInput, checkInteger, checkOptions, show } from '../core/validate.js';
 import { RESETS } from '../core/wire-format.js';
 
@@ -46,8 +48,8 @@ export function segmentHits(pairs: Float64Array): SegmentHit[] {
   return list;
 }
 
-/** A native evaluation with its hits (if it lists them) as `SegmentHit`s, its histogram as an object. */
-export function counterResult(e: NativeEvaluation): CounterResult {
+/** An evaluation with its hits (if it lists them) as `SegmentHit`s, its histogram as an object. */
+export function counterResult(e: Evaluation): CounterResult {
   const { hits, hitsTruncated, histogram, ...rest } = e;
   const r: CounterResult = rest;
   if (histogram) r.histogram = histogramOf(histogram);
@@ -75,8 +77,14 @@ export interface StreamOptions {
 
 /** Kernel back ends this CPU can run, fastest first. */
 export function availableKernels(): KernelName[] {
-  return native.kernels();
+  return backend().kernels();
 }
+
+/** The scan modes of `Counter`'s own methods. */
+const FIRST_HIT: ScanMode = { full: false };
+const FULL: ScanMode = { full: true };
+const ALL_HITS: ScanMode = { full: false, maxHits: Number.MAX_SAFE_INTEGER };
+const HISTOGRAM: ScanMode = { full: true, histogram: true };
 
 export class Counter {
   readonly what: string;
@@ -84,7 +92,9 @@ export class Counter {
   readonly reset: Reset;
   readonly kernel: KernelName;
   /** @internal */
-  readonly handle: NativeCounter;
+  readonly handle: CounterHandle;
+  /** The back end that made `handle` (the process's; not an enumerable field: `show()` prints counters). */
+  readonly #backend: Backend;
 
   /**
    * @param what exactly one character (Unicode scalar value)
@@ -96,27 +106,28 @@ export class Counter {
     this.min = checkInteger('min', min);
     this.reset = checkReset('reset', reset);
     options = checkOptions(options);
-    const kernels = native.kernels();
+    this.#backend = backend();
+    const kernels = this.#backend.kernels();
     if (options.kernel !== undefined && !kernels.includes(options.kernel)) {
       throw new RangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
     }
     this.kernel = options.kernel ?? kernels[0]!;
-    this.handle = native.createCounter(this.what, this.min, this.reset, this.kernel);
+    this.handle = this.#backend.createCounter(this.what, this.min, this.reset, this.kernel);
   }
 
   /** True iff `what` reaches `min` in some segment of `input`. */
   hasCount(input: string | Uint8Array): boolean {
-    return native.hasCount(this.handle, checkInput('input', input));
+    return this.#backend.hasCount(this.handle, checkInput('input', input));
   }
 
   /** Where the threshold is first reached; stops there. */
   firstHit(input: string | Uint8Array): Hit {
-    return native.evaluate(this.handle, checkInput('input', input), false);
+    return this.#backend.evaluate(this.handle, checkInput('input', input), FIRST_HIT);
   }
 
   /** The first hit plus occurrences and segments: reads all of `input`. */
   fullScan(input: string | Uint8Array): FullScan {
-    return native.evaluate(this.handle, checkInput('input', input), true) as FullScan;
+    return this.#backend.evaluate(this.handle, checkInput('input', input), FULL) as FullScan;
   }
 
   /**
@@ -124,7 +135,7 @@ export class Counter {
    * in input order — one per segment that `fullScan` counts. Reads all of `input`.
    */
   allHits(input: string | Uint8Array): SegmentHit[] {
-    return segmentHits(native.evaluate(this.handle, checkInput('input', input), false, Number.MAX_SAFE_INTEGER).hits!);
+    return segmentHits(this.#backend.evaluate(this.handle, checkInput('input', input), ALL_HITS).hits!);
   }
 
   /**
@@ -132,7 +143,7 @@ export class Counter {
    * every k held by some segment: `{ "0": 12, "3": 4 }` (contract §1.6). Reads all of `input`.
    */
   histogram(input: string | Uint8Array): Histogram {
-    return histogramOf(native.evaluate(this.handle, checkInput('input', input), true, undefined, true).histogram!);
+    return histogramOf(this.#backend.evaluate(this.handle, checkInput('input', input), HISTOGRAM).histogram!);
   }
 
   /** Evaluates input that arrives in chunks; any chunking gives the same answer. */
@@ -148,7 +159,8 @@ export class Counter {
     const maxHits = allHits ? checkInteger('maxHits', options.maxHits ?? DEFAULT_MAX_HITS, 1) : undefined;
     const histogram = options.histogram === undefined ? false : checkBoolean('histogram', options.histogram);
     if (histogram && allHits) throw new TypeError('histogram cannot be combined with allHits: true');
-    return new CounterStream(native.createScanner(this.handle, full, maxHits, histogram), full || histogram);
+    const scanner = this.#backend.createScanner(this.handle, { full, maxHits, histogram });
+    return new CounterStream(this.#backend, scanner, full || histogram);
   }
 
   toString(): string {
@@ -184,7 +196,8 @@ export class CounterStream extends Writable {
 
   /** Made by `counter.stream()`. */
   constructor(
-    private readonly scanner: NativeScanner,
+    private readonly backend: Backend,
+    private readonly scanner: ScannerHandle,
     readonly full: boolean,
   ) {
     // Strings are kept as strings: one split inside a surrogate pair is joined again below.
@@ -271,11 +284,11 @@ export class CounterStream extends Writable {
    */
   result(): CounterResult {
     this.flushPending();
-    return counterResult(native.scannerFinish(this.scanner));
+    return counterResult(this.backend.scannerFinish(this.scanner));
   }
 
   private feed(input: string | Uint8Array): void {
-    if (!this.done && native.scannerFeed(this.scanner, input)) this.done = true;
+    if (!this.done && this.backend.scannerFeed(this.scanner, input)) this.done = true;
   }
 
   /** A high surrogate with no pair to come is fed alone (the encoder makes it U+FFFD). */

@@ -20,11 +20,11 @@ import { createRequire } from 'node:module';
 import { isAbsolute } from 'node:path';
 import { decompressorFor, type Decompressor } from './compression.js';
 import { NATIVE_ENCODINGS, textStage, type TextStage } from './decode.js';
-import { native, type NativeCounter, type NativeEvaluation, type NativeReadOptions } from '../backends/native.js';
+import type { Backend, CounterHandle, ReadOptions } from '../backends/backend.js';
 import { fsErrorOf } from '../core/fs-error.js';
 import type { ReadRules } from '../core/spec.js';
 import { bytesOfPath, hasEscapes } from '../core/path-bytes.js';
-import type { FileError, SkipReason } from '../core/types.js';
+import type { Evaluation, FileError, SkipReason } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 
 // Node's stream, zlib, process and promise modules load with the first file read here: a
@@ -71,11 +71,11 @@ export function mayReadHere(rules: DecodeRules): boolean {
 
 /** How a file is read here: the native reader's options of the same names. */
 export type FileRules = DecodeRules &
-  Pick<NativeReadOptions, 'full' | 'maxHits' | 'histogram' | 'scanBinary' | 'follow' | 'maxFilesize' | 'cancel'>;
+  Pick<ReadOptions, 'full' | 'maxHits' | 'histogram' | 'scanBinary' | 'follow' | 'maxFilesize' | 'cancel'>;
 
 /** One file's result, as the native reader's. */
 export type FileScan =
-  | { bytes: number; results: NativeEvaluation[] }
+  | { bytes: number; results: Evaluation[] }
   | { bytes: number; skipped: SkipReason }
   | { bytes: number; error: FileError };
 
@@ -100,10 +100,11 @@ const cancelled = (rules: FileRules) => rules.cancel !== undefined && Atomics.lo
  * stopped it (the file then has no result).
  */
 export async function scanFile(
+  backend: Backend,
   path: string,
   cwd: string,
   hints: number,
-  counters: readonly NativeCounter[],
+  counters: readonly CounterHandle[],
   rules: FileRules,
 ): Promise<FileScan | undefined> {
   if (cancelled(rules)) return undefined;
@@ -125,7 +126,7 @@ export async function scanFile(
     const source = decompressor ? decompressed(file, decompressor) : fileChunks(file, size);
     const stage = textStage(rules.encoding ?? 'utf-8', rules.bomSniff ?? true);
     const limit = decompressor ? rules.maxFilesize : undefined;
-    return await countStream(source, stage, counters, rules, limit, progress);
+    return await countStream(backend, source, stage, counters, rules, limit, progress);
   } catch (e) {
     // Anything else is a defect: the task fails, and the run loop retries the file alone.
     if (e instanceof ReadFailure || e instanceof DecompressFailure)
@@ -146,9 +147,10 @@ export async function scanFile(
  * bytes piece by piece as far as they are read, instead of being gathered first.
  */
 export async function countStream(
+  backend: Backend,
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   stage: TextStage,
-  counters: readonly NativeCounter[],
+  counters: readonly CounterHandle[],
   rules: FileRules,
   limit?: number,
   progress = { bytes: 0 },
@@ -158,7 +160,7 @@ export async function countStream(
   const maxHits = rules.maxHits;
   // The scanners themselves, not `CounterStream`s: a file is fed synchronously, chunk by
   // chunk, and each feed says whether the answer is known.
-  const scanners = counters.map((c) => native.createScanner(c, full, maxHits, rules.histogram));
+  const scanners = counters.map((c) => backend.createScanner(c, { full, maxHits, histogram: rules.histogram }));
   const done = counters.map(() => false);
   const located = counters.map(() => new Located());
   let locating = true;
@@ -167,7 +169,7 @@ export async function countStream(
     if (!data.length) return;
     let all = true;
     scanners.forEach((s, i) => {
-      if (!done[i]) done[i] = native.scannerFeed(s, data);
+      if (!done[i]) done[i] = backend.scannerFeed(s, data);
       all &&= done[i];
     });
     settled = all;
@@ -176,7 +178,7 @@ export async function countStream(
   // For a stage without arithmetic: the hits found in the output just fed, located there.
   const locateNew = () => {
     const found: { at: number; put: (offset: number) => void }[] = [];
-    scanners.forEach((s, i) => located[i]!.found(native.scannerFinish(s), maxHits, found));
+    scanners.forEach((s, i) => located[i]!.found(backend.scannerFinish(s), maxHits, found));
     if (found.length) {
       found.sort((a, b) => a.at - b.at);
       const offsets = stage.locate(found.map((f) => f.at));
@@ -241,8 +243,8 @@ export async function countStream(
     feed(stage.end());
   }
   const map = stage.map;
-  const results = scanners.map((s, i): NativeEvaluation => {
-    const r = native.scannerFinish(s, stage.asciiWidth);
+  const results = scanners.map((s, i): Evaluation => {
+    const r = backend.scannerFinish(s, stage.asciiWidth);
     if (map) {
       if (r.offset !== null) r.offset = map(r.offset);
       for (let h = 0; r.hits && h < r.hits.length; h += 2) r.hits[h] = map(r.hits[h]!);
@@ -262,7 +264,7 @@ class Located {
   complete = false;
 
   /** Adds to `found` what `r` has that is not located yet. */
-  found(r: NativeEvaluation, maxHits: number | undefined, found: { at: number; put: (o: number) => void }[]): void {
+  found(r: Evaluation, maxHits: number | undefined, found: { at: number; put: (o: number) => void }[]): void {
     if (this.complete) return;
     if (this.first === undefined && r.offset !== null) found.push({ at: r.offset, put: (o) => (this.first = o) });
     const listed = (r.hits?.length ?? 0) / 2;
@@ -275,7 +277,7 @@ class Located {
   }
 
   /** `r` (the final evaluation) with its offsets in the stream. */
-  applyTo(r: NativeEvaluation): NativeEvaluation {
+  applyTo(r: Evaluation): Evaluation {
     if (r.offset !== null) r.offset = this.first!;
     for (let h = 0; r.hits && h < r.hits.length; h += 2) r.hits[h] = this.hits[h / 2]!;
     return r;

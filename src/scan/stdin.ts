@@ -7,6 +7,7 @@
  * U+0000) in its first 256 KiB skips it (unless `scanBinary`); `maxFilesize` is for files
  * and does not apply, nor does `searchZip` (a stream has no name to say it is compressed).
  */
+import type { Backend } from '../backends/backend.js';
 import { shaped } from '../codec/batch.js';
 import { counterResult, type Counter } from './counter.js';
 import { textStage } from './decode.js';
@@ -15,6 +16,8 @@ import type { AnyRecord } from '../core/types.js';
 import { countStream } from './decoded.js';
 
 export interface ReadableScan {
+  /** The back end that counts (the one the counters were made on). */
+  backend: Backend;
   counters: Counter[];
   multi: boolean;
   /** How to count and decode (`maxFilesize`, `searchZip` and `follow` are for files: ignored). */
@@ -32,7 +35,7 @@ export async function scanReadable(
   const handles = o.counters.map((c) => c.handle);
   const rules = { full: read.full, scanBinary: read.scanBinary, maxHits: read.maxHits, histogram: read.histogram };
   // Counted as it arrives: a slow writer (`tail -f log |`) is answered from what it wrote.
-  const r = (await countStream(source, stage, handles, rules, undefined, undefined, true))!;
+  const r = (await countStream(o.backend, source, stage, handles, rules, undefined, undefined, true))!;
   const results =
     'results' in r
       ? r.results.map(counterResult)

@@ -1,34 +1,30 @@
 /**
- * The portable back end: the native core's exports (core/binding.ts) implemented in
- * TypeScript on Node's `fs`, for where no native binary fits. Its answers are the native
- * core's — records, offsets, skips, errors, batch format, walk order — and so are its
- * argument checks and their messages (native/src/binding.rs); the test suite runs whole on
- * both back ends to keep it so.
+ * The portable back end: the `Backend` (../backend.ts) in TypeScript on Node's `fs`, for
+ * where no native binary fits. Its answers are the native core's — records, offsets,
+ * skips, file errors, batch format, walk order, the wording of a glob that does not parse —
+ * and the test suite runs whole on both back ends to keep it so.
  *
- * Handles are plain objects of this module's classes; a wrong one is a `TypeError` naming
- * the kind expected, as a wrongly tagged native handle is.
+ * Its arguments were checked before they got here (see ../backend.ts): nothing is checked
+ * again. Handles are plain objects of this module's classes.
  */
 import { types } from 'node:util';
 import type {
-  NativeBinding,
-  NativeCounter,
-  NativeEvaluation,
-  NativeFileRecord,
-  NativeReadOptions,
-  NativeScanner,
-  NativeWalker,
-  WalkOptions as WalkOptionsInput,
-} from '../binding.js';
-import type { NativeBatch, NativeError } from '../../core/types.js';
-import { NATIVE_ENCODINGS } from '../../scan/decode.js';
-import type { KernelName } from '../../core/types.js';
+  Backend,
+  CounterHandle,
+  FileResult,
+  ReadOptions,
+  ScannerHandle,
+  TestHooks,
+  WalkerHandle,
+  WalkOptions,
+} from '../backend.js';
+import type { Evaluation, NativeBatch, NativeError } from '../../core/types.js';
 import {
   ABSENT,
   COUNTER_FIELDS,
   HEADER_FIELDS,
   HISTOGRAM_FIELDS,
   HIT_FIELDS,
-  RESETS,
   SKIP_REASONS,
   STATUS_SCANNED,
 } from '../../core/wire-format.js';
@@ -43,37 +39,16 @@ import {
 } from './counter.js';
 import type { PortableFileError } from './errors.js';
 import { OverrideError, Overrides, TypeFilter } from './ignore.js';
-import { DEFAULT_CHUNK, Reader, type FileResult, type ReadOptions } from './reader.js';
-import { Walker, type WalkOptions, type WalkSink } from './walker.js';
+import { DEFAULT_CHUNK, Reader, type ReadResult, type ReaderOptions } from './reader.js';
+import { Walker, type WalkRules, type WalkSink } from './walker.js';
 
-/** Rust's `{}` of an `f64`, for messages that quote a number as the native core does. */
-function showNumber(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(n) && Math.abs(n) >= 1e21) return BigInt(n).toString();
-  return String(n);
-}
+const counterOf = (h: CounterHandle) => h as unknown as PortableCounter;
+const scannerOf = (h: ScannerHandle) => h as unknown as PortableScanner;
+const walkerOf = (h: WalkerHandle) => h as unknown as Walker;
 
-/** Rust's `{:?}` of a string: quoted, with quotes, backslashes and control characters escaped. */
-function debugString(s: string): string {
-  let out = '"';
-  for (const c of s) {
-    const cp = c.codePointAt(0)!;
-    if (c === '"' || c === '\\') out += '\\' + c;
-    else if (c === '\n') out += '\\n';
-    else if (c === '\r') out += '\\r';
-    else if (c === '\t') out += '\\t';
-    else if (c === '\0') out += '\\0';
-    else if (cp < 0x20 || cp === 0x7f) out += `\\u{${cp.toString(16)}}`;
-    else out += c;
-  }
-  return out + '"';
-}
-
-const isNullish = (v: unknown) => v === undefined || v === null;
-
-/** A string as the native core receives it: lone surrogates become U+FFFD, as Node encodes them. */
-const wellFormed = (s: string) => (/[\ud800-\udfff]/.test(s) ? Buffer.from(s, 'utf8').toString('utf8') : s);
+/** The bytes of a string (as UTF-8: a lone surrogate is U+FFFD, as Node encodes it) or of a `Uint8Array`. */
+const bytesOf = (input: string | Uint8Array): Uint8Array =>
+  typeof input === 'string' ? Buffer.from(input, 'utf8') : input;
 
 /**
  * A path as the native core receives it (its "Paths"): escaped bytes stay escaped, any
@@ -81,145 +56,45 @@ const wellFormed = (s: string) => (/[\ud800-\udfff]/.test(s) ? Buffer.from(s, 'u
  */
 const pathText = (s: string) => (hasEscapes(s) ? pathFromBytes(bytesOfPath(s)) : s);
 
-/** `maxHits`: absent (the first hit only) or an integer from 1 to 2^53-1. */
-function hitLimit(v: unknown): number | undefined {
-  if (isNullish(v)) return undefined;
-  if (typeof v !== 'number') throw new TypeError('maxHits must be a number');
-  if (!(v >= 1 && v <= Number.MAX_SAFE_INTEGER && Number.isInteger(v))) {
-    throw new RangeError(`maxHits must be an integer from 1 to 2^53-1, got ${showNumber(v)}`);
-  }
-  return v;
-}
-
 /**
  * An evaluation as the native core returns it: hits as a `Float64Array` of (offset, line)
  * pairs, the histogram of (k, segments) pairs.
  */
-function nativeEvaluation(e: PortableEvaluation): NativeEvaluation {
+function evaluationOf(e: PortableEvaluation): Evaluation {
   const { hits, hitsTruncated, histogram, ...rest } = e;
-  const out: NativeEvaluation = rest;
+  const out: Evaluation = rest;
   if (hits) Object.assign(out, { hits: Float64Array.from(hits), hitsTruncated: hitsTruncated! });
   if (histogram) out.histogram = Float64Array.from(histogram);
   return out;
 }
 
-/** `histogram`: absent (false) or a boolean; not with `maxHits`. */
-function histogramFlag(v: unknown, limit: number | undefined): boolean {
-  const histogram = !isNullish(v) && booleanArg(v, 'histogram');
-  if (histogram && limit !== undefined) throw new TypeError('histogram and maxHits cannot be combined');
-  return histogram;
-}
-
-/** `asciiWidth`: absent, or an integer from 1 to 8. */
-function asciiWidthArg(v: unknown): number | undefined {
-  if (isNullish(v)) return undefined;
-  if (typeof v !== 'number') throw new TypeError('asciiWidth must be a number');
-  if (!(v >= 1 && v <= 8 && Number.isInteger(v))) {
-    throw new RangeError(`asciiWidth must be an integer from 1 to 8, got ${showNumber(v)}`);
-  }
-  return v;
-}
-
-/** The bytes of a string (as UTF-8) or of a `Uint8Array`/`Buffer`. */
-function inputBytes(v: unknown): Uint8Array {
-  if (typeof v === 'string') return Buffer.from(v, 'utf8');
-  if (types.isUint8Array(v)) return v;
-  throw new TypeError('input must be a string or a Uint8Array');
-}
-
-function handle<T>(v: unknown, kind: new (...args: never[]) => T, name: string, madeBy: string): T {
-  if (v instanceof kind) return v;
-  throw new TypeError(`expected a ${name} native handle (from ${madeBy})`);
-}
-const counterOf = (v: unknown) => handle(v, PortableCounter, 'counter', 'createCounter');
-const scannerOf = (v: unknown) => handle(v, PortableScanner, 'scanner', 'createScanner');
-const walkerOf = (v: unknown) => handle(v, Walker, 'walker', 'createWalker');
-
-function booleanArg(v: unknown, name: string): boolean {
-  if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean`);
-  return v;
-}
-
-function arrayArg(v: unknown): unknown[] {
-  if (!Array.isArray(v)) throw new TypeError('expected an array');
-  return v;
-}
-
-/** `options[name]`: absent, or a non-negative integer. */
-function optionalCount(options: Record<string, unknown>, name: string): number | undefined {
-  const x = options[name];
-  if (isNullish(x)) return undefined;
-  if (typeof x !== 'number') throw new TypeError(`${name} must be a number`);
-  if (!(x >= 0 && Number.isInteger(x))) {
-    throw new RangeError(`${name} must be a non-negative integer, got ${showNumber(x)}`);
-  }
-  return x;
-}
-
-function readOptions(v: unknown): ReadOptions {
-  const o: ReadOptions = {
-    full: false,
-    hitLimit: undefined,
-    histogram: false,
-    scanBinary: false,
-    maxFilesize: undefined,
-    follow: false,
-    chunkSize: DEFAULT_CHUNK,
-    encoding: 'utf-8',
-    bomSniff: true,
-    readOnly: false,
+/** The read options with their defaults (a chunk of 1 byte to 64 MiB, as the native reader reads). */
+function readerOptions(o: ReadOptions): ReaderOptions {
+  return {
+    full: o.full ?? false,
+    hitLimit: o.maxHits,
+    histogram: o.histogram ?? false,
+    scanBinary: o.scanBinary ?? false,
+    maxFilesize: o.maxFilesize,
+    follow: o.follow ?? false,
+    chunkSize: o.chunkSize === undefined ? DEFAULT_CHUNK : Math.min(Math.max(o.chunkSize, 1), 64 << 20),
+    encoding: o.encoding ?? 'utf-8',
+    bomSniff: o.bomSniff ?? true,
+    readOnly: o.readOnly ?? false,
     readLimit: undefined,
   };
-  if (isNullish(v)) return o;
-  const opts = v as Record<string, unknown>;
-  const flag = (name: string) => (isNullish(opts[name]) ? false : booleanArg(opts[name], name));
-  o.full = flag('full');
-  o.readOnly = flag('readOnly');
-  o.scanBinary = flag('scanBinary');
-  o.follow = flag('follow');
-  o.maxFilesize = optionalCount(opts, 'maxFilesize');
-  o.hitLimit = hitLimit(opts.maxHits);
-  o.histogram = histogramFlag(opts.histogram, o.hitLimit);
-  const chunk = optionalCount(opts, 'chunkSize');
-  if (chunk !== undefined) o.chunkSize = Math.min(Math.max(chunk, 1), 64 << 20);
-  if (!isNullish(opts.encoding)) {
-    if (typeof opts.encoding !== 'string') throw new TypeError('encoding must be a string');
-    const name = opts.encoding;
-    if (!NATIVE_ENCODINGS.has(name)) {
-      throw new RangeError(`encoding must be 'utf-8', 'utf-16le' or 'utf-16be', got ${debugString(wellFormed(name))}`);
-    }
-    o.encoding = name;
-  }
-  if (!isNullish(opts.bomSniff)) o.bomSniff = booleanArg(opts.bomSniff, 'bomSniff');
-  return o;
 }
 
 /**
- * `options.cancel`: an Int32Array (length >= 1) whose element 0 cancels the batch once
- * non-zero. Over a SharedArrayBuffer it is read live, so another thread can set it during
- * the call; over a plain ArrayBuffer no other thread can, so its value now is all there is.
+ * Whether the batch is cancelled: over a SharedArrayBuffer the flag is read live, so
+ * another thread can set it during the call; over a plain ArrayBuffer no other thread can,
+ * so its value now is all there is.
  */
-function cancelFlag(v: unknown): () => boolean {
-  const wrong = (why: string) => new TypeError(`cancel must be an Int32Array of length >= 1 (${why})`);
-  if (!types.isTypedArray(v)) throw wrong('not a typed array');
-  if (!types.isInt32Array(v)) throw wrong('another kind of typed array');
-  if (v.length === 0) throw wrong('empty or detached');
-  if (types.isSharedArrayBuffer(v.buffer)) return () => Atomics.load(v, 0) !== 0;
-  const set = v[0] !== 0;
+function cancelFlag(cancel: Int32Array | undefined): () => boolean {
+  if (cancel === undefined) return () => false;
+  if (types.isSharedArrayBuffer(cancel.buffer)) return () => Atomics.load(cancel, 0) !== 0;
+  const set = cancel[0] !== 0;
   return () => set;
-}
-
-/**
- * The paths of a batch: an array of strings, or one string of NUL-separated paths (which
- * holds exactly the paths `joined.split('\0')` gives: `''` is one empty path).
- */
-function pathList(paths: unknown): { list: string[]; values: boolean } {
-  if (typeof paths === 'string') return { list: paths.split('\0'), values: false };
-  const list = arrayArg(paths);
-  list.forEach((p, i) => {
-    if (typeof p !== 'string') throw new TypeError(`paths[${i}] must be a string`);
-  });
-  return { list: list as string[], values: true };
 }
 
 /** `dir` joined with a relative `path` as Rust's `Path::join` does: no `..` is resolved here. */
@@ -232,47 +107,31 @@ function underCwd(dir: string, path: string): string {
 const reader = new Reader();
 
 /**
- * Reads the batch arguments shared by `scanFiles` and `scanBatch`, then scans each path in
- * order, stopping early once `budgetBytes` have been read or `budgetHits` hits listed, or as
- * soon as the cancel flag is set (the file being read then has no result), or before a file
+ * Scans each path of a batch in order (a list, or one string of NUL-separated paths),
+ * stopping early once `budgetBytes` have been read or `budgetHits` hits listed, or as soon
+ * as the cancel flag is set (the file being read then has no result), or before a file
  * that would pass `stopAtBytes`. Returns the read options.
  */
 function scanPaths(
-  paths: unknown,
-  countersArg: unknown,
-  options: unknown,
-  each: (i: number, path: string, rec: FileResult, size: number) => void,
-): ReadOptions {
-  const counters = arrayArg(countersArg).map(counterOf);
-  if (!counters.length) throw new TypeError('counters must hold at least one counter');
-  const o = readOptions(options);
-  let budget: number | undefined;
-  let hints: Uint8Array = new Uint8Array(0);
-  let cwd: string | undefined;
-  let cancelled = () => false;
-  let stopAt: number | undefined;
-  let hitBudget: number | undefined;
-  if (!isNullish(options)) {
-    const opts = options as Record<string, unknown>;
-    // Copied, as the native core copies them.
-    if (!isNullish(opts.hints)) hints = Uint8Array.from(inputBytes(opts.hints));
-    if (!isNullish(opts.cwd)) {
-      if (typeof opts.cwd !== 'string') throw new TypeError('cwd must be a string');
-      cwd = pathText(opts.cwd);
-    }
-    if (!isNullish(opts.cancel)) cancelled = cancelFlag(opts.cancel);
-    budget = optionalCount(opts, 'budgetBytes');
-    stopAt = optionalCount(opts, 'stopAtBytes');
-    hitBudget = optionalCount(opts, 'budgetHits');
-  }
-  const batch = pathList(paths);
+  paths: string | string[],
+  handles: CounterHandle[],
+  options: ReadOptions,
+  each: (i: number, path: string, rec: ReadResult, size: number) => void,
+): ReaderOptions {
+  const counters = handles.map(counterOf);
+  const o = readerOptions(options);
+  const { budgetBytes: budget, budgetHits: hitBudget, stopAtBytes: stopAt } = options;
+  const hints = options.hints ?? new Uint8Array(0);
+  const cwd = options.cwd === undefined ? undefined : pathText(options.cwd);
+  const cancelled = cancelFlag(options.cancel);
+  const list = typeof paths === 'string' ? paths.split('\0') : paths;
   let total = 0;
   let hits = 0;
-  for (let i = 0; i < batch.list.length; i++) {
+  for (let i = 0; i < list.length; i++) {
     // A batch ends early once it has read its byte budget (or listed its hit budget), so one
     // huge file never holds the files queued behind it: the caller hands those to another worker.
     if ((budget !== undefined && total >= budget) || (hitBudget !== undefined && hits >= hitBudget)) break;
-    const path = pathText(batch.list[i]!);
+    const path = pathText(list[i]!);
     const readLimit = stopAt === undefined ? undefined : Math.max(stopAt - total, 0);
     const full = cwd === undefined ? path : underCwd(cwd, path);
     // A name that is not UTF-8 is opened by its bytes.
@@ -286,7 +145,7 @@ function scanPaths(
     if (!rec) break;
     total += rec.bytes;
     for (const e of rec.counters ?? []) hits += (e.hits?.length ?? 0) / 2;
-    each(i, batch.list[i]!, rec, batch.list.length);
+    each(i, list[i]!, rec, list.length);
   }
   return o;
 }
@@ -294,135 +153,63 @@ function scanPaths(
 /** `{ errno, code, message }`, in the native core's key order; the caller adds `index` or `path`. */
 const errorObject = (e: PortableFileError) => ({ errno: e.errno, code: e.code, message: e.message });
 
-function walkOptions(v: unknown): WalkOptions {
-  const o: WalkOptions = {
-    ignoreFiles: true,
-    overrides: new Overrides(),
-    types: new TypeFilter(),
-    maxDepth: undefined,
-  };
-  if (isNullish(v)) return o;
-  if (typeof v !== 'object') throw new TypeError('createWalker options must be an object');
-  const opts = v as Record<string, unknown>;
-  if (!isNullish(opts.ignoreFiles)) {
-    if (typeof opts.ignoreFiles !== 'boolean') throw new TypeError('options.ignoreFiles must be a boolean');
-    o.ignoreFiles = opts.ignoreFiles;
-  }
-  const strings = (name: string): string[] => {
-    const list = opts[name];
-    if (isNullish(list)) return [];
-    if (!Array.isArray(list)) throw new TypeError(`options.${name} must be an array of strings`);
-    return list.map((s, i) => {
-      if (typeof s !== 'string') throw new TypeError(`options.${name}[${i}] must be a string`);
-      return wellFormed(s);
-    });
-  };
-  const invalid = (name: string, e: unknown) =>
-    e instanceof OverrideError
-      ? new RangeError(`options.${name}[${e.index}] is not a valid glob (${debugString(e.glob)}): ${e.message}`)
-      : e;
-  const [globs, iglobs] = [strings('globs'), strings('iglobs')];
-  try {
-    o.overrides = new Overrides(globs, iglobs);
-  } catch (e) {
-    throw invalid(e instanceof OverrideError && e.caseInsensitive ? 'iglobs' : 'globs', e);
-  }
-  const typeGlobs = strings('types');
-  try {
-    o.types = new TypeFilter(typeGlobs);
-  } catch (e) {
-    throw invalid('types', e);
-  }
-  if (!isNullish(opts.maxDepth)) {
-    const n = opts.maxDepth;
-    if (typeof n !== 'number') throw new TypeError('options.maxDepth must be a number');
-    if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Number.isInteger(n))) {
-      throw new RangeError(`options.maxDepth must be an integer from 0 to 2^53-1, got ${showNumber(n)}`);
+/** The walk options compiled: a glob that does not parse is the native core's RangeError. */
+function walkRules(o: WalkOptions): WalkRules {
+  const compiled = <T>(make: () => T, option: (e: OverrideError) => string): T => {
+    try {
+      return make();
+    } catch (e) {
+      throw e instanceof OverrideError ? e.asRangeError(option(e)) : e;
     }
-    o.maxDepth = n;
-  }
-  return o;
+  };
+  return {
+    ignoreFiles: o.ignoreFiles ?? true,
+    overrides: compiled(
+      () => new Overrides(o.globs, o.iglobs),
+      (e) => (e.caseInsensitive ? 'iglobs' : 'globs'),
+    ),
+    types: compiled(
+      () => new TypeFilter(o.types),
+      () => 'types',
+    ),
+    maxDepth: o.maxDepth,
+  };
 }
 
-function createCounter(what: unknown, min: unknown, reset: unknown, kernel?: unknown): PortableCounter {
-  if (typeof what !== 'string') throw new TypeError('what must be a string');
-  const w = wellFormed(what);
-  const chars = [...w];
-  if (chars.length !== 1) throw new TypeError(`what must be exactly one character, got ${debugString(w)}`);
-  if (typeof min !== 'number') throw new TypeError('min must be a number');
-  if (!(min >= 0 && min <= Number.MAX_SAFE_INTEGER && Number.isInteger(min))) {
-    throw new RangeError(`min must be an integer from 0 to 2^53-1, got ${showNumber(min)}`);
-  }
-  if (typeof reset !== 'number') throw new TypeError('reset must be a number');
-  const mode = RESETS.find((r) => r.code === reset);
-  if (!mode) throw new RangeError(`reset must be an integer from 0 to ${RESETS.length - 1}, got ${showNumber(reset)}`);
-  if (!isNullish(kernel)) {
-    if (typeof kernel !== 'string') throw new TypeError('kernel must be a string');
-    if (kernel !== PORTABLE_KERNEL) {
-      throw new RangeError(`kernel ${debugString(kernel)} is not available here (available: ${PORTABLE_KERNEL})`);
-    }
-  }
-  return new PortableCounter(w, min, mode.code);
-}
+/** The portable back end. */
+export const portableBackend: Backend = {
+  name: 'portable',
 
-/** The portable back end, with the native core's exports. */
-export const portableBinding: NativeBinding = {
-  kernels: (): KernelName[] => [PORTABLE_KERNEL],
+  kernels: () => [PORTABLE_KERNEL],
 
-  createCounter: (what, min, reset, kernel) => createCounter(what, min, reset, kernel) as unknown as NativeCounter,
+  createCounter: (what, min, reset) =>
+    new PortableCounter(what, min, reset as PortableCounter['reset']) as unknown as CounterHandle,
 
-  hasCount: (counter, input) => evaluate(counterOf(counter), inputBytes(input), false).matched,
+  hasCount: (counter, input) => evaluate(counterOf(counter), bytesOf(input), false).matched,
 
-  evaluate(counter, input, full, maxHits, histogram): NativeEvaluation {
-    const c = counterOf(counter);
-    const f = booleanArg(full, 'full');
-    const limit = hitLimit(maxHits);
-    const h = histogramFlag(histogram, limit);
-    return nativeEvaluation(evaluate(c, inputBytes(input), f, limit, h));
-  },
+  evaluate: (counter, input, m) =>
+    evaluationOf(evaluate(counterOf(counter), bytesOf(input), m.full, m.maxHits, m.histogram ?? false)),
 
-  seedHasCount: (counter, input) => seedHasCount(counterOf(counter), inputBytes(input)),
+  createScanner: (counter, m) =>
+    new PortableScanner(counterOf(counter), m.full, m.maxHits, m.histogram ?? false) as unknown as ScannerHandle,
 
-  createScanner(counter, full, maxHits, histogram) {
-    const c = counterOf(counter);
-    const f = booleanArg(full, 'full');
-    const limit = hitLimit(maxHits);
-    return new PortableScanner(c, f, limit, histogramFlag(histogram, limit)) as unknown as NativeScanner;
-  },
-
-  scannerFeed: (scanner, chunk) => {
-    const bytes = inputBytes(chunk);
-    return scannerOf(scanner).feed(bytes);
-  },
+  scannerFeed: (scanner, chunk) => scannerOf(scanner).feed(bytesOf(chunk)),
 
   scannerFinish: (scanner, asciiWidth) => {
     const s = scannerOf(scanner);
-    const width = asciiWidthArg(asciiWidth);
-    if (width !== undefined) s.setAsciiWidth(width);
-    return nativeEvaluation(s.finish());
+    if (asciiWidth !== undefined) s.setAsciiWidth(asciiWidth);
+    return evaluationOf(s.finish());
   },
 
-  scanFiles(paths, counters, options?: NativeReadOptions): NativeFileRecord[] {
-    const out: NativeFileRecord[] = [];
-    scanPaths(paths, counters, options, (i, path, rec) => {
-      const r = (typeof paths === 'string' ? { bytes: rec.bytes } : { path, bytes: rec.bytes }) as NativeFileRecord;
-      if (rec.status === STATUS_SCANNED) r.counters = rec.counters!.map(nativeEvaluation);
-      else if (rec.error) r.error = errorObject(rec.error);
-      else r.skipped = SKIP_REASONS[rec.status - 1]!;
-      out[i] = r;
-    });
-    return out;
-  },
-
-  scanBatch(paths, countersArg, options?: NativeReadOptions): NativeBatch {
-    const counters = Array.isArray(countersArg) ? countersArg.length : 0;
+  scanBatch(paths, handles, options): NativeBatch {
+    const counters = handles.length;
     const stride = HEADER_FIELDS + COUNTER_FIELDS * counters;
     let numbers = new Float64Array(0);
     const hits: number[] = [];
     const histograms: number[] = [];
     const errors: NativeError[] = [];
     let count = 0;
-    const o = scanPaths(paths, countersArg, options, (i, _path, rec, size) => {
+    const o = scanPaths(paths, handles, options, (i, _path, rec, size) => {
       if (numbers.length === 0) numbers = new Float64Array(size * stride);
       count = i + 1;
       const at = i * stride;
@@ -462,25 +249,13 @@ export const portableBinding: NativeBinding = {
     return batch;
   },
 
-  createWalker(display, root, hidden, follow, options?: WalkOptionsInput): NativeWalker {
-    const o = walkOptions(options);
-    if (typeof display !== 'string' || typeof root !== 'string')
-      throw new TypeError('display and root must be strings');
-    return new Walker(
-      pathText(display),
-      pathText(root),
-      booleanArg(hidden, 'hidden'),
-      booleanArg(follow, 'follow'),
-      o,
-    ) as unknown as NativeWalker;
-  },
+  createWalker: (display, root, hidden, follow, options) =>
+    new Walker(pathText(display), pathText(root), hidden, follow, walkRules(options)) as unknown as WalkerHandle,
 
   walkNext(walker, max) {
-    if (typeof max !== 'number') throw new TypeError('max must be a number');
-    const n = Number.isNaN(max) ? 0 : Math.trunc(Math.min(Math.max(max, 1), 1e6));
     const w = walkerOf(walker);
     const out: WalkSink = { files: [], regular: [], errors: [] };
-    w.next(n, out);
+    w.next(max, out);
     return {
       files: out.files.join('\0'),
       regular: Uint8Array.from(out.regular),
@@ -488,4 +263,21 @@ export const portableBinding: NativeBinding = {
       done: w.isDone(),
     };
   },
+};
+
+/** The portable back end's test hooks (see `TestHooks`). */
+export const portableTestHooks: TestHooks = {
+  scanFiles(paths, counters, options = {}): FileResult[] {
+    const out: FileResult[] = [];
+    scanPaths(paths, counters, options, (i, path, rec) => {
+      const r: FileResult = typeof paths === 'string' ? { bytes: rec.bytes } : { path, bytes: rec.bytes };
+      if (rec.status === STATUS_SCANNED) r.counters = rec.counters!.map(evaluationOf);
+      else if (rec.error) r.error = errorObject(rec.error);
+      else r.skipped = SKIP_REASONS[rec.status - 1]!;
+      out[i] = r;
+    });
+    return out;
+  },
+
+  seedHasCount: (counter, input) => seedHasCount(counterOf(counter), bytesOf(input)),
 };

@@ -185,6 +185,36 @@ export class OverrideError extends Error {
   ) {
     super(error.message);
   }
+
+  /**
+   * The error as the native core words it for the walk option `option` (`globs`, `iglobs`,
+   * `types`): `options.globs[1] is not a valid glob ("[a"): unclosed character class …`.
+   */
+  asRangeError(option: string): RangeError {
+    return new RangeError(
+      `options.${option}[${this.index}] is not a valid glob (${quoted(this.glob)}): ${this.message}`,
+    );
+  }
+}
+
+/**
+ * Rust's `{:?}` of a glob, as the native core quotes it: its UTF-8 text (a lone surrogate
+ * is U+FFFD, as Node encodes it), quoted, with quotes, backslashes and control characters
+ * escaped.
+ */
+function quoted(glob: string): string {
+  let out = '"';
+  for (const c of Buffer.from(glob, 'utf8').toString('utf8')) {
+    const cp = c.codePointAt(0)!;
+    if (c === '"' || c === '\\') out += '\\' + c;
+    else if (c === '\n') out += '\\n';
+    else if (c === '\r') out += '\\r';
+    else if (c === '\t') out += '\\t';
+    else if (c === '\0') out += '\\0';
+    else if (cp < 0x20 || cp === 0x7f) out += `\\u{${cp.toString(16)}}`;
+    else out += c;
+  }
+  return out + '"';
 }
 
 /** A JavaScript string's UTF-8 bytes as a byte string. */

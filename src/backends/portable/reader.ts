@@ -26,8 +26,8 @@ import { customError, fromFsError, NUL_IN_PATH, osError, type PortableFileError 
 /** Default chunk: the native reader's. */
 export const DEFAULT_CHUNK = 256 * 1024;
 
-/** How files are read (the read options of `scanFiles`/`scanBatch`, checked). */
-export interface ReadOptions {
+/** How files are read: the read options of `scanBatch`, with their defaults. */
+export interface ReaderOptions {
   full: boolean;
   /** List every hit, at most this many per counter (`maxHits`); `undefined` for the first only. */
   hitLimit: number | undefined;
@@ -48,7 +48,7 @@ export interface ReadOptions {
 }
 
 /** One file's result: `status` is the batch format's (`STATUS_SCANNED`, 1 + skip index, `STATUS_FAILED`). */
-export interface FileResult {
+export interface ReadResult {
   bytes: number;
   status: number;
   /** Scanned: one answer per counter, in order. */
@@ -57,16 +57,16 @@ export interface FileResult {
   error?: PortableFileError;
 }
 
-const skipped = (reason: (typeof SKIP_REASONS)[number]): FileResult => ({
+const skipped = (reason: (typeof SKIP_REASONS)[number]): ReadResult => ({
   bytes: 0,
   status: 1 + SKIP_REASONS.indexOf(reason),
 });
-const failed = (bytes: number, error: PortableFileError): FileResult => ({ bytes, status: STATUS_FAILED, error });
+const failed = (bytes: number, error: PortableFileError): ReadResult => ({ bytes, status: STATUS_FAILED, error });
 
 const { O_RDONLY, O_NONBLOCK, O_NOCTTY, O_NOFOLLOW } = constants;
 
 /** Anything but a regular file: a directory fails, the others are skipped without being opened. */
-function special(stats: Stats): FileResult | undefined {
+function special(stats: Stats): ReadResult | undefined {
   if (stats.isFile()) return undefined;
   if (stats.isDirectory()) return failed(0, osError('EISDIR', 'is a directory'));
   if (stats.isSymbolicLink()) return skipped('symlink');
@@ -96,10 +96,10 @@ export class Reader {
   scan(
     path: string | Buffer,
     counters: readonly PortableCounter[],
-    o: ReadOptions,
+    o: ReaderOptions,
     hints: number,
     cancelled: () => boolean,
-  ): FileResult | undefined {
+  ): ReadResult | undefined {
     if (cancelled()) return undefined;
     if (typeof path === 'string' ? path.includes('\0') : path.includes(0)) return failed(0, NUL_IN_PATH);
     const follow = o.follow || (hints & HINT_FOLLOW) !== 0;

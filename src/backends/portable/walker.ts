@@ -30,7 +30,7 @@ import {
 } from './ignore.js';
 
 /** How a walk selects files, beyond the hidden rule. */
-export interface WalkOptions {
+export interface WalkRules {
   /** Apply `.gitignore`, `.ignore`, `.rgignore`, `.git/info/exclude` and the global excludes file. */
   ignoreFiles: boolean;
   /** ripgrep's `-g`/`--iglob` globs, matched against paths relative to the root. */
@@ -150,7 +150,7 @@ export class Walker {
     root: string,
     private readonly hidden: boolean,
     private readonly follow: boolean,
-    private readonly options: WalkOptions,
+    private readonly options: WalkRules,
   ) {
     this.root = [display, root];
     this.filtering = options.ignoreFiles || !options.overrides.isEmpty() || !options.types.isEmpty();

@@ -3,7 +3,7 @@
  * The first SIGTERM or Ctrl-C finishes the batches in hand; a second hands them back.
  */
 import { Command } from 'commander';
-import { backendDescription } from '../../backends/native.js';
+import { backendDescription } from '../../backends/select.js';
 import { loadQueueModule } from '../../dispatch/queue/load.js';
 import { integer, parse, redisUrl, version } from '../args.js';
 import { stderr } from '../streams.js';

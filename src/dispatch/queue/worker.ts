@@ -24,7 +24,8 @@ import { availableParallelism, hostname } from 'node:os';
 import { BatchBuilder, partsOf } from '../../codec/batch.js';
 import { toTransfer } from '../../codec/transfer.js';
 import { isAbortOf } from '../../core/errors.js';
-import { backend } from '../../backends/native.js';
+import type { Backend } from '../../backends/backend.js';
+import { backend } from '../../backends/select.js';
 import { checkInteger, checkRedisUrl } from '../../core/validate.js';
 import { BUDGET_BYTES, BUDGET_HITS, TASK_FILES } from '../../engine/sizing.js';
 import type { Discovered } from '../../engine/discover.js';
@@ -111,6 +112,8 @@ export class QueueWorker {
   private readonly log: (line: string) => void;
   private readonly verbose: boolean;
   private readonly runs = new Map<string, Attached>();
+  /** The back end that scans here. */
+  private readonly backend: Backend = backend();
   /** Runs whose directory this machine cannot see. */
   private readonly declined = new Set<string>();
   private readonly clients: Redis[] = [];
@@ -133,7 +136,7 @@ export class QueueWorker {
   constructor(o: QueueWorkerOptions) {
     this.url = checkRedisUrl('queue', o.queue);
     const threads = o.threads === undefined ? availableParallelism() : checkInteger('threads', o.threads, 1, 1024);
-    this.info = { id: `${hostname()}:${process.pid}`, threads, backend: backend.name };
+    this.info = { id: `${hostname()}:${process.pid}`, threads, backend: this.backend.name };
     this.concurrency = o.concurrency === undefined ? 2 : checkInteger('concurrency', o.concurrency, 1, 1024);
     this.stallTimeoutMs =
       o.stallTimeoutMs === undefined ? 30_000 : checkInteger('stallTimeoutMs', o.stallTimeoutMs, 100);
@@ -419,6 +422,7 @@ export class QueueWorker {
     const spec = { cwd: data.cwd, counters: data.counters, read: data.read };
     const open = async (notify: () => void) =>
       new LocalTransport(this.pool!, spec, notify, {
+        backend: this.backend,
         batchSize: TASK_FILES,
         budgetBytes: BUDGET_BYTES,
         budgetHits: BUDGET_HITS,
