@@ -53,6 +53,8 @@ export class ThreadPool {
    * none, and does not even load Piscina (~20 ms).
    */
   private piscina(): Promise<Piscina> {
+    // Once destroyed, no thread starts again (a task then fails; its run is being stopped).
+    if (this.destroyed && !this.pool) return Promise.reject(new Error('the pool of threads is closed'));
     this.pool ??= import('piscina').then(({ Piscina }) => {
       const pool = new Piscina({
         // A path, which Piscina's thread tries with `require` first (an ES module then by `import()`).
