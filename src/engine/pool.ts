@@ -7,8 +7,16 @@ import { availableParallelism } from 'node:os';
 import type { AnyRecord, FileRecord, MultiFileRecord } from '../core/types.js';
 import { checkInteger } from '../core/validate.js';
 import { ThreadPool } from '../transport/local.js';
-import { resolveOptions, type ScanOptions } from './options.js';
-import { filesRun, scanRun, type ScanRun, type WithCounter, type WithCounters } from './scan.js';
+import { resolveOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
+import {
+  filesRun,
+  scanRun,
+  type FilesWithCounter,
+  type FilesWithCounters,
+  type ScanRun,
+  type WithCounter,
+  type WithCounters,
+} from './scan.js';
 
 export interface ScanPoolOptions {
   /**
@@ -54,11 +62,11 @@ export class ScanPool {
     return scanRun(this.options(options), { pool: this.open() });
   }
 
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord>;
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord> {
-    return filesRun(paths, this.options(options), { pool: this.open() });
+  scanFiles(paths: (string | Uint8Array)[], options: FilesWithCounter): ScanRun<FileRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: FilesWithCounters): ScanRun<MultiFileRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: ScanFilesOptions): ScanRun<AnyRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: ScanFilesOptions): ScanRun<AnyRecord> {
+    return filesRun(paths, this.options(options, true), { pool: this.open() });
   }
 
   /**
@@ -84,8 +92,9 @@ export class ScanPool {
     return this.pool;
   }
 
-  private options(options: ScanOptions) {
-    const o = resolveOptions(options);
+  /** The options checked as the module's function checks them (`files`: `scanFiles()`'s, with `ordered`). */
+  private options(options: ScanOptions & Pick<ScanFilesOptions, 'ordered'>, files = false) {
+    const o = resolveOptions(options, files);
     if (o.queue)
       throw new TypeError('queue runs scan on charcount worker processes, not on a ScanPool: use scan({ queue })');
     const closing = this.closing.signal;
