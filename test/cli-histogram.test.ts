@@ -1,16 +1,13 @@
 /** `--histogram` on the command line: the chart and the files off the mode, JSON lines, JSON, merged shards. */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import {
-  CHART_ROWS,
-  histogramChart,
-  modeOf,
-  strayFiles,
-  type FileHistogram,
-} from '../src/cli/report/histogram-chart.js';
+import { CHART_ROWS, histogramChart, modeOf, StrayFiles } from '../src/cli/report/histogram-chart.js';
+import type { Histogram } from '../src/core/types.js';
 import { tempDir } from './helpers.js';
 import { runCli } from './support/cli.js';
+import { referenceStrayFiles } from './support/reference.js';
 
 const { dir, cleanup } = tempDir();
 const out = tempDir(); // shard outputs, outside the tree the runs search
@@ -137,15 +134,36 @@ describe('the chart', () => {
     expect(modeOf({ 1: 5, 2: 5 })).toBeUndefined();
     expect(modeOf({ 1: 5, 2: 6 })).toBe(2);
     expect(modeOf({})).toBeUndefined();
-    const files: FileHistogram[] = [
+    const files: { path: string; histogram: Histogram }[] = [
       { path: 'a', histogram: { 2: 10, 1: 3 } },
       { path: 'b', histogram: { 2: 10, 1: 1 } },
       { path: 'c', histogram: { 2: 10 } },
       { path: 'd', histogram: { 2: 1, 9: 1 } },
     ];
-    expect(strayFiles(files, 2, 'line')).toBe(
+    const strayFiles = (some: typeof files) => {
+      const s = new StrayFiles();
+      for (const f of some) s.add(f.path, f.histogram);
+      return s.text(2, 'line');
+    };
+    expect(strayFiles(files)).toBe(
       '3 files of 4 with lines not holding 2 (k×lines):\n  d  9×1  (no other file: 9)\n  a  1×3\n  b  1×1\n',
     );
-    expect(strayFiles(files.slice(2, 3), 2, 'line')).toBe("Every file's lines hold 2.\n");
+    expect(strayFiles(files.slice(2, 3))).toBe("Every file's lines hold 2.\n");
   });
+
+  test('the files off the mode, gathered as records come, are those every histogram at once gives, whatever the mode', () => {
+    // Few counts and a short list: the kept files are given up and replaced all the time.
+    const histogram = fc.dictionary(fc.integer({ min: 0, max: 6 }).map(String), fc.integer({ min: 1, max: 4 }), {
+      maxKeys: 4,
+    }) as fc.Arbitrary<Histogram>;
+    const run = fc.array(fc.record({ path: fc.string({ maxLength: 3 }), histogram }), { maxLength: 80 });
+    fc.assert(
+      fc.property(run, fc.integer({ min: 1, max: 5 }), fc.integer({ min: 0, max: 6 }), (files, listed, mode) => {
+        const s = new StrayFiles(listed);
+        for (const f of files) s.add(f.path, f.histogram);
+        expect(s.list(mode)).toEqual(referenceStrayFiles(files, mode, listed));
+      }),
+      { numRuns: 1500 },
+    );
+  }, 60_000);
 });

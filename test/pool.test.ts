@@ -1,19 +1,25 @@
 /** ScanPool: threads kept between runs, the same answers as scan(). */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import { Counter, scan, ScanPool } from '../src/index.js';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { Counter, isAbortError, scan, ScanPool, type FileRecord, type ScanRun } from '../src/index.js';
 import { tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
+/** Files enough to pass what a run scans on the calling thread before its pool starts (4 MiB). */
+const big = tempDir();
 const counter = new Counter('c', 3);
 beforeAll(() => {
   for (let i = 0; i < 2000; i++) {
     mkdirSync(join(dir, `d${i % 10}`), { recursive: true });
     writeFileSync(join(dir, `d${i % 10}`, `f${i}.txt`), i % 3 ? 'ccc\n' : 'c\n');
   }
+  for (let i = 0; i < 80; i++) writeFileSync(join(big.dir, `b${i}.txt`), 'c'.repeat(64 * 1024));
 });
-afterAll(cleanup);
+afterAll(() => {
+  cleanup();
+  big.cleanup();
+});
 
 test('runs on a pool give what scan() gives, and reuse its threads', async () => {
   const want = await scan({ cwd: dir, counter, sort: true }).result();
@@ -36,4 +42,63 @@ test('a closed pool refuses new runs; a queued run is not for a pool', async () 
   await pool.close();
   expect(() => pool.scan({ cwd: dir, counter })).toThrow(/closed/);
   expect(() => new ScanPool({ threads: 0 })).toThrow(RangeError);
+});
+
+describe('close() during a run ends the run as an abort does, never as file errors', () => {
+  /** Iterates `run`, closing the pool once the first record has come. */
+  async function closedMidRun(pool: ScanPool, run: ScanRun<FileRecord>) {
+    const records: FileRecord[] = [];
+    let closing: Promise<void> | undefined;
+    const error = await (async () => {
+      for await (const r of run) {
+        records.push(r);
+        closing ??= pool.close();
+      }
+    })().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    await closing;
+    return { records, error, summary: await run.summary() };
+  }
+
+  function expectAborted({ records, error, summary }: Awaited<ReturnType<typeof closedMidRun>>) {
+    expect(error).toBeInstanceOf(Error);
+    expect(isAbortError(error)).toBe(true);
+    expect((error as Error).message).toMatch(/ScanPool was closed/);
+    expect(summary.aborted).toBe(true);
+    expect(records.filter((r) => r.error)).toEqual([]);
+    expect(records.length).toBeLessThan(2000);
+  }
+
+  test('with its threads running', async () => {
+    const pool = new ScanPool({ threads: 2 });
+    // A first run past the calling thread's share starts the threads; later runs use them only.
+    expect((await pool.scan({ cwd: big.dir, counter }).summary()).filesScanned).toBe(80);
+    expectAborted(await closedMidRun(pool, pool.scan({ cwd: dir, counter, batchSize: 4 })));
+  });
+
+  test('before its threads start', async () => {
+    const pool = new ScanPool({ threads: 2 });
+    expectAborted(await closedMidRun(pool, pool.scan({ cwd: dir, counter, batchSize: 4 })));
+  });
+
+  test('scanFiles, and a run made before close() but started after', async () => {
+    const pool = new ScanPool({ threads: 2 });
+    const paths = Array.from({ length: 2000 }, (_, i) => `d${i % 10}/f${i}.txt`);
+    expectAborted(await closedMidRun(pool, pool.scanFiles(paths, { cwd: dir, counter, batchSize: 4 })));
+    const pending = new ScanPool({ threads: 1 });
+    const later = pending.scan({ cwd: dir, counter });
+    await pending.close();
+    await expect(later.result()).rejects.toThrow(/ScanPool was closed/);
+    expect((await later.summary()).aborted).toBe(true);
+  });
+
+  test("a run's own signal still aborts it with its own reason", async () => {
+    await using pool = new ScanPool({ threads: 1 });
+    const reason = new Error('mine');
+    const run = pool.scan({ cwd: dir, counter, signal: AbortSignal.abort(reason) });
+    await expect(run.result()).rejects.toBe(reason);
+    expect((await pool.scan({ cwd: big.dir, counter }).summary()).filesScanned).toBe(80);
+  });
 });

@@ -6,7 +6,19 @@
  * port. Each test has its own database, so one test's workers never see another's runs.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -18,6 +30,7 @@ import {
   expectSameAs,
   figures,
   freePort,
+  handMadeBatch,
   hasRedisServer,
   keys,
   killChildren,
@@ -27,6 +40,7 @@ import {
   run,
   runLocally,
   runWithBatchInHand,
+  until,
   withRedis,
   worker,
 } from './support/queue.js';
@@ -284,6 +298,8 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     expect(await keys(url)).not.toEqual([]);
     // The TTL after the last heartbeat, and a poll (2 s) later.
     await w.waitFor(/left, its coordinator stopped answering/, 10_000);
+    // It says so once the run's queues are gone; the run's entry in the runs set goes next.
+    await until(async () => (await keys(url)).length === 0, 5_000).catch(() => {});
     expect(await keys(url)).toEqual([]);
   }, 30_000);
 
@@ -331,6 +347,76 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     worker(url);
     await expectCompleted(coordinator, ['tree']);
   }, 60_000);
+});
+
+describe.skipIf(!external && !hasRedisServer)('charcount worker --root', () => {
+  test('a job naming a file outside the root, through a link or through .., gets EOUTSIDEROOT records; nothing there is opened', async () => {
+    const t = tempDir();
+    try {
+      const data = join(t.dir, 'data');
+      const secret = join(t.dir, 'secret', 'shadow.csv');
+      mkdirSync(join(data, 'sub'), { recursive: true });
+      mkdirSync(join(t.dir, 'secret'));
+      writeFileSync(join(data, 'in.csv'), 'a,b\n');
+      writeFileSync(join(data, 'sub', 'deep.csv'), 'a,b,c\n');
+      writeFileSync(secret, 'root:x,y\n');
+      symlinkSync('in.csv', join(data, 'inlink'));
+      symlinkSync('../secret/shadow.csv', join(data, 'link'));
+      symlinkSync('../secret', join(data, 'dirlink'));
+      // Read times far back: a read moves them (unless the file system keeps none).
+      const past = new Date('2001-01-01T00:00:00Z');
+      for (const f of [secret, join(data, 'in.csv')]) utimesSync(f, past, statSync(f).mtime);
+
+      const other = join(t.dir, 'other');
+      mkdirSync(other);
+      writeFileSync(join(other, 'o.csv'), 'a,b\n');
+      const url = await freshDb();
+      const w = worker(url, '--root', data, '--root', other);
+      await w.waitFor(/waiting for runs/);
+      expect(w.stderr).toContain(`reading only below ${realpathSync(data)}, ${realpathSync(other)}\n`);
+      const inside = ['in.csv', 'sub/deep.csv', 'inlink', 'sub/../in.csv', join(data, 'in.csv'), '../other/o.csv'];
+      const outside = [
+        '../secret/shadow.csv', // through ..
+        'link', // through a link to a file
+        'dirlink/shadow.csv', // through a link to a directory
+        'sub/../../secret/shadow.csv', // .. past the root
+        'dirlink/../secret/shadow.csv', // a link, then ..
+        secret, // absolute
+        'dirlink/missing.csv', // missing, outside: refused, so that nothing outside is learnt
+      ];
+      const records = await handMadeBatch(url, data, [...inside, ...outside, 'missing.csv']);
+      const byPath = new Map(records.map((r) => [r.path, r]));
+      for (const path of inside)
+        expect(byPath.get(path), path).toMatchObject({ matched: true, bytes: expect.any(Number) });
+      expect(byPath.get('sub/deep.csv')).toMatchObject({ occurrences: 2 });
+      for (const path of outside) {
+        expect(byPath.get(path), path).toMatchObject({
+          matched: false,
+          bytes: 0,
+          error: { code: 'EOUTSIDEROOT', message: 'outside the directories this worker may read (--root): not opened' },
+        });
+      }
+      expect(byPath.get('missing.csv')?.error?.code).toBe('ENOENT'); // inside: as without roots
+      expect(w.stderr).toMatch(/batch b1: 7 of its paths are outside --root, not opened/);
+      if (statSync(join(data, 'in.csv')).atimeMs !== past.getTime()) {
+        expect(statSync(secret).atimeMs).toBe(past.getTime());
+      }
+    } finally {
+      t.cleanup();
+    }
+  }, 60_000);
+
+  test('a root that is not a directory: exit 2, saying which', () => {
+    const r = spawnSync(
+      process.execPath,
+      [cli, 'worker', '--queue', 'redis://127.0.0.1:1', '--root', '/nonexistent-root'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toBe('charcount worker: --root /nonexistent-root: ENOENT\n');
+  });
 });
 
 test('the API: scan({ queue }) rejects with a QueueUnavailableError when Redis is not there', async () => {

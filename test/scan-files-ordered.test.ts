@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Counter, scan, scanFiles, type FileRecord, type MultiFileRecord } from '../src/index.js';
+import { Counter, scan, scanFiles, ScanPool, type FileRecord, type MultiFileRecord } from '../src/index.js';
 import { shardOf } from '../src/engine/shard.js';
 import { tempDir } from './helpers.js';
 
@@ -73,6 +73,23 @@ describe('ordered: true', () => {
     expect(got.length).toBeGreaterThanOrEqual(20); // the records in hand still come
     expect(got).toEqual(paths.slice(0, got.length));
   });
+});
+
+test("a ScanPool's scanFiles takes ordered as scanFiles does; its scan refuses it as scan does", async () => {
+  await using pool = new ScanPool({ threads: 2 });
+  const { threads: _, ...onPool } = options;
+  const { records } = await pool.scanFiles(paths, onPool).result();
+  expect(records.map((r) => r.path)).toEqual(paths);
+  const iterated: string[] = [];
+  for await (const r of pool.scanFiles(paths, { ...onPool, counter: undefined, counters: [counter] }))
+    iterated.push(r.path);
+  expect(iterated).toEqual(paths);
+  expect(() => pool.scanFiles(paths, { counter, ordered: 'yes' as unknown as boolean })).toThrow(
+    new TypeError("ordered must be a boolean, got 'yes'"),
+  );
+  expect(() => pool.scan({ counter, ordered: true } as Parameters<typeof pool.scan>[0])).toThrow(
+    /^ordered is an option of scanFiles\(\)/,
+  );
 });
 
 test('ordered is checked, and is for scanFiles only', () => {

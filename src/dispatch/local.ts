@@ -40,7 +40,10 @@ export class ThreadPool {
   private pool?: Promise<Piscina>;
   private started_?: Piscina;
   private destroyed = false;
+  private ending?: Promise<void>;
   private answered = false;
+  /** Tasks given to the threads and not settled yet, with the flag that cancels each. */
+  private readonly running = new Map<Promise<unknown>, Int32Array | undefined>();
   /** Tasks may also run on this thread while no worker has answered (the default module only). */
   readonly inline: boolean;
 
@@ -56,6 +59,8 @@ export class ThreadPool {
    * none, and does not even load Piscina (~20 ms).
    */
   private piscina(): Promise<Piscina> {
+    // Once destroyed, no thread starts again (a task then fails; its run is being stopped).
+    if (this.destroyed && !this.pool) return Promise.reject(new Error('the pool of threads is closed'));
     this.pool ??= import('piscina').then(({ Piscina }) => {
       const pool = new Piscina({
         // A path, which Piscina's thread tries with `require` first (an ES module then by `import()`).
@@ -92,18 +97,47 @@ export class ThreadPool {
   }
 
   async run(task: BatchTask): Promise<NativeBatch> {
-    const batch = (await (await this.piscina()).run(task)) as NativeBatch;
-    this.answered = true;
-    return batch;
+    const running = this.piscina().then((pool) => pool.run(task) as Promise<NativeBatch>);
+    this.running.set(running, task.read.cancel);
+    try {
+      const batch = await running;
+      this.answered = true;
+      return batch;
+    } finally {
+      this.running.delete(running);
+    }
   }
 
-  /** Ends every worker now, running tasks included. */
-  async destroy(): Promise<void> {
-    if (this.destroyed) return;
+  /**
+   * Ends every worker, running tasks included: each is cancelled (its flag set) and given
+   * up to `DRAIN_MS` to come back before the threads end. A task stops within a chunk's
+   * read, and a file's decompressor is ended and reaped before its task returns: a thread
+   * ended under a running child would leave it unreaped (contract §2.3.1).
+   */
+  destroy(): Promise<void> {
+    return (this.ending ??= this.end());
+  }
+
+  private async end(): Promise<void> {
     this.destroyed = true;
+    if (this.running.size) {
+      for (const cancel of this.running.values()) if (cancel) Atomics.store(cancel, 0, 1);
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        Promise.allSettled(this.running.keys()),
+        new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
+      ]);
+      clearTimeout(timer);
+    }
     await (await this.pool)?.destroy();
   }
 }
+
+/**
+ * The longest a pool's end waits for its cancelled tasks to come back before it ends the
+ * threads under them (a task checks its flag between chunks: milliseconds).
+ */
+const DRAIN_MS = 5000;
 
 export interface LocalTransportOptions {
   /** The back end of the tasks scanned on this thread (the pool's threads scan with theirs, the same). */
@@ -215,6 +249,9 @@ export class LocalTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    // Tasks still out when a run lets go (its consumer stopped iterating) are not wanted:
+    // on a shared pool they would otherwise go on to their end.
+    Atomics.store(this.cancelFlag, 0, 1);
     if (this.options.ownsPool) await this.pool.destroy();
   }
 }

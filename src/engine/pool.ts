@@ -2,12 +2,21 @@
  * pool: a reusable set of scanning threads for programs that scan many times. Each
  * `scan()` otherwise starts threads of its own (tens of milliseconds each) and ends them.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { AnyRecord, FileRecord, MultiFileRecord } from '../core/types.js';
 import { checkInteger, checkOptions } from '../core/validate.js';
 import { ThreadPool } from '../dispatch/local.js';
-import { resolveOptions, type ScanOptions } from './options.js';
-import { filesRun, scanRun, type ScanRun, type WithCounter, type WithCounters } from './scan.js';
+import { resolveOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
+import {
+  filesRun,
+  scanRun,
+  type FilesWithCounter,
+  type FilesWithCounters,
+  type ScanRun,
+  type WithCounter,
+  type WithCounters,
+} from './scan.js';
 
 export interface ScanPoolOptions {
   /**
@@ -27,12 +36,20 @@ export interface ScanPoolOptions {
 export class ScanPool {
   private readonly pool: ThreadPool;
   private closed = false;
+  /**
+   * Aborted by `close()`: every run of the pool listens to it beside its own `signal`, so
+   * that a run still going ends as an aborted run (never with its unfinished files as
+   * errors of a worker that was ended under them).
+   */
+  private readonly closing = new AbortController();
 
   constructor(options?: ScanPoolOptions) {
     options = checkOptions(options);
     const threads =
       options.threads === undefined ? availableParallelism() : checkInteger('threads', options.threads, 1, 1024);
     this.pool = new ThreadPool(threads);
+    // Each run going listens to it: no warning however many runs share the pool.
+    setMaxListeners(0, this.closing.signal);
   }
 
   /** Scanning threads of the pool. */
@@ -47,16 +64,24 @@ export class ScanPool {
     return scanRun(this.options(options), { pool: this.open() });
   }
 
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<WithCounter, 'patterns'>): ScanRun<FileRecord>;
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<WithCounters, 'patterns'>): ScanRun<MultiFileRecord>;
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord>;
-  scanFiles(paths: (string | Uint8Array)[], options: Omit<ScanOptions, 'patterns'>): ScanRun<AnyRecord> {
-    return filesRun(paths, this.options(options), { pool: this.open() });
+  scanFiles(paths: (string | Uint8Array)[], options: FilesWithCounter): ScanRun<FileRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: FilesWithCounters): ScanRun<MultiFileRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: ScanFilesOptions): ScanRun<AnyRecord>;
+  scanFiles(paths: (string | Uint8Array)[], options: ScanFilesOptions): ScanRun<AnyRecord> {
+    return filesRun(paths, this.options(options, true), { pool: this.open() });
   }
 
-  /** Ends the threads (runs still going are stopped). */
+  /**
+   * Ends the threads. Runs still going (and runs made but not yet started) are stopped as
+   * an abort stops them: they reject with a `DOMException` named `AbortError` ("the
+   * ScanPool was closed") and their summary has `aborted: true`.
+   */
   async close(): Promise<void> {
-    this.closed = true;
+    if (!this.closed) {
+      this.closed = true;
+      // Before the threads end: the runs see the abort before any task fails under them.
+      this.closing.abort(new DOMException('the ScanPool was closed', 'AbortError'));
+    }
     await this.pool.destroy();
   }
 
@@ -69,10 +94,12 @@ export class ScanPool {
     return this.pool;
   }
 
-  private options(options: ScanOptions) {
-    const o = resolveOptions(options);
+  /** The options checked as the module's function checks them (`files`: `scanFiles()`'s, with `ordered`). */
+  private options(options: ScanOptions & Pick<ScanFilesOptions, 'ordered'>, files = false) {
+    const o = resolveOptions(options, files);
     if (o.queue)
       throw new TypeError('queue runs scan on charcount worker processes, not on a ScanPool: use scan({ queue })');
-    return { ...o, threads: this.pool.threads };
+    const closing = this.closing.signal;
+    return { ...o, threads: this.pool.threads, signal: o.signal ? AbortSignal.any([o.signal, closing]) : closing };
   }
 }

@@ -88,6 +88,9 @@ export async function* runLoop(
       if (discovered.error) throw discovered.error;
       if (ready.length) yield ready.splice(0);
       for (const taken of t.take()) {
+        // Aborted (by its signal, or the end of the pool it runs on): what comes back now
+        // may be tasks failed by the abort itself, not by their files.
+        if (aborted) break;
         outstanding--;
         // Only a cancelled task returns nothing; requeued, any other would spin forever.
         const outcome =

@@ -430,9 +430,13 @@ async function* fromProgram(
     }
   } finally {
     if (!finished) {
-      // Stopped early (the answer is known, or the run was cancelled): no more output needed.
+      // Stopped early (the answer is known, or the run was cancelled): no more output
+      // needed. The child is ended and waited for before the file's scan returns, so that
+      // nothing can end this thread between the two: a child whose thread has ended is
+      // never reaped (a zombie for the life of the process).
       stdout.destroy();
       child.kill();
+      await exited;
     }
   }
 }

@@ -4,8 +4,23 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { connect, createServer } from 'node:net';
+import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { expect } from 'vitest';
+import { decodeBatch } from '../../src/codec/batch.js';
+import { fromTransfer } from '../../src/codec/transfer.js';
+import type { FileRecord } from '../../src/core/types.js';
+import { HINT_FOLLOW } from '../../src/core/wire-format.js';
+import {
+  aliveKey,
+  batchQueue,
+  PROTOCOL,
+  resultQueue,
+  RUNS_CHANNEL,
+  RUNS_KEY,
+  type BatchJob,
+  type ResultJob,
+} from '../../src/dispatch/queue/protocol.js';
 import { cli, runCli } from './cli.js';
 import { repoRoot } from './paths.js';
 
@@ -233,4 +248,48 @@ export function expectSameAs(got: Doc, want: Doc): void {
   expect(new Set(paths).size).toBe(paths.length);
   expect(got.records).toEqual(want.records);
   expect(figures(got.summary)).toEqual(figures(want.summary));
+}
+
+/**
+ * A run registered by hand on `url`, as a coordinator registers one (heartbeat, runs set,
+ * announcement), with one batch job naming `paths` (relative to `cwd`, each followed if a
+ * link, as named paths are) for `-c , -m 1 --count`: what anyone who can write to the Redis
+ * can send a worker. Resolves with the records of the answer a worker sends back.
+ */
+export async function handMadeBatch(url: string, cwd: string, paths: string[]): Promise<FileRecord[]> {
+  const run = `by-hand-${process.pid}`;
+  const info = { protocol: PROTOCOL, host: 'by-hand', pid: process.pid, cwd, started: new Date().toISOString() };
+  const job: BatchJob = {
+    protocol: PROTOCOL,
+    cwd,
+    counters: [{ what: ',', min: 1, reset: 0 }],
+    read: { full: true, scanBinary: false, follow: false, encoding: 'utf-8', bomSniff: true, searchZip: false },
+    paths,
+    hints: paths.map(() => HINT_FOLLOW),
+  };
+  const connection = new Redis(url, { maxRetriesPerRequest: null });
+  const batches = new Queue(batchQueue(run), { connection });
+  const results = new Queue<ResultJob>(resultQueue(run), { connection });
+  try {
+    await connection.set(aliveKey(run), JSON.stringify(info), 'PX', 60_000);
+    await connection.sadd(RUNS_KEY, run);
+    await connection.publish(RUNS_CHANNEL, run);
+    await batches.add('batch', job, { jobId: 'b1' });
+    const [answer] = await until(
+      async () => {
+        const waiting = await results.getWaiting();
+        return waiting.length ? waiting : undefined;
+      },
+      20_000,
+      "the worker's answer",
+    );
+    const batch = fromTransfer(answer!.data.batch, paths.length, 1);
+    expect(batch, 'a well-formed answer').toBeDefined();
+    const shape = { counters: 1, multi: false, full: true, hits: false, histograms: false };
+    return decodeBatch(paths, batch!, shape) as FileRecord[];
+  } finally {
+    await batches.close();
+    await results.close();
+    connection.disconnect();
+  }
 }

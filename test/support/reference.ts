@@ -141,3 +141,35 @@ export function referenceHistogram(what: string, reset: number, input: string | 
   for (const k of [...counts].sort((a, b) => a - b)) h[k] = (h[k] ?? 0) + 1;
   return h;
 }
+
+/**
+ * The list of files off the mode of `--histogram` text output (contract §3.5), from every
+ * file's histogram at once: the files holding a count other than `mode`, those holding a
+ * count no other file has first, then by how many segments stray, then by path; the first
+ * `listed` of them, each as its path, its counts off the mode and its outliers.
+ */
+export function referenceStrayFiles(
+  files: { path: string; histogram: Record<string, number> }[],
+  mode: number,
+  listed: number,
+): { strays: number; listed: { path: string; off: [number, number][]; only: number[] }[] } {
+  const holders = new Map<number, number>();
+  for (const f of files) for (const k of Object.keys(f.histogram)) holders.set(+k, (holders.get(+k) ?? 0) + 1);
+  const stray = files
+    .map((f) => {
+      const all = Object.entries(f.histogram)
+        .map(([k, n]): [number, number] => [+k, n])
+        .sort((a, b) => a[0] - b[0]);
+      const off = all.filter(([k]) => k !== mode);
+      const count = off.reduce((a, [, n]) => a + n, 0);
+      return { path: f.path, off, only: off.filter(([k]) => holders.get(k) === 1).map(([k]) => k), count };
+    })
+    .filter((f) => f.off.length > 0)
+    .sort(
+      (a, b) =>
+        Number(b.only.length > 0) - Number(a.only.length > 0) ||
+        b.count - a.count ||
+        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
+    );
+  return { strays: stray.length, listed: stray.slice(0, listed).map(({ path, off, only }) => ({ path, off, only })) };
+}

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { backendDescription } from '../../backends/select.js';
 import { loadQueueModule } from '../../dispatch/queue/load.js';
-import { integer, parse, redisUrl, version } from '../args.js';
+import { collect, integer, parse, redisUrl, version } from '../args.js';
 import { stderr } from '../streams.js';
 
 export function program(): Command {
@@ -20,6 +20,11 @@ export function program(): Command {
       integer('--stall-timeout', 100),
       30_000,
     )
+    .option(
+      '--root <DIR>',
+      'read only below DIR (repeatable): a path outside every root, links and .. resolved, is an EOUTSIDEROOT error record and is never opened',
+      collect,
+    )
     .option('-v, --verbose', 'log every batch')
     .version(`${version()}\n${backendDescription()}`, '-V, --version')
     .addHelpText(
@@ -27,6 +32,10 @@ export function program(): Command {
       `
 Every machine must see the files at the same path as the coordinator (a shared
 filesystem mounted at the same place). Logs go to stderr.
+
+A worker reads, with its own permissions, any path a job names, and anyone who can write
+to the Redis can add a job: keep the Redis to the machines of the runs (a password, TLS
+with rediss://, a private network), and give workers --root to read only below the data.
 
 Stopping: SIGTERM or Ctrl-C finishes the batches in hand and exits 0; a second signal
 hands them back to the queue at once for another worker.`,
@@ -43,8 +52,18 @@ export async function workerCommand(argv: string[]): Promise<number> {
     concurrency: number;
     stallTimeout: number;
     verbose?: boolean;
+    root?: string[];
   }>();
   const log = (line: string) => stderr().write(`charcount worker: ${line}\n`);
+  const { resolveRoots } = await import('../../dispatch/queue/roots.js');
+  let roots: Buffer[] | undefined;
+  try {
+    roots = o.root && (await resolveRoots(o.root));
+  } catch (e) {
+    log((e as Error).message);
+    return 2;
+  }
+  if (roots) log(`reading only below ${roots.map((r) => r.toString()).join(', ')}`);
   // BullMQ loads only to run a worker (not for --help, or the completions that read the options).
   const { QueueWorker } = await loadQueueModule(() => import('../../dispatch/queue/worker.js'));
   const worker = new QueueWorker({
@@ -54,6 +73,7 @@ export async function workerCommand(argv: string[]): Promise<number> {
     stallTimeoutMs: o.stallTimeout,
     verbose: o.verbose ?? false,
     log,
+    roots,
   });
   let signals = 0;
   let stopped!: Promise<void>;

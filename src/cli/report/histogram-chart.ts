@@ -107,50 +107,204 @@ export function histogramChart(h: Histogram, files: number, style: ChartStyle): 
   return head + lines.join('') + note;
 }
 
-/** A file and its histogram, as text output keeps them for the list of files off the mode. */
-export interface FileHistogram {
+/** A file as the list of files off the mode keeps it: its path and histogram, compact. */
+interface Kept {
   /** The path as text output prints it. */
   path: string;
-  histogram: Histogram;
+  /** The counts it holds, increasing, and the segments holding each. */
+  ks: number[];
+  ns: number[];
+  /** Its segments. */
+  total: number;
+  /** Its place among the files, the last key of every order (the same path may come twice). */
+  seq: number;
+}
+
+/** The segments of `f` holding `k` (0 if none). */
+function holding(f: Kept, k: number): number {
+  const i = f.ks.indexOf(k);
+  return i < 0 ? 0 : f.ns[i]!;
+}
+
+/** `a` before `b` by path, then by arrival. */
+const byPath = (a: Kept, b: Kept): number => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.seq - b.seq);
+
+/**
+ * The best `cap` files by a score, higher first, then by path and arrival (a min-heap of
+ * them: its root is the one to give up first).
+ */
+class Best {
+  readonly items: { f: Kept; score: number }[] = [];
+
+  constructor(private readonly cap: number) {}
+
+  /** `a` ranks below `b`. */
+  private static below(a: { f: Kept; score: number }, b: { f: Kept; score: number }): boolean {
+    return a.score < b.score || (a.score === b.score && byPath(a.f, b.f) > 0);
+  }
+
+  /** Whether `f` would be kept. */
+  takes(score: number, f: Kept): boolean {
+    return this.items.length < this.cap || Best.below(this.items[0]!, { f, score });
+  }
+
+  /** Keeps `f` if it is among the best; returns the file it displaced, if any. */
+  offer(f: Kept, score: number): Kept | undefined {
+    if (!this.takes(score, f)) return undefined;
+    const h = this.items;
+    const item = { f, score };
+    if (h.length < this.cap) {
+      h.push(item);
+      for (let i = h.length - 1; i > 0;) {
+        const up = (i - 1) >> 1;
+        if (!Best.below(h[i]!, h[up]!)) break;
+        [h[i], h[up]] = [h[up]!, h[i]!];
+        i = up;
+      }
+      return undefined;
+    }
+    const out = h[0]!.f;
+    h[0] = item;
+    for (let i = 0; ;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let low = i;
+      if (l < h.length && Best.below(h[l]!, h[low]!)) low = l;
+      if (r < h.length && Best.below(h[r]!, h[low]!)) low = r;
+      if (low === i) break;
+      [h[i], h[low]] = [h[low]!, h[i]!];
+      i = low;
+    }
+    return out;
+  }
 }
 
 /**
- * The files holding segments whose count is not the run's mode: first the outliers, those
- * with a count no other file has, then by how many segments stray; each with its counts
- * off the mode.
+ * The files whose segments stray from the run's mode, gathered as records come while the
+ * mode is not known yet (it is the run's, known at the end), keeping only what the list
+ * can need — not every file's histogram. For any count k that may turn out to be the mode,
+ * the list is: the files holding a count no other file holds (outliers), then the others
+ * by how many segments stray (`total − segments holding k`), then by path. What is kept:
+ *
+ * * per count, how many files hold it, and while only one does, that file (the outliers
+ *   are among these); how many files hold nothing else, and files without segments: the
+ *   number of stray files for any k;
+ * * per count k, the best `listed` files holding k and another count, by `total − n(k)`;
+ * * the best `2 × listed` files by `total` (a file not holding k strays by all its
+ *   segments): while at most `listed` of them hold k, the best `listed` files not holding
+ *   k are among them (were one left out, the `2 × listed` kept, all above it, would count
+ *   fewer than `listed` not holding k, so more than `listed` holding it); the moment one
+ *   more would hold k, the best files not holding k are the others, and they are kept
+ *   apart for k from then on.
+ *
+ * So memory grows with the counts held in the run (as its own histogram does), by at most
+ * `2 × listed + 1` files a count, and not with the number of files. The list is exactly
+ * the one every histogram at once gives (test/cli-histogram.test.ts checks it against one).
  */
-export function strayFiles(files: readonly FileHistogram[], mode: number, noun: string): string {
-  const holders = new Map<number, number>();
-  for (const f of files)
-    for (const k of Object.keys(f.histogram)) holders.set(Number(k), (holders.get(Number(k)) ?? 0) + 1);
-  const stray = files
-    .map((f) => {
-      const off = entries(f.histogram).filter(([k]) => k !== mode);
-      return {
-        ...f,
-        off,
-        only: off.filter(([k]) => holders.get(k) === 1).map(([k]) => k),
-        count: off.reduce((a, [, n]) => a + n, 0),
-      };
-    })
-    .filter((f) => f.off.length > 0)
-    .sort(
-      (a, b) =>
-        Number(b.only.length > 0) - Number(a.only.length > 0) ||
-        b.count - a.count ||
-        (a.path < b.path ? -1 : a.path > b.path ? 1 : 0),
-    );
-  if (stray.length === 0) return `Every file's ${noun}s hold ${mode}.\n`;
-  const lines = stray.slice(0, LISTED_FILES).map((f) => {
-    const counts = f.off.slice(0, COUNTS_PER_FILE).map(([k, n]) => `${k}×${number(n)}`);
-    if (f.off.length > COUNTS_PER_FILE) counts.push('…');
-    const only = f.only.length ? `  (no other file: ${f.only.slice(0, COUNTS_PER_FILE).join(', ')})` : '';
-    return `  ${f.path}  ${counts.join(' ')}${only}\n`;
-  });
-  const more =
-    stray.length > LISTED_FILES
-      ? `  … and ${plural(stray.length - LISTED_FILES, 'file')} more (--json lists every histogram)\n`
-      : '';
-  const title = `${plural(stray.length, 'file')} of ${number(files.length)} with ${noun}s not holding ${mode} (k×${noun}s):\n`;
-  return title + lines.join('') + more;
+export class StrayFiles {
+  /** Files with a histogram. */
+  files = 0;
+  private empty = 0;
+  /** Files holding only k, by k. */
+  private readonly onlyK = new Map<number, number>();
+  /** Files holding k, by k. */
+  private readonly holders = new Map<number, number>();
+  /** The one file holding k, while only one does. */
+  private readonly sole = new Map<number, Kept>();
+  /** Per k, the best files holding k and another count, by their segments not holding k. */
+  private readonly holdingAlso = new Map<number, Best>();
+  /** The best files by their segments (`2 × listed` of them). */
+  private readonly largest: Best;
+  /** How many of `largest` hold k, by k. */
+  private readonly inLargest = new Map<number, number>();
+  /** For a count held by more than `listed` of `largest`: the best files not holding it. */
+  private readonly notHolding = new Map<number, Best>();
+
+  constructor(private readonly listed = LISTED_FILES) {
+    this.largest = new Best(2 * listed);
+  }
+
+  add(path: string, histogram: Histogram): void {
+    this.files++;
+    const pairs = entries(histogram);
+    if (pairs.length === 0) {
+      this.empty++;
+      return;
+    }
+    const f: Kept = { path, ks: pairs.map(([k]) => k), ns: pairs.map(([, n]) => n), total: 0, seq: this.files };
+    for (const n of f.ns) f.total += n;
+    if (f.ks.length === 1) this.onlyK.set(f.ks[0]!, (this.onlyK.get(f.ks[0]!) ?? 0) + 1);
+    for (const k of f.ks) {
+      const held = this.holders.get(k) ?? 0;
+      if (held === 0) this.sole.set(k, f);
+      else if (held === 1) this.sole.delete(k);
+      this.holders.set(k, held + 1);
+    }
+    if (f.ks.length > 1) {
+      for (let i = 0; i < f.ks.length; i++) {
+        const k = f.ks[i]!;
+        let best = this.holdingAlso.get(k);
+        if (!best) this.holdingAlso.set(k, (best = new Best(this.listed)));
+        best.offer(f, f.total - f.ns[i]!);
+      }
+    }
+    for (const [k, best] of this.notHolding) if (!f.ks.includes(k)) best.offer(f, f.total);
+    if (!this.largest.takes(f.total, f)) return;
+    // A count `f` holds that `listed` of the largest already hold: the best files not
+    // holding it are exactly the others now; from here on they are kept apart.
+    for (const k of f.ks) {
+      if (this.notHolding.has(k) || (this.inLargest.get(k) ?? 0) < this.listed) continue;
+      const best = new Best(this.listed);
+      for (const { f: g } of this.largest.items) if (!g.ks.includes(k)) best.offer(g, g.total);
+      this.notHolding.set(k, best);
+    }
+    const out = this.largest.offer(f, f.total);
+    for (const k of f.ks) this.inLargest.set(k, (this.inLargest.get(k) ?? 0) + 1);
+    if (out) for (const k of out.ks) this.inLargest.set(k, this.inLargest.get(k)! - 1);
+  }
+
+  /**
+   * The files holding segments whose count is not `mode`: how many, and the first
+   * `listed` — the outliers, those with a count no other file has, first, then by how many
+   * segments stray, then by path — each with its counts off the mode and its outliers.
+   */
+  list(mode: number): { strays: number; listed: { path: string; off: [number, number][]; only: number[] }[] } {
+    const strays = this.files - this.empty - (this.onlyK.get(mode) ?? 0);
+    const candidates = new Set<Kept>();
+    for (const [k, f] of this.sole) if (k !== mode) candidates.add(f);
+    for (const { f } of this.holdingAlso.get(mode)?.items ?? []) candidates.add(f);
+    for (const { f } of (this.notHolding.get(mode) ?? this.largest).items) if (!f.ks.includes(mode)) candidates.add(f);
+    const stray = [...candidates]
+      .map((f) => {
+        const off = f.ks.flatMap((k, i): [number, number][] => (k === mode ? [] : [[k, f.ns[i]!]]));
+        return {
+          f,
+          path: f.path,
+          off,
+          only: off.filter(([k]) => this.holders.get(k) === 1).map(([k]) => k),
+          count: f.total - holding(f, mode),
+        };
+      })
+      .filter((f) => f.off.length > 0)
+      .sort((a, b) => Number(b.only.length > 0) - Number(a.only.length > 0) || b.count - a.count || byPath(a.f, b.f));
+    return { strays, listed: stray.slice(0, this.listed).map(({ path, off, only }) => ({ path, off, only })) };
+  }
+
+  /** `list(mode)` as text output prints it. */
+  text(mode: number, noun: string): string {
+    const { strays, listed } = this.list(mode);
+    if (strays === 0) return `Every file's ${noun}s hold ${mode}.\n`;
+    const lines = listed.map((f) => {
+      const counts = f.off.slice(0, COUNTS_PER_FILE).map(([k, n]) => `${k}×${number(n)}`);
+      if (f.off.length > COUNTS_PER_FILE) counts.push('…');
+      const only = f.only.length ? `  (no other file: ${f.only.slice(0, COUNTS_PER_FILE).join(', ')})` : '';
+      return `  ${f.path}  ${counts.join(' ')}${only}\n`;
+    });
+    const more =
+      strays > this.listed
+        ? `  … and ${plural(strays - this.listed, 'file')} more (--json lists every histogram)\n`
+        : '';
+    const title = `${plural(strays, 'file')} of ${number(this.files)} with ${noun}s not holding ${mode} (k×${noun}s):\n`;
+    return title + lines.join('') + more;
+  }
 }

@@ -22,15 +22,7 @@ import { printablePath } from '../../core/path-bytes.js';
 import type { FileRecord, Shard, Summary } from '../../core/types.js';
 import type { Query } from '../../engine/query.js';
 import { paintPath } from './color.js';
-import {
-  chartColumns,
-  histogramChart,
-  modeOf,
-  NOUNS,
-  strayFiles,
-  type ChartStyle,
-  type FileHistogram,
-} from './histogram-chart.js';
+import { chartColumns, histogramChart, modeOf, NOUNS, StrayFiles, type ChartStyle } from './histogram-chart.js';
 import { documentChunks, jsonRecord, RecordStore } from './json-document.js';
 import { flushed, isAbandoned, type Stream } from '../streams.js';
 
@@ -241,31 +233,37 @@ export function makeReporter(
   }
 }
 
-/** Text output of `--histogram`: everything at the end, when the run's histogram is known. */
+/**
+ * Text output of `--histogram`: everything at the end, when the run's histogram is known.
+ * What it keeps meanwhile does not grow with the number of files (`StrayFiles`), but for
+ * the paths of matching files with `--min`, printed sorted at the end.
+ */
 function histogramReporter(
   out: Output,
   style: ChartStyle & { min: number | undefined },
   separator: string,
   paint: (p: string) => string,
 ): Reporter {
-  const files: FileHistogram[] = [];
-  const matched: FileRecord[] = [];
+  const files = new StrayFiles();
+  const matched: Pick<FileRecord, 'path' | 'pathBytes'>[] = [];
   return {
     records: async (batch) => {
       for (const r of batch) {
-        if (r.histogram) files.push({ path: r.path, histogram: r.histogram });
-        if (r.matched && style.min !== undefined) matched.push(r);
+        if (r.histogram) files.add(r.path, r.histogram);
+        // The path only: a record holds its histogram.
+        if (r.matched && style.min !== undefined)
+          matched.push(r.pathBytes ? { path: r.path, pathBytes: r.pathBytes } : { path: r.path });
       }
     },
     end: async (summary) => {
       const h = summary.histogram ?? {};
-      let text = histogramChart(h, files.length, style);
+      let text = histogramChart(h, files.files, style);
       const mode = modeOf(h);
-      if (mode !== undefined) text += '\n' + strayFiles(files, mode, style.noun);
-      else if (files.length > 0) text += `\nNo count is held by most ${style.noun}s: no file strays from one.\n`;
+      if (mode !== undefined) text += '\n' + files.text(mode, style.noun);
+      else if (files.files > 0) text += `\nNo count is held by most ${style.noun}s: no file strays from one.\n`;
       if (style.min !== undefined) {
         const what = `at least ${style.min} ${JSON.stringify(style.char)} in some ${style.noun}`;
-        text += `\n${matched.length} of ${files.length} files hold ${what}:\n`;
+        text += `\n${matched.length} of ${files.files} files hold ${what}:\n`;
       }
       await out.write(text);
       matched.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));

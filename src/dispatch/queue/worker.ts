@@ -32,6 +32,7 @@ import type { Discovered } from '../../engine/discover.js';
 import { runLoop } from '../../engine/run.js';
 import { LocalTransport, ThreadPool } from '../local.js';
 import { forgetRun, wrongTypeMessage } from './cleanup.js';
+import { OUTSIDE_ROOTS, withinRoots } from './roots.js';
 import {
   clause,
   displayUrl,
@@ -70,6 +71,12 @@ export interface QueueWorkerOptions {
   log?: (line: string) => void;
   /** Also log every batch. */
   verbose?: boolean;
+  /**
+   * The only directories to read below, as real paths (`resolveRoots()`): a path a job
+   * names outside all of them, links and `..` resolved, is an `EOUTSIDEROOT` record and is
+   * never opened. Default: any path this process may read.
+   */
+  roots?: Buffer[];
 }
 
 /** One run this worker takes part in. */
@@ -111,6 +118,7 @@ export class QueueWorker {
   private readonly stallTimeoutMs: number;
   private readonly log: (line: string) => void;
   private readonly verbose: boolean;
+  private readonly roots?: Buffer[];
   private readonly runs = new Map<string, Attached>();
   /** The back end that scans here. */
   private readonly backend: Backend = backend();
@@ -142,6 +150,7 @@ export class QueueWorker {
       o.stallTimeoutMs === undefined ? 30_000 : checkInteger('stallTimeoutMs', o.stallTimeoutMs, 100);
     this.log = o.log ?? (() => {});
     this.verbose = o.verbose ?? false;
+    this.roots = o.roots?.length ? o.roots : undefined;
     this.halted = new Promise((resolve) => (this.halt = resolve));
   }
 
@@ -416,8 +425,17 @@ export class QueueWorker {
         `${this.info.id} cannot see ${data.cwd} (${unseen}): mount the shared filesystem at the same path on every machine`,
       );
     const builder = new BatchBuilder(data.paths.length, data.counters.length, partsOf(data.read));
+    // With roots, a path outside them is refused before anything opens it.
+    const roots = this.roots;
+    const allowed = roots && (await Promise.all(data.paths.map((path) => withinRoots(path, data.cwd, roots))));
+    const refused = allowed ? allowed.filter((ok) => !ok).length : 0;
+    if (refused) {
+      allowed!.forEach((ok, at) => ok || builder.fail(at, OUTSIDE_ROOTS));
+      this.log(`run ${a.run}: batch ${job.id}: ${refused} of its paths are outside --root, not opened`);
+    }
     async function* given(): AsyncGenerator<Discovered[]> {
-      yield data.paths.map((path, at) => ({ path, hints: data.hints[at], at }));
+      const paths = data.paths.map((path, at) => ({ path, hints: data.hints[at], at }));
+      yield allowed ? paths.filter(({ at }) => allowed[at]) : paths;
     }
     const spec = { cwd: data.cwd, counters: data.counters, read: data.read };
     const open = async (notify: () => void) =>
