@@ -53,9 +53,9 @@
 //!
 //! # Walker options
 //!
-//! `createWalker(display, root, hidden, follow, options?)` selects files as ripgrep does
-//! (`crate::ignore` has the rules). `options` is `undefined`, `null` or an object; each
-//! member may be absent, `undefined` or `null` for its default:
+//! `createWalker(display, root, hidden, follow, options?)` walks as ripgrep does
+//! (`crate::walker`: the `ignore` crate's walker). `options` is `undefined`, `null` or an
+//! object; each member may be absent, `undefined` or `null` for its default:
 //!
 //! ```text
 //! { ignoreFiles?: boolean    // default true: apply .gitignore (inside a git repository,
@@ -64,13 +64,18 @@
 //!   globs?: string[]         // ripgrep's -g, in order: 'glob' includes, '!glob' excludes; the
 //!                            // last match wins; with any include, unmatched files are left
 //!                            // out (directories are not); a glob without '/' matches a name
-//!                            // at any depth, one with '/' a path from the root; {a,b} works
-//!   iglobs?: string[]        // --iglob: the same, ASCII case-insensitive, after `globs`
+//!                            // at any depth, one with '/' a path relative to `cwd`
+//!   iglobs?: string[]        // --iglob: the same, case-insensitive, after `globs`
+//!   cwd?: string             // the working directory: globs with a '/' are matched relative
+//!                            // to it, as ripgrep's (default: the root)
 //!   types?: string[]         // -t/-T file types as globs on a file's name, in the order the
 //!                            // types were given: 'glob' selects, '!glob' excludes; the last
 //!                            // match wins; with any selection, unmatched files are left out;
 //!                            // applied after ignore files, never to directories
-//!   maxDepth?: number }      // --max-depth: 1 = the root's own entries, 0 = nothing
+//!   maxDepth?: number        // --max-depth: 1 = the root's own entries, 0 = nothing
+//!   filesOnly?: boolean      // --files: only regular files (through followed links), the
+//!                            // paths a scan reads, as `rg --files` lists them
+//!   maxFilesize?: number }   // leave out files larger than this (with `filesOnly`)
 //! ```
 //!
 //! A glob match overrides ignore files and the hidden rule (as in ripgrep: `-g '*.rs'`
@@ -78,16 +83,16 @@
 //! glob does not match), and so does a negation in an ignore file (`!.github/`). A wrong
 //! type throws a `TypeError` ("options.globs[1] must be a string"); a glob that does not
 //! parse (`[a`, `{a`, `a\`, `[z-a]`) or a `maxDepth` that is not an integer from 0 to
-//! 2^53-1 throws a `RangeError` naming the option.
+//! 2^53-1 throws a `RangeError` naming the option ("options.globs[1] is not a valid glob
+//! ("[a"): unclosed character class; missing ']'", globset's words).
 
 use crate::batch;
 use crate::decode::Encoding;
-use crate::ignore::{Overrides, TypeFilter};
 use crate::kernel::{self, Config, Evaluation, Kernel, Reset, Scanner};
 use crate::napi::*;
 use crate::path_text;
 use crate::reader::{FileError, FileRecord, Outcome, PathHints, ReadOptions, Reader};
-use crate::walker::{Found, WalkOptions, Walker};
+use crate::walker::{self, Found, WalkOptions, Walker};
 use std::ffi::{c_char, c_void, CString, OsString};
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -938,18 +943,19 @@ export!(scan_batch, |env, info| {
 
 // createWalker(display: string, root: string, hidden: boolean, follow: boolean, options?): External
 //
-// `options` (see the module doc): `{ ignoreFiles?, globs?, iglobs?, types?, maxDepth? }`.
+// `options` (see the module doc): `{ ignoreFiles?, globs?, iglobs?, cwd?, types?, maxDepth?,
+// filesOnly?, maxFilesize? }`. Nothing is read until the first `walkNext`.
 export!(create_walker, |env, info| {
     let [display, root, hidden, follow, options] = env.args::<5>(info)?;
-    let options = walk_options(env, options)?;
-    let walker =
-        Walker::new(env.path(display)?, env.path(root)?.into(), env.boolean(hidden)?, env.boolean(follow)?, options);
+    let root: std::path::PathBuf = env.path(root)?.into();
+    let options = walk_options(env, options, &root)?;
+    let walker = Walker::new(env.path(display)?, root, env.boolean(hidden)?, env.boolean(follow)?, options);
     env.external(walker)
 });
 
 /// `createWalker`'s `options`, validated: a wrong type is a `TypeError`, a glob that does
 /// not parse or a bad `maxDepth` a `RangeError`, each naming the option.
-fn walk_options(env: Env, v: napi_value) -> JsResult<WalkOptions> {
+fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<WalkOptions> {
     let mut o = WalkOptions::default();
     if env.is_nullish(v)? {
         return Ok(o);
@@ -957,13 +963,20 @@ fn walk_options(env: Env, v: napi_value) -> JsResult<WalkOptions> {
     if env.type_of(v)? != NAPI_OBJECT {
         return Err(JsError::Type("createWalker options must be an object".into()));
     }
-    let ignore_files = env.get(v, "ignoreFiles")?;
-    if !env.is_nullish(ignore_files)? {
-        if env.type_of(ignore_files)? != NAPI_BOOLEAN {
-            return Err(JsError::Type("options.ignoreFiles must be a boolean".into()));
+    let flag = |name: &str| -> JsResult<Option<bool>> {
+        let x = env.get(v, name)?;
+        if env.is_nullish(x)? {
+            return Ok(None);
         }
-        o.ignore_files = env.boolean(ignore_files)?;
+        if env.type_of(x)? != NAPI_BOOLEAN {
+            return Err(JsError::Type(format!("options.{name} must be a boolean")));
+        }
+        Ok(Some(env.boolean(x)?))
+    };
+    if let Some(b) = flag("ignoreFiles")? {
+        o.ignore_files = b;
     }
+    o.files_only = flag("filesOnly")?.unwrap_or(false);
     let strings = |name: &str| -> JsResult<Vec<String>> {
         let list = env.get(v, name)?;
         if env.is_nullish(list)? {
@@ -985,13 +998,19 @@ fn walk_options(env: Env, v: napi_value) -> JsResult<WalkOptions> {
         Ok(out)
     };
     let (globs, iglobs) = (strings("globs")?, strings("iglobs")?);
-    o.overrides = Overrides::new(&globs, &iglobs).map_err(|e| {
-        let name = if e.case_insensitive { "iglobs" } else { "globs" };
-        JsError::Range(format!("options.{name}[{}] is not a valid glob ({:?}): {}", e.index, e.glob, e.error))
-    })?;
-    o.types = TypeFilter::new(&strings("types")?).map_err(|e| {
-        JsError::Range(format!("options.types[{}] is not a valid glob ({:?}): {}", e.index, e.glob, e.error))
-    })?;
+    let cwd = env.get(v, "cwd")?;
+    let cwd = if env.is_nullish(cwd)? {
+        None
+    } else if env.type_of(cwd)? != NAPI_STRING {
+        return Err(JsError::Type("options.cwd must be a string".into()));
+    } else {
+        Some(std::path::PathBuf::from(env.path(cwd)?))
+    };
+    let invalid = |e: walker::GlobError| {
+        JsError::Range(format!("options.{}[{}] is not a valid glob ({:?}): {}", e.list, e.index, e.glob, e.message))
+    };
+    o.overrides = walker::overrides(cwd.as_deref().unwrap_or(root), &globs, &iglobs).map_err(invalid)?;
+    o.types = walker::types(&strings("types")?).map_err(invalid)?;
     let max_depth = env.get(v, "maxDepth")?;
     if !env.is_nullish(max_depth)? {
         if env.type_of(max_depth)? != NAPI_NUMBER {
@@ -1003,6 +1022,7 @@ fn walk_options(env: Env, v: napi_value) -> JsResult<WalkOptions> {
         }
         o.max_depth = Some(n as usize);
     }
+    o.max_filesize = optional_count(env, v, "maxFilesize")?;
     Ok(o)
 }
 

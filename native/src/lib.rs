@@ -4,10 +4,8 @@
 //! * [`kernel`] — contract §1 as a streaming byte search with SIMD back ends.
 //! * [`reader`] — files in, records out: chunked reads, binary and special-file rules.
 //! * [`decode`] — byte-order marks, and UTF-16 transcoded for the kernel as files stream.
-//! * [`walker`] — a resumable depth-first walk for directory inputs, selecting files as
-//!   ripgrep does: ignore files, `-g` globs, `--max-depth`.
-//! * [`ignore`] — gitignore rules, their sources and precedence, and `-g` globs.
-//! * [`glob`] — glob patterns with gitignore/ripgrep semantics, matched on bytes.
+//! * [`walker`] — the walk of directory inputs: ripgrep's walker (the `ignore` crate),
+//!   resumable, with charcount's display paths, hints and errors.
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
 //! * [`batch`] — a reader's results written in that format.
 //! * [`path_text`] — file names that are not UTF-8 as JavaScript strings, without loss.
@@ -19,8 +17,6 @@
 pub mod batch;
 mod binding;
 pub mod decode;
-pub mod glob;
-pub mod ignore;
 pub mod kernel;
 mod napi;
 pub mod path_text;
