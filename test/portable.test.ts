@@ -416,6 +416,16 @@ describe('walker', () => {
         'É',
         '.h',
         ' ',
+        '\t',
+        ']',
+        '-',
+        ',',
+        '{',
+        '}',
+        '#',
+        '[É-é]',
+        '[^/]',
+        '**/',
       ),
       { minLength: 1, maxLength: 5 },
     )
@@ -440,9 +450,14 @@ describe('walker', () => {
         iglobs: fc.array(patternArb, { maxLength: 2 }),
         types: fc.array(fc.constantFrom('*.rs', '!*.rs', '*.log', 'd.*', '!x.*'), { maxLength: 3 }),
         maxDepth: fc.integer({ min: 0, max: 4 }),
+        filesOnly: fc.boolean(),
+        maxFilesize: fc.integer({ min: 0, max: 3 }),
       },
       { requiredKeys: [] },
     ),
+    // Where the walk starts (the root or a directory in it) and what the globs are relative to.
+    start: fc.constantFrom('', 'a', 'b/c.rs'),
+    cwdAt: fc.constantFrom(undefined, '', 'a'),
     step: fc.integer({ min: 1, max: 7 }),
   });
 
@@ -457,7 +472,7 @@ describe('walker', () => {
           const p = join(root, ...e.path);
           try {
             mkdirSync(join(p, '..'), { recursive: true });
-            if (e.kind === 'file') writeFileSync(p, 'x');
+            if (e.kind === 'file') writeFileSync(p, 'x'.repeat(e.path.length));
             else if (e.kind === 'dir') mkdirSync(p, { recursive: true });
             else if (e.kind === 'link-up') symlinkSync(root, p);
             else if (e.kind === 'link-file') symlinkSync(join(root, 'a'), p);
@@ -473,10 +488,14 @@ describe('walker', () => {
             // Its directory is a file or is missing.
           }
         }
-        same((b) => walk(b, root, c.hidden, c.follow, c.options, c.step), JSON.stringify(c));
+        const options = { ...c.options, ...(c.cwdAt === undefined ? {} : { cwd: join(root, c.cwdAt) }) };
+        same((b) => walk(b, join(root, c.start), c.hidden, c.follow, options, c.step), JSON.stringify(c));
         rmSync(root, { recursive: true, force: true });
       }),
-      { numRuns: 250, seed: 4242 },
+      {
+        numRuns: Number(process.env.CHARCOUNT_WALK_RUNS ?? 250),
+        seed: Number(process.env.CHARCOUNT_WALK_SEED ?? 4242),
+      },
     );
   }, 60_000);
 
@@ -512,19 +531,26 @@ describe('walker', () => {
     const calls: [string, WalkOptions | string][] = [
       ['options not an object', 'x'],
       ['ignoreFiles not a boolean', { ignoreFiles: 'yes' as never }],
+      ['filesOnly not a boolean', { filesOnly: 1 as never }],
       ['globs not a list', { globs: 'a' as never }],
       ['a glob not a string', { globs: ['a', 1 as never] }],
+      ['cwd not a string', { cwd: 1 as never }],
       ['an unclosed class', { globs: ['[a'] }],
       ['a dangling escape', { iglobs: ['ok', 'a\\'] }],
       ['a reversed range', { types: ['[z-a]'] }],
+      ['a reversed range, excluded', { types: ['*.rs', '!x[é-a]'] }],
       ['an unclosed brace', { globs: ['{a'] }],
-      ['a closing brace alone', { globs: ['a}'] }],
-      ['too many alternatives', { globs: ['{a,b,c,d}'.repeat(7)] }],
+      ['nested braces', { globs: ['!{a,{b,c}}'] }],
+      ['a closing brace alone (globset: an empty alternation)', { globs: ['a}'] }],
+      ['many alternatives', { globs: ['{a,b,c,d}'.repeat(7)] }],
       ['a negative depth', { maxDepth: -1 }],
       ['a fractional depth', { maxDepth: 1.5 }],
       ['a depth that is no number', { maxDepth: '1' as never }],
+      ['a size that is no number', { maxFilesize: '1' as never }],
+      ['a negative size', { maxFilesize: -1 }],
     ];
+    // A walker made is an opaque handle on either side: compared as made.
     for (const [label, options] of calls)
-      same((b) => b.createWalker('', dir, false, false, options as WalkOptions), label);
+      same((b) => (b.createWalker('', dir, false, false, options as WalkOptions), 'made'), label);
   });
 });

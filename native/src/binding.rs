@@ -1022,7 +1022,17 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
         }
         o.max_depth = Some(n as usize);
     }
-    o.max_filesize = optional_count(env, v, "maxFilesize")?;
+    let max_filesize = env.get(v, "maxFilesize")?;
+    if !env.is_nullish(max_filesize)? {
+        if env.type_of(max_filesize)? != NAPI_NUMBER {
+            return Err(JsError::Type("options.maxFilesize must be a number".into()));
+        }
+        let n = env.double(max_filesize)?;
+        if !((0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0) {
+            return Err(JsError::Range(format!("options.maxFilesize must be an integer from 0 to 2^53-1, got {n}")));
+        }
+        o.max_filesize = Some(n as u64);
+    }
     Ok(o)
 }
 

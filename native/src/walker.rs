@@ -193,34 +193,33 @@ fn join(dir: &[u8], name: &[u8]) -> OsString {
 enum Failure {
     /// A followed link back to a directory being searched.
     Loop,
-    /// An I/O error (or another error of the walk, as `EIO`).
+    /// An I/O error.
     Io(FileError),
 }
 
-/// What an error says: the path it names (if any), how deep the walk was, and why. Errors
-/// the walk meets are I/O errors and link loops; `ignore` wraps walkdir's error, which
-/// keeps the OS's errno.
-fn failure(err: &ignore::Error) -> (Option<&Path>, Option<usize>, Failure) {
+/// What a walk error says: the path it names (if any), how deep the walk was, and why;
+/// `None` for an error that is not the walk's own. The walk's are I/O errors (`ignore` wraps
+/// walkdir's error, which keeps the OS's errno) and link loops; the others are about ignore
+/// files of the root's parents (a line that is not a glob, a file that cannot be read),
+/// which ripgrep reports as warnings and the walk leaves out, as it does those of the
+/// directories below.
+fn failure(err: &ignore::Error) -> Option<(Option<&Path>, Option<usize>, Failure)> {
     match err {
         ignore::Error::WithPath { path, err } => {
-            let (inner, depth, why) = failure(err);
-            (inner.or(Some(path)), depth, why)
+            let (inner, depth, why) = failure(err)?;
+            Some((inner.or(Some(path)), depth, why))
         }
         ignore::Error::WithDepth { depth, err } => {
-            let (path, inner, why) = failure(err);
-            (path, inner.or(Some(*depth)), why)
+            let (path, inner, why) = failure(err)?;
+            Some((path, inner.or(Some(*depth)), why))
         }
-        ignore::Error::WithLineNumber { err, .. } => failure(err),
-        ignore::Error::Partial(errs) if !errs.is_empty() => failure(&errs[0]),
-        ignore::Error::Loop { child, .. } => (Some(child), None, Failure::Loop),
-        ignore::Error::Io(e) => match e.get_ref().and_then(|inner| inner.downcast_ref::<walkdir::Error>()) {
-            Some(w) => {
-                let why = w.io_error().map_or_else(|| FileError::from_io(e), FileError::from_io);
-                (w.path(), Some(w.depth()), Failure::Io(why))
-            }
-            None => (None, None, Failure::Io(FileError::from_io(e))),
-        },
-        other => (None, None, Failure::Io(FileError::custom("EIO", other.to_string()))),
+        ignore::Error::Loop { child, .. } => Some((Some(child), None, Failure::Loop)),
+        ignore::Error::Io(e) => {
+            let w = e.get_ref()?.downcast_ref::<walkdir::Error>()?;
+            let why = w.io_error().map_or_else(|| FileError::from_io(e), FileError::from_io);
+            Some((w.path(), Some(w.depth()), Failure::Io(why)))
+        }
+        _ => None,
     }
 }
 
@@ -263,9 +262,9 @@ impl Walker {
     }
 
     /// A failure under the path it names; one without a path (a listing that failed
-    /// midway) under the directory being listed.
-    fn failed(&self, err: &ignore::Error) -> Found {
-        let (path, depth, why) = failure(err);
+    /// midway) under the directory being listed. `None` for an error about ignore files.
+    fn failed(&self, err: &ignore::Error) -> Option<Found> {
+        let (path, depth, why) = failure(err)?;
         let path = match (path, depth) {
             (Some(p), _) => self.shown(p),
             (None, Some(d)) => self.dirs.get(d.saturating_sub(1)).cloned().unwrap_or_else(|| self.display.clone()),
@@ -280,7 +279,7 @@ impl Walker {
                 FileError::os(sys::ELOOP, message)
             }
         };
-        Found::Failed(path, e)
+        Some(Found::Failed(path, e))
     }
 
     /// What an entry becomes: a file to report, or nothing (a directory, which the walk
@@ -315,7 +314,7 @@ impl Walker {
                     break;
                 }
                 Some(Ok(ent)) => out.extend(self.entry(&ent)),
-                Some(Err(err)) => out.push(self.failed(&err)),
+                Some(Err(err)) => out.extend(self.failed(&err)),
             }
         }
         if !self.done {
@@ -468,6 +467,11 @@ mod tests {
         // A glob overrides the ignore files.
         let o = WalkOptions { overrides: overrides(&root, &["*.log"], &[]).unwrap(), ..options() };
         assert_eq!(files(&root, false, o), ["a.log", "sub/d.log"]);
+        // A line that is no glob, in a parent's ignore file as in the root's, is left out
+        // without an error (ripgrep warns).
+        fs::write(root.join(".ignore"), "[\\\n").unwrap();
+        fs::write(root.join("zz/.ignore"), "[\n").unwrap();
+        assert_eq!(files(&root.join("zz"), false, options()), ["c.txt"]);
         fs::remove_dir_all(&root).unwrap();
     }
 

@@ -14,7 +14,7 @@ import { checkChar } from '../core/validate.js';
 import { byPath } from '../core/codec.js';
 import { bytesOfPath, hasEscapes, recordPath } from '../core/path-bytes.js';
 import { addTypeDefinition, formatTypeList, typeTable } from '../engine/file-types.js';
-import { listBatches } from '../engine/list.js';
+import { listBatches, resolveListing } from '../engine/list.js';
 import { resolveDiscovery, resolveOptions, type DiscoveryOptions } from '../engine/options.js';
 import { scanReadable } from '../engine/readable.js';
 import { scanRun } from '../engine/scan.js';
@@ -369,7 +369,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
     controller.abort(signal);
     out.hurry();
   });
-  if (o.files) return listCommand(o, { ...discovery, signal: controller.signal }, out, separator, interruption);
+  if (o.files) {
+    const listing = { ...discovery, maxFilesize: o.maxFilesize, signal: controller.signal };
+    return listCommand(o, listing, out, separator, interruption);
+  }
 
   // With --histogram alone a file matches when it holds C at all.
   const min = o.min ?? 1;
@@ -493,7 +496,7 @@ function listed(paths: string[], separator: string): string | Buffer {
 /** `--files`: the paths a scan would read, none read. */
 async function listCommand(
   o: CliOptions,
-  discovery: DiscoveryOptions,
+  discovery: DiscoveryOptions & { maxFilesize?: number },
   out: Output,
   separator: string,
   interruption: { status: number | undefined },
@@ -502,7 +505,7 @@ async function listCommand(
   let errors = 0;
   const held: string[] | undefined = o.sort === 'path' ? [] : undefined;
   try {
-    for await (const batch of listBatches(resolveDiscovery(discovery))) {
+    for await (const batch of listBatches(resolveListing(discovery))) {
       const paths: string[] = [];
       for (const d of batch) {
         if (d.error) {

@@ -100,6 +100,12 @@ export interface WalkOptions {
   types?: string[];
   /** 1 = the root's own entries, 0 = nothing. */
   maxDepth?: number;
+  /** The working directory `display` is relative to; globs are relative to it. @default root */
+  cwd?: string;
+  /** Only regular files (through followed links): what a scan reads (`--files`). */
+  filesOnly?: boolean;
+  /** Leave out files larger than this (with `filesOnly`). */
+  maxFilesize?: number;
 }
 
 /** Opaque handle to a native directory walk. */

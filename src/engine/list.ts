@@ -5,8 +5,9 @@
 import { abortError } from '../core/errors.js';
 import { recordPath } from '../core/path-bytes.js';
 import type { FileError } from '../core/types.js';
+import { checkInteger } from '../core/validate.js';
 import { discover, type Discovered } from './discover.js';
-import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery } from './options.js';
+import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery, type ScanOptions } from './options.js';
 import { inShard } from './shard.js';
 
 /** A file a scan would read, or a path that could not be listed and why. */
@@ -27,9 +28,20 @@ export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discove
   }
 }
 
+/**
+ * Discovery for a listing: of what a walk finds, only what a scan with these options reads
+ * (regular files, none over `maxFilesize`), as `rg --files` lists them. @internal
+ */
+export function resolveListing(o: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'>): ResolvedDiscovery {
+  const maxFilesize = o?.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize);
+  return { ...resolveDiscovery(o), filesOnly: true, maxFilesize };
+}
+
 /** The files `scan()` with these options would read, in discovery order, without reading them. */
-export async function* listFiles(options: DiscoveryOptions = {}): AsyncGenerator<ListedFile> {
-  for await (const batch of listBatches(resolveDiscovery(options))) {
+export async function* listFiles(
+  options: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'> = {},
+): AsyncGenerator<ListedFile> {
+  for await (const batch of listBatches(resolveListing(options))) {
     for (const d of batch) yield d.error ? { ...recordPath(d.path), error: d.error } : recordPath(d.path);
   }
 }

@@ -41,7 +41,7 @@ import {
   type PortableEvaluation,
 } from './counter.js';
 import type { PortableFileError } from './errors.js';
-import { OverrideError, Overrides, TypeFilter } from './ignore.js';
+import { buildOverride, buildTypes, Override, OverrideError, Types } from './ignore.js';
 import { DEFAULT_CHUNK, Reader, type FileResult, type ReadOptions } from './reader.js';
 import { Walker, type WalkOptions, type WalkSink } from './walker.js';
 
@@ -293,20 +293,27 @@ function scanPaths(
 /** `{ errno, code, message }`, in the native core's key order; the caller adds `index` or `path`. */
 const errorObject = (e: PortableFileError) => ({ errno: e.errno, code: e.code, message: e.message });
 
-function walkOptions(v: unknown): WalkOptions {
+/** `createWalker`'s options, checked as the native core checks them, in its order. */
+function walkOptions(v: unknown, root: string): WalkOptions {
   const o: WalkOptions = {
     ignoreFiles: true,
-    overrides: new Overrides(),
-    types: new TypeFilter(),
+    overrides: new Override(),
+    types: new Types(),
     maxDepth: undefined,
+    filesOnly: false,
+    maxFilesize: undefined,
   };
   if (isNullish(v)) return o;
   if (typeof v !== 'object') throw new TypeError('createWalker options must be an object');
   const opts = v as Record<string, unknown>;
-  if (!isNullish(opts.ignoreFiles)) {
-    if (typeof opts.ignoreFiles !== 'boolean') throw new TypeError('options.ignoreFiles must be a boolean');
-    o.ignoreFiles = opts.ignoreFiles;
-  }
+  const flag = (name: string): boolean | undefined => {
+    const x = opts[name];
+    if (isNullish(x)) return undefined;
+    if (typeof x !== 'boolean') throw new TypeError(`options.${name} must be a boolean`);
+    return x;
+  };
+  o.ignoreFiles = flag('ignoreFiles') ?? true;
+  o.filesOnly = flag('filesOnly') ?? false;
   const strings = (name: string): string[] => {
     const list = opts[name];
     if (isNullish(list)) return [];
@@ -316,32 +323,43 @@ function walkOptions(v: unknown): WalkOptions {
       return wellFormed(s);
     });
   };
-  const invalid = (name: string, e: unknown) =>
+  const invalid = (e: unknown) =>
     e instanceof OverrideError
-      ? new RangeError(`options.${name}[${e.index}] is not a valid glob (${debugString(e.glob)}): ${e.message}`)
+      ? new RangeError(`options.${e.list}[${e.index}] is not a valid glob (${debugString(e.glob)}): ${e.message}`)
       : e;
   const [globs, iglobs] = [strings('globs'), strings('iglobs')];
+  let cwd = root;
+  if (!isNullish(opts.cwd)) {
+    if (typeof opts.cwd !== 'string') throw new TypeError('options.cwd must be a string');
+    cwd = byteString(opts.cwd);
+  }
   try {
-    o.overrides = new Overrides(globs, iglobs);
+    o.overrides = buildOverride(cwd, globs, iglobs);
   } catch (e) {
-    throw invalid(e instanceof OverrideError && e.caseInsensitive ? 'iglobs' : 'globs', e);
+    throw invalid(e);
   }
   const typeGlobs = strings('types');
   try {
-    o.types = new TypeFilter(typeGlobs);
+    o.types = buildTypes(typeGlobs);
   } catch (e) {
-    throw invalid('types', e);
+    throw invalid(e);
   }
-  if (!isNullish(opts.maxDepth)) {
-    const n = opts.maxDepth;
-    if (typeof n !== 'number') throw new TypeError('options.maxDepth must be a number');
+  const integer = (name: string): number | undefined => {
+    const n = opts[name];
+    if (isNullish(n)) return undefined;
+    if (typeof n !== 'number') throw new TypeError(`options.${name} must be a number`);
     if (!(n >= 0 && n <= Number.MAX_SAFE_INTEGER && Number.isInteger(n))) {
-      throw new RangeError(`options.maxDepth must be an integer from 0 to 2^53-1, got ${showNumber(n)}`);
+      throw new RangeError(`options.${name} must be an integer from 0 to 2^53-1, got ${showNumber(n)}`);
     }
-    o.maxDepth = n;
-  }
+    return n;
+  };
+  o.maxDepth = integer('maxDepth');
+  o.maxFilesize = integer('maxFilesize');
   return o;
 }
+
+/** A path string (lone surrogates as bytes, see path-bytes.ts) as a byte string. */
+const byteString = (s: string) => bytesOfPath(pathText(s)).toString('latin1');
 
 function createCounter(what: unknown, min: unknown, reset: unknown, kernel?: unknown): PortableCounter {
   if (typeof what !== 'string') throw new TypeError('what must be a string');
@@ -462,12 +480,12 @@ export const portableBinding: NativeBinding = {
   },
 
   createWalker(display, root, hidden, follow, options?: WalkOptionsInput): NativeWalker {
-    const o = walkOptions(options);
     if (typeof display !== 'string' || typeof root !== 'string')
       throw new TypeError('display and root must be strings');
+    const o = walkOptions(options, byteString(root));
     return new Walker(
       pathText(display),
-      pathText(root),
+      byteString(root),
       booleanArg(hidden, 'hidden'),
       booleanArg(follow, 'follow'),
       o,
