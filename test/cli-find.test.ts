@@ -216,6 +216,21 @@ describe('-g globs with a / are relative to the working directory, as rg', () =>
   });
 });
 
+describe('searching a subdirectory of a repository', () => {
+  const repo = join(dir, 'subdir-repo');
+  beforeAll(() => {
+    write(repo, { '.gitignore': 'src/gen/\n/src/*.tmp\n', 'src/gen/x.ts': 'x', 'src/y.ts': 'y', 'src/z.tmp': 'z' });
+    mkdirSync(join(repo, '.git'));
+  });
+
+  test("the rules with a / of the repository root's .gitignore apply, as git and rg given the absolute path", () => {
+    expect(ours(repo, ['src'])).toEqual(['src/y.ts']);
+    expect(ours(join(repo, 'src'), [])).toEqual(['y.ts']);
+    // ripgrep 13 searching the relative path `src` misses them (its issue 1757).
+    if (hasRg) expect(rgFiles(repo, [join(repo, 'src')])).toEqual([join(repo, 'src', 'y.ts')]);
+  });
+});
+
 describe('rg users habits', () => {
   const tree = join(dir, 'habits');
   beforeAll(() =>
