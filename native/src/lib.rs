@@ -9,7 +9,8 @@
 //! * [`wire`] — the compact batch format of `scanBatch`, and its TypeScript twin.
 //! * [`batch`] — a reader's results written in that format.
 //! * [`path_text`] — file names that are not UTF-8 as JavaScript strings, without loss.
-//! * `binding` — the JS exports over a hand-written Node-API FFI (`napi`).
+//! * `binding` — the JS exports, one module per area (`counter`, `reader`, `walker`), over
+//!   the Node-API environment (`napi`: a hand-written FFI and its safe layer).
 
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn, clippy::undocumented_unsafe_blocks)] // SAFETY: so every unsafe op has a commented block
