@@ -18,6 +18,8 @@
 //! numbers (distinct counts k listed) and then [`HISTOGRAM_FIELDS`] per k, by increasing k
 //! (k, segments holding exactly k). Skipped and failed files have none.
 //!
+//! A counter's reset crosses as a code ([`RESETS`]: 0 newlines, 1 spaces, 2 none).
+//!
 //! The TypeScript side reads the same numbers through `src/core/wire-format.ts`, which
 //! [`typescript`] renders from the constants below; a unit test keeps the committed file
 //! equal to it (`CHARCOUNT_UPDATE_WIRE=1 cargo test` rewrites it).
@@ -96,6 +98,12 @@ skip_reasons! {
     Device = "device",
 }
 
+/// A counter's resets, by code (`createCounter`'s `reset`, `kernel::Reset`): the name of the
+/// member of the API's `Reset`, the name records and shard headers use, and the byte that
+/// starts the count again (none: the count runs over the whole input).
+pub const RESETS: [(&str, &str, Option<u8>); 3] =
+    [("NewlinesReset", "newline", Some(b'\n')), ("SpacesReset", "space", Some(b' ')), ("NoReset", "none", None)];
+
 // Status codes 1..=N for the reasons must stay clear of STATUS_FAILED.
 const _: () = assert!(SKIP_REASONS.len() < STATUS_FAILED as usize && STATUS_SCANNED == 0);
 
@@ -134,6 +142,18 @@ pub fn typescript() -> String {
     ts.push_str("/** Why a file was not read. */\n");
     ts.push_str("export type SkipReason = (typeof SKIP_REASONS)[number];\n");
     TAIL.iter().for_each(|c| constant(&mut ts, c));
+    let codes: Vec<String> =
+        RESETS.iter().enumerate().map(|(code, (member, _, _))| format!("{member}: {code}")).collect();
+    ts.push_str("/** A counter's resets by code (`createCounter`'s `reset`): the members of the API's `Reset`. */\n");
+    ts.push_str(&format!("export const RESET_CODES = {{ {} }} as const;\n", codes.join(", ")));
+    let names: Vec<String> = RESETS.iter().map(|(_, name, _)| format!("'{name}'")).collect();
+    ts.push_str("/** The resets' names in records and shard headers, by code. */\n");
+    ts.push_str(&format!("export const RESET_NAMES = [{}] as const;\n", names.join(", ")));
+    ts.push_str("/** A reset's name in records and shard headers. */\n");
+    ts.push_str("export type ResetName = (typeof RESET_NAMES)[number];\n");
+    let bytes: Vec<String> = RESETS.iter().map(|(_, _, b)| b.map_or(-1, i32::from).to_string()).collect();
+    ts.push_str("/** The byte that starts the count again, by code; -1: none (the whole input is one segment). */\n");
+    ts.push_str(&format!("export const RESET_BYTES = [{}] as const;\n", bytes.join(", ")));
     ts
 }
 
@@ -149,6 +169,17 @@ mod tests {
             assert_eq!(skip.as_str(), SKIP_REASONS[i]);
         }
         assert_eq!(SKIP_REASONS, ["binary", "too-large", "symlink", "fifo", "socket", "device"]);
+    }
+
+    #[test]
+    fn reset_codes_follow_one_table() {
+        for (code, (member, _, byte)) in RESETS.iter().enumerate() {
+            let reset = crate::kernel::Reset::from_code(code as u32).expect("a code of the table");
+            assert_eq!(reset as usize, code);
+            assert_eq!(format!("{reset:?}"), *member);
+            assert_eq!(reset.byte(), *byte);
+        }
+        assert_eq!(crate::kernel::Reset::from_code(RESETS.len() as u32), None);
     }
 
     #[test]

@@ -10,22 +10,24 @@ import { native, type NativeCounter, type NativeEvaluation, type NativeScanner }
 import { histogramOf } from './codec.js';
 import type { CounterResult, FullScan, Hit, Histogram, KernelName, SegmentHit } from './types.js';
 import { checkBoolean, checkChar, checkInput, checkInteger, show } from './validate.js';
+import { RESET_CODES } from './wire-format.js';
 
-/** When the running count starts again from zero. */
+/** When the running count starts again from zero (the codes are native/src/wire.rs's). */
 export const Reset = {
   /** At every `\n`: does some line hold `min` of `what`? */
-  NewlinesReset: 0,
+  NewlinesReset: RESET_CODES.NewlinesReset,
   /** At every space (U+0020): does some word hold `min` of `what`? */
-  SpacesReset: 1,
+  SpacesReset: RESET_CODES.SpacesReset,
   /** Never: does the whole input hold `min` of `what`? */
-  NoReset: 2,
+  NoReset: RESET_CODES.NoReset,
 } as const;
 export type Reset = (typeof Reset)[keyof typeof Reset];
 
-const RESET_NAMES = ['NewlinesReset', 'SpacesReset', 'NoReset'] as const;
+/** `Reset`'s member names, by code. */
+const MEMBERS = Object.keys(RESET_CODES) as (keyof typeof RESET_CODES)[];
 
 export function checkReset(name: string, value: unknown): Reset {
-  if (value === 0 || value === 1 || value === 2) return value;
+  if (typeof value === 'number' && MEMBERS[value] !== undefined) return value as Reset;
   throw new RangeError(`${name} must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got ${show(value)}`);
 }
 
@@ -149,11 +151,11 @@ export class Counter {
   }
 
   toString(): string {
-    return `Counter(${JSON.stringify(this.what)}, ${this.min}, Reset.${RESET_NAMES[this.reset]})`;
+    return `Counter(${JSON.stringify(this.what)}, ${this.min}, Reset.${MEMBERS[this.reset]})`;
   }
 
   toJSON(): { what: string; min: number; reset: string } {
-    return { what: this.what, min: this.min, reset: RESET_NAMES[this.reset] };
+    return { what: this.what, min: this.min, reset: MEMBERS[this.reset]! };
   }
 }
 

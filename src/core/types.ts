@@ -3,7 +3,7 @@
  * the `--json` document. Types only, so every layer can import them and none imports
  * upward (contract §3).
  */
-import type { SkipReason } from './wire-format.js';
+import type { ResetName, SkipReason } from './wire-format.js';
 
 export type { SkipReason };
 
@@ -150,7 +150,7 @@ export interface Summary {
 export interface Query {
   char: string;
   min: number;
-  reset: 'newline' | 'space' | 'none';
+  reset: ResetName;
   /** `--count`: full-scan figures. */
   count: boolean;
   /** `--all-hits`: every hit (present only then). */

@@ -26,3 +26,11 @@ export const HIT_FIELDS = 2;
 export const HISTOGRAM_HEADER_FIELDS = 1;
 /** Numbers per distinct count of a histogram: k, segments holding exactly k. */
 export const HISTOGRAM_FIELDS = 2;
+/** A counter's resets by code (`createCounter`'s `reset`): the members of the API's `Reset`. */
+export const RESET_CODES = { NewlinesReset: 0, SpacesReset: 1, NoReset: 2 } as const;
+/** The resets' names in records and shard headers, by code. */
+export const RESET_NAMES = ['newline', 'space', 'none'] as const;
+/** A reset's name in records and shard headers. */
+export type ResetName = (typeof RESET_NAMES)[number];
+/** The byte that starts the count again, by code; -1: none (the whole input is one segment). */
+export const RESET_BYTES = [10, 32, -1] as const;

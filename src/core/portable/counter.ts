@@ -17,9 +17,8 @@
  */
 import { isUtf8 } from 'node:buffer';
 import type { CounterResult } from '../types.js';
+import { RESET_BYTES } from '../wire-format.js';
 
-/** The byte that resets the count, by reset code (0 newlines, 1 spaces, 2 none). */
-const RESET_BYTES = [0x0a, 0x20, -1] as const;
 const NEWLINE = 0x0a;
 
 /** The one kernel of the portable back end. */
