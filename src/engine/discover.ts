@@ -41,11 +41,10 @@ export interface DiscoverOptions {
   maxDepth: number | undefined;
   /**
    * Listing (`--files`): of what the walk finds, only what a scan reads — regular files
-   * (through followed links), none over `maxFilesize` — as `rg --files` lists them.
+   * (through followed links), none over `maxFilesize` bytes — as `rg --files` lists them.
+   * (A scan's own `maxFilesize` is the reader's: its files are recorded as skipped.)
    */
-  filesOnly?: boolean;
-  /** With `filesOnly`: leave out walked files larger than this many bytes. */
-  maxFilesize?: number;
+  listing?: { maxFilesize: number | undefined };
 }
 
 /**
@@ -179,8 +178,8 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       types: o.typeGlobs,
       maxDepth: Math.min(o.maxDepth ?? Infinity, root.depth ?? Infinity),
       cwd: o.cwd,
-      filesOnly: o.filesOnly,
-      maxFilesize: o.maxFilesize,
+      filesOnly: o.listing !== undefined,
+      maxFilesize: o.listing?.maxFilesize,
     };
     if (options.maxDepth === Infinity) options.maxDepth = undefined;
     const walker = native.createWalker(root.base, root.abs, root.hidden ?? o.hidden, o.follow, options);

@@ -34,7 +34,7 @@ export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discove
  */
 export function resolveListing(o: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'>): ResolvedDiscovery {
   const maxFilesize = o?.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize);
-  return { ...resolveDiscovery(o), filesOnly: true, maxFilesize };
+  return { ...resolveDiscovery(o), listing: { maxFilesize } };
 }
 
 /** The files `scan()` with these options would read, in discovery order, without reading them. */
