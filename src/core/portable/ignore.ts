@@ -414,15 +414,23 @@ export class Ignore {
     return new Ignore({ opts, overrides, types, global }, '', undefined, true, undefined, m);
   }
 
-  private matchers(dir: string): Matchers {
+  /**
+   * A directory's ignore files. `listed`: the names of these files the directory's listing
+   * has, when known — a file it does not list cannot be there, so only those are looked at
+   * (the crate looks each one up; the answers are the same).
+   */
+  private matchers(dir: string, listed?: ReadonlySet<string>): Matchers {
     const o = this.shared.opts;
-    const git = o.gitIgnore || o.gitExclude ? stat(joinPath(dir, '.git')) : undefined;
+    const has = (name: string) => listed === undefined || listed.has(name);
+    const git = (o.gitIgnore || o.gitExclude) && has('.git') ? stat(joinPath(dir, '.git')) : undefined;
     const empty = Gitignore.empty();
-    const commonDir = o.gitExclude ? gitCommonDir(dir, git) : undefined;
+    // `.git/info/exclude` (or a worktree's) needs a `.git`.
+    const commonDir = o.gitExclude && (git !== undefined || listed === undefined) ? gitCommonDir(dir, git) : undefined;
+    const custom = o.custom.filter(has);
     return {
-      custom: o.custom.length ? createGitignore(dir, dir, o.custom) : empty,
-      ignore: o.ignore ? createGitignore(dir, dir, ['.ignore']) : empty,
-      gitignore: o.gitIgnore ? createGitignore(dir, dir, ['.gitignore']) : empty,
+      custom: custom.length ? createGitignore(dir, dir, custom) : empty,
+      ignore: o.ignore && has('.ignore') ? createGitignore(dir, dir, ['.ignore']) : empty,
+      gitignore: o.gitIgnore && has('.gitignore') ? createGitignore(dir, dir, ['.gitignore']) : empty,
       exclude: commonDir !== undefined ? createGitignore(dir, commonDir, ['info/exclude']) : empty,
       hasGit: git !== undefined,
     };
@@ -453,22 +461,16 @@ export class Ignore {
   }
 
   /** With the ignore files of `dir`, a directory the walk enters. */
-  addChild(dir: string): Ignore {
-    return new Ignore(this.shared, dir, this, false, this.absoluteBase, this.matchers(dir));
+  addChild(dir: string, listed?: ReadonlySet<string>): Ignore {
+    return new Ignore(this.shared, dir, this, false, this.absoluteBase, this.matchers(dir, listed));
   }
 
-  /** This directory's ignore files and its parents', innermost first. */
-  private chain(): Ignore[] {
-    const all: Ignore[] = [this];
-    for (let ig = this.parent; ig; ig = ig.parent) all.push(ig);
-    return all;
-  }
-
-  private matchedIgnore(path: string, isDir: boolean): Match {
-    const o = this.shared.opts;
+  /** What the ignore files of `self` and its parents say (the crate's `matched_ignore`). */
+  private static matchedIgnore(self: Ignore, path: string, isDir: boolean): Match {
+    const o = self.shared.opts;
     let [custom, ignore, gi, exclude]: Match[] = [undefined, undefined, undefined, undefined];
-    const chain = this.chain();
-    const anyGit = chain.some((ig) => ig.m.hasGit);
+    let anyGit = false;
+    for (let ig: Ignore | undefined = self; ig && !anyGit; ig = ig.parent) anyGit = ig.m.hasGit;
     let sawGit = false;
     const visit = (ig: Ignore, p: string) => {
       custom ??= ig.m.custom.matched(p, isDir);
@@ -481,13 +483,13 @@ export class Ignore {
     };
     // The walk's directories, up to the first of the root's parents; then those parents,
     // matched against the path joined to the root's real path.
-    const firstParent = chain.findIndex((ig) => ig.absoluteParent);
-    for (const ig of chain.slice(0, firstParent)) visit(ig, path);
-    if (o.parents && this.absoluteBase !== undefined) {
-      const p = joinPath(this.absoluteBase, path);
-      for (const ig of chain.slice(firstParent)) visit(ig, p);
+    let ig: Ignore | undefined = self;
+    for (; ig && !ig.absoluteParent; ig = ig.parent) visit(ig, path);
+    if (o.parents && self.absoluteBase !== undefined) {
+      const p = joinPath(self.absoluteBase, path);
+      for (; ig; ig = ig.parent) visit(ig, p);
     }
-    const global = anyGit ? this.shared.global.matched(path, isDir) : undefined;
+    const global = anyGit ? self.shared.global.matched(path, isDir) : undefined;
     return custom ?? ignore ?? gi ?? exclude ?? global;
   }
 
@@ -499,7 +501,7 @@ export class Ignore {
     if (over !== undefined) return over;
     let whitelisted: Match;
     if (opts.ignore || opts.gitGlobal || opts.gitIgnore || opts.gitExclude || opts.custom.length) {
-      const m = this.matchedIgnore(path, isDir);
+      const m = Ignore.matchedIgnore(this, path, isDir);
       if (m === 'ignore') return m;
       if (m === 'whitelist') whitelisted = m;
     }

@@ -60,6 +60,9 @@ function kindOfStats(s: Stats): Kind {
   return Kind.Other;
 }
 
+/** The names whose presence in a directory the ignore files depend on. */
+const IGNORE_NAMES = new Set(['.git', '.gitignore', '.ignore', '.rgignore']);
+
 /** A walk entry (walkdir's `DirEntry`): its path as walked, depth, type, and whether a link was followed to it. */
 interface Entry {
   path: string;
@@ -335,7 +338,7 @@ export class Walker {
           this.stack.pop();
           continue;
         }
-        frame.ig = this.igOf(holder).addChild(ent.path);
+        frame.ig = this.igOf(holder).addChild(ent.path, new Set(frame.names.filter((n) => IGNORE_NAMES.has(n))));
       } else if (ent.depth > 0 && this.skip(this.igOf(holder), ent, false)) continue;
       if (ent.kind === Kind.Dir || ent.depth === 0) {
         this.dirs.length = ent.depth;
