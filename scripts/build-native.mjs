@@ -22,9 +22,32 @@
 // package lists them as optionalDependencies, and their os/cpu/libc fields let npm install
 // only the one that fits. Cargo is checked for first, so that a missing Rust toolchain
 // gives one clear sentence instead of a spawn error.
+//
+// Where the crates come from. native/Cargo.lock pins the crates registry's packages (with
+// their registry checksums). Before building, `cargo fetch` tries to get them the ordinary
+// way (crates.io, or whatever the user's cargo configuration says). Where that fails and
+// Debian's Rust packages hold every pinned crate (`apt-get install librust-ignore-dev
+// librust-globset-dev`, sources under /usr/share/cargo/registry), the build uses those
+// instead, offline: this script writes .cargo/config.toml (not committed) replacing the
+// registry with a directory source in .cargo/debian-registry/, which lays out Debian's
+// sources of exactly the locked versions — so that `cargo test`, `cargo clippy` and the
+// rest work from the checkout as well. Where the registry is reachable, a config of ours
+// left from an earlier build is removed. CHARCOUNT_CRATES=registry or =debian decides
+// without trying.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -87,6 +110,88 @@ function layOut(target, binary) {
   return dir;
 }
 
+/** Where Debian's librust-*-dev packages install crate sources. */
+const DEBIAN_REGISTRY = '/usr/share/cargo/registry';
+/** The generated cargo configuration, and the directory source it points to. */
+const cargoDir = join(root, '.cargo');
+const cargoConfig = join(cargoDir, 'config.toml');
+const overlay = join(cargoDir, 'debian-registry');
+const CONFIG_MARK = '# Written by scripts/build-native.mjs';
+
+/** The registry packages native/Cargo.lock pins: { name, version, checksum }. */
+function lockedCrates() {
+  const lock = readFileSync(join(root, 'native', 'Cargo.lock'), 'utf8');
+  return lock
+    .split('[[package]]')
+    .map((block) =>
+      Object.fromEntries([...block.matchAll(/^(name|version|source|checksum) = "(.*)"$/gm)].map((m) => [m[1], m[2]])),
+    )
+    .filter((p) => p.source?.startsWith('registry+'));
+}
+
+/** Whether cargo gets the locked crates the ordinary way (run away from our own config). */
+function registryReachable() {
+  const fetch = spawnSync('cargo', ['fetch', '--locked', '--manifest-path', join(root, 'native', 'Cargo.toml')], {
+    cwd: tmpdir(),
+    env: { ...process.env, CARGO_NET_RETRY: '0', CARGO_HTTP_TIMEOUT: '15' },
+    stdio: 'ignore',
+  });
+  return fetch.status === 0;
+}
+
+/**
+ * Lays out Debian's sources of the locked crates as a cargo directory source, and points
+ * cargo at it. Each crate's directory links to Debian's files; its `.cargo-checksum.json`
+ * carries the registry checksum the lock file has (Debian's has it too, or — for a crate
+ * whose packaging patched its Cargo.toml — says "Could not get crate checksum", which no
+ * lock file valid on crates.io could hold). Debian's patches to these crates touch only
+ * optional and development dependencies, tests and benchmarks: the code built is the
+ * registry's. Returns the crates it lacks.
+ */
+function useDebianCrates(crates) {
+  const missing = crates.filter((c) => !existsSync(join(DEBIAN_REGISTRY, `${c.name}-${c.version}`, 'Cargo.toml')));
+  if (missing.length) return missing;
+  rmSync(overlay, { recursive: true, force: true });
+  for (const c of crates) {
+    const from = join(DEBIAN_REGISTRY, `${c.name}-${c.version}`);
+    const to = join(overlay, `${c.name}-${c.version}`);
+    mkdirSync(to, { recursive: true });
+    for (const entry of readdirSync(from)) {
+      if (entry !== '.cargo-checksum.json') symlinkSync(join(from, entry), join(to, entry));
+    }
+    writeFileSync(join(to, '.cargo-checksum.json'), JSON.stringify({ package: c.checksum, files: {} }));
+  }
+  writeFileSync(
+    cargoConfig,
+    `${CONFIG_MARK}: the crates registry was not reachable, so the crates\n` +
+      "# native/Cargo.lock pins are built from Debian's packages (librust-*-dev). Delete this\n" +
+      '# directory (or set CHARCOUNT_CRATES=registry) to build from the registry again.\n' +
+      '[source.crates-io]\nreplace-with = "debian-packages"\n\n' +
+      '[source.debian-packages]\ndirectory = ".cargo/debian-registry"\n',
+  );
+  return [];
+}
+
+/** Chooses where the crates come from (see the header), before the build. */
+function chooseCrates() {
+  const choice = process.env.CHARCOUNT_CRATES ?? 'auto';
+  const ours = existsSync(cargoConfig) && readFileSync(cargoConfig, 'utf8').startsWith(CONFIG_MARK);
+  const crates = lockedCrates();
+  if (choice === 'registry' || (choice === 'auto' && (crates.length === 0 || registryReachable()))) {
+    if (ours) rmSync(cargoDir, { recursive: true, force: true });
+    return;
+  }
+  if (existsSync(cargoConfig) && !ours) return; // the user's own configuration decides
+  const missing = useDebianCrates(crates);
+  if (missing.length) {
+    console.error(
+      "charcount: the crates registry is not reachable and Debian's Rust packages lack " +
+        `${missing.map((c) => `${c.name} ${c.version}`).join(', ')}: install them with ` +
+        '`apt-get install librust-ignore-dev librust-globset-dev` (or reach crates.io) and run `npm install` again.',
+    );
+  }
+}
+
 /** Every platform package's name, at the package's version. */
 async function platformPackages() {
   const targets = await Promise.all(pkg.napi.targets.map(parseTriple));
@@ -134,6 +239,7 @@ if (args.manifests) {
     );
     process.exit(1);
   }
+  chooseCrates();
   const napiManifest = createRequire(import.meta.url).resolve('@napi-rs/cli/package.json');
   const napi = join(dirname(napiManifest), JSON.parse(readFileSync(napiManifest, 'utf8')).bin.napi);
   const build = [napi, 'build', '--platform', '--release', '--manifest-path', 'native/Cargo.toml'];

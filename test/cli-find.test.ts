@@ -4,7 +4,7 @@
  * (-q, --files-without-match, -0, --sort path, standard input).
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -164,6 +164,86 @@ describe('the repository a new user tries it in', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('--files lists what a scan reads, as rg --files', () => {
+  const root = join(dir, 'reads');
+  beforeAll(() => {
+    write(root, { 'd/a.txt': 'a,b\n', 'd/big': 'x'.repeat(1000) });
+    symlinkSync('a.txt', join(root, 'd', 'link'));
+    symlinkSync('nowhere', join(root, 'd', 'dangling'));
+    expect(spawnSync('mkfifo', [join(root, 'd', 'pipe')]).status).toBe(0);
+  });
+  const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+
+  test('no link met while searching, FIFO or file over --max-filesize: none of them is read', () => {
+    expect(ours(root, ['--max-filesize', '100', 'd'])).toEqual(['d/a.txt']);
+    expect(ours(root, ['d'])).toEqual(['d/a.txt', 'd/big']);
+    if (hasRg) {
+      expect(ours(root, ['--max-filesize', '100', 'd'])).toEqual(rgFiles(root, ['--max-filesize', '100', 'd']));
+      expect(ours(root, ['d'])).toEqual(rgFiles(root, ['d']));
+    }
+    // What a scan with the same options reads; the rest it records as skipped.
+    const scan = jsonl(runCli(root, ['-c', ',', '-m', '0', '--jsonl', '--max-filesize', '100', 'd']).stdout);
+    const read = scan.filter((r) => r.type === 'file' && r.skipped === undefined && r.error === undefined);
+    expect(read.map((r) => r.path)).toEqual(['d/a.txt']);
+  });
+
+  test('-L: a link to a file is read, a dangling link is an error (exit 2), as rg does', () => {
+    const r = runCli(root, ['--files', '-L', 'd']);
+    expect(lines(r.stdout)).toEqual(['d/a.txt', 'd/big', 'd/link']);
+    expect(r.stderr).toMatch(/^charcount: d\/dangling: No such file or directory/);
+    expect(r.status).toBe(2);
+    if (hasRg) expect(lines(r.stdout)).toEqual(rgFiles(root, ['-L', 'd']));
+  });
+
+  test('listFiles() takes maxFilesize', async () => {
+    const listed: string[] = [];
+    for await (const f of listFiles({ cwd: root, patterns: ['d'], maxFilesize: 100 })) listed.push(f.path);
+    expect(listed).toEqual(['d/a.txt']);
+  });
+});
+
+describe('-g globs with a / are relative to the working directory, as rg', () => {
+  const root = join(dir, 'relative');
+  beforeAll(() => write(root, { 'src/x.ts': 'x', 'src/sub/y.ts': 'y', 'c/a/z': 'z', 'a/w': 'w', 'sub/v.ts': 'v' }));
+
+  test.each([
+    [
+      ['-g', 'src/**', 'src'],
+      ['src/sub/y.ts', 'src/x.ts'],
+    ],
+    [['-g', '/a/*', 'c'], []],
+    [['-g', '/a/*'], ['a/w']],
+    [['-g', 'sub/*', 'src'], []],
+    [['-g', '*.ts', '-g', '!src/sub/**', 'src'], ['src/x.ts']],
+    [['--iglob', 'SRC/*.TS', 'src'], ['src/x.ts']],
+    [['-g', 'src/*.ts', 'src/sub', 'c'], []],
+  ])('charcount --files %j', (args, expected) => {
+    expect(ours(root, args)).toEqual(expected);
+    if (hasRg) expect(ours(root, args)).toEqual(rgFiles(root, args));
+  });
+
+  test('the API: globs relative to cwd', async () => {
+    const listed: string[] = [];
+    for await (const f of listFiles({ cwd: root, patterns: ['src'], globs: ['src/**'] })) listed.push(f.path);
+    expect(listed.sort()).toEqual(['src/sub/y.ts', 'src/x.ts']);
+  });
+});
+
+describe('searching a subdirectory of a repository', () => {
+  const repo = join(dir, 'subdir-repo');
+  beforeAll(() => {
+    write(repo, { '.gitignore': 'src/gen/\n/src/*.tmp\n', 'src/gen/x.ts': 'x', 'src/y.ts': 'y', 'src/z.tmp': 'z' });
+    mkdirSync(join(repo, '.git'));
+  });
+
+  test("the rules with a / of the repository root's .gitignore apply, as git and rg given the absolute path", () => {
+    expect(ours(repo, ['src'])).toEqual(['src/y.ts']);
+    expect(ours(join(repo, 'src'), [])).toEqual(['y.ts']);
+    // ripgrep 13 searching the relative path `src` misses them (its issue 1757).
+    if (hasRg) expect(rgFiles(repo, [join(repo, 'src')])).toEqual([join(repo, 'src', 'y.ts')]);
   });
 });
 

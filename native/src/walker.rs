@@ -1,32 +1,41 @@
-//! A resumable directory walker for directory inputs.
+//! The walk of directory inputs: ripgrep's own walker, from the `ignore` crate.
 //!
-//! Why not fast-glob for these: profiling a 20,000-file tree showed the JavaScript walk
-//! (libuv `readdir`, Dirent objects, matchers) taking longer than reading and counting the
-//! files themselves. A depth-first walk over `getdents` with the kernel's file types costs a
-//! few µs per directory.
+//! Files are selected by `ignore::WalkBuilder`, set up as ripgrep 13 sets it up (ripgrep's
+//! `Args::walker_builder`): `.gitignore` (inside a git repository), `.git/info/exclude`,
+//! git's global excludes file, `.ignore` and `.rgignore` (ripgrep's custom ignore file
+//! name), ignore files of the root's parents, `-g`/`--iglob` overrides (`globset` globs)
+//! matched relative to the working directory, `-t`/`-T` file types, the hidden rule,
+//! `--max-depth` and `--follow` with its loop detection. This module adds what charcount
+//! needs around it:
 //!
-//! Files are selected as ripgrep selects them ([`WalkOptions`]): ignore files and `-g`
-//! globs ([`crate::ignore`]), `--max-depth`, and the hidden rule. Each directory is listed
-//! whole when it is entered (and its descriptor closed), so its ignore files are known
-//! before any of its entries is judged, without probing for them. Entries are matched
-//! against one path buffer, and each directory's rules are pushed on a stack while the walk
-//! is inside it: no allocation per entry beyond its name and displayed path.
-//!
-//! Paths are bytes, as the file system has them: a name that is not UTF-8 is found like
-//! any other (the binding hands it to JavaScript without loss, see [`crate::path_text`]).
-//!
-//! The walk is resumable (`next(max)`), so the coordinator pulls paths only as fast as the
-//! workers consume them: memory follows the depth of the tree (and the listings of the
-//! directories on the current path), not its size.
+//! * **Resumable**: the walk is `ignore`'s sequential iterator ([`ignore::Walk`]), pulled
+//!   `next(max)` entries at a time, so the coordinator takes paths only as fast as the
+//!   workers consume them: memory follows the depth of the tree, not its size. Entries
+//!   come depth-first in the order the file system lists them.
+//! * **Absolute paths**: the walk runs on the root's absolute path (as ripgrep walks a
+//!   path given as absolute), whatever the process's working directory: `-g` globs are
+//!   matched relative to the working directory given ([`overrides`]), ignore files relative
+//!   to their own directory, and git's global excludes file against the absolute path.
+//!   (Walking a relative path, ripgrep 13 misses the rules with a `/` of a parent
+//!   directory's ignore files: ripgrep issue 1757.) Each path is reported below the
+//!   root's display path (`""` for the working directory), byte for byte: a name that is
+//!   not UTF-8 is found like any other (the binding hands it to JavaScript without loss,
+//!   see [`crate::path_text`]).
+//! * **Hints**: whether `readdir` said an entry is a regular file (the reader then opens
+//!   it before asking what it is).
+//! * **Errors** as [`FileError`]s under the path that failed: a directory that cannot be
+//!   read, a dangling link or a link loop when following links.
+//! * **Listing** ([`WalkOptions::files_only`], `--files`): only what a scan would read —
+//!   regular files (through followed links), none over [`WalkOptions::max_filesize`] —
+//!   as `rg --files` lists them.
 
-use crate::ignore::{self, DirRules, IgnoreStack, Overrides, Present, TypeFilter, Verdict};
 use crate::reader::FileError;
 use crate::sys;
-use std::ffi::{OsStr, OsString};
-use std::fs::{self, FileType};
-use std::io;
+use ignore::overrides::{Override, OverrideBuilder};
+use ignore::types::{Types, TypesBuilder};
+use ignore::{DirEntry, Walk, WalkBuilder};
+use std::ffi::OsString;
 use std::os::unix::ffi::{OsStrExt, OsStringExt};
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 /// One walk step's output: a file to scan (and whether `readdir` said it is a regular
@@ -39,309 +48,295 @@ pub enum Found {
     Failed(OsString, FileError),
 }
 
-/// Where the global excludes file (git's `core.excludesFile`) comes from.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub enum GlobalExcludes {
-    /// Git's configuration, found from `$HOME` and `$XDG_CONFIG_HOME` when the walk starts
-    /// ([`ignore::global_excludes_path_from_env`]).
-    #[default]
-    FromEnv,
-    /// This file.
-    File(PathBuf),
-    /// None.
-    Off,
-}
-
-/// How a walk selects files, beyond the hidden rule. The default reads ignore files and has
-/// no glob and no depth limit.
+/// How a walk selects files, beyond the hidden rule. The default reads ignore files and
+/// git's global excludes file, and has no glob, no type and no depth limit.
 #[derive(Debug, Clone)]
 pub struct WalkOptions {
-    /// Apply `.gitignore`, `.ignore`, `.rgignore`, `.git/info/exclude` and the global
-    /// excludes file, as ripgrep does (see [`crate::ignore`]); `--no-ignore` turns it off.
+    /// Apply `.gitignore`, `.ignore`, `.rgignore`, `.git/info/exclude` and git's global
+    /// excludes file, as ripgrep does; `--no-ignore` turns it off.
     pub ignore_files: bool,
-    /// ripgrep's `-g`/`--iglob` globs, matched against paths relative to the root.
-    pub overrides: Overrides,
-    /// ripgrep's `-t`/`-T` file types, matched against file names after ignore files.
-    pub types: TypeFilter,
+    /// Read git's global excludes file (`core.excludesFile`, found from `$HOME` and
+    /// `$XDG_CONFIG_HOME` when the walk starts) with the other ignore files.
+    pub global_excludes: bool,
+    /// ripgrep's `-g`/`--iglob` globs ([`overrides`]).
+    pub overrides: Override,
+    /// ripgrep's `-t`/`-T` file types ([`types`]).
+    pub types: Types,
     /// Entries deeper than this are left out: 1 is the root's own entries, 0 nothing (as
     /// ripgrep's `--max-depth`).
     pub max_depth: Option<usize>,
-    /// Where the global excludes file comes from.
-    pub global_excludes: GlobalExcludes,
+    /// Report only regular files (a followed link to one included), as `rg --files` lists
+    /// them: no link met without following, FIFO, socket or device.
+    pub files_only: bool,
+    /// Leave out files larger than this many bytes (ripgrep's `--max-filesize`).
+    pub max_filesize: Option<u64>,
 }
 
 impl Default for WalkOptions {
     fn default() -> WalkOptions {
         WalkOptions {
             ignore_files: true,
-            overrides: Overrides::default(),
-            types: TypeFilter::default(),
+            global_excludes: true,
+            overrides: Override::empty(),
+            types: Types::empty(),
             max_depth: None,
-            global_excludes: GlobalExcludes::FromEnv,
+            files_only: false,
+            max_filesize: None,
         }
     }
 }
 
-/// A directory being read: its entries were all listed when it was opened (so its ignore
-/// files are known before any entry is judged, and its descriptor is closed at once).
-struct Frame {
-    /// Display path of the directory ("" for the root when it is `.`).
-    path: OsString,
-    fs_path: PathBuf,
-    entries: std::vec::IntoIter<(OsString, io::Result<FileType>)>,
-    /// A `readdir` error met after the listed entries, reported once they are done.
-    error: Option<io::Error>,
-    /// (device, inode) of the directory, for loop detection when following links.
-    id: (u64, u64),
-    /// 0 for the root.
-    depth: usize,
-    /// The directory's length in the match buffer.
-    buf_len: usize,
-    /// The ignore stack's length before this directory's rules.
-    ignores: usize,
+/// A glob that did not compile: which list it is in, where, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GlobError {
+    /// `"globs"`, `"iglobs"` or `"types"`.
+    pub list: &'static str,
+    /// Its position in its list.
+    pub index: usize,
+    /// The glob as given.
+    pub glob: String,
+    /// Why, in `globset`'s words (`unclosed character class; missing ']'`).
+    pub message: String,
 }
 
-/// A depth-first walk of one root, resumable with [`Walker::next`].
+/// The reason in an `ignore` error about a glob.
+fn glob_reason(e: ignore::Error) -> String {
+    match e {
+        ignore::Error::Glob { err, .. } => err,
+        other => other.to_string(),
+    }
+}
+
+/// ripgrep's `-g` globs then its `--iglob` globs (case-insensitive), in that order, as
+/// overrides matched relative to `cwd`: a glob includes (past ignore files and the hidden
+/// rule), `!glob` excludes, the last match wins, and with any including glob a file no
+/// glob matches is left out (a directory is not). A glob with a `/` is matched against the
+/// path relative to `cwd`; one without, against the name at any depth (gitignore's rules,
+/// as `ignore::overrides` has them).
+pub fn overrides<S: AsRef<str>>(cwd: &Path, globs: &[S], iglobs: &[S]) -> Result<Override, GlobError> {
+    let mut builder = OverrideBuilder::new(cwd);
+    for (list, case_insensitive, globs) in [("globs", false, globs), ("iglobs", true, iglobs)] {
+        // Only the globs added after it are affected, as in ripgrep.
+        builder.case_insensitive(case_insensitive).expect("never fails");
+        for (index, glob) in globs.iter().enumerate() {
+            let glob = glob.as_ref();
+            builder.add(glob).map_err(|e| GlobError { list, index, glob: glob.into(), message: glob_reason(e) })?;
+        }
+    }
+    builder.build().map_err(|e| GlobError { list: "globs", index: 0, glob: String::new(), message: glob_reason(e) })
+}
+
+/// ripgrep's `-t`/`-T` file types as globs on a file's name, in the order the selections
+/// were given: `glob` for a selected type, `!glob` for an excluded one. Each glob is a type
+/// of its own, selected or negated in turn: the last matching glob decides, and with any
+/// selection a file no selected glob matches is left out. Directories are never matched.
+pub fn types<S: AsRef<str>>(globs: &[S]) -> Result<Types, GlobError> {
+    let mut builder = TypesBuilder::new();
+    let error =
+        |index: usize, message: String| GlobError { list: "types", index, glob: globs[index].as_ref().into(), message };
+    for (index, glob) in globs.iter().enumerate() {
+        let glob = glob.as_ref();
+        let (negated, pattern) = match glob.strip_prefix('!') {
+            Some(rest) => (true, rest),
+            None => (false, glob),
+        };
+        let name = format!("t{index}");
+        builder.add(&name, pattern).map_err(|e| error(index, glob_reason(e)))?;
+        if negated {
+            builder.negate(&name);
+        } else {
+            builder.select(&name);
+        }
+    }
+    builder.build().map_err(|e| {
+        // The glob that failed: `ignore` names it as written after the `!`.
+        let failed = match &e {
+            ignore::Error::Glob { glob: Some(g), .. } => Some(g.clone()),
+            _ => None,
+        };
+        let index = failed
+            .and_then(|g| globs.iter().position(|x| x.as_ref().strip_prefix('!').unwrap_or(x.as_ref()) == g))
+            .unwrap_or(0);
+        error(index, glob_reason(e))
+    })
+}
+
+/// A walk of one directory, resumable with [`Walker::next`].
 pub struct Walker {
-    stack: Vec<Frame>,
-    /// The root, to be opened by the first `next`.
-    root: Option<(OsString, PathBuf)>,
-    hidden: bool,
-    follow: bool,
-    options: WalkOptions,
-    /// Whether entries are matched at all (ignore files or globs).
-    filtering: bool,
-    /// The entry being judged, as the rules see it: when ignore files are read, the root's
-    /// canonical path without its leading `/` (so a parent at `/a` matches what follows
-    /// `a/`), then the walk path below the root; else the walk path alone.
-    buf: Vec<u8>,
-    /// Where paths relative to the root start in `buf`.
-    root_base: usize,
-    ignores: IgnoreStack,
+    /// Set up, and started by the first `next` (building the walk reads git's
+    /// configuration: nothing is read before the caller asks for files).
+    builder: Option<WalkBuilder>,
+    walk: Option<Walk>,
+    /// The root as walked, whose length is cut off the paths the walk yields.
+    root: PathBuf,
+    /// How paths below the root are shown ("" for the working directory).
+    display: OsString,
+    files_only: bool,
+    /// The display paths of the directories on the walk path, by depth: where an error
+    /// without a path happened (a directory whose listing failed midway).
+    dirs: Vec<OsString>,
+    done: bool,
 }
 
-fn join(dir: &OsStr, name: &OsStr) -> OsString {
-    let (dir, name) = (dir.as_bytes(), name.as_bytes());
+/// `dir/name`, or `name` when `dir` is empty.
+fn join(dir: &[u8], name: &[u8]) -> OsString {
     let mut path = Vec::with_capacity(dir.len() + 1 + name.len());
     path.extend_from_slice(dir);
-    if !dir.is_empty() && !dir.ends_with(b"/") {
+    if !dir.is_empty() && !dir.ends_with(b"/") && !name.is_empty() {
         path.push(b'/');
     }
     path.extend_from_slice(name);
     OsString::from_vec(path)
 }
 
-/// Where the paths below a directory start in the match buffer holding its path.
-fn base_of(buf: &[u8]) -> usize {
-    if buf.is_empty() {
-        0
-    } else {
-        buf.len() + 1
+/// Why a walk step failed.
+enum Failure {
+    /// A followed link back to a directory being searched.
+    Loop,
+    /// An I/O error.
+    Io(FileError),
+}
+
+/// What a walk error says: the path it names (if any), how deep the walk was, and why;
+/// `None` for an error that is not the walk's own. The walk's are I/O errors (`ignore` wraps
+/// walkdir's error, which keeps the OS's errno) and link loops; the others are about ignore
+/// files of the root's parents (a line that is not a glob, a file that cannot be read),
+/// which ripgrep reports as warnings and the walk leaves out, as it does those of the
+/// directories below.
+fn failure(err: &ignore::Error) -> Option<(Option<&Path>, Option<usize>, Failure)> {
+    match err {
+        ignore::Error::WithPath { path, err } => {
+            let (inner, depth, why) = failure(err)?;
+            Some((inner.or(Some(path)), depth, why))
+        }
+        ignore::Error::WithDepth { depth, err } => {
+            let (path, inner, why) = failure(err)?;
+            Some((path, inner.or(Some(*depth)), why))
+        }
+        ignore::Error::Loop { child, .. } => Some((Some(child), None, Failure::Loop)),
+        ignore::Error::Io(e) => {
+            let w = e.get_ref()?.downcast_ref::<walkdir::Error>()?;
+            let why = w.io_error().map_or_else(|| FileError::from_io(e), FileError::from_io);
+            Some((w.path(), Some(w.depth()), Failure::Io(why)))
+        }
+        _ => None,
     }
 }
 
 impl Walker {
-    /// `display`: how paths below `root` are reported ("" for the current directory).
-    /// `hidden`: report names starting with `.` (else left out, unless a glob or an ignore
-    /// file's negation includes them, as in ripgrep). `follow`: enter links to directories.
+    /// A walk of `root` (an absolute path) whose paths are shown below `display`. `hidden`: report names starting
+    /// with `.` (else left out, unless a glob or an ignore file's negation includes them,
+    /// as in ripgrep). `follow`: follow symbolic links.
     pub fn new(display: OsString, root: PathBuf, hidden: bool, follow: bool, options: WalkOptions) -> Walker {
-        let filtering = options.ignore_files || !options.overrides.is_empty() || !options.types.is_empty();
+        let mut builder = WalkBuilder::new(&root);
+        builder
+            .standard_filters(options.ignore_files)
+            .git_global(options.ignore_files && options.global_excludes)
+            .hidden(!hidden)
+            .follow_links(follow)
+            .max_depth(options.max_depth)
+            .max_filesize(options.max_filesize)
+            .overrides(options.overrides)
+            .types(options.types);
+        if options.ignore_files {
+            builder.add_custom_ignore_filename(".rgignore");
+        }
         Walker {
-            stack: Vec::new(),
-            root: Some((display, root)),
-            hidden,
-            follow,
-            options,
-            filtering,
-            buf: Vec::new(),
-            root_base: 0,
-            ignores: IgnoreStack::new(None),
+            builder: Some(builder),
+            walk: None,
+            root,
+            display,
+            files_only: options.files_only,
+            dirs: Vec::new(),
+            done: false,
         }
     }
 
-    /// Reads the global excludes file and the ignore files of the root's parents.
-    fn start(&mut self, root: &Path) {
-        if !self.options.ignore_files {
-            return;
-        }
-        let global = match &self.options.global_excludes {
-            GlobalExcludes::FromEnv => ignore::global_excludes_path_from_env(),
-            GlobalExcludes::File(p) => Some(p.clone()),
-            GlobalExcludes::Off => None,
+    /// How `path` (a path the walk yielded) is shown.
+    fn shown(&self, path: &Path) -> OsString {
+        let bytes = path.as_os_str().as_bytes();
+        let root = self.root.as_os_str().as_bytes();
+        let below = bytes.strip_prefix(root).unwrap_or(bytes);
+        let below = below.strip_prefix(b"/").unwrap_or(below);
+        join(self.display.as_bytes(), below)
+    }
+
+    /// A failure under the path it names; one without a path (a listing that failed
+    /// midway) under the directory being listed. `None` for an error about ignore files.
+    fn failed(&self, err: &ignore::Error) -> Option<Found> {
+        let (path, depth, why) = failure(err)?;
+        let path = match (path, depth) {
+            (Some(p), _) => self.shown(p),
+            (None, Some(d)) => self.dirs.get(d.saturating_sub(1)).cloned().unwrap_or_else(|| self.display.clone()),
+            (None, None) => self.dirs.last().cloned().unwrap_or_else(|| self.display.clone()),
         };
-        self.ignores = IgnoreStack::new(global.and_then(|p| ignore::read_rules(&p)));
-        // As ripgrep: the parents of the root's real path. Without one, no parent applies.
-        let Ok(real) = fs::canonicalize(root) else { return };
-        let parents: Vec<&Path> = real.ancestors().skip(1).collect();
-        for dir in parents.into_iter().rev() {
-            if let Some(rules) = DirRules::load(dir, Present::probe(dir)) {
-                // "/a/b" is "a/b" in the buffer, so paths below it start at its length.
-                let base = if dir.parent().is_none() { 0 } else { dir.as_os_str().len() };
-                self.ignores.push(base, rules);
+        let path = if path.is_empty() { OsString::from(".") } else { path };
+        let e = match why {
+            Failure::Io(e) => e,
+            Failure::Loop => {
+                let shown = path.to_string_lossy();
+                let message = format!("symbolic link loop: {shown} leads back to a directory already being searched");
+                FileError::os(sys::ELOOP, message)
             }
-        }
-        let real = real.as_os_str().as_bytes();
-        self.buf.extend_from_slice(real.strip_prefix(b"/").unwrap_or(real));
+        };
+        Some(Found::Failed(path, e))
     }
 
-    fn open(&mut self, display: OsString, fs_path: PathBuf, depth: usize, out: &mut Vec<Found>) {
-        let meta = match fs::metadata(&fs_path) {
-            Ok(m) => m,
-            Err(e) => return out.push(Found::Failed(display, FileError::from_io(&e))),
-        };
-        let id = (meta.dev(), meta.ino());
-        if self.stack.iter().any(|f| f.id == id) {
-            let shown = display.to_string_lossy();
-            let message = format!("symbolic link loop: {shown} leads back to a directory already being searched");
-            return out.push(Found::Failed(display, FileError::os(sys::ELOOP, message)));
+    /// What an entry becomes: a file to report, or nothing (a directory, which the walk
+    /// enters; with `files_only`, anything a scan would not read).
+    fn entry(&mut self, ent: &DirEntry) -> Option<Found> {
+        let kind = ent.file_type()?;
+        if kind.is_dir() || ent.depth() == 0 {
+            self.dirs.truncate(ent.depth());
+            self.dirs.push(self.shown(ent.path()));
+            return None;
         }
-        if self.options.max_depth.is_some_and(|max| depth >= max) {
-            return;
+        if self.files_only && !kind.is_file() {
+            return None;
         }
-        let listing = match fs::read_dir(&fs_path) {
-            Ok(l) => l,
-            Err(e) => return out.push(Found::Failed(display, FileError::from_io(&e))),
-        };
-        let mut entries = Vec::new();
-        let mut error = None;
-        let mut present = Present::default();
-        for entry in listing {
-            match entry {
-                Ok(entry) => {
-                    let name = entry.file_name();
-                    if self.options.ignore_files {
-                        present.note(name.as_bytes());
-                    }
-                    entries.push((name, entry.file_type()));
-                }
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-        }
-        let ignores = self.ignores.len();
-        if let Some(rules) = DirRules::load(&fs_path, present) {
-            self.ignores.push(base_of(&self.buf), rules);
-        }
-        let buf_len = self.buf.len();
-        let entries = entries.into_iter();
-        self.stack.push(Frame { path: display, fs_path, entries, error, id, depth, buf_len, ignores });
-    }
-
-    /// What globs and ignore files say of the entry in `buf`: `Some(false)` leave it out,
-    /// `Some(true)` keep it even if hidden, `None` no opinion.
-    fn verdict(&self, name: &[u8], is_dir: bool) -> Option<bool> {
-        match self.options.overrides.verdict(&self.buf[self.root_base..], name, is_dir) {
-            Verdict::Include => return Some(true),
-            Verdict::Exclude => return Some(false),
-            Verdict::Undecided => {}
-        }
-        // As ripgrep: what an ignore file leaves out stays out; a file it whitelists may
-        // still be left out by the file types.
-        let ignored = if self.ignores.is_empty() { None } else { self.ignores.matched(&self.buf, name, is_dir) };
-        if ignored == Some(false) {
-            return ignored;
-        }
-        match self.options.types.verdict(name, is_dir) {
-            Verdict::Include => Some(true),
-            Verdict::Exclude => Some(false),
-            Verdict::Undecided => ignored,
-        }
+        Some(Found::File(self.shown(ent.path()), kind.is_file() && !ent.path_is_symlink()))
     }
 
     /// Up to `max` more results (fewer only when the walk is over).
     pub fn next(&mut self, max: usize) -> Vec<Found> {
         let mut out = Vec::new();
-        if let Some((display, root)) = self.root.take() {
-            self.start(&root);
-            self.root_base = base_of(&self.buf);
-            self.open(display, root, 0, &mut out);
+        if self.done {
+            return out;
         }
+        let mut walk = match self.walk.take() {
+            Some(w) => w,
+            None => self.builder.take().expect("a walk not yet started").build(),
+        };
         while out.len() < max {
-            let Some(top) = self.stack.last_mut() else { break };
-            let Some((name, kind)) = top.entries.next() else {
-                let frame = self.stack.pop().expect("the top frame");
-                self.ignores.truncate(frame.ignores);
-                if let Some(e) = frame.error {
-                    let path = if frame.path.is_empty() { ".".into() } else { frame.path };
-                    out.push(Found::Failed(path, FileError::from_io(&e)));
+            match walk.next() {
+                None => {
+                    self.done = true;
+                    break;
                 }
-                continue;
-            };
-            let depth = top.depth + 1;
-            let is_link = matches!(&kind, Ok(k) if k.is_symlink());
-            let is_dir = matches!(&kind, Ok(k) if k.is_dir());
-            if is_dir && self.options.max_depth.is_some_and(|max| depth >= max) {
-                continue;
+                Some(Ok(ent)) => out.extend(self.entry(&ent)),
+                Some(Err(err)) => out.extend(self.failed(&err)),
             }
-            let bytes = name.as_bytes();
-            // Whether a followed link leads to a directory: asked once, when needed.
-            let mut link_to_dir = None;
-            let mut whitelisted = false;
-            if self.filtering {
-                self.buf.truncate(top.buf_len);
-                if !self.buf.is_empty() {
-                    self.buf.push(b'/');
-                }
-                self.buf.extend_from_slice(bytes);
-                let matched_dir = if is_link && self.follow {
-                    *link_to_dir.insert(fs::metadata(top.fs_path.join(&name)).is_ok_and(|m| m.is_dir()))
-                } else {
-                    is_dir
-                };
-                match self.verdict(bytes, matched_dir) {
-                    Some(false) => continue,
-                    Some(true) => whitelisted = true,
-                    None => {}
-                }
-            }
-            let top = self.stack.last().expect("the top frame");
-            if !self.hidden && !whitelisted && bytes.starts_with(b".") {
-                continue;
-            }
-            let display = join(&top.path, &name);
-            let kind = match kind {
-                Ok(k) => k,
-                Err(e) => {
-                    out.push(Found::Failed(display, FileError::from_io(&e)));
-                    continue;
-                }
-            };
-            if kind.is_dir() {
-                let fs_path = top.fs_path.join(&name);
-                self.open(display, fs_path, depth, &mut out);
-            } else if kind.is_symlink() && self.follow {
-                let fs_path = top.fs_path.join(&name);
-                let to_dir = link_to_dir.unwrap_or_else(|| fs::metadata(&fs_path).is_ok_and(|m| m.is_dir()));
-                if to_dir {
-                    if self.options.max_depth.is_none_or(|max| depth < max) {
-                        self.open(display, fs_path, depth, &mut out);
-                    }
-                } else {
-                    // A file, or a dangling link: the reader finds out what it is.
-                    out.push(Found::File(display, false));
-                }
-            } else {
-                out.push(Found::File(display, kind.is_file()));
-            }
+        }
+        if !self.done {
+            self.walk = Some(walk);
         }
         out
     }
 
     /// True once every directory has been read.
     pub fn is_done(&self) -> bool {
-        self.root.is_none() && self.stack.is_empty()
+        self.done
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fs;
 
     /// The default options without the user's global excludes file.
     fn options() -> WalkOptions {
-        WalkOptions { global_excludes: GlobalExcludes::Off, ..WalkOptions::default() }
+        WalkOptions { global_excludes: false, ..WalkOptions::default() }
     }
 
     fn scratch(name: &str, files: &[&str]) -> PathBuf {
@@ -358,8 +353,8 @@ mod tests {
     }
 
     /// Everything a walk reports, in order, pulled a few at a time.
-    fn walk_all(root: &Path, hidden: bool, options: WalkOptions) -> Vec<Found> {
-        let mut w = Walker::new(OsString::new(), root.to_path_buf(), hidden, false, options);
+    fn walk_all(root: &Path, hidden: bool, follow: bool, options: WalkOptions) -> Vec<Found> {
+        let mut w = Walker::new(OsString::new(), root.to_path_buf(), hidden, follow, options);
         let mut all = Vec::new();
         while !w.is_done() {
             all.extend(w.next(3));
@@ -368,7 +363,7 @@ mod tests {
     }
 
     fn files(root: &Path, hidden: bool, options: WalkOptions) -> Vec<String> {
-        let mut v: Vec<String> = walk_all(root, hidden, options)
+        let mut v: Vec<String> = walk_all(root, hidden, false, options)
             .into_iter()
             .map(|f| match f {
                 Found::File(p, _) => p.into_string().unwrap(),
@@ -388,7 +383,7 @@ mod tests {
         assert_eq!(depth(2), ["a.txt", "d/b.rs"]);
         assert_eq!(depth(3), ["a.txt", "d/b.rs", "d/e/c.rs"]);
         let globs = |g: &[&str], i: &[&str], hidden| {
-            files(&root, hidden, WalkOptions { overrides: Overrides::new(g, i).unwrap(), ..options() })
+            files(&root, hidden, WalkOptions { overrides: overrides(&root, g, i).unwrap(), ..options() })
         };
         // As ripgrep: an include glob brings in a hidden file it matches, but a hidden
         // directory is entered only if a glob matches the directory itself.
@@ -404,10 +399,33 @@ mod tests {
     }
 
     #[test]
+    fn globs_are_relative_to_the_working_directory() {
+        let root = scratch("cwd", &["src/a.rs", "src/sub/b.rs", "c/a/x.rs", "a/y.rs"]);
+        let walk = |dir: &str, display: &str, g: &[&str]| {
+            let o = WalkOptions { overrides: overrides(&root, g, &[]).unwrap(), ..options() };
+            let mut w = Walker::new(display.into(), root.join(dir), false, false, o);
+            let mut all: Vec<String> = Vec::new();
+            while !w.is_done() {
+                all.extend(w.next(10).into_iter().map(|f| format!("{f:?}")));
+            }
+            all.sort();
+            all
+        };
+        // `src/**` names the paths below src/ as the working directory sees them, whichever
+        // directory is searched.
+        assert_eq!(walk("src", "src", &["src/**"]), [r#"File("src/a.rs", true)"#, r#"File("src/sub/b.rs", true)"#]);
+        assert_eq!(walk("", "", &["src/**"]), [r#"File("src/a.rs", true)"#, r#"File("src/sub/b.rs", true)"#]);
+        // `/a/*` is a/ in the working directory, not c/a/ below a searched c.
+        assert_eq!(walk("c", "c", &["/a/*"]), Vec::<String>::new());
+        assert_eq!(walk("", "", &["/a/*"]), [r#"File("a/y.rs", true)"#]);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
     fn file_types_select_by_name_after_ignore_files() {
         let root = scratch("types", &["a.rs", ".h.rs", "b.txt", "d.rs/c.txt", "d.rs/e.rs", "Makefile", ".ignore"]);
         fs::write(root.join(".ignore"), "e.rs\n").unwrap();
-        let types = |t: &[&str]| files(&root, false, WalkOptions { types: TypeFilter::new(t).unwrap(), ..options() });
+        let types = |t: &[&str]| files(&root, false, WalkOptions { types: types(t).unwrap(), ..options() });
         // As ripgrep: a selected type brings in a hidden file, never decides a directory,
         // and does not overrule an ignore file; the last matching selection wins.
         assert_eq!(types(&["*.rs"]), [".h.rs", "a.rs"]);
@@ -415,6 +433,16 @@ mod tests {
         assert_eq!(types(&["*.rs", "Makefile", "!*.rs"]), ["Makefile"]);
         assert_eq!(types(&["!*.rs", "*.rs"]), [".h.rs", "a.rs"]);
         fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn bad_globs_name_their_list_and_place() {
+        let e = overrides(Path::new("/"), &["ok"], &["a", "[x"]).unwrap_err();
+        assert_eq!((e.list, e.index, e.glob.as_str()), ("iglobs", 1, "[x"));
+        assert_eq!(e.message, "unclosed character class; missing ']'");
+        let e = types(&["*.rs", "!{a"]).unwrap_err();
+        assert_eq!((e.list, e.index, e.glob.as_str()), ("types", 1, "!{a"));
+        assert_eq!(e.message, "unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)");
     }
 
     #[test]
@@ -437,8 +465,13 @@ mod tests {
         fs::write(root.join(".ignore"), "!.hd/\n").unwrap();
         assert_eq!(files(&root, false, options()), [".hd/x", "b.txt", "zz/c.txt"]);
         // A glob overrides the ignore files.
-        let o = WalkOptions { overrides: Overrides::new(&["*.log"], &[]).unwrap(), ..options() };
+        let o = WalkOptions { overrides: overrides(&root, &["*.log"], &[]).unwrap(), ..options() };
         assert_eq!(files(&root, false, o), ["a.log", "sub/d.log"]);
+        // A line that is no glob, in a parent's ignore file as in the root's, is left out
+        // without an error (ripgrep warns).
+        fs::write(root.join(".ignore"), "[\\\n").unwrap();
+        fs::write(root.join("zz/.ignore"), "[\n").unwrap();
+        assert_eq!(files(&root.join("zz"), false, options()), ["c.txt"]);
         fs::remove_dir_all(&root).unwrap();
     }
 
@@ -449,11 +482,8 @@ mod tests {
         std::os::unix::fs::symlink(root.join("f"), root.join("fl")).unwrap();
         fs::write(root.join(".ignore"), "dl/\nfl/\n").unwrap();
         let walk = |follow| {
-            let mut w = Walker::new(OsString::new(), root.clone(), false, follow, options());
-            let mut all: Vec<String> = Vec::new();
-            while !w.is_done() {
-                all.extend(w.next(10).into_iter().map(|f| format!("{f:?}")));
-            }
+            let mut all: Vec<String> =
+                walk_all(&root, false, follow, options()).iter().map(|f| format!("{f:?}")).collect();
             all.sort();
             all
         };
@@ -468,11 +498,40 @@ mod tests {
     }
 
     #[test]
-    fn without_rules_the_walk_is_unchanged() {
+    fn listing_keeps_only_what_a_scan_reads() {
+        let root = scratch("list", &["a.txt", "big"]);
+        fs::write(root.join("big"), vec![0u8; 1000]).unwrap();
+        std::os::unix::fs::symlink("a.txt", root.join("link")).unwrap();
+        std::os::unix::fs::symlink("nowhere", root.join("dangling")).unwrap();
+        assert!(std::process::Command::new("mkfifo").arg(root.join("pipe")).status().unwrap().success());
+        let list = |follow, files_only, max_filesize| {
+            let o = WalkOptions { files_only, max_filesize, ..options() };
+            let mut all: Vec<String> = walk_all(&root, false, follow, o)
+                .iter()
+                .map(|f| match f {
+                    Found::File(p, _) => p.to_string_lossy().into_owned(),
+                    Found::Failed(p, e) => format!("{} errno {}", p.to_string_lossy(), e.errno),
+                })
+                .collect();
+            all.sort();
+            all
+        };
+        // A scan gets every entry (it records links and FIFOs as skipped).
+        assert_eq!(list(false, false, None), ["a.txt", "big", "dangling", "link", "pipe"]);
+        // A listing gets what a scan reads: as rg --files.
+        assert_eq!(list(false, true, Some(100)), ["a.txt"]);
+        assert_eq!(list(false, true, None), ["a.txt", "big"]);
+        // Following links: a link to a file is read, a dangling one fails.
+        assert_eq!(list(true, true, None), ["a.txt", "big", "dangling errno 2", "link"]);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn without_rules_the_walk_is_the_same() {
         let root = scratch("same", &["a", ".h", "d/b", "d/.e/c", "d/f/g", "x/y/z/w"]);
         for hidden in [false, true] {
-            let plain = walk_all(&root, hidden, WalkOptions { ignore_files: false, ..options() });
-            assert_eq!(walk_all(&root, hidden, options()), plain, "the same paths in the same order");
+            let plain = walk_all(&root, hidden, false, WalkOptions { ignore_files: false, ..options() });
+            assert_eq!(walk_all(&root, hidden, false, options()), plain, "the same paths in the same order");
             assert_eq!(plain.len(), if hidden { 6 } else { 4 });
         }
         fs::remove_dir_all(&root).unwrap();

@@ -9,8 +9,7 @@
 //! variant's fastest and median wall time against `--no-ignore`'s. On a shared machine the
 //! fastest run is the steadier figure.
 
-use charcount::ignore::Overrides;
-use charcount::walker::{Found, GlobalExcludes, WalkOptions, Walker};
+use charcount::walker::{overrides, Found, WalkOptions, Walker};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -24,13 +23,13 @@ fn walk_bench() {
         return eprintln!("{} is not a directory: nothing to measure", root.display());
     }
     let runs: usize = std::env::var("CHARCOUNT_BENCH_RUNS").ok().and_then(|r| r.parse().ok()).unwrap_or(21);
-    let plain = WalkOptions { global_excludes: GlobalExcludes::Off, ..WalkOptions::default() };
+    let plain = WalkOptions { global_excludes: false, ..WalkOptions::default() };
     let variants: Vec<(&str, WalkOptions)> = vec![
         ("--no-ignore", WalkOptions { ignore_files: false, ..plain.clone() }),
         ("ignore files", plain.clone()),
         (
             "ignore files, -g '*.js' -g '!*.min.js'",
-            WalkOptions { overrides: Overrides::new(&["*.js", "!*.min.js"], &[]).unwrap(), ..plain.clone() },
+            WalkOptions { overrides: overrides(&root, &["*.js", "!*.min.js"], &[]).unwrap(), ..plain.clone() },
         ),
     ];
     let walk = |options: &WalkOptions| {

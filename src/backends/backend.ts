@@ -97,6 +97,12 @@ export interface WalkOptions {
   types?: string[];
   /** 1 = the root's own entries, 0 = nothing. */
   maxDepth?: number;
+  /** The working directory `display` is relative to; globs are relative to it. @default root */
+  cwd?: string;
+  /** Only regular files (through followed links): what a scan reads (`--files`). */
+  filesOnly?: boolean;
+  /** Leave out files larger than this (with `filesOnly`). */
+  maxFilesize?: number;
 }
 
 /** One step of a walk. */

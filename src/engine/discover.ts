@@ -3,9 +3,10 @@
  * plus error records for whatever could not be listed — nothing is dropped silently.
  *
  * * An input that names an existing directory is walked by the native walker
- *   (native/src/walker.rs), which selects files as ripgrep does: ignore files, `-g`
- *   globs, `-t` types, `--max-depth`, the hidden rule. One that names anything else that
- *   exists (a file, a FIFO, a link) is taken as given and left to the reader to classify.
+ *   (native/src/walker.rs: ripgrep's, from the `ignore` crate), which selects files as
+ *   ripgrep does: ignore files, `-g` globs (relative to `cwd`), `-t` types, `--max-depth`,
+ *   the hidden rule. One that names anything else that exists (a file, a FIFO, a link) is
+ *   taken as given and left to the reader to classify.
  * * Any other input is a glob pattern if it has glob syntax (fast-glob's reading of it),
  *   else an error record (`ENOENT`, …). A pattern is walked by the same native walker from
  *   its static base (fast-glob's, braces expanded), as deep as the pattern reaches, and
@@ -40,6 +41,12 @@ export interface DiscoverOptions {
   typeGlobs: string[];
   /** 1 = a directory's own entries; undefined = no limit. */
   maxDepth: number | undefined;
+  /**
+   * Listing (`--files`): of what the walk finds, only what a scan reads — regular files
+   * (through followed links), none over `maxFilesize` bytes — as `rg --files` lists them.
+   * (A scan's own `maxFilesize` is the reader's: its files are recorded as skipped.)
+   */
+  listing?: { maxFilesize: number | undefined };
 }
 
 /**
@@ -227,6 +234,9 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       iglobs: o.iglobs,
       types: o.typeGlobs,
       maxDepth: Math.min(o.maxDepth ?? Infinity, root.depth ?? Infinity),
+      cwd: o.cwd,
+      filesOnly: o.listing !== undefined,
+      maxFilesize: o.listing?.maxFilesize,
     };
     if (options.maxDepth === Infinity) options.maxDepth = undefined;
     const walker = o.backend.createWalker(root.base, root.abs, root.hidden ?? o.hidden, o.follow, options);

@@ -5,8 +5,9 @@
 import { abortError } from '../core/errors.js';
 import { recordPath } from '../core/path-bytes.js';
 import type { FileError } from '../core/types.js';
+import { checkInteger } from '../core/validate.js';
 import { discover, type Discovered } from './discover.js';
-import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery } from './options.js';
+import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery, type ScanOptions } from './options.js';
 import { inShard } from './shard.js';
 
 /** A file a scan would read, or a path that could not be listed and why. */
@@ -28,12 +29,24 @@ export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discove
 }
 
 /**
+/**
+ * Discovery for a listing: of what a walk finds, only what a scan with these options reads
+ * (regular files, none over `maxFilesize`), as `rg --files` lists them. @internal
+ */
+export function resolveListing(o: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'>): ResolvedDiscovery {
+  const maxFilesize = o?.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize);
+  return { ...resolveDiscovery(o), listing: { maxFilesize } };
+}
+
+/**
  * The files `scan()` with these options would read, in discovery order, without reading
  * them. Its options are checked on the call, as `scan()`'s are; nothing is read until it is
  * iterated.
  */
-export function listFiles(options: DiscoveryOptions = {}): AsyncGenerator<ListedFile> {
-  return listed(resolveDiscovery(options));
+export function listFiles(
+  options: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'> = {},
+): AsyncGenerator<ListedFile> {
+  return listed(resolveListing(options));
 }
 
 async function* listed(o: ResolvedDiscovery): AsyncGenerator<ListedFile> {

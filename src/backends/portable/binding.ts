@@ -38,7 +38,7 @@ import {
   type PortableEvaluation,
 } from './counter.js';
 import type { PortableFileError } from './errors.js';
-import { OverrideError, Overrides, TypeFilter } from './ignore.js';
+import { buildOverride, buildTypes, OverrideError } from './ignore.js';
 import { DEFAULT_CHUNK, Reader, type ReadResult, type ReaderOptions } from './reader.js';
 import { Walker, type WalkRules, type WalkSink } from './walker.js';
 
@@ -154,27 +154,28 @@ function scanPaths(
 const errorObject = (e: PortableFileError) => ({ errno: e.errno, code: e.code, message: e.message });
 
 /** The walk options compiled: a glob that does not parse is the native core's RangeError. */
-function walkRules(o: WalkOptions): WalkRules {
-  const compiled = <T>(make: () => T, option: (e: OverrideError) => string): T => {
+function walkRules(o: WalkOptions, root: string): WalkRules {
+  const compiled = <T>(make: () => T): T => {
     try {
       return make();
     } catch (e) {
-      throw e instanceof OverrideError ? e.asRangeError(option(e)) : e;
+      throw e instanceof OverrideError ? e.asRangeError() : e;
     }
   };
   return {
     ignoreFiles: o.ignoreFiles ?? true,
-    overrides: compiled(
-      () => new Overrides(o.globs, o.iglobs),
-      (e) => (e.caseInsensitive ? 'iglobs' : 'globs'),
+    overrides: compiled(() =>
+      buildOverride(o.cwd === undefined ? root : byteString(o.cwd), o.globs ?? [], o.iglobs ?? []),
     ),
-    types: compiled(
-      () => new TypeFilter(o.types),
-      () => 'types',
-    ),
+    types: compiled(() => buildTypes(o.types ?? [])),
     maxDepth: o.maxDepth,
+    filesOnly: o.filesOnly ?? false,
+    maxFilesize: o.maxFilesize,
   };
 }
+
+/** A path string (lone surrogates as bytes, see path-bytes.ts) as a byte string. */
+const byteString = (s: string) => bytesOfPath(pathText(s)).toString('latin1');
 
 /** The portable back end. */
 export const portableBackend: Backend = {
@@ -250,7 +251,13 @@ export const portableBackend: Backend = {
   },
 
   createWalker: (display, root, hidden, follow, options) =>
-    new Walker(pathText(display), pathText(root), hidden, follow, walkRules(options)) as unknown as WalkerHandle,
+    new Walker(
+      pathText(display),
+      byteString(root),
+      hidden,
+      follow,
+      walkRules(options ?? {}, byteString(root)),
+    ) as unknown as WalkerHandle,
 
   walkNext(walker, max) {
     const w = walkerOf(walker);

@@ -1,509 +1,374 @@
 /**
- * Glob patterns with gitignore and ripgrep semantics: a port of native/src/glob.rs, whose
- * documentation describes the syntax. Matching is on bytes, as there: `?` is one byte and a
- * class holds bytes. Bytes are carried in "byte strings", JavaScript strings whose code
- * units are bytes (0–255, what `Buffer#toString('latin1')` gives), so that names compare,
- * slice and hash as strings.
+ * Globs as the native core's `globset` 0.4.9 (ripgrep's) reads and matches them: a port of
+ * its parser (`glob.rs`), of the regular expression it makes of a glob, and of how a
+ * `GlobSet` matches a path (its literal, basename, extension, prefix and suffix shortcuts
+ * included, which decide a few paths differently from the expression).
+ *
+ * Globs are text; paths are byte strings (one char per byte, as `Buffer#toString('latin1')`
+ * gives), since file names need not be UTF-8: a literal character of a glob matches its
+ * UTF-8 bytes, `?` and a class match one byte, as globset's byte-wise expressions do.
  */
 
-/** How a glob is read. */
-export interface GlobOptions {
-  /** Letters match either case (ASCII only). */
-  caseInsensitive?: boolean;
-  /** `{a,b}` is alternation (ripgrep's `-g`), not literal braces (gitignore). */
-  alternation?: boolean;
-}
+/** Why a glob does not parse, in globset's words. */
+export class GlobError extends Error {}
 
-/** The most expansions a pattern's braces may have (`{a,b}{c,d}` has 4). */
-export const MAX_ALTERNATIVES = 4096;
-
-/** Why a pattern is not a valid glob; `message` is the native core's wording. */
-export class GlobError extends Error {
-  constructor(
-    readonly kind:
-      | 'DanglingEscape'
-      | 'UnclosedClass'
-      | 'InvalidRange'
-      | 'UnclosedAlternates'
-      | 'UnopenedAlternates'
-      | 'TooManyAlternatives',
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Rust's `char::escape_default` of a byte taken as a char. */
-function escapeDefault(b: number): string {
-  if (b === 0x09) return '\\t';
-  if (b === 0x0a) return '\\n';
-  if (b === 0x0d) return '\\r';
-  if (b === 0x5c || b === 0x27 || b === 0x22) return '\\' + String.fromCharCode(b);
-  if (b >= 0x20 && b <= 0x7e) return String.fromCharCode(b);
-  return `\\u{${b.toString(16)}}`;
-}
-
-const errors = {
-  danglingEscape: () => new GlobError('DanglingEscape', "dangling '\\' at the end"),
-  unclosedClass: () => new GlobError('UnclosedClass', "unclosed character class (missing ']')"),
-  invalidRange: (a: number, b: number) =>
-    new GlobError('InvalidRange', `invalid range ${escapeDefault(a)}-${escapeDefault(b)}`),
-  unclosedAlternates: () => new GlobError('UnclosedAlternates', "unclosed alternation (missing '}')"),
-  unopenedAlternates: () => new GlobError('UnopenedAlternates', "'}' without its '{'"),
-  tooMany: () => new GlobError('TooManyAlternatives', `more than ${MAX_ALTERNATIVES} alternatives`),
-};
-
-/** A set of bytes. */
-type ByteSet = Uint8Array;
-
-type Tok =
-  | { t: 'lit'; b: number }
+type Token =
+  | { t: 'lit'; c: string }
   | { t: 'any' }
   | { t: 'star' }
-  | { t: 'class'; set: ByteSet; negated: boolean }
-  | { t: 'group'; branches: Tok[][] };
+  | { t: 'rprefix' }
+  | { t: 'rsuffix' }
+  | { t: 'rzero' }
+  | { t: 'class'; negated: boolean; ranges: [number, number][] }
+  | { t: 'alt'; alts: Token[][] };
 
-/** A token of one expansion (no braces). */
-type Flat = Exclude<Tok, { t: 'group' }>;
-
-/** One item of a component pattern; literals are lowercase when case-insensitive. */
-type Item = { t: 'lit'; s: string } | { t: 'any' } | { t: 'star' } | { t: 'class'; set: ByteSet };
-
-/** A pattern for one path component (it never matches `/`). */
-type Component =
-  | { k: 'literal'; s: string }
-  | { k: 'suffix'; s: string }
-  | { k: 'prefix'; s: string }
-  | { k: 'anyName' }
-  | { k: 'general'; items: Item[]; minLen: number; hasStar: boolean };
-
-/** A step of a path pattern: `**` (zero or more components) or one component. */
-type Step = 'doubleStar' | Component;
-
-/** One alternative, compiled. */
-type Pattern =
-  | { p: 'single'; c: Component }
-  | { p: 'literalPath'; s: string }
-  | { p: 'basename'; c: Component }
-  | { p: 'tail'; cs: Component[] }
-  | { p: 'general'; steps: Step[] }
-  | { p: 'everything' };
-
-/** A necessary condition on a path's last component (see `Glob#requiredName`). */
-export type NameKey =
-  { exact: string } | { extension: string } | { firstByte: number } | { lastByte: number } | undefined;
-
-const SLASH = 0x2f;
-
-/** `s` with its ASCII letters lowercased (and no other character changed). */
-export function asciiLower(s: string): string {
-  return /[A-Z]/.test(s) ? s.replace(/[A-Z]+/g, (m) => m.toLowerCase()) : s;
+/** How a glob is read (globset's `GlobBuilder` options). */
+export interface GlobOptions {
+  caseInsensitive: boolean;
+  /** `*` and `?` do not match `/`. */
+  literalSeparator: boolean;
+  /** `\` escapes the next character (always so on Unix). */
+  backslashEscape?: boolean;
 }
 
-/** A compiled glob. */
-export class Glob {
-  private readonly alternatives: Pattern[];
-  private readonly caseInsensitive: boolean;
+const isSeparator = (c: string | undefined) => c === '/';
 
-  /** Compiles `pattern` (a byte string: an ignore file's line need not be UTF-8). */
-  constructor(pattern: string, options: GlobOptions = {}) {
-    const toks = parse(pattern, options.alternation ?? false);
-    this.caseInsensitive = options.caseInsensitive ?? false;
-    this.alternatives = expand(toks).map((flat) => compile(flat, this.caseInsensitive));
-  }
-
-  /** Whether the whole of `path` (a byte string, components separated by `/`) matches. */
-  isMatch(path: string): boolean {
-    // Matching a lowercased path against lowercased literals and case-closed classes is
-    // matching while folding case.
-    if (this.caseInsensitive) path = asciiLower(path);
-    for (const p of this.alternatives) if (patternMatches(p, path)) return true;
-    return false;
-  }
-
-  /**
-   * What a path's last component must be for the glob to match it, when one simple test
-   * says so: for indexing many globs by name or extension. `undefined` for anything else
-   * (case-insensitive globs and braces included).
-   */
-  requiredName(): NameKey {
-    if (this.alternatives.length !== 1 || this.caseInsensitive) return undefined;
-    const only = this.alternatives[0]!;
-    let last: Component;
-    switch (only.p) {
-      case 'single':
-      case 'basename':
-        last = only.c;
-        break;
-      case 'literalPath':
-        return { exact: only.s.slice(only.s.lastIndexOf('/') + 1) };
-      case 'tail': {
-        const c = only.cs[only.cs.length - 1];
-        if (!c) return undefined;
-        last = c;
-        break;
-      }
-      case 'general': {
-        const s = only.steps[only.steps.length - 1];
-        if (s === undefined || s === 'doubleStar') return undefined;
-        last = s;
-        break;
-      }
-      case 'everything':
-        return undefined;
-    }
-    switch (last.k) {
-      case 'literal':
-        return { exact: last.s };
-      case 'suffix': {
-        const dot = last.s.lastIndexOf('.');
-        if (dot >= 0) return { extension: last.s.slice(dot + 1) };
-        return last.s.length ? { lastByte: last.s.charCodeAt(last.s.length - 1) } : undefined;
-      }
-      case 'prefix':
-        return last.s.length ? { firstByte: last.s.charCodeAt(0) } : undefined;
-      case 'general': {
-        const first = last.items[0];
-        const end = last.items[last.items.length - 1];
-        if (first?.t === 'lit') return { firstByte: first.s.charCodeAt(0) };
-        if (end?.t === 'lit') return { lastByte: end.s.charCodeAt(end.s.length - 1) };
-        return undefined;
-      }
-      case 'anyName':
-        return undefined;
-    }
-  }
-}
-
-/** What follows the last `.` of a name, if it has one. */
-export function extension(name: string): string | undefined {
-  const i = name.lastIndexOf('.');
-  return i < 0 ? undefined : name.slice(i + 1);
-}
-
-/** Parses the pattern into tokens, with brace groups when `alternation`. */
-function parse(p: string, alternation: boolean): Tok[] {
-  // Tokens go to the last branch of the innermost open group, or to `top`.
-  const top: Tok[] = [];
-  const groups: Tok[][][] = [];
-  const current = (): Tok[] => {
-    const g = groups[groups.length - 1];
-    return g ? g[g.length - 1]! : top;
-  };
+/** globset's `Parser`, over the glob's characters (code points). */
+function parse(glob: string, opts: GlobOptions): Token[] {
+  const chars = [...glob];
   let i = 0;
-  while (i < p.length) {
-    const c = p.charCodeAt(i++);
-    let tok: Tok;
-    if (c === 0x3f /* ? */) tok = { t: 'any' };
-    else if (c === 0x2a /* * */) tok = { t: 'star' };
-    else if (c === 0x5c /* \ */) {
-      if (i >= p.length) throw errors.danglingEscape();
-      tok = { t: 'lit', b: p.charCodeAt(i++) };
-    } else if (c === 0x5b /* [ */) {
-      const [set, negated, next] = parseClass(p, i);
-      i = next;
-      tok = { t: 'class', set, negated };
-    } else if (c === 0x7b /* { */ && alternation) {
-      groups.push([[]]);
-      continue;
-    } else if (c === 0x2c /* , */ && alternation && groups.length) {
-      groups[groups.length - 1]!.push([]);
-      continue;
-    } else if (c === 0x7d /* } */ && alternation) {
-      const branches = groups.pop();
-      if (!branches) throw errors.unopenedAlternates();
-      tok = { t: 'group', branches };
-    } else tok = { t: 'lit', b: c };
-    current().push(tok);
-  }
-  if (groups.length) throw errors.unclosedAlternates();
-  return top;
-}
-
-/**
- * Parses a class whose `[` ends just before `i`: its members, whether it is negated, and the
- * index after its `]`. Git's rules: `!` or `^` first negates; `]` first is a member; `\`
- * escapes; `a-z` is a range unless `-` is first or last.
- */
-function parseClass(p: string, i: number): [ByteSet, boolean, number] {
-  const set = new Uint8Array(256);
-  const at = (j: number) => (j < p.length ? p.charCodeAt(j) : -1);
-  const negated = at(i) === 0x21 || at(i) === 0x5e;
-  if (negated) i++;
-  let first = true;
-  for (;;) {
-    const c = at(i);
-    if (c < 0) throw errors.unclosedClass();
-    i++;
-    if (c === 0x5d && !first) break;
-    first = false;
-    let lo = c;
-    if (c === 0x5c) {
-      lo = at(i);
-      if (lo < 0) throw errors.unclosedClass();
-      i++;
-    }
-    // A range: `-` followed by something other than the closing `]`.
-    if (at(i) === 0x2d && at(i + 1) >= 0 && at(i + 1) !== 0x5d) {
-      i++;
-      let hi = at(i++);
-      if (hi === 0x5c) {
-        hi = at(i);
-        if (hi < 0) throw errors.unclosedClass();
-        i++;
-      }
-      if (hi < lo) throw errors.invalidRange(lo, hi);
-      set.fill(1, lo, hi + 1);
-    } else {
-      set[lo] = 1;
-    }
-  }
-  return [set, negated, i];
-}
-
-/** Expands brace groups into alternatives (empty branches dropped, as ripgrep does). */
-function expand(toks: Tok[]): Flat[][] {
-  let out: Flat[][] = [[]];
-  for (const tok of toks) {
-    if (tok.t !== 'group') {
-      for (const v of out) v.push(tok);
-      continue;
-    }
-    const tails: Flat[][] = [];
-    for (const b of tok.branches) {
-      if (!b.length) continue;
-      tails.push(...expand(b));
-      if (tails.length > MAX_ALTERNATIVES) throw errors.tooMany();
-    }
-    if (!tails.length) continue;
-    if (out.length * tails.length > MAX_ALTERNATIVES) throw errors.tooMany();
-    out = out.flatMap((head) => tails.map((tail) => [...head, ...tail]));
-  }
-  return out;
-}
-
-const isSlash = (t: Flat) => t.t === 'lit' && t.b === SLASH;
-
-/** Compiles one expansion. */
-function compile(flat: Flat[], ci: boolean): Pattern {
-  const parts: Flat[][] = [[]];
-  for (const t of flat) {
-    if (isSlash(t)) parts.push([]);
-    else parts[parts.length - 1]!.push(t);
-  }
-  const isDouble = (part: Flat[]) => part.length >= 2 && part.every((t) => t.t === 'star');
-  const n = parts.length;
-  const steps: Step[] = [];
-  parts.forEach((part, i) => {
-    if (isDouble(part)) {
-      // `x/**`: at least one component below `x`.
-      if (i === n - 1 && n > 1) steps.push({ k: 'anyName' });
-      // `**/**` is one `**`.
-      if (steps[steps.length - 1] !== 'doubleStar') steps.push('doubleStar');
-    } else {
-      steps.push(component(part, ci));
-    }
-  });
-  const [s0, s1] = steps;
-  if (steps.length === 1 && s0 === 'doubleStar') return { p: 'everything' };
-  if (steps.length === 1 && s0 !== 'doubleStar') return { p: 'single', c: s0! };
-  if (steps.length === 2 && s0 === 'doubleStar' && s1 !== 'doubleStar') return { p: 'basename', c: s1! };
-  if (s0 === 'doubleStar' && steps.slice(1).every((s) => s !== 'doubleStar')) {
-    return { p: 'tail', cs: steps.slice(1) as Component[] };
-  }
-  if (steps.every((s) => s !== 'doubleStar' && s.k === 'literal')) {
-    return { p: 'literalPath', s: (steps as { s: string }[]).map((s) => s.s).join('/') };
-  }
-  return { p: 'general', steps };
-}
-
-/** Compiles one component's tokens (none is `/`). */
-function component(part: Flat[], ci: boolean): Component {
-  const items: Item[] = [];
-  let lit = '';
-  const flush = () => {
-    if (lit) items.push({ t: 'lit', s: lit });
-    lit = '';
+  let prev: string | undefined;
+  let cur: string | undefined;
+  const stack: Token[][] = [[]];
+  const bump = () => {
+    prev = cur;
+    cur = chars[i++];
+    return cur;
   };
-  for (const t of part) {
-    switch (t.t) {
-      case 'lit':
-        lit += String.fromCharCode(ci && t.b >= 0x41 && t.b <= 0x5a ? t.b + 32 : t.b);
-        break;
-      case 'any':
-        flush();
-        items.push({ t: 'any' });
-        break;
-      case 'star':
-        flush();
-        if (items[items.length - 1]?.t !== 'star') items.push({ t: 'star' });
-        break;
-      case 'class': {
-        flush();
-        const set = Uint8Array.from(t.set);
-        if (ci) {
-          // Folded before negation, as ripgrep does: `[!a]` refuses `A` too.
-          for (let b = 0x61; b <= 0x7a; b++) {
-            if (set[b] || set[b - 32]) set[b] = set[b - 32] = 1;
+  const peek = () => chars[i];
+  const top = () => stack[stack.length - 1]!;
+  const push = (tok: Token) => top().push(tok);
+  const parseStar = () => {
+    const before = prev;
+    if (peek() !== '*') return push({ t: 'star' });
+    bump();
+    if (top().length === 0) {
+      if (peek() !== undefined && !isSeparator(peek())) {
+        push({ t: 'star' });
+        push({ t: 'star' });
+      } else {
+        push({ t: 'rprefix' });
+        bump();
+      }
+      return;
+    }
+    if (!isSeparator(before) && (stack.length <= 1 || (before !== ',' && before !== '{'))) {
+      push({ t: 'star' });
+      push({ t: 'star' });
+      return;
+    }
+    let isSuffix: boolean;
+    const next = peek();
+    if (next === undefined) {
+      bump();
+      isSuffix = true;
+    } else if ((next === ',' || next === '}') && stack.length >= 2) {
+      isSuffix = true;
+    } else if (isSeparator(next)) {
+      bump();
+      isSuffix = false;
+    } else {
+      push({ t: 'star' });
+      push({ t: 'star' });
+      return;
+    }
+    const last = top().pop()!;
+    if (last.t === 'rprefix' || last.t === 'rsuffix') push(last);
+    else push({ t: isSuffix ? 'rsuffix' : 'rzero' });
+  };
+  const parseClass = () => {
+    const ranges: [number, number][] = [];
+    let negated = false;
+    if (peek() === '!' || peek() === '^') {
+      bump();
+      negated = true;
+    }
+    let first = true;
+    let inRange = false;
+    const extend = (c: string) => {
+      const r = ranges[ranges.length - 1]!;
+      r[1] = c.codePointAt(0)!;
+      if (r[1] < r[0]) {
+        throw new GlobError(`invalid range; '${String.fromCodePoint(r[0])}' > '${String.fromCodePoint(r[1])}'`);
+      }
+    };
+    for (;;) {
+      const c = bump();
+      if (c === undefined) throw new GlobError("unclosed character class; missing ']'");
+      if (c === ']') {
+        if (!first) break;
+        ranges.push([0x5d, 0x5d]);
+      } else if (c === '-') {
+        if (first) ranges.push([0x2d, 0x2d]);
+        else if (inRange) {
+          extend('-');
+          inRange = false;
+        } else inRange = true;
+      } else {
+        if (inRange) extend(c);
+        else ranges.push([c.codePointAt(0)!, c.codePointAt(0)!]);
+        inRange = false;
+      }
+      first = false;
+    }
+    if (inRange) ranges.push([0x2d, 0x2d]);
+    push({ t: 'class', negated, ranges });
+  };
+  for (let c = bump(); c !== undefined; c = bump()) {
+    if (c === '?') push({ t: 'any' });
+    else if (c === '*') parseStar();
+    else if (c === '[') parseClass();
+    else if (c === '{') {
+      if (stack.length > 1) throw new GlobError('nested alternate groups are not allowed');
+      stack.push([]);
+    } else if (c === '}') {
+      const alts: Token[][] = [];
+      while (stack.length >= 2) alts.push(stack.pop()!);
+      push({ t: 'alt', alts });
+    } else if (c === ',') {
+      if (stack.length <= 1) push({ t: 'lit', c: ',' });
+      else stack.push([]);
+    } else if (c === '\\' && opts.backslashEscape !== false) {
+      const e = bump();
+      if (e === undefined) throw new GlobError("dangling '\\'");
+      push({ t: 'lit', c: e });
+    } else push({ t: 'lit', c });
+  }
+  if (stack.length > 1) throw new GlobError("unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)");
+  return stack[0]!;
+}
+
+/** A string's UTF-8 bytes as a byte string. */
+// eslint-disable-next-line no-control-regex
+export const utf8Bytes = (s: string) => (/^[\x00-\x7f]*$/.test(s) ? s : Buffer.from(s, 'utf8').toString('latin1'));
+
+const hex = (b: number) => `\\x${b.toString(16).padStart(2, '0')}`;
+const isAsciiLetter = (b: number) => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+
+/** A class's bytes: each range as globset writes it into a byte-wise expression. */
+function classBytes(ranges: [number, number][], caseInsensitive: boolean): boolean[] {
+  const set: boolean[] = Array(256).fill(false);
+  for (const [from, to] of ranges) {
+    const a = [...Buffer.from(String.fromCodePoint(from), 'utf8')];
+    const b = [...Buffer.from(String.fromCodePoint(to), 'utf8')];
+    if (from === to) {
+      for (const x of a) set[x] = true;
+      continue;
+    }
+    // `\xa1\xa2-\xb1\xb2`: the bytes around the `-` make the range.
+    for (const x of a.slice(0, -1)) set[x] = true;
+    for (let x = a[a.length - 1]!; x <= b[0]!; x++) set[x] = true;
+    for (const x of b.slice(1)) set[x] = true;
+  }
+  if (caseInsensitive) {
+    for (let x = 0; x < 128; x++) if (set[x] && isAsciiLetter(x)) set[x ^ 0x20] = true;
+  }
+  return set;
+}
+
+/** The glob as a JavaScript expression over byte strings, as globset's over bytes. */
+function toRegExp(tokens: Token[], opts: GlobOptions, dotAll: boolean): RegExp {
+  const dot = dotAll ? '[^]' : '[^\\n]';
+  const lit = (c: string) =>
+    [...Buffer.from(c, 'utf8')]
+      .map((b) => (opts.caseInsensitive && isAsciiLetter(b) ? `[${hex(b & ~0x20)}${hex(b | 0x20)}]` : hex(b)))
+      .join('');
+  const emit = (toks: Token[]): string =>
+    toks
+      .map((tok) => {
+        switch (tok.t) {
+          case 'lit':
+            return lit(tok.c);
+          case 'any':
+            return opts.literalSeparator ? '[^/]' : dot;
+          case 'star':
+            return opts.literalSeparator ? '[^/]*' : `${dot}*`;
+          case 'rprefix':
+            return `(?:/?|${dot}*/)`;
+          case 'rsuffix':
+            return `/${dot}*`;
+          case 'rzero':
+            return `(?:/|/${dot}*/)`;
+          case 'class': {
+            const set = classBytes(tok.ranges, opts.caseInsensitive);
+            const members = set.map((on, b) => (on ? hex(b) : '')).join('');
+            return `[${tok.negated ? '^' : ''}${members}]`;
+          }
+          case 'alt': {
+            const parts = tok.alts.map(emit).filter((p) => p !== '');
+            return parts.length ? `(?:${parts.join('|')})` : '';
           }
         }
-        if (t.negated) for (let b = 0; b < 256; b++) set[b] = set[b] ? 0 : 1;
-        items.push({ t: 'class', set });
+      })
+      .join('');
+  if (tokens.length === 1 && tokens[0]!.t === 'rprefix') return new RegExp(`^${dot}*$`);
+  return new RegExp(`^${emit(tokens)}$`);
+}
+
+/** How globset matches one glob of a set: a shortcut when the glob has one. */
+type Strategy =
+  | { kind: 'literal'; lit: string }
+  | { kind: 'basename'; lit: string }
+  | { kind: 'extension'; ext: string }
+  | { kind: 'prefix'; lit: string }
+  | { kind: 'suffix'; lit: string; component: boolean }
+  | { kind: 'required-extension'; ext: string; re: RegExp }
+  | { kind: 'regex'; re: RegExp };
+
+/** The characters of a run of literal tokens, or undefined if another token is among them. */
+function literals(tokens: Token[]): string | undefined {
+  let s = '';
+  for (const t of tokens) {
+    if (t.t !== 'lit') return undefined;
+    s += t.c;
+  }
+  return s;
+}
+
+/** globset's `MatchStrategy::new`: its shortcuts, tried in its order. */
+function strategyOf(tokens: Token[], opts: GlobOptions): Strategy {
+  const regex = () => ({ kind: 'regex', re: toRegExp(tokens, opts, false) }) as const;
+  if (opts.caseInsensitive) return regex();
+  // basename_literal: `**/literal` without a `/`.
+  if (tokens[0]?.t === 'rprefix' && tokens.length > 1) {
+    const rest = literals(tokens.slice(1));
+    if (rest !== undefined && !rest.includes('/')) return { kind: 'basename', lit: utf8Bytes(rest) };
+  }
+  const all = literals(tokens);
+  if (all) return { kind: 'literal', lit: utf8Bytes(all) };
+  // ext: `*.ext` (`**/*.ext`), the extension without `.` or `/`.
+  {
+    const start = tokens[0]?.t === 'rprefix' ? 1 : 0;
+    if (tokens[start]?.t === 'star' && !(start === 0 && opts.literalSeparator)) {
+      const dotTok = tokens[start + 1];
+      const rest = literals(tokens.slice(start + 2));
+      if (dotTok?.t === 'lit' && dotTok.c === '.' && rest !== undefined && !/[./]/.test(rest)) {
+        return { kind: 'extension', ext: utf8Bytes(`.${rest}`) };
+      }
+    }
+  }
+  // prefix: `literal*` (a `*` that may match `/`) or `literal/**`.
+  {
+    const last = tokens[tokens.length - 1];
+    const star = last?.t === 'star' && !opts.literalSeparator;
+    if (last && (star || last.t === 'rsuffix')) {
+      const lit = literals(tokens.slice(0, -1));
+      const full = last.t === 'rsuffix' ? `${lit}/` : lit;
+      if (lit !== undefined && full) return { kind: 'prefix', lit: utf8Bytes(full) };
+    }
+    // Otherwise every token must be a literal: the literal case above.
+  }
+  // suffix: `*literal` (a `*` that may match `/`), `**/literal`, `**/*literal`.
+  {
+    let lit = '';
+    let start = 0;
+    let component = false;
+    if (tokens[0]?.t === 'rprefix') {
+      start = 1;
+      if (tokens[1]?.t === 'lit') {
+        lit = '/';
+        component = true;
+      }
+    }
+    let ok = true;
+    if (tokens[start]?.t === 'star') {
+      if (opts.literalSeparator) ok = false;
+      else start += 1;
+    }
+    const rest = ok ? literals(tokens.slice(start)) : undefined;
+    if (rest !== undefined) {
+      lit += rest;
+      if (lit !== '' && lit !== '/') return { kind: 'suffix', lit: utf8Bytes(lit), component };
+    }
+  }
+  // required_ext: ends in literal `.ext` (no `/` in it).
+  {
+    let ext = '';
+    let found = false;
+    for (let k = tokens.length - 1; k >= 0; k--) {
+      const t = tokens[k]!;
+      if (t.t !== 'lit' || t.c === '/') break;
+      ext = t.c + ext;
+      if (t.c === '.') {
+        found = true;
         break;
       }
     }
+    if (found) return { kind: 'required-extension', ext: utf8Bytes(ext), re: toRegExp(tokens, opts, true) };
   }
-  flush();
-  const [a, b] = items;
-  if (items.length === 0) return { k: 'literal', s: '' };
-  if (items.length === 1 && a!.t === 'lit') return { k: 'literal', s: a!.s };
-  if (items.length === 1 && a!.t === 'star') return { k: 'anyName' };
-  if (items.length === 2 && a!.t === 'star' && b!.t === 'lit') return { k: 'suffix', s: b!.s };
-  if (items.length === 2 && a!.t === 'lit' && b!.t === 'star') return { k: 'prefix', s: a!.s };
-  let minLen = 0;
-  for (const i of items) minLen += i.t === 'lit' ? i.s.length : i.t === 'star' ? 0 : 1;
-  return { k: 'general', items, minLen, hasStar: items.some((i) => i.t === 'star') };
+  return regex();
 }
 
-/** Whether the component `name` (no `/`) matches. */
-function componentMatches(c: Component, name: string): boolean {
-  switch (c.k) {
+/** A parsed glob: `new Glob(text, options)` throws `GlobError` when it does not parse. */
+export class Glob {
+  readonly strategy: Strategy;
+  constructor(
+    readonly glob: string,
+    opts: GlobOptions,
+  ) {
+    this.strategy = strategyOf(parse(glob, opts), opts);
+  }
+}
+
+/** globset's file name of a path: after the last `/`; none if empty or ending in `.`. */
+function fileName(path: string): string {
+  if (path === '' || path.endsWith('.')) return '';
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** A path prepared for matching (globset's `Candidate`). */
+export class Candidate {
+  readonly basename: string;
+  readonly ext: string;
+  constructor(readonly path: string) {
+    this.basename = fileName(path);
+    const dot = this.basename.lastIndexOf('.');
+    this.ext = dot < 0 ? '' : this.basename.slice(dot);
+  }
+}
+
+function matches(s: Strategy, c: Candidate): boolean {
+  switch (s.kind) {
     case 'literal':
-      return name === c.s;
-    case 'suffix':
-      return name.endsWith(c.s);
-    case 'prefix':
-      return name.startsWith(c.s);
-    case 'anyName':
-      return true;
-    case 'general':
-      if (name.length < c.minLen || (!c.hasStar && name.length !== c.minLen)) return false;
-      return matchItems(c.items, name);
-  }
-}
-
-/**
- * Greedy matching with backtracking to the last `*`: `*` can absorb anything, so an earlier
- * `*` never needs to take more once a later one is reached.
- */
-function matchItems(items: Item[], text: string): boolean {
-  let p = 0;
-  let t = 0;
-  // The item after the last star, and where that star's match would end next time.
-  let resumeP = -1;
-  let resumeT = -1;
-  for (;;) {
-    const item = items[p];
-    if (item) {
-      let advanced = -1;
-      switch (item.t) {
-        case 'star':
-          resumeP = p + 1;
-          resumeT = t;
-          p++;
-          continue;
-        case 'lit':
-          if (text.startsWith(item.s, t)) advanced = item.s.length;
-          break;
-        case 'any':
-          if (t < text.length) advanced = 1;
-          break;
-        case 'class':
-          if (t < text.length && item.set[text.charCodeAt(t)]) advanced = 1;
-          break;
-      }
-      if (advanced >= 0) {
-        p++;
-        t += advanced;
-        continue;
-      }
-    } else if (t === text.length) {
-      return true;
-    }
-    if (resumeP >= 0 && resumeT < text.length) {
-      resumeT++;
-      p = resumeP;
-      t = resumeT;
-    } else {
-      return false;
-    }
-  }
-}
-
-/** Where the component of `path` that starts at `at` ends (its `/`, or the path's end). */
-function componentEnd(path: string, at: number): number {
-  const i = path.indexOf('/', at);
-  return i < 0 ? path.length : i;
-}
-
-/** The same greedy algorithm one level up: components for bytes, `**` for `*`. */
-function matchSteps(steps: Step[], path: string): boolean {
-  const end = path.length + 1;
-  let p = 0;
-  let t = path.length === 0 ? end : 0;
-  let resumeP = -1;
-  let resumeT = -1;
-  for (;;) {
-    const step = steps[p];
-    if (step !== undefined) {
-      if (step === 'doubleStar') {
-        resumeP = p + 1;
-        resumeT = t;
-        p++;
-        continue;
-      }
-      if (t < end) {
-        const stop = componentEnd(path, t);
-        if (componentMatches(step, path.slice(t, stop))) {
-          p++;
-          t = stop + 1;
-          continue;
-        }
-      }
-    } else if (t === end) {
-      return true;
-    }
-    if (resumeP >= 0 && resumeT < end) {
-      resumeT = componentEnd(path, resumeT) + 1;
-      p = resumeP;
-      t = resumeT;
-    } else {
-      return false;
-    }
-  }
-}
-
-/** The last component of a path. */
-const baseName = (path: string) => path.slice(path.lastIndexOf('/') + 1);
-
-function patternMatches(pattern: Pattern, path: string): boolean {
-  switch (pattern.p) {
-    case 'single':
-      // The cheap test first: `path` is usually a name, without `/`.
-      return componentMatches(pattern.c, path) && !path.includes('/');
-    case 'literalPath':
-      return path === pattern.s;
+      return c.path === s.lit;
     case 'basename':
-      return componentMatches(pattern.c, baseName(path));
-    case 'general': {
-      // The last component first: it turns most paths away at the cost of one test.
-      const last = pattern.steps[pattern.steps.length - 1];
-      if (last !== undefined && last !== 'doubleStar' && !componentMatches(last, baseName(path))) return false;
-      return matchSteps(pattern.steps, path);
+      return c.basename !== '' && c.basename === s.lit;
+    case 'extension':
+      return c.ext !== '' && c.ext === s.ext;
+    case 'prefix':
+      return c.path.startsWith(s.lit);
+    case 'suffix':
+      return c.path.endsWith(s.lit) || (s.component && c.path === s.lit.slice(1));
+    case 'required-extension':
+      return c.ext !== '' && c.ext === s.ext && s.re.test(c.path);
+    case 'regex':
+      return s.re.test(c.path);
+  }
+}
+
+/** Globs matched together: which of them match a path (globset's `GlobSet`). */
+export class GlobSet {
+  constructor(private readonly globs: Glob[]) {}
+
+  get size(): number {
+    return this.globs.length;
+  }
+
+  /** The index of the last glob (by position) that matches and that `accept` takes. */
+  lastMatch(c: Candidate, accept: (index: number) => boolean = () => true): number | undefined {
+    for (let i = this.globs.length - 1; i >= 0; i--) {
+      if (matches(this.globs[i]!.strategy, c) && accept(i)) return i;
     }
-    case 'tail': {
-      let end = path.length;
-      for (let i = pattern.cs.length - 1; i >= 0; i--) {
-        if (end < 0) return false;
-        const start = path.lastIndexOf('/', end - 1) + 1;
-        // `lastIndexOf('/', -1)` looks at index 0: an empty remainder has no slash.
-        const from = end === 0 ? 0 : start;
-        if (!componentMatches(pattern.cs[i]!, path.slice(from, end))) return false;
-        end = from - 1;
-      }
-      return true;
-    }
-    case 'everything':
-      return true;
+    return undefined;
   }
 }

@@ -1,198 +1,206 @@
 /**
- * Ignore files, `-g` globs and `-t` file types, with ripgrep's rules: a port of
- * native/src/ignore.rs, whose documentation gives the rules, their sources and their
- * precedence. Names and patterns matched are byte strings (see glob.ts); paths of files are
- * path strings (core/path-bytes.ts).
+ * Ignore files, `-g` overrides and `-t` file types as the native core's `ignore` crate
+ * 0.4.18 (ripgrep 13's) has them: a port of its `gitignore.rs` (how a line reads, how a
+ * file's globs match a path), `overrides.rs`, `types.rs` and `dir.rs` (which files apply
+ * where, and in which order), on globs ported from `globset` (glob.ts).
+ *
+ * Paths here are byte strings (one char per byte), as the walk has them; `fs` gets them as
+ * `Buffer`s.
  */
-import { lstatSync, readFileSync, statSync } from 'node:fs';
-import { bytesOfPath, hasEscapes, pathFromBytes } from '../../core/path-bytes.js';
-import { extension, Glob, GlobError, type GlobOptions } from './glob.js';
+import { isUtf8 } from 'node:buffer';
+import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
+import { Candidate, Glob, GlobError, GlobSet, utf8Bytes } from './glob.js';
 
-/** One rule of an ignore file, or one `-g` glob. */
+/** A byte string as a path `fs` takes. */
+export const fsPathOf = (bytes: string) => Buffer.from(bytes, 'latin1');
+
+/** What a rule says of a path: left out, kept (past the rules below it), or nothing. */
+export type Match = 'ignore' | 'whitelist' | undefined;
+
+/** `fs.statSync` (through links), or undefined when it fails. */
+function stat(bytes: string): Stats | undefined {
+  try {
+    return statSync(fsPathOf(bytes), { throwIfNoEntry: false });
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rust's `Path::join`: `name` alone when it is absolute or `dir` is empty. */
+export function joinPath(dir: string, name: string): string {
+  if (name.startsWith('/') || dir === '') return name;
+  return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
+}
+
+/** The crate's `file_name`: after the last `/`; none if empty, or ending in `.` (`..` too). */
+export function fileNameOf(path: string): string | undefined {
+  if (path === '' || path.endsWith('.')) return undefined;
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Rust's `char::is_whitespace` characters, at the end of a line (`trim_end`). */
+const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u;
+
 interface Rule {
-  glob: Glob;
-  /** `!pattern`. */
-  negated: boolean;
-  /** `pattern/`: directories only. */
+  whitelist: boolean;
   onlyDir: boolean;
-  /** No `/` in the pattern: matched against the entry's name, not its path. */
-  basename: boolean;
 }
 
-const EMPTY: readonly number[] = [];
-
-/** A line's pattern, and what its decorations said. */
-interface Line {
-  pattern: string;
-  negated: boolean;
-  onlyDir: boolean;
-  anchored: boolean;
-}
-
-/** Splits a line into its pattern and flags; `undefined` for blank lines and comments. */
-function parseLine(line: string): Line | undefined {
-  if (line.endsWith('\r')) line = line.slice(0, -1);
-  if (line.startsWith('#')) return undefined;
-  line = trimTrailingSpaces(line);
-  const l: Line = { pattern: line, negated: false, onlyDir: false, anchored: false };
-  if (l.pattern.startsWith('!')) {
-    l.negated = true;
-    l.pattern = l.pattern.slice(1);
-  }
-  if (l.pattern.startsWith('/')) {
-    l.anchored = true;
-    l.pattern = l.pattern.slice(1);
-  }
-  if (l.pattern.endsWith('/')) {
-    l.onlyDir = true;
-    l.pattern = l.pattern.slice(0, -1);
-    // `a\/` is `a/`, as in ripgrep.
-    if (l.pattern.endsWith('\\')) l.pattern = l.pattern.slice(0, -1);
-  }
-  if (l.pattern.includes('/')) l.anchored = true;
-  return l.pattern ? l : undefined;
-}
-
-/** Drops trailing spaces that are not escaped by a `\` (git's rule: spaces only, not tabs). */
-function trimTrailingSpaces(line: string): string {
-  let spacesFrom = -1;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    if (c === 0x20) {
-      if (spacesFrom < 0) spacesFrom = i;
-    } else {
-      if (c === 0x5c) i++;
-      spacesFrom = -1;
-    }
-  }
-  return spacesFrom < 0 ? line : line.slice(0, spacesFrom);
-}
-
-/** Adds `index` to the list of `key`. */
-function addTo<K>(map: Map<K, number[]>, key: K, index: number): void {
-  const list = map.get(key);
-  if (list) list.push(index);
-  else map.set(key, [index]);
-}
-
-/**
- * The rules of one ignore file (or of the `-g` globs), in order; indexed as in the native
- * core so that a path is tried against few rules (by its name, its extension, its first or
- * last byte), the candidates tried from the last rule down.
- */
-export class RuleSet {
-  private readonly rules: Rule[] = [];
-  private readonly byName = new Map<string, number[]>();
-  private readonly byExtension = new Map<string, number[]>();
-  private readonly byFirst = new Map<number, number[]>();
-  private readonly byLast = new Map<number, number[]>();
-  /** The other rules' indices, ascending. */
-  private readonly others: number[] = [];
-
-  /** An ignore file's rules (invalid lines skipped; a leading UTF-8 BOM too, as git does). */
-  static parse(text: string): RuleSet {
-    if (text.startsWith('\xef\xbb\xbf')) text = text.slice(3);
-    const set = new RuleSet();
-    for (const line of text.split('\n')) {
-      try {
-        set.addLine(line, {});
-      } catch (e) {
-        if (!(e instanceof GlobError)) throw e;
-      }
-    }
-    return set;
+/** The globs of one ignore file (or of the overrides), matched relative to `root`. */
+export class Gitignore {
+  private readonly set: GlobSet;
+  constructor(
+    readonly root: string,
+    private readonly rules: Rule[],
+    globs: Glob[],
+  ) {
+    this.set = new GlobSet(globs);
   }
 
-  /** Adds one line; blank lines and comments add nothing. Throws a `GlobError` for a bad glob. */
-  addLine(line: string, options: GlobOptions): void {
-    const l = parseLine(line);
-    if (!l) return;
-    const glob = new Glob(l.pattern, options);
-    const index = this.rules.length;
-    const key = glob.requiredName();
-    if (key === undefined) this.others.push(index);
-    else if ('exact' in key) addTo(this.byName, key.exact, index);
-    else if ('extension' in key) addTo(this.byExtension, key.extension, index);
-    else if ('firstByte' in key) addTo(this.byFirst, key.firstByte, index);
-    else addTo(this.byLast, key.lastByte, index);
-    this.rules.push({ glob, negated: l.negated, onlyDir: l.onlyDir, basename: !l.anchored });
+  static empty(): Gitignore {
+    return new Gitignore('', [], []);
   }
 
   isEmpty(): boolean {
     return this.rules.length === 0;
   }
 
-  /** Whether some rule is not a negation (an including `-g` glob, a selected type). */
-  hasNonNegated(): boolean {
-    return this.rules.some((r) => !r.negated);
+  /** How many globs are not negated. */
+  numIgnores(): number {
+    return this.rules.filter((r) => !r.whitelist).length;
+  }
+
+  /** The path with `./` and this file's directory taken off the front, as the crate strips it. */
+  private strip(path: string): string {
+    if (path.startsWith('./')) path = path.slice(2);
+    if (this.root !== '.' && path.includes('/') && path.startsWith(this.root)) {
+      path = path.slice(this.root.length);
+      if (path.startsWith('/')) path = path.slice(1);
+    }
+    return path;
+  }
+
+  /** The last glob that matches `path` (a directory-only one only if `isDir`). */
+  matched(path: string, isDir: boolean): Match {
+    if (this.isEmpty()) return undefined;
+    const i = this.set.lastMatch(new Candidate(this.strip(path)), (k) => isDir || !this.rules[k]!.onlyDir);
+    return i === undefined ? undefined : this.rules[i]!.whitelist ? 'whitelist' : 'ignore';
+  }
+}
+
+/** A glob of a line that did not parse, with the line as written. */
+export class LineError extends Error {
+  constructor(
+    readonly glob: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Builds a `Gitignore` line by line (the crate's `GitignoreBuilder`). */
+export class GitignoreBuilder {
+  readonly root: string;
+  caseInsensitive = false;
+  private readonly rules: Rule[] = [];
+  private readonly globs: Glob[] = [];
+
+  constructor(root: string) {
+    this.root = root.startsWith('./') ? root.slice(2) : root;
+  }
+
+  /** One line: a comment, blank, or a glob; throws `LineError` when its glob does not parse. */
+  addLine(text: string): void {
+    let line = text;
+    if (line.startsWith('#')) return;
+    if (!line.endsWith('\\ ')) line = line.replace(TRAILING_SPACE, '');
+    if (line === '') return;
+    const original = line;
+    const rule: Rule = { whitelist: false, onlyDir: false };
+    let absolute = false;
+    if (line.startsWith('\\!') || line.startsWith('\\#')) {
+      line = line.slice(1);
+    } else {
+      if (line.startsWith('!')) {
+        rule.whitelist = true;
+        line = line.slice(1);
+      }
+      if (line.startsWith('/')) {
+        line = line.slice(1);
+        absolute = true;
+      }
+    }
+    if (line.endsWith('/')) {
+      rule.onlyDir = true;
+      line = line.slice(0, -1);
+    }
+    let actual = line;
+    // Without a `/`, a glob matches at any depth; `x/**` matches below x, not x.
+    if (!absolute && !line.includes('/') && !(actual.startsWith('**/') || actual === '**')) actual = `**/${actual}`;
+    if (actual.endsWith('/**')) actual = `${actual}/*`;
+    let glob: Glob;
+    try {
+      glob = new Glob(actual, { literalSeparator: true, caseInsensitive: this.caseInsensitive, backslashEscape: true });
+    } catch (e) {
+      throw e instanceof GlobError ? new LineError(original, e.message) : e;
+    }
+    this.rules.push(rule);
+    this.globs.push(glob);
   }
 
   /**
-   * The last rule matching `path` (relative to the rules' directory; `name` is its last
-   * component): `true` if it is a negation, `false` if not, `undefined` if none matches.
+   * An ignore file's lines, as the crate reads them: UTF-8 text split at newlines (a
+   * `\r\n` ending is one); reading stops at a line that is not UTF-8, or when the file
+   * cannot be read. A line whose glob does not parse is left out.
    */
-  matched(path: string, name: string, isDir: boolean): boolean | undefined {
-    const ext = this.byExtension.size ? extension(name) : undefined;
-    const lists = [
-      this.byName.get(name) ?? EMPTY,
-      ext === undefined ? EMPTY : (this.byExtension.get(ext) ?? EMPTY),
-      name.length ? (this.byFirst.get(name.charCodeAt(0)) ?? EMPTY) : EMPTY,
-      name.length ? (this.byLast.get(name.charCodeAt(name.length - 1)) ?? EMPTY) : EMPTY,
-      this.others,
-    ];
-    // Ascending lists, merged from their ends: the highest rule index first.
-    const ends = lists.map((l) => l.length);
-    for (;;) {
-      let which = -1;
-      let best = -1;
-      for (let i = 0; i < lists.length; i++) {
-        const end = ends[i]!;
-        if (end > 0 && lists[i]![end - 1]! > best) {
-          best = lists[i]![end - 1]!;
-          which = i;
-        }
+  addFile(path: string): void {
+    let data: Buffer;
+    try {
+      data = readFileSync(fsPathOf(path));
+    } catch {
+      return;
+    }
+    let start = 0;
+    while (start < data.length) {
+      let end = data.indexOf(0x0a, start);
+      const terminated = end >= 0;
+      if (!terminated) end = data.length;
+      let line = data.subarray(start, end);
+      if (terminated && line[line.length - 1] === 0x0d) line = line.subarray(0, -1);
+      if (!isUtf8(line)) return;
+      try {
+        this.addLine(line.toString('utf8'));
+      } catch (e) {
+        if (!(e instanceof LineError)) throw e;
       }
-      if (which < 0) return undefined;
-      ends[which]!--;
-      const r = this.rules[best]!;
-      if ((isDir || !r.onlyDir) && r.glob.isMatch(r.basename ? name : path)) return r.negated;
+      start = end + 1;
     }
   }
-}
 
-/** An ignore file's rules; `undefined` when it is unreadable or has none (as ripgrep treats it). */
-export function readRules(path: string): RuleSet | undefined {
-  let text: string;
-  try {
-    text = readFileSync(fsPath(path)).toString('latin1');
-  } catch {
-    return undefined;
+  build(): Gitignore {
+    return new Gitignore(this.root, this.rules.slice(), this.globs.slice());
   }
-  const set = RuleSet.parse(text);
-  return set.isEmpty() ? undefined : set;
 }
 
-/** What globs or types say of a path. */
-export type Verdict = 'include' | 'exclude' | 'undecided';
-
-/** A glob that did not compile: which one, and why. */
+/** A glob of `-g`/`--iglob`/`-t` that did not parse: its list, place, text and why. */
 export class OverrideError extends Error {
   constructor(
-    readonly caseInsensitive: boolean,
+    readonly list: 'globs' | 'iglobs' | 'types',
     readonly index: number,
     readonly glob: string,
-    readonly error: GlobError,
+    message: string,
   ) {
-    super(error.message);
+    super(message);
   }
 
   /**
-   * The error as the native core words it for the walk option `option` (`globs`, `iglobs`,
-   * `types`): `options.globs[1] is not a valid glob ("[a"): unclosed character class …`.
+   * The error as the native core words it: `options.globs[1] is not a valid glob ("[a"):
+   * unclosed character class …`.
    */
-  asRangeError(option: string): RangeError {
+  asRangeError(): RangeError {
     return new RangeError(
-      `options.${option}[${this.index}] is not a valid glob (${quoted(this.glob)}): ${this.message}`,
+      `options.${this.list}[${this.index}] is not a valid glob (${quoted(this.glob)}): ${this.message}`,
     );
   }
 }
@@ -217,322 +225,326 @@ function quoted(glob: string): string {
   return out + '"';
 }
 
-/** A JavaScript string's UTF-8 bytes as a byte string. */
-export const bytesOf = (s: string) => Buffer.from(s, 'utf8').toString('latin1');
-
-/** ripgrep's `-g`/`--iglob` globs, compiled. */
-export class Overrides {
-  private readonly set = new RuleSet();
-  readonly hasIncludes: boolean;
-
-  /** `globs` then `iglobs` (case-insensitive), in that order: a later glob wins. Throws `OverrideError`. */
-  constructor(globs: readonly string[] = [], iglobs: readonly string[] = []) {
-    for (const [caseInsensitive, list] of [
-      [false, globs],
-      [true, iglobs],
-    ] as const) {
-      list.forEach((glob, index) => {
-        try {
-          this.set.addLine(bytesOf(glob), { caseInsensitive, alternation: true });
-        } catch (e) {
-          if (e instanceof GlobError) throw new OverrideError(caseInsensitive, index, glob, e);
-          throw e;
-        }
-      });
-    }
-    this.hasIncludes = this.set.hasNonNegated();
-  }
+/** ripgrep's `-g` globs (the crate's `Override`): a glob includes, `!glob` excludes. */
+export class Override {
+  constructor(private readonly gi: Gitignore = Gitignore.empty()) {}
 
   isEmpty(): boolean {
-    return this.set.isEmpty();
+    return this.gi.isEmpty();
   }
 
-  /** The verdict on `path` (relative to the searched directory; `name` its last component). */
-  verdict(path: string, name: string, isDir: boolean): Verdict {
-    if (this.set.isEmpty()) return 'undecided';
-    const m = this.set.matched(path, name, isDir);
-    if (m === false) return 'include';
-    if (m === true) return 'exclude';
-    return this.hasIncludes && !isDir ? 'exclude' : 'undecided';
+  /** Included (`whitelist`), left out (`ignore`), or no opinion; unmatched files are left out when a glob includes. */
+  matched(path: string, isDir: boolean): Match {
+    if (this.isEmpty()) return undefined;
+    const m = this.gi.matched(path, isDir);
+    if (m === undefined) return this.gi.numIgnores() > 0 && !isDir ? 'ignore' : undefined;
+    return m === 'ignore' ? 'whitelist' : 'ignore';
   }
 }
 
-/** ripgrep's `-t`/`-T` file types: globs on a file's name, the last matching selection wins. */
-export class TypeFilter {
-  private readonly overrides: Overrides;
-
-  /** `glob` for a selected type, `!glob` for an excluded one, in the order given. Throws `OverrideError`. */
-  constructor(globs: readonly string[] = []) {
-    this.overrides = new Overrides(globs);
-  }
-
-  isEmpty(): boolean {
-    return this.overrides.isEmpty();
-  }
-
-  /** A file of a selected type is included, one of an excluded type (or of none, when some are selected) left out. */
-  verdict(name: string, isDir: boolean): Verdict {
-    if (isDir || this.overrides.isEmpty()) return 'undecided';
-    return this.overrides.verdict(name, name, false);
-  }
-}
-
-/** Which of the names that matter a directory holds. */
-export class Present {
-  rgignore = false;
-  ignore = false;
-  gitignore = false;
-  git = false;
-
-  /** Notes one entry name of the directory's listing (a byte string). */
-  note(name: string): void {
-    if (name.charCodeAt(0) !== 0x2e) return;
-    if (name === '.rgignore') this.rgignore = true;
-    else if (name === '.ignore') this.ignore = true;
-    else if (name === '.gitignore') this.gitignore = true;
-    else if (name === '.git') this.git = true;
-  }
-
-  /** Looks the names up in `dir` (for the searched directory's parents, which are not listed). */
-  static probe(dir: string): Present {
-    const p = new Present();
-    const has = (name: string) => {
+/** `-g` globs then `--iglob` globs (case-insensitive), relative to `cwd` (a byte string). */
+export function buildOverride(cwd: string, globs: string[], iglobs: string[]): Override {
+  const builder = new GitignoreBuilder(cwd);
+  for (const [list, caseInsensitive, items] of [
+    ['globs', false, globs],
+    ['iglobs', true, iglobs],
+  ] as const) {
+    builder.caseInsensitive = caseInsensitive;
+    items.forEach((glob, index) => {
       try {
-        lstatSync(fsPath(joinPath(dir, name)));
-        return true;
-      } catch {
-        return false;
+        builder.addLine(glob);
+      } catch (e) {
+        throw e instanceof LineError ? new OverrideError(list, index, glob, e.message) : e;
       }
-    };
-    p.rgignore = has('.rgignore');
-    p.ignore = has('.ignore');
-    p.gitignore = has('.gitignore');
-    p.git = has('.git');
-    return p;
+    });
+  }
+  return new Override(builder.build());
+}
+
+/** ripgrep's `-t`/`-T` (the crate's `Types`): globs on a file's name, the last match decides. */
+export class Types {
+  constructor(
+    private readonly set: GlobSet = new GlobSet([]),
+    private readonly negated: boolean[] = [],
+  ) {}
+
+  private get hasSelected(): boolean {
+    return this.negated.some((n) => !n);
   }
 
   isEmpty(): boolean {
-    return !(this.rgignore || this.ignore || this.gitignore || this.git);
+    return this.set.size === 0;
+  }
+
+  matched(path: string, isDir: boolean): Match {
+    if (isDir || this.isEmpty()) return undefined;
+    const name = fileNameOf(path);
+    if (name === undefined) return this.hasSelected ? 'ignore' : undefined;
+    const i = this.set.lastMatch(new Candidate(name));
+    if (i !== undefined) return this.negated[i] ? 'ignore' : 'whitelist';
+    return this.hasSelected ? 'ignore' : undefined;
   }
 }
 
-/**
- * A path string (a name that is not UTF-8 has its bytes escaped, see core/path-bytes.ts) as
- * `fs` takes it: the string itself, or for such a name its bytes.
- */
-export const fsPath = (path: string): string | Buffer => (hasEscapes(path) ? bytesOfPath(path) : path);
-
-/** `dir` joined with `name`, as Rust's `Path::join` does (an absolute `name` replaces `dir`). */
-export function joinPath(dir: string, name: string): string {
-  if (name.startsWith('/')) return name;
-  if (dir === '' || dir.endsWith('/')) return dir + name;
-  return `${dir}/${name}`;
-}
-
-/** One directory's ignore files. */
-export interface DirRules {
-  rgignore?: RuleSet;
-  ignore?: RuleSet;
-  gitignore?: RuleSet;
-  /** `.git/info/exclude`, when this directory is a repository root. */
-  exclude?: RuleSet;
-  /** This directory is a repository root (it holds `.git`). */
-  hasGit: boolean;
-}
-
-/** Reads the files `present` says `dir` holds; `undefined` when nothing applies there. */
-export function loadDirRules(dir: string, present: Present): DirRules | undefined {
-  if (present.isEmpty()) return undefined;
-  const read = (there: boolean, name: string) => (there ? readRules(joinPath(dir, name)) : undefined);
-  let gitIsFile: boolean | undefined;
-  if (present.git) {
+/** `glob` selects a type of its own, `!glob` excludes one, in the order given. */
+export function buildTypes(globs: string[]): Types {
+  const parsed = globs.map((glob, index) => {
+    const pattern = glob.startsWith('!') ? glob.slice(1) : glob;
     try {
-      gitIsFile = statSync(fsPath(joinPath(dir, '.git'))).isFile();
-    } catch {
-      gitIsFile = undefined;
+      return new Glob(pattern, { literalSeparator: true, caseInsensitive: false });
+    } catch (e) {
+      throw e instanceof GlobError ? new OverrideError('types', index, glob, e.message) : e;
     }
-  }
-  let exclude: RuleSet | undefined;
-  if (gitIsFile !== undefined) {
-    const common = gitCommonDir(dir, gitIsFile);
-    if (common !== undefined) exclude = readRules(joinPath(common, 'info/exclude'));
-  }
-  const rules: DirRules = {
-    rgignore: read(present.rgignore, '.rgignore'),
-    ignore: read(present.ignore, '.ignore'),
-    gitignore: read(present.gitignore, '.gitignore'),
-    exclude,
-    hasGit: gitIsFile !== undefined,
-  };
-  const empty = !rules.rgignore && !rules.ignore && !rules.gitignore;
-  return !empty || rules.hasGit ? rules : undefined;
-}
-
-/**
- * Where `dir`'s `.git` keeps `info/exclude`: `.git` itself, or for a worktree (a `.git` file
- * saying `gitdir: X`) X's common directory (`X/commondir`, else X).
- */
-function gitCommonDir(dir: string, dotGitIsFile: boolean): string | undefined {
-  const dotGit = joinPath(dir, '.git');
-  if (!dotGitIsFile) return dotGit;
-  const firstLine = (p: string): string | undefined => {
-    try {
-      const text = readFileSync(fsPath(p));
-      const nl = text.indexOf(0x0a);
-      return (nl < 0 ? text : text.subarray(0, nl)).toString('utf8').replace(/\r+$/, '');
-    } catch {
-      return undefined;
-    }
-  };
-  const line = firstLine(dotGit);
-  if (line === undefined || !line.startsWith('gitdir:')) return undefined;
-  const gitDir = joinPath(dir, line.slice('gitdir:'.length).trim());
-  const common = firstLine(joinPath(gitDir, 'commondir'));
-  return common !== undefined && common.trim() !== '' ? joinPath(gitDir, common.trim()) : gitDir;
-}
-
-/** One level of the stack: a directory's rules, and where paths relative to it start in the walker's path. */
-interface Level {
-  base: number;
-  rules: DirRules;
-  /** The nearest level at or above this one that is a repository root (-1: none). */
-  gitRoot: number;
-}
-
-/**
- * The ignore files in force at a point of the walk: the searched directory's parents at the
- * bottom, then every directory on the walk path that has any.
- */
-export class IgnoreStack {
-  private readonly levels: Level[] = [];
-
-  constructor(private readonly global?: RuleSet) {}
-
-  /** Adds the rules of the directory whose paths start at `base` in the path. */
-  push(base: number, rules: DirRules): void {
-    const gitRoot = rules.hasGit ? this.levels.length : (this.levels[this.levels.length - 1]?.gitRoot ?? -1);
-    this.levels.push({ base, rules, gitRoot });
-  }
-
-  get length(): number {
-    return this.levels.length;
-  }
-
-  /** Drops the levels above `length`. */
-  truncate(length: number): void {
-    this.levels.length = Math.min(this.levels.length, length);
-  }
-
-  /**
-   * What the ignore files say of `path` (the whole path; `name` is its last component):
-   * `false` ignored, `true` re-included by a negation, `undefined` when no rule matches.
-   */
-  matched(path: string, name: string, isDir: boolean): boolean | undefined {
-    const below = (l: Level) => path.slice(Math.min(l.base, path.length));
-    for (const kind of ['rgignore', 'ignore'] as const) {
-      for (let i = this.levels.length - 1; i >= 0; i--) {
-        const l = this.levels[i]!;
-        const m = l.rules[kind]?.matched(below(l), name, isDir);
-        if (m !== undefined) return m;
-      }
-    }
-    const rootIndex = this.levels[this.levels.length - 1]?.gitRoot ?? -1;
-    if (rootIndex < 0) return undefined;
-    for (let i = this.levels.length - 1; i >= rootIndex; i--) {
-      const l = this.levels[i]!;
-      const m = l.rules.gitignore?.matched(below(l), name, isDir);
-      if (m !== undefined) return m;
-    }
-    const root = this.levels[rootIndex]!;
-    const exclude = root.rules.exclude?.matched(below(root), name, isDir);
-    return exclude ?? this.global?.matched(below(root), name, isDir);
-  }
-}
-
-/** Rust's `trim_ascii`: ASCII whitespace only (not NBSP, not vertical tab). */
-const trimAscii = (s: string) => s.replace(/^[ \t\n\f\r]+|[ \t\n\f\r]+$/g, '');
-
-/**
- * `core.excludesFile` from a git config file's text (a byte string): a plain reading of the
- * ini format, as the native core's (section `[core]`, case-insensitive names, `#`/`;`
- * comments, a quoted or bare value; the last setting wins).
- */
-export function excludesFileSetting(config: string): string | undefined {
-  let inCore = false;
-  let found: string | undefined;
-  for (const raw of config.split('\n')) {
-    let line = trimAscii(raw);
-    if (line.startsWith('[')) {
-      // `[core]`, possibly followed by a setting on the same line; `[core "x"]` and
-      // `[core.x]` are other sections.
-      const close = line.indexOf(']');
-      if (close < 0) {
-        inCore = false;
-        continue;
-      }
-      inCore = trimAscii(line.slice(1, close)).toLowerCase() === 'core';
-      line = trimAscii(line.slice(close + 1));
-    }
-    if (inCore) {
-      const v = setting(line);
-      if (v !== undefined) found = v;
-    }
-  }
-  return found;
-
-  function setting(line: string): string | undefined {
-    const eq = line.indexOf('=');
-    if (eq < 0 || trimAscii(line.slice(0, eq)).toLowerCase() !== 'excludesfile') return undefined;
-    let value = '';
-    let quoted = false;
-    const text = trimAscii(line.slice(eq + 1));
-    for (let i = 0; i < text.length; i++) {
-      const c = text[i]!;
-      if (c === '"') quoted = !quoted;
-      else if (c === '\\') {
-        const e = text[++i];
-        if (e === 'n') value += '\n';
-        else if (e === 't') value += '\t';
-        else if (e !== undefined) value += e;
-      } else if ((c === '#' || c === ';') && !quoted) break;
-      else value += c;
-    }
-    value = trimAscii(value);
-    return value || undefined;
-  }
-}
-
-/** A byte string as a path string (a name that is not UTF-8 with its bytes escaped, see core/path-bytes.ts). */
-const pathOfByteString = (bytes: string) => pathFromBytes(Buffer.from(bytes, 'latin1'));
-
-/**
- * The global excludes file: `core.excludesFile` from `~/.gitconfig`, else from
- * `$XDG_CONFIG_HOME/git/config` (`~/.config/git/config`), else `$XDG_CONFIG_HOME/git/ignore`.
- */
-export function globalExcludesPath(home: string | undefined, xdgConfigHome: string | undefined): string | undefined {
-  const xdg = xdgConfigHome ? xdgConfigHome : home !== undefined ? joinPath(home, '.config') : undefined;
-  const from = (config: string | undefined): string | undefined => {
-    if (config === undefined) return undefined;
-    let text: string;
-    try {
-      text = readFileSync(fsPath(config)).toString('latin1');
-    } catch {
-      return undefined;
-    }
-    const value = excludesFileSetting(text);
-    if (value === undefined) return undefined;
-    if (value.startsWith('~/') && home !== undefined) return pathOfByteString(joinPath(bytesOf(home), value.slice(2)));
-    return pathOfByteString(value);
-  };
-  return (
-    from(home === undefined ? undefined : joinPath(home, '.gitconfig')) ??
-    from(xdg === undefined ? undefined : joinPath(xdg, 'git/config')) ??
-    (xdg === undefined ? undefined : joinPath(xdg, 'git/ignore'))
+  });
+  return new Types(
+    new GlobSet(parsed),
+    globs.map((g) => g.startsWith('!')),
   );
 }
 
-/** `globalExcludesPath` from `$HOME` and `$XDG_CONFIG_HOME`. */
-export function globalExcludesPathFromEnv(): string | undefined {
-  const home = process.env.HOME || undefined;
-  return globalExcludesPath(home, process.env.XDG_CONFIG_HOME);
+// ── git's global excludes file ───────────────────────────────────────────────────────
+
+function homeDir(): string {
+  return process.env.HOME ?? homedir();
+}
+
+/** Rust's `\s`: the White_Space characters. */
+const WS = '[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]';
+/** The crate's `(?im)^\s*excludesfile\s*=\s*(.+)\s*$`: a regular expression, not an ini parser. */
+const EXCLUDES_FILE = new RegExp(`(?<=^|\\n)${WS}*excludesfile${WS}*=${WS}*([^\\n]+)${WS}*(?=\\n|$)`, 'iu');
+
+/** `core.excludesFile` from a git config file's bytes, `~` replaced by the home directory. */
+function excludesFileSetting(data: Buffer): string | undefined {
+  const utf8 = isUtf8(data);
+  const value = EXCLUDES_FILE.exec(data.toString(utf8 ? 'utf8' : 'latin1'))?.[1];
+  if (value === undefined) return undefined;
+  let text = value;
+  if (!utf8) {
+    const bytes = Buffer.from(value, 'latin1');
+    if (!isUtf8(bytes)) return undefined;
+    text = bytes.toString('utf8');
+  }
+  return text.replaceAll('~', homeDir());
+}
+
+function readConfig(path: string): Buffer | undefined {
+  try {
+    return readFileSync(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Where git's global excludes file is, as the crate finds it (`~/.gitconfig`, then XDG). */
+export function globalExcludesPath(): string | undefined {
+  const home = homeDir();
+  const fromHome = readConfig(`${home}/.gitconfig`);
+  const a = fromHome && excludesFileSetting(fromHome);
+  if (a) return a;
+  const xdgEnv = process.env.XDG_CONFIG_HOME;
+  const xdg = xdgEnv ? xdgEnv : `${home}/.config`;
+  const fromXdg = readConfig(`${xdg}/git/config`);
+  const b = fromXdg && excludesFileSetting(fromXdg);
+  if (b) return b;
+  return `${xdg}/git/ignore`;
+}
+
+/** The global excludes file's rules (matched against the path as walked), if it is a file. */
+function globalGitignore(): Gitignore {
+  const path = globalExcludesPath();
+  if (path === undefined) return Gitignore.empty();
+  const bytes = utf8Bytes(path);
+  if (!stat(bytes)?.isFile()) return Gitignore.empty();
+  const builder = new GitignoreBuilder('');
+  builder.addFile(bytes);
+  return builder.build();
+}
+
+// ── which ignore files apply where (dir.rs) ──────────────────────────────────────────
+
+/** What a walk reads and applies. */
+export interface IgnoreOptions {
+  /** The hidden rule. */
+  hidden: boolean;
+  /** `.ignore` files. */
+  ignore: boolean;
+  /** Ignore files of the root's parents. */
+  parents: boolean;
+  gitGlobal: boolean;
+  gitIgnore: boolean;
+  gitExclude: boolean;
+  /** Custom ignore file names, lowest precedence first (ripgrep: `.rgignore`). */
+  custom: string[];
+}
+
+interface Shared {
+  opts: IgnoreOptions;
+  overrides: Override;
+  types: Types;
+  global: Gitignore;
+}
+
+/** A directory's ignore files, from an `.git/info/exclude` to its `.rgignore`. */
+interface Matchers {
+  custom: Gitignore;
+  ignore: Gitignore;
+  gitignore: Gitignore;
+  exclude: Gitignore;
+  hasGit: boolean;
+}
+
+/** The globs of the files `names` in `fileDir`, matched relative to `dir`. */
+function createGitignore(dir: string, fileDir: string, names: string[]): Gitignore {
+  const builder = new GitignoreBuilder(dir);
+  for (const name of names) {
+    const path = joinPath(fileDir, name);
+    if (stat(path)) builder.addFile(path);
+  }
+  return builder.build();
+}
+
+/** The first line of a file as UTF-8, or undefined. */
+function firstLine(path: string): string | undefined {
+  const data = readConfig(path);
+  if (!data) return undefined;
+  const end = data.indexOf(0x0a);
+  let line = end < 0 ? data : data.subarray(0, end);
+  if (end >= 0 && line[line.length - 1] === 0x0d) line = line.subarray(0, -1);
+  return isUtf8(line) ? line.toString('utf8') : undefined;
+}
+
+/** Where a repository's `info/exclude` is: `.git`, or a worktree's common directory. */
+function gitCommonDir(dir: string, git: Stats | undefined): string | undefined {
+  const dotGit = joinPath(dir, '.git');
+  if (!git?.isFile()) return dotGit;
+  const line = firstLine(dotGit);
+  if (line === undefined || !line.startsWith('gitdir: ')) return undefined;
+  const realGitDir = utf8Bytes(line.slice('gitdir: '.length));
+  const common = firstLine(joinPath(realGitDir, 'commondir'));
+  if (common === undefined) return undefined;
+  return common.startsWith('.') ? joinPath(realGitDir, utf8Bytes(common)) : utf8Bytes(common);
+}
+
+/** The ignore files in force for the entries of one directory (the crate's `Ignore`). */
+export class Ignore {
+  private constructor(
+    private readonly shared: Shared,
+    readonly dir: string,
+    readonly parent: Ignore | undefined,
+    private readonly absoluteParent: boolean,
+    private readonly absoluteBase: string | undefined,
+    private readonly m: Matchers,
+  ) {}
+
+  /** The root of a walk's ignore tree: no directory yet, git's global file read. */
+  static root(opts: IgnoreOptions, overrides: Override, types: Types): Ignore {
+    const global = opts.gitGlobal ? globalGitignore() : Gitignore.empty();
+    const none = Gitignore.empty();
+    const m = { custom: none, ignore: none, gitignore: none, exclude: none, hasGit: false };
+    return new Ignore({ opts, overrides, types, global }, '', undefined, true, undefined, m);
+  }
+
+  /**
+   * A directory's ignore files. `listed`: the names of these files the directory's listing
+   * has, when known — a file it does not list cannot be there, so only those are looked at
+   * (the crate looks each one up; the answers are the same).
+   */
+  private matchers(dir: string, listed?: ReadonlySet<string>): Matchers {
+    const o = this.shared.opts;
+    const has = (name: string) => listed === undefined || listed.has(name);
+    const git = (o.gitIgnore || o.gitExclude) && has('.git') ? stat(joinPath(dir, '.git')) : undefined;
+    const empty = Gitignore.empty();
+    // `.git/info/exclude` (or a worktree's) needs a `.git`.
+    const commonDir = o.gitExclude && (git !== undefined || listed === undefined) ? gitCommonDir(dir, git) : undefined;
+    const custom = o.custom.filter(has);
+    return {
+      custom: custom.length ? createGitignore(dir, dir, custom) : empty,
+      ignore: o.ignore && has('.ignore') ? createGitignore(dir, dir, ['.ignore']) : empty,
+      gitignore: o.gitIgnore && has('.gitignore') ? createGitignore(dir, dir, ['.gitignore']) : empty,
+      exclude: commonDir !== undefined ? createGitignore(dir, commonDir, ['info/exclude']) : empty,
+      hasGit: git !== undefined,
+    };
+  }
+
+  /** With the ignore files of `path`'s parents (through its real path), below this root. */
+  addParents(path: string): Ignore {
+    const o = this.shared.opts;
+    if (!o.parents && !o.gitIgnore && !o.gitExclude && !o.gitGlobal) return this;
+    let base: string;
+    try {
+      base = realpathSync.native(fsPathOf(path), { encoding: 'buffer' }).toString('latin1');
+    } catch {
+      return this;
+    }
+    const parents: string[] = [];
+    for (let p = base; p !== '/';) {
+      const slash = p.lastIndexOf('/');
+      if (slash < 0) break;
+      p = slash === 0 ? '/' : p.slice(0, slash);
+      parents.push(p);
+    }
+    return parents.reverse().reduce<Ignore>((ig, dir) => {
+      const m = ig.matchers(dir);
+      m.hasGit = o.gitIgnore ? stat(joinPath(dir, '.git')) !== undefined : false;
+      return new Ignore(this.shared, dir, ig, true, base, m);
+    }, this);
+  }
+
+  /** With the ignore files of `dir`, a directory the walk enters. */
+  addChild(dir: string, listed?: ReadonlySet<string>): Ignore {
+    return new Ignore(this.shared, dir, this, false, this.absoluteBase, this.matchers(dir, listed));
+  }
+
+  /** What the ignore files of `self` and its parents say (the crate's `matched_ignore`). */
+  private static matchedIgnore(self: Ignore, path: string, isDir: boolean): Match {
+    const o = self.shared.opts;
+    let [custom, ignore, gi, exclude]: Match[] = [undefined, undefined, undefined, undefined];
+    let anyGit = false;
+    for (let ig: Ignore | undefined = self; ig && !anyGit; ig = ig.parent) anyGit = ig.m.hasGit;
+    let sawGit = false;
+    const visit = (ig: Ignore, p: string) => {
+      custom ??= ig.m.custom.matched(p, isDir);
+      ignore ??= ig.m.ignore.matched(p, isDir);
+      if (anyGit && !sawGit) {
+        gi ??= ig.m.gitignore.matched(p, isDir);
+        exclude ??= ig.m.exclude.matched(p, isDir);
+      }
+      sawGit ||= ig.m.hasGit;
+    };
+    // The walk's directories, up to the first of the root's parents; then those parents,
+    // matched against the path joined to the root's real path.
+    let ig: Ignore | undefined = self;
+    for (; ig && !ig.absoluteParent; ig = ig.parent) visit(ig, path);
+    if (o.parents && self.absoluteBase !== undefined) {
+      const p = joinPath(self.absoluteBase, path);
+      for (; ig; ig = ig.parent) visit(ig, p);
+    }
+    const global = anyGit ? self.shared.global.matched(path, isDir) : undefined;
+    return custom ?? ignore ?? gi ?? exclude ?? global;
+  }
+
+  /** What the overrides, ignore files and types say of an entry (the crate's `matched`). */
+  matched(path: string, isDir: boolean): Match {
+    if (path.startsWith('./')) path = path.slice(2);
+    const { overrides, types, opts } = this.shared;
+    const over = overrides.matched(path, isDir);
+    if (over !== undefined) return over;
+    let whitelisted: Match;
+    if (opts.ignore || opts.gitGlobal || opts.gitIgnore || opts.gitExclude || opts.custom.length) {
+      const m = Ignore.matchedIgnore(this, path, isDir);
+      if (m === 'ignore') return m;
+      if (m === 'whitelist') whitelisted = m;
+    }
+    const t = types.matched(path, isDir);
+    if (t === 'ignore') return t;
+    if (t === 'whitelist') whitelisted = t;
+    return whitelisted;
+  }
+
+  /** `matched`, and then the hidden rule (a name starting with `.`). */
+  matchedEntry(path: string, isDir: boolean): Match {
+    const m = this.matched(path, isDir);
+    if (m === undefined && this.shared.opts.hidden && fileNameOf(path)?.startsWith('.')) return 'ignore';
+    return m;
+  }
 }

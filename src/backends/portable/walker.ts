@@ -1,44 +1,35 @@
 /**
- * The portable directory walker: a port of native/src/walker.rs (ripgrep's selection of
- * files, depth-first, resumable), with the same rules, the same order and the same errors.
+ * The portable directory walker: the native walker (native/src/walker.rs) in TypeScript —
+ * the `ignore` crate's `Walk` over `walkdir`, as ripgrep 13 sets it up, with charcount's
+ * display paths, hints, errors and listing — giving the same files, in the same order,
+ * with the same errors.
  *
  * Directories are listed with `opendir`/`readdir` (Node's `opendirSync`), which give the
- * entries in the order the file system does and with the types the entries carry, as the
- * native walker reads them; `fs.readdirSync` would sort them. Each directory is listed
- * whole when it is entered, so its ignore files are known before its entries are judged.
- * The entry being judged is matched as a byte string (see glob.ts): the root's canonical
- * path without its leading `/` when ignore files are read, then the walk path below it.
- *
- * Paths are path strings (core/path-bytes.ts): a name that is not UTF-8 is found like any
- * other, its stray bytes escaped, and opened by its bytes.
+ * entries in the order the file system does and with the types the entries carry, as
+ * `walkdir` reads them. Paths are walked as byte strings (see glob.ts) below the root's
+ * absolute path and reported below the display path as path strings
+ * (core/path-bytes.ts): a name that is not UTF-8 is found like any other, its stray bytes
+ * escaped, and opened by its bytes.
  */
-import { isUtf8 } from 'node:buffer';
-import { opendirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { closeSync, fstatSync, lstatSync, openSync, opendirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { bytesOfPath, hasEscapes, pathFromBytes } from '../../core/path-bytes.js';
 import { fromFsError, osError, type PortableFileError } from './errors.js';
-import {
-  bytesOf,
-  fsPath as ioPathOf,
-  globalExcludesPathFromEnv,
-  IgnoreStack,
-  joinPath,
-  loadDirRules,
-  Overrides,
-  Present,
-  readRules,
-  TypeFilter,
-} from './ignore.js';
+import { fsPathOf, Ignore, joinPath, type Override, type Types } from './ignore.js';
 
 /** How a walk selects files, beyond the hidden rule. */
 export interface WalkRules {
-  /** Apply `.gitignore`, `.ignore`, `.rgignore`, `.git/info/exclude` and the global excludes file. */
+  /** Apply `.gitignore`, `.ignore`, `.rgignore`, `.git/info/exclude` and git's global excludes file. */
   ignoreFiles: boolean;
-  /** ripgrep's `-g`/`--iglob` globs, matched against paths relative to the root. */
-  overrides: Overrides;
-  /** ripgrep's `-t`/`-T` file types, matched against file names after ignore files. */
-  types: TypeFilter;
+  /** ripgrep's `-g`/`--iglob` globs. */
+  overrides: Override;
+  /** ripgrep's `-t`/`-T` file types. */
+  types: Types;
   /** Entries deeper than this are left out: 1 is the root's own entries, 0 nothing. */
   maxDepth: number | undefined;
+  /** Only regular files (through followed links), as `rg --files` lists them. */
+  filesOnly: boolean;
+  /** Leave out files larger than this. */
+  maxFilesize: number | undefined;
 }
 
 /** What one walk step found: files (and whether `readdir` said each is a regular file), and failures. */
@@ -55,240 +46,313 @@ const enum Kind {
   Other,
 }
 
-function kindOf(d: Dirent): Kind {
+function kindOfDirent(d: Dirent): Kind {
   if (d.isFile()) return Kind.File;
   if (d.isDirectory()) return Kind.Dir;
   if (d.isSymbolicLink()) return Kind.Link;
   return Kind.Other;
 }
 
-/** A directory's entries: its names as path strings and as bytes. */
-interface Listing {
-  names: string[];
-  bytes: string[];
-  kinds: Kind[];
-  /** A `readdir` error met after the listed entries. */
-  error?: PortableFileError;
+function kindOfStats(s: Stats): Kind {
+  if (s.isFile()) return Kind.File;
+  if (s.isDirectory()) return Kind.Dir;
+  if (s.isSymbolicLink()) return Kind.Link;
+  return Kind.Other;
 }
 
-/** Lists `path` in the file system's order; throws if it cannot be opened. */
-function list(path: string, asBytes: boolean): Listing {
-  const dir = opendirSync(ioPathOf(path), {
-    bufferSize: 256,
-    ...(asBytes ? { encoding: 'buffer' as BufferEncoding } : {}),
-  });
-  const out: Listing = { names: [], bytes: [], kinds: [] };
+/** The names whose presence in a directory the ignore files depend on. */
+const IGNORE_NAMES = new Set(['.git', '.gitignore', '.ignore', '.rgignore']);
+
+/** A walk entry (walkdir's `DirEntry`): its path as walked, depth, type, and whether a link was followed to it. */
+interface Entry {
+  path: string;
+  depth: number;
+  kind: Kind;
+  followed: boolean;
+}
+
+/** A walk error (walkdir's): the path it names, if any, the depth, and why. */
+interface Failure {
+  path: string | undefined;
+  depth: number;
+  error: PortableFileError | 'loop';
+}
+
+/** A directory being read (walkdir's `DirList`), with its ignore files once entered. */
+interface Frame {
+  path: string;
+  depth: number;
+  names: string[];
+  kinds: Kind[];
+  next: number;
+  /** Opening it failed: reported (once) when it is read. */
+  openError?: PortableFileError;
+  /** Listing it failed after `names`: reported after them, without a path. */
+  readError?: PortableFileError;
+  ig?: Ignore;
+}
+
+/** (device, inode) of an opened file, as `same-file`'s handles compare them. */
+function handleId(path: string): string {
+  const fd = openSync(fsPathOf(path), 'r');
+  try {
+    const s = fstatSync(fd, { bigint: true });
+    return `${s.dev}:${s.ino}`;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Lists `path` in the file system's order: names as byte strings, with their types. */
+function list(frame: Frame): void {
+  let dir;
+  try {
+    dir = opendirSync(fsPathOf(frame.path), { bufferSize: 256, encoding: 'buffer' as BufferEncoding });
+  } catch (e) {
+    frame.openError = fromFsError(e);
+    return;
+  }
   try {
     for (let d = dir.readSync(); d; d = dir.readSync()) {
-      const raw = d.name as string | Buffer;
-      if (typeof raw === 'string') {
-        out.names.push(raw);
-        // An ASCII name is its own byte string.
-        out.bytes.push(Buffer.byteLength(raw) === raw.length ? raw : bytesOf(raw));
-      } else {
-        out.names.push(isUtf8(raw) ? raw.toString('utf8') : pathFromBytes(raw));
-        out.bytes.push(raw.toString('latin1'));
-      }
-      out.kinds.push(kindOf(d));
+      frame.names.push((d.name as unknown as Buffer).toString('latin1'));
+      frame.kinds.push(kindOfDirent(d));
     }
   } catch (e) {
-    out.error = fromFsError(e);
+    frame.readError = fromFsError(e);
   } finally {
     dir.closeSync();
   }
-  return out;
 }
 
-/** A directory being read. */
-interface Frame {
-  /** Display path of the directory ("" for the root when it is `.`). */
-  path: string;
-  fsPath: string;
-  listing: Listing;
-  next: number;
-  /** (device, inode) of the directory, for loop detection when following links. */
-  id: string;
-  /** 0 for the root. */
-  depth: number;
-  /** The directory's path in the match buffer. */
-  buf: string;
-  /** The ignore stack's length before this directory's rules. */
-  ignores: number;
+/** A path string of a byte string. */
+function pathText(bytes: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(bytes) ? bytes : pathFromBytes(Buffer.from(bytes, 'latin1'));
 }
 
+/** `dir/name`, or `name` when `dir` is empty. */
 function joinDisplay(dir: string, name: string): string {
-  if (dir === '') return name;
+  if (dir === '' || name === '') return dir + name;
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** Where the paths below a directory start in the match buffer holding its path. */
-const baseOf = (buf: string) => (buf === '' ? 0 : buf.length + 1);
-
-function isDirAt(path: string): boolean {
-  try {
-    return statSync(ioPathOf(path)).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** A depth-first walk of one root, resumable with `next`. */
+/** A walk of one directory, resumable with `next`. */
 export class Walker {
   private readonly stack: Frame[] = [];
-  /** The root, to be opened by the first `next`. */
-  private root: [display: string, root: string] | undefined;
-  /** Whether entries are matched at all (ignore files, globs or types). */
-  private readonly filtering: boolean;
-  /** The entry being judged, as the rules see it. */
-  private buf = '';
-  /** Where paths relative to the root start in `buf`. */
-  private rootBase = 0;
-  private ignores = new IgnoreStack();
+  /** The root, to be looked at by the first `next`. */
+  private start = true;
+  private done = false;
+  /** The ignore tree of the root's parents (and git's global file). */
+  private base: Ignore | undefined;
+  /** Display paths of the directories on the walk path, by depth (for errors without a path). */
+  private readonly dirs: string[] = [];
+  private readonly maxDepth: number;
 
   constructor(
-    display: string,
-    root: string,
+    private readonly display: string,
+    /** The root as walked: a byte string. */
+    private readonly root: string,
     private readonly hidden: boolean,
     private readonly follow: boolean,
     private readonly options: WalkRules,
   ) {
-    this.root = [display, root];
-    this.filtering = options.ignoreFiles || !options.overrides.isEmpty() || !options.types.isEmpty();
+    this.maxDepth = options.maxDepth ?? Infinity;
   }
 
-  /** Reads the global excludes file and the ignore files of the root's parents. */
-  private start(root: string): void {
-    if (!this.options.ignoreFiles) return;
-    const global = globalExcludesPathFromEnv();
-    this.ignores = new IgnoreStack(global === undefined ? undefined : readRules(global));
-    // As ripgrep: the parents of the root's real path. Without one, no parent applies.
-    let real: string;
-    try {
-      real = realpathSync.native(ioPathOf(root), { encoding: 'buffer' }).toString('latin1');
-    } catch {
-      return;
-    }
-    const parents: string[] = [];
-    for (let dir = real; dir !== '/';) {
-      dir = dir.slice(0, Math.max(dir.lastIndexOf('/'), 1));
-      parents.push(dir);
-    }
-    for (const dir of parents.reverse()) {
-      const path = pathFromBytes(Buffer.from(dir, 'latin1'));
-      const rules = loadDirRules(path, Present.probe(path));
-      // "/a/b" is "a/b" in the buffer, so paths below it start at its length.
-      if (rules) this.ignores.push(dir === '/' ? 0 : dir.length, rules);
-    }
-    this.buf = real.startsWith('/') ? real.slice(1) : real;
+  /** How a walked path is shown. */
+  private shown(path: string): string {
+    let below = path.startsWith(this.root) ? path.slice(this.root.length) : path;
+    if (below.startsWith('/')) below = below.slice(1);
+    return joinDisplay(this.display, pathText(below));
   }
 
-  private open(display: string, fsPath: string, depth: number, out: WalkSink): void {
-    let id: string;
+  private push(ent: Entry): void {
+    const frame: Frame = { path: ent.path, depth: ent.depth, names: [], kinds: [], next: 0 };
+    list(frame);
+    this.stack.push(frame);
+  }
+
+  /** walkdir's `follow`: the entry through its link, its loop checked when it is a directory. */
+  private followLink(ent: Entry): Entry | Failure {
+    let s: Stats;
     try {
-      const s = statSync(ioPathOf(fsPath), { bigint: true });
-      id = `${s.dev}:${s.ino}`;
+      s = statSync(fsPathOf(ent.path));
     } catch (e) {
-      out.errors.push({ ...fromFsError(e), path: display });
-      return;
+      return { path: ent.path, depth: ent.depth, error: fromFsError(e) };
     }
-    if (this.stack.some((f) => f.id === id)) {
-      const shown = hasEscapes(display) ? bytesOfPath(display).toString('utf8') : display;
-      const message = `symbolic link loop: ${shown} leads back to a directory already being searched`;
-      out.errors.push({ ...osError('ELOOP', message), path: display });
-      return;
-    }
-    if (this.options.maxDepth !== undefined && depth >= this.options.maxDepth) return;
-    let listing: Listing;
+    const followed: Entry = { path: ent.path, depth: ent.depth, kind: kindOfStats(s), followed: true };
+    if (followed.kind !== Kind.Dir) return followed;
+    // As `same-file`: the child and each directory being read are opened and compared.
     try {
-      listing = list(fsPath, false);
-      // A name that is not UTF-8 came out with U+FFFD in it: list again as bytes.
-      if (listing.names.some((n) => n.includes('\ufffd'))) listing = list(fsPath, true);
+      const child = handleId(ent.path);
+      for (let i = this.stack.length - 1; i >= 0; i--) {
+        if (handleId(this.stack[i]!.path) === child) return { path: ent.path, depth: ent.depth, error: 'loop' };
+      }
     } catch (e) {
-      out.errors.push({ ...fromFsError(e), path: display });
-      return;
+      return { path: undefined, depth: ent.depth, error: fromFsError(e) };
     }
-    const ignores = this.ignores.length;
-    if (this.options.ignoreFiles) {
-      const present = new Present();
-      for (const b of listing.bytes) present.note(b);
-      const rules = loadDirRules(fsPath, present);
-      if (rules) this.ignores.push(baseOf(this.buf), rules);
-    }
-    this.stack.push({ path: display, fsPath, listing, next: 0, id, depth, buf: this.buf, ignores });
+    return followed;
   }
 
-  /** What globs and ignore files say of the entry in `buf`: false leave out, true keep even if hidden. */
-  private verdict(name: string, isDir: boolean): boolean | undefined {
-    const o = this.options.overrides.verdict(this.buf.slice(this.rootBase), name, isDir);
-    if (o !== 'undecided') return o === 'include';
-    // As ripgrep: what an ignore file leaves out stays out; a file it whitelists may still
-    // be left out by the file types.
-    const ignored = this.ignores.length ? this.ignores.matched(this.buf, name, isDir) : undefined;
-    if (ignored === false) return false;
-    const t = this.options.types.verdict(name, isDir);
-    return t === 'undecided' ? ignored : t === 'include';
+  /** walkdir's `handle_entry`: follows a link, enters a directory. */
+  private handle(ent: Entry): Entry | Failure {
+    if (this.follow && ent.kind === Kind.Link) {
+      const f = this.followLink(ent);
+      if (!('kind' in f)) return f;
+      ent = f;
+    }
+    if (ent.kind === Kind.Dir) this.push(ent);
+    else if (ent.depth === 0 && ent.kind === Kind.Link) {
+      // A root that is a link is followed, though it stays a link.
+      let s: Stats;
+      try {
+        s = statSync(fsPathOf(ent.path));
+      } catch (e) {
+        return { path: ent.path, depth: 0, error: fromFsError(e) };
+      }
+      if (s.isDirectory()) this.push(ent);
+    }
+    return ent;
+  }
+
+  /** walkdir's next entry or error; undefined at the end. */
+  private walkdirNext(): Entry | Failure | undefined {
+    if (this.start) {
+      this.start = false;
+      let s: Stats;
+      try {
+        s = lstatSync(fsPathOf(this.root));
+      } catch (e) {
+        return { path: this.root, depth: 0, error: fromFsError(e) };
+      }
+      return this.handle({ path: this.root, depth: 0, kind: kindOfStats(s), followed: false });
+    }
+    while (this.stack.length) {
+      const depth = this.stack.length;
+      const top = this.stack[depth - 1]!;
+      if (depth > this.maxDepth) {
+        this.pop();
+        continue;
+      }
+      if (top.openError) {
+        const error = top.openError;
+        top.openError = undefined;
+        top.readError = undefined;
+        return { path: top.path, depth: top.depth, error };
+      }
+      if (top.next >= top.names.length) {
+        if (top.readError) {
+          const error = top.readError;
+          top.readError = undefined;
+          return { path: undefined, depth, error };
+        }
+        this.pop();
+        continue;
+      }
+      const i = top.next++;
+      return this.handle({ path: joinPath(top.path, top.names[i]!), depth, kind: top.kinds[i]!, followed: false });
+    }
+    return undefined;
+  }
+
+  private pop(): void {
+    this.stack.pop();
+  }
+
+  /** The ignore tree the entries of the directory being read are judged by. */
+  private igOf(frame: Frame | undefined): Ignore {
+    return frame?.ig ?? this.base!;
+  }
+
+  /** ripgrep's `skip_entry`: ignore files, globs, types and the hidden rule, then the size limit. */
+  private skip(ig: Ignore, ent: Entry, isDir: boolean): boolean {
+    if (ig.matchedEntry(ent.path, isDir) === 'ignore') return true;
+    if (this.options.maxFilesize !== undefined && !isDir) {
+      try {
+        const s = ent.followed ? statSync(fsPathOf(ent.path)) : lstatSync(fsPathOf(ent.path));
+        return s.size > this.options.maxFilesize;
+      } catch {
+        return false;
+      }
+    }
+    return false;
+  }
+
+  private failed(f: Failure, out: WalkSink): void {
+    let path: string;
+    if (f.path !== undefined) path = this.shown(f.path);
+    else path = this.dirs[f.depth - 1] ?? this.dirs[this.dirs.length - 1] ?? this.display;
+    if (path === '') path = '.';
+    let error: PortableFileError;
+    if (f.error === 'loop') {
+      const shown = hasEscapes(path) ? bytesOfPath(path).toString('utf8') : path;
+      error = osError('ELOOP', `symbolic link loop: ${shown} leads back to a directory already being searched`);
+    } else error = f.error;
+    out.errors.push({ ...error, path });
   }
 
   /** Up to `max` more results into `out` (fewer only when the walk is over). */
   next(max: number, out: WalkSink): void {
-    if (this.root) {
-      const [display, root] = this.root;
-      this.root = undefined;
-      this.start(root);
-      this.rootBase = baseOf(this.buf);
-      this.open(display, root, 0, out);
+    if (this.done) return;
+    if (!this.base) {
+      const o = this.options;
+      const root = Ignore.root(
+        {
+          hidden: !this.hidden,
+          ignore: o.ignoreFiles,
+          parents: o.ignoreFiles,
+          gitGlobal: o.ignoreFiles,
+          gitIgnore: o.ignoreFiles,
+          gitExclude: o.ignoreFiles,
+          custom: o.ignoreFiles ? ['.rgignore'] : [],
+        },
+        o.overrides,
+        o.types,
+      );
+      let isDir = false;
+      try {
+        isDir = statSync(fsPathOf(this.root)).isDirectory();
+      } catch {
+        // Not a directory: no parents' ignore files.
+      }
+      this.base = isDir ? root.addParents(this.root) : root;
     }
-    const maxDepth = this.options.maxDepth;
     while (out.files.length + out.errors.length < max) {
-      const top = this.stack[this.stack.length - 1];
-      if (!top) break;
-      const { listing } = top;
-      if (top.next >= listing.kinds.length) {
-        this.stack.pop();
-        this.ignores.truncate(top.ignores);
-        if (listing.error) out.errors.push({ ...listing.error, path: top.path === '' ? '.' : top.path });
+      const before = this.stack.length;
+      const r = this.walkdirNext();
+      if (r === undefined) {
+        this.done = true;
+        return;
+      }
+      if (!('kind' in r)) {
+        this.failed(r, out);
         continue;
       }
-      const i = top.next++;
-      const kind = listing.kinds[i]!;
-      const bytes = listing.bytes[i]!;
-      const depth = top.depth + 1;
-      const isDir = kind === Kind.Dir;
-      if (isDir && maxDepth !== undefined && depth >= maxDepth) continue;
-      const name = listing.names[i]!;
-      // Whether a followed link leads to a directory: asked once, when needed.
-      let linkToDir: boolean | undefined;
-      let whitelisted = false;
-      if (this.filtering) {
-        this.buf = top.buf === '' ? bytes : `${top.buf}/${bytes}`;
-        const matchedDir =
-          kind === Kind.Link && this.follow ? (linkToDir = isDirAt(joinPath(top.fsPath, name))) : isDir;
-        const v = this.verdict(bytes, matchedDir);
-        if (v === false) continue;
-        if (v === true) whitelisted = true;
-      }
-      if (!this.hidden && !whitelisted && bytes.startsWith('.')) continue;
-      const display = joinDisplay(top.path, name);
+      const ent = r;
+      const isDir = ent.kind === Kind.Dir || (ent.kind === Kind.Link && ent.depth === 0 && this.stack.length > before);
+      // The directory holding the entry: below a directory just entered.
+      const holder = this.stack[isDir ? this.stack.length - 2 : this.stack.length - 1];
       if (isDir) {
-        this.open(display, joinPath(top.fsPath, name), depth, out);
-      } else if (kind === Kind.Link && this.follow) {
-        const path = joinPath(top.fsPath, name);
-        if (linkToDir ?? isDirAt(path)) {
-          if (maxDepth === undefined || depth < maxDepth) this.open(display, path, depth, out);
-        } else {
-          // A file, or a dangling link: the reader finds out what it is.
-          out.files.push(display);
-          out.regular.push(0);
+        const frame = this.stack[this.stack.length - 1]!;
+        if (ent.depth > 0 && this.skip(this.igOf(holder), ent, true)) {
+          this.stack.pop();
+          continue;
         }
-      } else {
-        out.files.push(display);
-        out.regular.push(kind === Kind.File ? 1 : 0);
+        frame.ig = this.igOf(holder).addChild(ent.path, new Set(frame.names.filter((n) => IGNORE_NAMES.has(n))));
+      } else if (ent.depth > 0 && this.skip(this.igOf(holder), ent, false)) continue;
+      if (ent.kind === Kind.Dir || ent.depth === 0) {
+        this.dirs.length = ent.depth;
+        this.dirs.push(this.shown(ent.path));
+        continue;
       }
+      if (this.options.filesOnly && ent.kind !== Kind.File) continue;
+      out.files.push(this.shown(ent.path));
+      out.regular.push(ent.kind === Kind.File && !ent.followed ? 1 : 0);
     }
   }
 
   /** True once every directory has been read. */
   isDone(): boolean {
-    return this.root === undefined && this.stack.length === 0;
+    return this.done;
   }
 }

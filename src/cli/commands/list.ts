@@ -2,8 +2,8 @@
 import { byPath } from '../../codec/batch.js';
 import { isAbortOf } from '../../core/errors.js';
 import { bytesOfPath, hasEscapes, recordPath } from '../../core/path-bytes.js';
-import { listBatches } from '../../engine/list.js';
-import { resolveDiscovery, type DiscoveryOptions } from '../../engine/options.js';
+import { listBatches, resolveListing } from '../../engine/list.js';
+import type { DiscoveryOptions, ScanOptions } from '../../engine/options.js';
 import type { FlagValues } from '../flags.js';
 import { fileErrorLine, type Output } from '../report/reporters.js';
 import { reportOutputError, stderr } from '../streams.js';
@@ -15,7 +15,7 @@ function listed(paths: string[], separator: string): string | Buffer {
 }
 
 export async function listCommand(
-  discovery: DiscoveryOptions,
+  discovery: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'>,
   o: Pick<FlagValues, 'quiet' | 'sort' | 'null'>,
   out: Output,
   interruption: { status: number | undefined },
@@ -25,7 +25,7 @@ export async function listCommand(
   let errors = 0;
   const held: string[] | undefined = o.sort === 'path' ? [] : undefined;
   try {
-    for await (const batch of listBatches(resolveDiscovery(discovery))) {
+    for await (const batch of listBatches(resolveListing(discovery))) {
       const paths: string[] = [];
       for (const d of batch) {
         if (d.error) {
