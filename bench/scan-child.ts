@@ -39,6 +39,8 @@ if (mode === 'native-main') {
     hidden: true,
     follow: false,
     ignoreFiles: false,
+    vcsIgnoreFiles: false,
+    extraIgnoreFiles: [],
     globs: [],
     iglobs: [],
     typeGlobs: [],

@@ -119,9 +119,9 @@ describe('the repository a new user tries it in', () => {
     expect(ours(repo, ['-d', '1', 'data'])).toEqual(['data/narrow.csv', 'data/wide.csv']);
   });
 
-  test('--ignore leaves paths out as -g !GLOB does', () => {
-    expect(ours(repo, ['--ignore', 'wide.csv'])).toEqual(ours(repo, ['-g', '!wide.csv']));
-    expect(ours(repo, ['--ignore', 'wide.csv'])).not.toContain('data/wide.csv');
+  test('--exclude leaves paths out as -g !GLOB does', () => {
+    expect(ours(repo, ['--exclude', 'wide.csv'])).toEqual(ours(repo, ['-g', '!wide.csv']));
+    expect(ours(repo, ['--exclude', 'wide.csv'])).not.toContain('data/wide.csv');
   });
 
   test('the API lists the same files', async () => {
@@ -144,7 +144,7 @@ describe('the repository a new user tries it in', () => {
     [['-g', 'ok', '-g', '![a'], /^charcount: -g\/--glob "!\[a" is not a valid glob: /],
     [['--iglob', '[a'], /^charcount: --iglob "\[a" is not a valid glob: /],
     // Each error names the option and the value written, not the glob they became.
-    [['-g', 'ok', '--ignore', 'x', '--ignore', '[z'], /^charcount: --ignore "\[z" is not a valid glob: unclosed/],
+    [['-g', 'ok', '--exclude', 'x', '--exclude', '[z'], /^charcount: --exclude "\[z" is not a valid glob: unclosed/],
     [['--type-add', 'foo:[', '-t', 'foo'], /^charcount: --type-add "foo:\[": "\[" is not a valid glob: unclosed/],
     [
       ['--type-add', 'foo:*.x', '--type-add', 'foo:*.{a', '-t', 'csv', '-T', 'foo'],

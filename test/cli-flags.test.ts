@@ -79,10 +79,10 @@ describe('conflicts, checked from the table', () => {
 });
 
 describe("the run's options and the report's, from the table", () => {
-  test('each flag as the option it asks; -t/-T and --ignore in command-line order', () => {
+  test('each flag as the option it asks; -t/-T in command-line order', () => {
     const { o, ordered } = parsed(
       ...['-c', 'é', '-m', '2', '-r', 'space', '--count', '-E', 'latin1', '--no-encoding-sniff', '-z'],
-      ...['-t', 'csv', '--ignore', 'a*', '-T', 'txt', '-t', 'md', '--ignore', 'b*', '--no-ignore', '--binary'],
+      ...['-t', 'csv', '--exclude', 'a*', '-T', 'txt', '-t', 'md', '--exclude', 'b*', '--no-ignore', '--binary'],
       ...['-g', '*.x', '--hidden', '-L', '-d', '3', '--max-filesize', '1K', '-j', '2', '--shard', '1/2'],
       ...['--type-add', 'foo:*.foo', '--type-add', 'foo:*.bar'],
     );
@@ -92,7 +92,7 @@ describe("the run's options and the report's, from the table", () => {
       reset: 'space',
       fullScan: true,
       globs: ['*.x'],
-      ignore: ['a*', 'b*'],
+      exclude: ['a*', 'b*'],
       ignoreFiles: false,
       hidden: true,
       follow: true,
@@ -113,7 +113,6 @@ describe("the run's options and the report's, from the table", () => {
         maxHits: 4,
         histogram: true,
         encodingSniff: true,
-        ignore: ['a*', 'b*'],
       }),
     );
   });

@@ -22,6 +22,8 @@ async function paths(
     hidden: false,
     follow: false,
     ignoreFiles: true,
+    vcsIgnoreFiles: true,
+    extraIgnoreFiles: [],
     iglobs: [],
     typeGlobs: [],
     maxDepth: undefined,

@@ -395,12 +395,15 @@ describe('walker', () => {
       }),
       { maxLength: 4 },
     ),
+    // --ignore-file: rules in files outside the tree, lowest precedence first.
+    extraIgnoreFiles: fc.array(fc.array(patternArb, { maxLength: 4 }), { maxLength: 2 }),
     gitRoot: fc.boolean(),
     hidden: fc.boolean(),
     follow: fc.boolean(),
     options: fc.record(
       {
         ignoreFiles: fc.boolean(),
+        vcsIgnoreFiles: fc.boolean(),
         globs: fc.array(patternArb, { maxLength: 3 }),
         iglobs: fc.array(patternArb, { maxLength: 2 }),
         types: fc.array(fc.constantFrom('*.rs', '!*.rs', '*.log', 'd.*', '!x.*'), { maxLength: 3 }),
@@ -443,7 +446,16 @@ describe('walker', () => {
             // Its directory is a file or is missing.
           }
         }
-        const options = { ...c.options, ...(c.cwdAt === undefined ? {} : { cwd: join(root, c.cwdAt) }) };
+        const extraIgnoreFiles = c.extraIgnoreFiles.map((lines, i) => {
+          const file = join(dir, `t${n - 1}.extra${i}`);
+          writeFileSync(file, lines.join('\n'));
+          return file;
+        });
+        const options = {
+          ...c.options,
+          extraIgnoreFiles,
+          ...(c.cwdAt === undefined ? {} : { cwd: join(root, c.cwdAt) }),
+        };
         same((b) => walk(b, join(root, c.start), c.hidden, c.follow, options, c.step), JSON.stringify(c));
         rmSync(root, { recursive: true, force: true });
       }),

@@ -53,6 +53,13 @@
 //! { ignoreFiles?: boolean    // default true: apply .gitignore (inside a git repository,
 //!                            // parents up to its root included), .git/info/exclude, git's
 //!                            // core.excludesFile, .ignore and .rgignore; false = --no-ignore
+//!   vcsIgnoreFiles?: boolean // default true: with ignoreFiles, the version-control ones
+//!                            // (.gitignore, .git/info/exclude, core.excludesFile) apply
+//!                            // too; false = --no-ignore-vcs
+//!   extraIgnoreFiles?: string[] // --ignore-file: more ignore files (gitignore's format),
+//!                            // lowest precedence first, below every other ignore file; they
+//!                            // apply without ignoreFiles too; their globs are matched as
+//!                            // the walk's paths are made, from the root's absolute path
 //!   globs?: string[]         // ripgrep's -g, in order: 'glob' includes, '!glob' excludes; the
 //!                            // last match wins; with any include, unmatched files are left
 //!                            // out (directories are not); a glob without '/' matches a name

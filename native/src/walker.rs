@@ -58,6 +58,12 @@ pub struct WalkOptions {
     /// Read git's global excludes file (`core.excludesFile`, found from `$HOME` and
     /// `$XDG_CONFIG_HOME` when the walk starts) with the other ignore files.
     pub global_excludes: bool,
+    /// With `ignore_files`, also apply the version-control ones: `.gitignore`,
+    /// `.git/info/exclude` and git's global excludes file; `--no-ignore-vcs` turns it off.
+    pub vcs_ignore: bool,
+    /// Ignore files named on the command line (ripgrep's `--ignore-file`), lowest precedence
+    /// first; they apply even without `ignore_files`, as in ripgrep.
+    pub extra_ignore_files: Vec<PathBuf>,
     /// ripgrep's `-g`/`--iglob` globs ([`overrides`]).
     pub overrides: Override,
     /// ripgrep's `-t`/`-T` file types ([`types`]).
@@ -77,6 +83,8 @@ impl Default for WalkOptions {
         WalkOptions {
             ignore_files: true,
             global_excludes: true,
+            vcs_ignore: true,
+            extra_ignore_files: Vec::new(),
             overrides: Override::empty(),
             types: Types::empty(),
             max_depth: None,
@@ -231,7 +239,9 @@ impl Walker {
         let mut builder = WalkBuilder::new(&root);
         builder
             .standard_filters(options.ignore_files)
-            .git_global(options.ignore_files && options.global_excludes)
+            .git_ignore(options.ignore_files && options.vcs_ignore)
+            .git_exclude(options.ignore_files && options.vcs_ignore)
+            .git_global(options.ignore_files && options.vcs_ignore && options.global_excludes)
             .hidden(!hidden)
             .follow_links(follow)
             .max_depth(options.max_depth)
@@ -240,6 +250,11 @@ impl Walker {
             .types(options.types);
         if options.ignore_files {
             builder.add_custom_ignore_filename(".rgignore");
+        }
+        for path in &options.extra_ignore_files {
+            // A file that cannot be read was refused before the walk; a line that is not a
+            // glob is left out, as in the walk's own ignore files.
+            let _ = builder.add_ignore(path);
         }
         Walker {
             builder: Some(builder),

@@ -89,6 +89,10 @@ export type ScanMode = Required<Pick<ReadOptions, 'full'>> & Pick<ReadOptions, '
 export interface WalkOptions {
   /** Apply ignore files, as ripgrep. @default true */
   ignoreFiles?: boolean;
+  /** With `ignoreFiles`, the version-control ones too: `.gitignore`, exclude files. @default true */
+  vcsIgnoreFiles?: boolean;
+  /** More ignore files (`--ignore-file`), lowest precedence first; they apply without `ignoreFiles` too. */
+  extraIgnoreFiles?: string[];
   /** ripgrep's `-g` globs, in order: `glob` includes, `!glob` excludes. */
   globs?: string[];
   /** `--iglob`: the same, case-insensitive, after `globs`. */

@@ -62,11 +62,13 @@ export const shard = arg((v) => {
   return parseShard(v);
 });
 
-/** `--ignore GLOB`, repeatable. */
-export const ignoreGlob = (value: string, previous: string[] = []): string[] => {
-  if (value === '') throw new InvalidArgumentError("--ignore must be a non-empty glob, got ''");
-  return [...previous, value];
-};
+/** `--exclude GLOB` (or the deprecated `--ignore GLOB`, named `flag`), repeatable. */
+export const excludeGlob =
+  (flag: string) =>
+  (value: string, previous: string[] = []): string[] => {
+    if (value === '') throw new InvalidArgumentError(`${flag} must be a non-empty glob, got ''`);
+    return [...previous, value];
+  };
 
 export const redisUrl = arg((v) => checkRedisUrl('--queue', v));
 

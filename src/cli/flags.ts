@@ -17,7 +17,8 @@ import type { Query } from '../engine/query.js';
 import { compressionSummary } from '../scan/compression.js';
 import { DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
-import { arg, collect, ignoreGlob, integer, redisUrl, shard, size, version } from './args.js';
+import { arg, collect, excludeGlob, integer, redisUrl, shard, size, version } from './args.js';
+import { stderr } from './streams.js';
 import { COLOR_CHOICES, type ColorWhen } from './report/color.js';
 import type { Format } from './report/reporters.js';
 import type { ReportOptions } from './report/stage.js';
@@ -43,10 +44,13 @@ export interface FlagValues {
   json?: boolean;
   jsonl?: boolean;
   count?: boolean;
+  countMatches?: boolean;
   allHits?: boolean;
   maxHits?: number;
   histogram?: boolean;
   stats?: boolean;
+  /** false with --no-messages. */
+  messages: boolean;
   color: ColorWhen;
   progress?: boolean;
   files?: boolean;
@@ -54,6 +58,12 @@ export interface FlagValues {
   iglob?: string[];
   /** false with --no-ignore ('' once --ignore is given: its globs are in `Ordered`). */
   ignore?: false | '';
+  exclude?: string[];
+  /** false with --no-ignore-vcs. */
+  ignoreVcs: boolean;
+  ignoreFile?: string[];
+  /** -u: 1, -uu: 2, -uuu: 3. */
+  unrestricted?: number;
   hidden?: boolean;
   follow?: boolean;
   maxDepth?: number;
@@ -78,7 +88,7 @@ export type FlagName = keyof FlagValues;
 export interface Ordered {
   /** `-t NAME` / `-T NAME` (as `!NAME`), in the order given: the last match wins. */
   types: string[];
-  /** `--ignore GLOB`, repeatable. */
+  /** The deprecated `--ignore GLOB` (`--exclude`'s old name), repeatable. */
   excludes: string[];
 }
 
@@ -125,6 +135,8 @@ export interface Flag {
   inQuery?: keyof Query;
   /** Changes only what is printed: the command records it in the query (as `true`). */
   outputOnly?: true;
+  /** Left out of `--help`, the man page and completions (a deprecated spelling). */
+  hidden?: true;
 }
 
 /** The flags of a `--help` group. */
@@ -202,10 +214,17 @@ export const SCAN_FLAGS: readonly Flag[] = [
       inQuery: 'count',
     },
     {
+      flags: '--count-matches',
+      description: 'print each matching file as PATH:OCCURRENCES, its count of C (reads files to their end)',
+      conflicts: ['files', 'filesWithoutMatch', 'count'],
+      asks: 'fullScan',
+      reports: 'countMatches',
+    },
+    {
       flags: '--all-hits',
       description:
         'print every hit as PATH:LINE:OFFSET: each line (word, file) that reaches N, not just the first (reads files to their end)',
-      conflicts: ['files', 'filesWithMatches', 'filesWithoutMatch'],
+      conflicts: ['files', 'filesWithMatches', 'filesWithoutMatch', 'countMatches'],
       inText: { flag: 'count', what: 'print different lines' },
       asks: 'allHits',
       inQuery: 'allHits',
@@ -223,12 +242,17 @@ export const SCAN_FLAGS: readonly Flag[] = [
       description:
         'how many lines (words, files) hold exactly k of C, for every k: a chart of the run and the files off its mode; ' +
         'in JSON a histogram per record and in the summary (reads files to their end; --min defaults to 1)',
-      conflicts: ['files', 'allHits', 'filesWithoutMatch', 'filesWithMatches'],
+      conflicts: ['files', 'allHits', 'filesWithoutMatch', 'filesWithMatches', 'countMatches'],
       inText: { flag: 'count', what: 'print different things' },
       asks: 'histogram',
       inQuery: 'histogram',
     },
     { flags: '--stats', description: 'print a summary to stderr at the end', reports: 'stats' },
+    {
+      flags: '--no-messages',
+      description: 'no error line for a file that cannot be read (the exit status still says 2)',
+      reports: (messages: boolean) => (messages ? {} : { noMessages: true }),
+    },
     {
       flags: '--color <when>',
       description: 'colour matched paths (auto: on a terminal, unless NO_COLOR is set)',
@@ -250,9 +274,22 @@ export const SCAN_FLAGS: readonly Flag[] = [
     },
     { flags: '--iglob <GLOB>', description: 'as --glob, ignoring case', parse: collect, asks: 'iglobs' },
     {
+      flags: '--exclude <GLOB>',
+      description:
+        'leave out paths matching GLOB, whatever else matches them (repeatable; -g !GLOB after every other glob)',
+      parse: excludeGlob('--exclude'),
+      asks: 'exclude',
+    },
+    {
       flags: '--ignore <GLOB>',
-      description: 'leave out paths matching GLOB (repeatable; the same as -g !GLOB)',
-      parse: ignoreGlob,
+      description: 'deprecated: the old name of --exclude',
+      hidden: true,
+      parse: (value: string, previous: string[]) => {
+        stderr().write(
+          'charcount: --ignore GLOB is deprecated: use --exclude GLOB (in ripgrep, --ignore turns ignore files back on)\n',
+        );
+        return excludeGlob('--ignore')(value, previous);
+      },
       ordered: 'excludes',
       asks: 'ignore',
     },
@@ -261,7 +298,29 @@ export const SCAN_FLAGS: readonly Flag[] = [
       description: 'do not read .gitignore, .ignore, .rgignore or git exclude files',
       asks: (ignore: FlagValues['ignore']) => ({ ignoreFiles: ignore !== false }),
     },
-    { flags: '--hidden', description: 'search hidden files and directories', asks: 'hidden' },
+    {
+      flags: '--no-ignore-vcs',
+      description: 'do not read .gitignore or git exclude files (.ignore and .rgignore still apply)',
+      // commander's default for a lone --no- flag is true: only the flag given asks anything.
+      asks: (vcs: boolean) => (vcs ? {} : { vcsIgnoreFiles: false }),
+    },
+    {
+      flags: '--ignore-file <PATH>',
+      description: 'read more ignore rules from PATH (gitignore format; repeatable, below every other ignore file)',
+      parse: collect,
+      asks: 'extraIgnoreFiles',
+    },
+    {
+      flags: '-u, --unrestricted',
+      description: 'search more: -u is --no-ignore, -uu also --hidden, -uuu also --binary',
+      parse: (_: string, times: number | undefined) => (times ?? 0) + 1,
+      asks: (times: number) => ({
+        ignoreFiles: false,
+        ...(times >= 2 && { hidden: true }),
+        ...(times >= 3 && { binary: 'scan' as const }),
+      }),
+    },
+    { flags: '-., --hidden', description: 'search hidden files and directories', asks: 'hidden' },
     { flags: '-L, --follow', description: 'follow symbolic links (loops are reported)', asks: 'follow' },
     {
       flags: '-d, --max-depth <N>',
@@ -385,6 +444,7 @@ export function scanProgram(ordered: Ordered = { types: [], excludes: [] }): Com
     } else if (parse) option.argParser(parse as (value: string, previous: unknown) => unknown);
     if (f.choices) option.choices(f.choices);
     if (f.default !== undefined) option.default(f.default);
+    if (f.hidden) option.hideHelp();
     cmd.addOption(option);
   }
   return cmd.version(`${version()}\n${backendDescription()}`, '-V, --version').addHelpText(
@@ -405,6 +465,12 @@ Examples:
 Files are chosen as ripgrep chooses them: .gitignore (in a git repository), .ignore and
 .rgignore files apply, hidden files are left out, -g/-t/-T/--max-depth narrow the set.
 A file named on the command line is always read.
+
+Letters that mean something else than in ripgrep (the counter's own words):
+  -c  --char here, --count in rg         -m  --min here, --max-count in rg
+  -r  --reset here, --replace in rg      --count  occurrences and segments a file
+  --json  one document at the end (--jsonl is closer to rg's stream)
+  --ignore GLOB  the deprecated name of --exclude (in rg, --ignore undoes --no-ignore)
 
 Many machines:
   charcount worker --queue redis://redis:6379             on each machine (see charcount worker --help)
@@ -477,7 +543,8 @@ function mapped<T extends object>(
   const to: Partial<T> = {};
   for (const f of SCAN_FLAGS) {
     const as = map(f);
-    const value = f.ordered ? ordered?.[f.ordered] : o[nameOf(f)];
+    // An ordered list is there from the start: empty, nothing was given.
+    const value = f.ordered ? (ordered?.[f.ordered].length ? ordered[f.ordered] : undefined) : o[nameOf(f)];
     if (as === undefined || value === undefined) continue;
     Object.assign(to, typeof as === 'function' ? (as as (value: unknown) => Partial<T>)(value) : { [as]: value });
   }
@@ -505,11 +572,20 @@ export function flagsQuery(o: FlagValues, query: Query): Query {
  * glob by the `--type-add` that wrote it).
  */
 export function inFlagWords(message: string, o: FlagValues, definitions: Record<string, string[]> = {}): string {
-  const named: Record<string, string> = { globs: '-g/--glob', iglobs: '--iglob', ignore: '--ignore' };
+  const named: Record<string, string> = {
+    globs: '-g/--glob',
+    iglobs: '--iglob',
+    ignore: '--ignore',
+    exclude: '--exclude',
+  };
   return message
     .replace(/^types: /, '-t/--type: ')
+    .replace(/^extraIgnoreFiles\[(\d+)\] \("(?:[^"\\]|\\.)*"\) cannot be read:/, (whole, i: string) => {
+      const path = o.ignoreFile?.[Number(i)];
+      return path === undefined ? whole : `--ignore-file ${JSON.stringify(path)} cannot be read:`;
+    })
     .replace(
-      /^(globs|iglobs|ignore)\[\d+\] is not a valid glob \(("(?:[^"\\]|\\.)*")\):/,
+      /^(globs|iglobs|ignore|exclude)\[\d+\] is not a valid glob \(("(?:[^"\\]|\\.)*")\):/,
       (_, name: string, glob: string) => `${named[name]} ${glob} is not a valid glob:`,
     )
     .replace(

@@ -34,15 +34,31 @@ export interface ScanSettings {
    */
   ignoreFiles?: boolean;
   /**
+   * With `ignoreFiles`, apply the version-control ones too: `.gitignore`,
+   * `.git/info/exclude` and git's global excludes file. `false` is `--no-ignore-vcs`
+   * (`.ignore` and `.rgignore` still apply).
+   * @default true
+   */
+  vcsIgnoreFiles?: boolean;
+  /**
+   * More ignore files, in gitignore's format (ripgrep's `--ignore-file`), relative to `cwd`;
+   * later ones take precedence, and all of them less than any other ignore file. They
+   * apply with `ignoreFiles: false` too. One that cannot be read is a `RangeError`.
+   * @default []
+   */
+  extraIgnoreFiles?: string | string[];
+  /**
    * ripgrep's `-g` globs, in order: `'glob'` includes (then files no include matches are
    * left out), `'!glob'` excludes; the last match wins. A glob without `/` matches a name
-   * at any depth, one with `/` a path from the searched directory. A glob match overrides
-   * ignore files and the hidden rule.
+   * at any depth, one with `/` a path relative to `cwd`, as in ripgrep. A glob match
+   * overrides ignore files and the hidden rule.
    */
   globs?: string | string[];
   /** `globs`, case-insensitive (ripgrep's `--iglob`); they come after `globs`. */
   iglobs?: string | string[];
-  /** Globs to leave out, as `globs` would with a `!` before each (`--ignore`). */
+  /** Globs to leave out, as `globs` would with a `!` before each, after every other glob (`--exclude`). */
+  exclude?: string | string[];
+  /** @deprecated The old name of `exclude`. */
   ignore?: string | string[];
   /**
    * File types (ripgrep's `-t`): `'name'` selects a type, `'!name'` excludes it (`-T`);

@@ -33,6 +33,10 @@ export interface DiscoverOptions {
   follow: boolean;
   /** Apply .gitignore, .ignore, .rgignore, .git/info/exclude and git's excludes file. */
   ignoreFiles: boolean;
+  /** With `ignoreFiles`, the version-control ones too (.gitignore, exclude files). */
+  vcsIgnoreFiles: boolean;
+  /** `--ignore-file`s, as absolute paths, lowest precedence first. */
+  extraIgnoreFiles: string[];
   /** ripgrep's `-g`: `glob` includes, `!glob` excludes, the last match wins. */
   globs: string[];
   /** ripgrep's `--iglob`: the same, case-insensitive, after `globs`. */
@@ -230,6 +234,8 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   for (const root of roots) {
     const options: WalkOptions = {
       ignoreFiles: o.ignoreFiles,
+      vcsIgnoreFiles: o.vcsIgnoreFiles,
+      extraIgnoreFiles: o.extraIgnoreFiles,
       globs: o.globs,
       iglobs: o.iglobs,
       types: o.typeGlobs,

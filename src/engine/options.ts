@@ -2,13 +2,15 @@
  * `scan()` options: their types, defaults and checks. Every check names the option and
  * the value given, with `TypeError` for the wrong kind and `RangeError` out of range.
  */
+import { closeSync, openSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { backend } from '../backends/select.js';
 import { pathFromText } from '../core/path-bytes.js';
 import type { ReadRules, ScanSettings } from '../core/spec.js';
-import type { Shard } from '../core/types.js';
+import { fsErrorOf } from '../core/fs-error.js';
+import type { FileError, Shard } from '../core/types.js';
 import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
 import { resolveAsOpened, type DiscoverOptions } from './discover.js';
@@ -30,8 +32,11 @@ export type DiscoveryOptions = Pick<
   | 'patterns'
   | 'cwd'
   | 'ignoreFiles'
+  | 'vcsIgnoreFiles'
+  | 'extraIgnoreFiles'
   | 'globs'
   | 'iglobs'
+  | 'exclude'
   | 'ignore'
   | 'types'
   | 'typeDefinitions'
@@ -120,8 +125,14 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     // As the OS resolves it: `lnk/..` is the parent of where the link points.
     cwd: resolveAsOpened(process.cwd(), pathFromText(o.cwd ?? process.cwd())),
     ignoreFiles: o.ignoreFiles === undefined ? true : checkBoolean('ignoreFiles', o.ignoreFiles),
-    // `ignore` excludes after every other glob, so that what it names stays out.
-    globs: [...stringList('globs', o.globs, []), ...stringList('ignore', o.ignore, []).map((g) => `!${g}`)],
+    vcsIgnoreFiles: o.vcsIgnoreFiles === undefined ? true : checkBoolean('vcsIgnoreFiles', o.vcsIgnoreFiles),
+    extraIgnoreFiles: [],
+    // `exclude` excludes after every other glob, so that what it names stays out.
+    globs: [
+      ...stringList('globs', o.globs, []),
+      ...stringList('ignore', o.ignore, []).map((g) => `!${g}`),
+      ...stringList('exclude', o.exclude, []).map((g) => `!${g}`),
+    ],
     iglobs: stringList('iglobs', o.iglobs, []),
     typeGlobs: resolveTypes(o),
     maxDepth: o.maxDepth === undefined ? undefined : checkInteger('maxDepth', o.maxDepth),
@@ -130,6 +141,9 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     shard: o.shard === undefined ? undefined : checkShard(o.shard),
     signal: o.signal,
   };
+  resolved.extraIgnoreFiles = stringList('extraIgnoreFiles', o.extraIgnoreFiles, []).map((file, i) =>
+    readableFile(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file))),
+  );
   // The walker compiles the globs when it is made (it reads nothing then): a glob that does
   // not parse is a RangeError now, not a failure midway through a run.
   try {
@@ -171,6 +185,7 @@ function badGlob(o: DiscoveryOptions, cwd: string): RangeError | undefined {
     ['globs', 'globs', list(o.globs)],
     ['iglobs', 'iglobs', list(o.iglobs)],
     ['ignore', 'globs', list(o.ignore)],
+    ['exclude', 'globs', list(o.exclude)],
     ...definitions.map(([name, globs]): [string, 'types', string[]] => [`typeDefinitions.${name}`, 'types', globs]),
   ];
   for (const [name, kind, globs] of sources) {
@@ -258,4 +273,17 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
         ? queryOf(counters[0]!, { count: fullScan, maxHits, histogram, encoding, encodingSniff, searchZip })
         : undefined,
   };
+}
+
+/** `path`, when it is a file that can be read; else a RangeError naming the option and why. */
+function readableFile(name: string, path: string): string {
+  let why: FileError | undefined;
+  try {
+    if (statSync(path).isDirectory()) why = { code: 'EISDIR', message: 'Is a directory' };
+    else closeSync(openSync(path, 'r'));
+  } catch (e) {
+    why = fsErrorOf(e);
+  }
+  if (why) throw new RangeError(`${name} (${JSON.stringify(path)}) cannot be read: ${why.message} (${why.code})`);
+  return path;
 }

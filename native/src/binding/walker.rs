@@ -19,8 +19,8 @@ impl Env {
 
 // createWalker(display: string, root: string, hidden: boolean, follow: boolean, options?): External
 //
-// `options` (see the module doc): `{ ignoreFiles?, globs?, iglobs?, cwd?, types?, maxDepth?,
-// filesOnly?, maxFilesize? }`. Nothing is read until the first `walkNext`.
+// `options` (see the module doc): `{ ignoreFiles?, vcsIgnoreFiles?, extraIgnoreFiles?, globs?,
+// iglobs?, cwd?, types?, maxDepth?, filesOnly?, maxFilesize? }`. Nothing is read until the first `walkNext`.
 export!(create_walker, |env, info| {
     let [display, root, hidden, follow, options] = env.args::<5>(info)?;
     let root: std::path::PathBuf = env.path(root)?.into();
@@ -53,6 +53,21 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
         o.ignore_files = b;
     }
     o.files_only = flag("filesOnly")?.unwrap_or(false);
+    o.vcs_ignore = flag("vcsIgnoreFiles")?.unwrap_or(true);
+    let extra = env.get(v, "extraIgnoreFiles")?;
+    if !env.is_nullish(extra)? {
+        let is_array: bool = out!(env, napi_is_array(extra));
+        if !is_array {
+            return Err(JsError::Type("options.extraIgnoreFiles must be an array of strings".into()));
+        }
+        for i in 0..env.array_length(extra)? {
+            let s = env.element(extra, i)?;
+            if env.type_of(s)? != NAPI_STRING {
+                return Err(JsError::Type(format!("options.extraIgnoreFiles[{i}] must be a string")));
+            }
+            o.extra_ignore_files.push(env.path(s)?.into());
+        }
+    }
     let strings = |name: &str| -> JsResult<Vec<String>> {
         let list = env.get(v, name)?;
         if env.is_nullish(list)? {

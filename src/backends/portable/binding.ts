@@ -164,6 +164,8 @@ function walkRules(o: WalkOptions, root: string): WalkRules {
   };
   return {
     ignoreFiles: o.ignoreFiles ?? true,
+    vcsIgnoreFiles: o.vcsIgnoreFiles ?? true,
+    extraIgnoreFiles: (o.extraIgnoreFiles ?? []).map(byteString),
     overrides: compiled(() =>
       buildOverride(o.cwd === undefined ? root : byteString(o.cwd), o.globs ?? [], o.iglobs ?? []),
     ),

@@ -355,8 +355,13 @@ function globalGitignore(): Gitignore {
   if (path === undefined) return Gitignore.empty();
   const bytes = utf8Bytes(path);
   if (!stat(bytes)?.isFile()) return Gitignore.empty();
+  return fileGitignore(bytes);
+}
+
+/** A file's rules, matched against the path as walked (the crate's `WalkBuilder::add_ignore`). */
+function fileGitignore(path: string): Gitignore {
   const builder = new GitignoreBuilder('');
-  builder.addFile(bytes);
+  builder.addFile(path);
   return builder.build();
 }
 
@@ -375,6 +380,8 @@ export interface IgnoreOptions {
   gitExclude: boolean;
   /** Custom ignore file names, lowest precedence first (ripgrep: `.rgignore`). */
   custom: string[];
+  /** Ignore files named by path (`--ignore-file`, byte strings), lowest precedence first. */
+  explicit: string[];
 }
 
 interface Shared {
@@ -382,6 +389,7 @@ interface Shared {
   overrides: Override;
   types: Types;
   global: Gitignore;
+  explicit: Gitignore[];
 }
 
 /** A directory's ignore files, from an `.git/info/exclude` to its `.rgignore`. */
@@ -441,7 +449,8 @@ export class Ignore {
     const global = opts.gitGlobal ? globalGitignore() : Gitignore.empty();
     const none = Gitignore.empty();
     const m = { custom: none, ignore: none, gitignore: none, exclude: none, hasGit: false };
-    return new Ignore({ opts, overrides, types, global }, '', undefined, true, undefined, m);
+    const explicit = opts.explicit.map(fileGitignore);
+    return new Ignore({ opts, overrides, types, global, explicit }, '', undefined, true, undefined, m);
   }
 
   /**
@@ -520,7 +529,11 @@ export class Ignore {
       for (; ig; ig = ig.parent) visit(ig, p);
     }
     const global = anyGit ? self.shared.global.matched(path, isDir) : undefined;
-    return custom ?? ignore ?? gi ?? exclude ?? global;
+    let explicit: Match;
+    for (let i = self.shared.explicit.length - 1; i >= 0 && explicit === undefined; i--) {
+      explicit = self.shared.explicit[i]!.matched(path, isDir);
+    }
+    return custom ?? ignore ?? gi ?? exclude ?? global ?? explicit;
   }
 
   /** What the overrides, ignore files and types say of an entry (the crate's `matched`). */
@@ -530,7 +543,14 @@ export class Ignore {
     const over = overrides.matched(path, isDir);
     if (over !== undefined) return over;
     let whitelisted: Match;
-    if (opts.ignore || opts.gitGlobal || opts.gitIgnore || opts.gitExclude || opts.custom.length) {
+    if (
+      opts.ignore ||
+      opts.gitGlobal ||
+      opts.gitIgnore ||
+      opts.gitExclude ||
+      opts.custom.length ||
+      opts.explicit.length
+    ) {
       const m = Ignore.matchedIgnore(this, path, isDir);
       if (m === 'ignore') return m;
       if (m === 'whitelist') whitelisted = m;

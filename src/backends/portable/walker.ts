@@ -20,6 +20,10 @@ import { fsPathOf, Ignore, joinPath, type Override, type Types } from './ignore.
 export interface WalkRules {
   /** Apply `.gitignore`, `.ignore`, `.rgignore`, `.git/info/exclude` and git's global excludes file. */
   ignoreFiles: boolean;
+  /** With `ignoreFiles`: the version-control ones too (`.gitignore`, exclude files); `--no-ignore-vcs`. */
+  vcsIgnoreFiles: boolean;
+  /** `--ignore-file` paths (byte strings), lowest precedence first; they apply without `ignoreFiles` too. */
+  extraIgnoreFiles: string[];
   /** ripgrep's `-g`/`--iglob` globs. */
   overrides: Override;
   /** ripgrep's `-t`/`-T` file types. */
@@ -301,10 +305,11 @@ export class Walker {
           hidden: !this.hidden,
           ignore: o.ignoreFiles,
           parents: o.ignoreFiles,
-          gitGlobal: o.ignoreFiles,
-          gitIgnore: o.ignoreFiles,
-          gitExclude: o.ignoreFiles,
+          gitGlobal: o.ignoreFiles && o.vcsIgnoreFiles,
+          gitIgnore: o.ignoreFiles && o.vcsIgnoreFiles,
+          gitExclude: o.ignoreFiles && o.vcsIgnoreFiles,
           custom: o.ignoreFiles ? ['.rgignore'] : [],
+          explicit: o.extraIgnoreFiles,
         },
         o.overrides,
         o.types,

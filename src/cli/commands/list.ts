@@ -16,7 +16,7 @@ function listed(paths: string[], separator: string): string | Buffer {
 
 export async function listCommand(
   discovery: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'>,
-  o: Pick<FlagValues, 'quiet' | 'sort' | 'null'>,
+  o: Pick<FlagValues, 'quiet' | 'sort' | 'null' | 'messages'>,
   out: Output,
   interruption: { status: number | undefined },
 ): Promise<number> {
@@ -30,7 +30,7 @@ export async function listCommand(
       for (const d of batch) {
         if (d.error) {
           errors++;
-          stderr().write(fileErrorLine({ ...recordPath(d.path), error: d.error }));
+          if (o.messages) stderr().write(fileErrorLine({ ...recordPath(d.path), error: d.error }));
         } else {
           found++;
           if (held) held.push(d.path);

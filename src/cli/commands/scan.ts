@@ -65,8 +65,19 @@ export async function scanCommand(argv: string[]): Promise<number> {
   } finally {
     bar?.stop();
   }
-  return report.end(await run.summary(), interruption);
+  const summary = await run.summary();
+  const exit = await report.end(summary, interruption);
+  if (exit !== 1 || summary.filesDiscovered > 0 || !args.defaultPath) return exit;
+  // As ripgrep: searching the working directory by default and finding nothing to read is
+  // most likely a filter the user did not expect.
+  if (o.messages) stderr().write(NOTHING_SEARCHED);
+  return 2;
 }
+
+/** What ripgrep says when a search of the working directory by default reads no file. */
+const NOTHING_SEARCHED =
+  'charcount: no files were searched, which means a filter you did not expect probably applied\n' +
+  '(ignore files, hidden files, -g, -t: --files lists what a scan reads; -u searches more).\n';
 
 /** Whether standard input is something to read (a file or a pipe, not a terminal), as ripgrep decides. */
 function stdinIsReadable(): boolean {
@@ -88,7 +99,7 @@ async function checkArguments(
   given: string[],
   argv: string[],
   out: Output,
-): Promise<number | { asked: flags.Asked; format: Format; stdin: boolean }> {
+): Promise<number | { asked: flags.Asked; format: Format; stdin: boolean; defaultPath: boolean }> {
   const usage = (problem: string) => {
     stderr().write(usageLine(problem));
     return 2;
@@ -121,5 +132,6 @@ async function checkArguments(
   } catch (e) {
     return usage(flags.inFlagWords((e as Error).message, o, asked.typeDefinitions));
   }
-  return { asked: { ...asked, patterns }, format, stdin: !o.files && inputs.includes('-') };
+  const stdin = !o.files && inputs.includes('-');
+  return { asked: { ...asked, patterns }, format, stdin, defaultPath: given.length === 0 && !stdin };
 }

@@ -4,6 +4,7 @@
  * * `text` (default): matching paths, one a line, like `grep -l` (with `-0`, each followed
  *   by a NUL instead; with `--files-without-match`, the files read that did not match);
  *   with `--count`, every scanned file as `PATH:OCCURRENCES:SEGMENTS` (`-0`: `PATH\0…`);
+ *   with `--count-matches`, every matching file as `PATH:OCCURRENCES`;
  *   with `--all-hits`, every hit as `PATH:LINE:OFFSET` (`-0`: `PATH\0LINE:OFFSET`); with
  *   `--histogram`, at the end, the run's histogram as a chart and the files straying from
  *   its mode (histogram-chart.ts), then with `--min` the matching paths. A path that is
@@ -142,6 +143,8 @@ export interface TextOptions {
   withoutMatch: boolean;
   /** Paths in colour (`--color`). */
   color?: boolean;
+  /** `--count-matches`: each matching file as `PATH:OCCURRENCES`. */
+  countMatches?: boolean;
   /** `--min` when it was given: with `--histogram`, the matching paths follow the chart, under a line that says what they match. */
   min?: number;
 }
@@ -216,17 +219,21 @@ export function makeReporter(
           lines(batch, (r) =>
             allHits
               ? (r.hits ?? []).map((h) => pathLine(r, `${field}${h.line}:${h.offset}\n`, paint))
-              : count
-                ? r.skipped || r.error
-                  ? undefined
-                  : pathLine(r, `${field}${r.occurrences}:${r.segments}\n`, paint)
-                : withoutMatch
-                  ? r.skipped || r.error || r.matched
+              : text.countMatches
+                ? r.matched
+                  ? pathLine(r, `${field}${r.occurrences}\n`, paint)
+                  : undefined
+                : count
+                  ? r.skipped || r.error
                     ? undefined
-                    : pathLine(r, separator, paint)
-                  : r.matched
-                    ? pathLine(r, separator, paint)
-                    : undefined,
+                    : pathLine(r, `${field}${r.occurrences}:${r.segments}\n`, paint)
+                  : withoutMatch
+                    ? r.skipped || r.error || r.matched
+                      ? undefined
+                      : pathLine(r, separator, paint)
+                    : r.matched
+                      ? pathLine(r, separator, paint)
+                      : undefined,
           ),
         end: async () => {},
       };

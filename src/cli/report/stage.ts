@@ -40,6 +40,10 @@ export interface ReportOptions {
   color?: ColorWhen;
   /** `--min` when it was given (with `--histogram`, the matching paths follow the chart). */
   min?: number;
+  /** `--count-matches`: each matching file as `PATH:OCCURRENCES`. */
+  countMatches?: boolean;
+  /** `--no-messages`: no line on stderr for a file that could not be read (the exit status still says so). */
+  noMessages?: boolean;
   /** `--stats`: the summary on stderr at the end. */
   stats?: boolean;
 }
@@ -74,6 +78,7 @@ export class Report {
             withoutMatch: o.withoutMatch ?? false,
             color: useColor(o.color ?? 'auto', { isTTY: isTerminal(1) }),
             min: o.min,
+            countMatches: o.countMatches,
           },
           o.shard,
         );
@@ -87,7 +92,7 @@ export class Report {
   async records(batch: FileRecord[]): Promise<void> {
     if (this.o.format === 'text') {
       for (const r of batch) {
-        if (r.error) this.say(fileErrorLine(r));
+        if (r.error && !this.o.noMessages) this.say(fileErrorLine(r));
         if (r.hitsTruncated) this.say(truncatedHitsLine(r, this.o.query.maxHits!));
       }
     }
