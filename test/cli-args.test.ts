@@ -54,7 +54,7 @@ describe('bad values: one line in the words of the command line, exit 2', () => 
     [['--max-filesize', '99999999999999999999'], /--max-filesize must be at most 8191T/],
     [[''], /^charcount: a path cannot be empty \(got ''\)/],
     [['a.txt', ''], /^charcount: a path cannot be empty \(got ''\)/],
-    [['--ignore', '', 'a.txt'], /^charcount: --ignore must be a non-empty glob, got ''/],
+    [['--exclude', '', 'a.txt'], /^charcount: --exclude must be a non-empty glob, got ''/],
     [
       ['-m', '99999999999999999999'],
       /^charcount: --min must be an integer from 0 to 9007199254740991, got 99999999999999999999 /,

@@ -433,7 +433,7 @@ describe('run control', () => {
     expect(() => scan({ counter: 'c' } as never)).toThrow(/counter must be a Counter, got 'c'/);
     expect(() => scan({ counter: c3, threads: 0 })).toThrow(RangeError);
     // A glob that does not parse is named by the option and the index it was given at.
-    const unclosed = `is not a valid glob ("[z"): unclosed character class (missing ']')`;
+    const unclosed = `is not a valid glob ("[z"): unclosed character class; missing ']'`;
     for (const [options, message] of [
       [{ globs: ['a', '[z'] }, `globs[1] ${unclosed}`],
       [{ iglobs: '[z' }, `iglobs[0] ${unclosed}`],

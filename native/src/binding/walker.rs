@@ -4,6 +4,7 @@
 use crate::napi::*;
 use crate::walker::{self, Found, WalkOptions, Walker};
 use std::os::unix::ffi::OsStrExt;
+use std::path::PathBuf;
 
 impl Handle for Walker {
     const TAG: napi_type_tag = napi_type_tag { lower: 0xbaac_6748_1182_6565, upper: 0x76b2_e974_e644_0009 };
@@ -54,40 +55,8 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
     }
     o.files_only = flag("filesOnly")?.unwrap_or(false);
     o.vcs_ignore = flag("vcsIgnoreFiles")?.unwrap_or(true);
-    let extra = env.get(v, "extraIgnoreFiles")?;
-    if !env.is_nullish(extra)? {
-        let is_array: bool = out!(env, napi_is_array(extra));
-        if !is_array {
-            return Err(JsError::Type("options.extraIgnoreFiles must be an array of strings".into()));
-        }
-        for i in 0..env.array_length(extra)? {
-            let s = env.element(extra, i)?;
-            if env.type_of(s)? != NAPI_STRING {
-                return Err(JsError::Type(format!("options.extraIgnoreFiles[{i}] must be a string")));
-            }
-            o.extra_ignore_files.push(env.path(s)?.into());
-        }
-    }
-    let strings = |name: &str| -> JsResult<Vec<String>> {
-        let list = env.get(v, name)?;
-        if env.is_nullish(list)? {
-            return Ok(Vec::new());
-        }
-        let is_array: bool = out!(env, napi_is_array(list));
-        if !is_array {
-            return Err(JsError::Type(format!("options.{name} must be an array of strings")));
-        }
-        let n = env.array_length(list)?;
-        let mut out = Vec::with_capacity(n as usize);
-        for i in 0..n {
-            let s = env.element(list, i)?;
-            if env.type_of(s)? != NAPI_STRING {
-                return Err(JsError::Type(format!("options.{name}[{i}] must be a string")));
-            }
-            out.push(env.string(s)?);
-        }
-        Ok(out)
-    };
+    let strings = |name: &str| string_list(env, v, name, |s| env.string(s));
+    o.extra_ignore_files = string_list(env, v, "extraIgnoreFiles", |s| env.path(s).map(PathBuf::from))?;
     let (globs, iglobs) = (strings("globs")?, strings("iglobs")?);
     let cwd = env.get(v, "cwd")?;
     let cwd = if env.is_nullish(cwd)? {
@@ -102,28 +71,22 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
     };
     o.overrides = walker::overrides(cwd.as_deref().unwrap_or(root), &globs, &iglobs).map_err(invalid)?;
     o.types = walker::types(&strings("types")?).map_err(invalid)?;
-    let max_depth = env.get(v, "maxDepth")?;
-    if !env.is_nullish(max_depth)? {
-        if env.type_of(max_depth)? != NAPI_NUMBER {
-            return Err(JsError::Type("options.maxDepth must be a number".into()));
+    let integer = |name: &str| -> JsResult<Option<f64>> {
+        let x = env.get(v, name)?;
+        if env.is_nullish(x)? {
+            return Ok(None);
         }
-        let n = env.double(max_depth)?;
+        if env.type_of(x)? != NAPI_NUMBER {
+            return Err(JsError::Type(format!("options.{name} must be a number")));
+        }
+        let n = env.double(x)?;
         if !((0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0) {
-            return Err(JsError::Range(format!("options.maxDepth must be an integer from 0 to 2^53-1, got {n}")));
+            return Err(JsError::Range(format!("options.{name} must be an integer from 0 to 2^53-1, got {n}")));
         }
-        o.max_depth = Some(n as usize);
-    }
-    let max_filesize = env.get(v, "maxFilesize")?;
-    if !env.is_nullish(max_filesize)? {
-        if env.type_of(max_filesize)? != NAPI_NUMBER {
-            return Err(JsError::Type("options.maxFilesize must be a number".into()));
-        }
-        let n = env.double(max_filesize)?;
-        if !((0.0..=MAX_SAFE_INTEGER).contains(&n) && n.fract() == 0.0) {
-            return Err(JsError::Range(format!("options.maxFilesize must be an integer from 0 to 2^53-1, got {n}")));
-        }
-        o.max_filesize = Some(n as u64);
-    }
+        Ok(Some(n))
+    };
+    o.max_depth = integer("maxDepth")?.map(|n| n as usize);
+    o.max_filesize = integer("maxFilesize")?.map(|n| n as u64);
     Ok(o)
 }
 
@@ -167,3 +130,26 @@ export!(walk_next, |env, info| {
     env.set(o, "done", env.bool_value(done)?)?;
     Ok(o)
 });
+
+/// The list option `options[name]`: absent, or an array of strings, each read by `read` (as
+/// text, or as a path's bytes).
+fn string_list<T>(env: Env, v: napi_value, name: &str, read: impl Fn(napi_value) -> JsResult<T>) -> JsResult<Vec<T>> {
+    let list = env.get(v, name)?;
+    if env.is_nullish(list)? {
+        return Ok(Vec::new());
+    }
+    let is_array: bool = out!(env, napi_is_array(list));
+    if !is_array {
+        return Err(JsError::Type(format!("options.{name} must be an array of strings")));
+    }
+    let n = env.array_length(list)?;
+    let mut out = Vec::with_capacity(n as usize);
+    for i in 0..n {
+        let s = env.element(list, i)?;
+        if env.type_of(s)? != NAPI_STRING {
+            return Err(JsError::Type(format!("options.{name}[{i}] must be a string")));
+        }
+        out.push(read(s)?);
+    }
+    Ok(out)
+}
