@@ -9,7 +9,7 @@
  * there are; records are produced only as fast as the caller consumes them.
  */
 import { BatchView, byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../codec/batch.js';
-import type { Counter } from '../scan/counter.js';
+import { resetCode, type Counter } from '../scan/counter.js';
 import { isAbortOf } from '../core/errors.js';
 import { pathFromBytes, pathFromText } from '../core/path-bytes.js';
 import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
@@ -43,7 +43,7 @@ export interface RunInternals {
 function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
   return {
     cwd: o.cwd,
-    counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset })),
+    counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: resetCode(c.reset) })),
     // A queued job's JSON says `histogram` only when it is asked.
     read: { ...o.read, histogram: o.read.histogram || undefined, readOnly: internals.readOnly },
   };

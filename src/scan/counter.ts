@@ -3,7 +3,7 @@
  * arguments are checked here, once: the back end takes them as they are.
  *
  * ```ts
- * new Counter('c', 3, Reset.NewlinesReset).hasCount('hello-c-c-c-goodbye'); // true
+ * new Counter('c', 3, 'newline').hasCount('hello-c-c-c-goodbye'); // true
  * ```
  */
 import { Writable } from 'node:stream';
@@ -17,20 +17,39 @@ import { RESETS } from '../core/wire-format.js';
 type ResetMode = (typeof RESETS)[number];
 
 /**
- * When the running count starts again from zero, by the kernel's codes (core/wire-format.ts):
- * `NewlinesReset` at every `\n` (does some line hold `min` of `what`?), `SpacesReset` at
- * every space, U+0020 (some word?), `NoReset` never (the whole input?).
+ * When the running count starts again from zero: `'newline'` at every `\n` (does some line
+ * hold `min` of `what`?), `'space'` at every space, U+0020 (some word?), `'none'` never (the
+ * whole input?). The names of the command line's `--reset` and of `--json`'s query, from the
+ * kernel's table (core/wire-format.ts).
  */
-export const Reset = Object.freeze(Object.fromEntries(RESETS.map((r) => [r.member, r.code]))) as {
-  readonly [R in ResetMode as R['member']]: R['code'];
-};
-export type Reset = ResetMode['code'];
+export type Reset = ResetMode['name'];
 
+/**
+ * The reset modes by their 0.1 names, kept as aliases: `Reset.NewlinesReset === 'newline'`,
+ * `Reset.SpacesReset === 'space'`, `Reset.NoReset === 'none'`.
+ */
+export const Reset = Object.freeze(Object.fromEntries(RESETS.map((r) => [r.member, r.name]))) as {
+  readonly [R in ResetMode as R['member']]: R['name'];
+};
+
+/**
+ * The kernel's number for a mode (0, 1, 2), which 0.1's `Reset` members were. Still taken
+ * where a reset is: `new Counter(',', 3, 0)` is `'newline'`.
+ * @deprecated write the name (`'newline'`), or `Reset.NewlinesReset`
+ */
+export type ResetCode = ResetMode['code'];
+
+/** A reset mode as a name or (from 0.1) its number, checked: its name. */
 export function checkReset(name: string, value: unknown): Reset {
-  const mode = RESETS.find((r) => r.code === value);
-  if (mode) return mode.code;
-  const members = RESETS.map((r) => `Reset.${r.member}`);
-  throw new RangeError(`${name} must be ${members.slice(0, -1).join(', ')} or ${members.at(-1)}, got ${show(value)}`);
+  const mode = RESETS.find((r) => r.name === value || r.code === value);
+  if (mode) return mode.name;
+  const names = RESETS.map((r) => `'${r.name}'`);
+  throw new RangeError(`${name} must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got ${show(value)}`);
+}
+
+/** The kernel's number for a reset mode (what crosses to the back ends and threads). @internal */
+export function resetCode(reset: Reset): ResetCode {
+  return RESETS.find((r) => r.name === reset)!.code;
 }
 
 export interface CounterOptions {
@@ -99,9 +118,9 @@ export class Counter {
   /**
    * @param what exactly one character (Unicode scalar value)
    * @param min the threshold: a non-negative integer up to 2^53-1
-   * @param reset when the count starts again (default: at every newline)
+   * @param reset when the count starts again: `'newline'` (default), `'space'` or `'none'`
    */
-  constructor(what: string, min: number, reset: Reset = Reset.NewlinesReset, options?: CounterOptions) {
+  constructor(what: string, min: number, reset: Reset | ResetCode = 'newline', options?: CounterOptions) {
     this.what = checkChar('what', what);
     this.min = checkInteger('min', min);
     this.reset = checkReset('reset', reset);
@@ -112,7 +131,7 @@ export class Counter {
       throw new RangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
     }
     this.kernel = options.kernel ?? kernels[0]!;
-    this.handle = this.#backend.createCounter(this.what, this.min, this.reset, this.kernel);
+    this.handle = this.#backend.createCounter(this.what, this.min, resetCode(this.reset), this.kernel);
   }
 
   /** True iff `what` reaches `min` in some segment of `input`. */
@@ -164,11 +183,12 @@ export class Counter {
   }
 
   toString(): string {
-    return `Counter(${JSON.stringify(this.what)}, ${this.min}, Reset.${RESETS[this.reset].member})`;
+    return `Counter(${JSON.stringify(this.what)}, ${this.min}, ${JSON.stringify(this.reset)})`;
   }
 
-  toJSON(): { what: string; min: number; reset: string } {
-    return { what: this.what, min: this.min, reset: RESETS[this.reset].member };
+  /** The counter as `--json`'s query names it: `{ char, min, reset }` (`reset` a name, `'newline'`). */
+  toJSON(): { char: string; min: number; reset: Reset } {
+    return { char: this.what, min: this.min, reset: this.reset };
   }
 }
 
