@@ -6,7 +6,7 @@ import { abortError } from '../core/errors.js';
 import { recordPath } from '../core/path-bytes.js';
 import type { FileError } from '../core/types.js';
 import { discover, type Discovered } from './discover.js';
-import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery } from './options.js';
+import { resolveListing, type DiscoveryOptions, type ResolvedDiscovery } from './options.js';
 import { inShard } from './shard.js';
 
 /** A file a scan would read, or a path that could not be listed and why. */
@@ -33,7 +33,7 @@ export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discove
  * iterated.
  */
 export function listFiles(options: DiscoveryOptions = {}): AsyncGenerator<ListedFile> {
-  return listed(resolveDiscovery(options));
+  return listed(resolveListing(options));
 }
 
 async function* listed(o: ResolvedDiscovery): AsyncGenerator<ListedFile> {

@@ -11,7 +11,18 @@ import type { Backend, CounterHandle, ScanMode, ScannerHandle } from '../backend
 import { backend } from '../backends/select.js';
 import { histogramOf } from '../codec/batch.js';
 import type { CounterResult, Evaluation, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
-import { checkBoolean, checkChar, checkInput, checkInteger, checkOptions, show } from '../core/validate.js';
+import {
+  checkBoolean,
+  checkChar,
+  checkInput,
+  checkInteger,
+  checkKeys,
+  checkOptions,
+  optionKeys,
+  rangeError,
+  show,
+  typeError,
+} from '../core/validate.js';
 import { RESETS } from '../core/wire-format.js';
 
 type ResetMode = (typeof RESETS)[number];
@@ -44,7 +55,7 @@ export function checkReset(name: string, value: unknown): Reset {
   const mode = RESETS.find((r) => r.name === value || r.code === value);
   if (mode) return mode.name;
   const names = RESETS.map((r) => `'${r.name}'`);
-  throw new RangeError(`${name} must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got ${show(value)}`);
+  throw rangeError(`${name} must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got ${show(value)}`);
 }
 
 /** The kernel's number for a reset mode (what crosses to the back ends and threads). @internal */
@@ -56,6 +67,9 @@ export interface CounterOptions {
   /** Pin a kernel back end (tests and benchmarks); default: the fastest available. */
   kernel?: KernelName;
 }
+
+/** `CounterOptions` by name (an unknown key is refused). */
+const COUNTER_OPTIONS = optionKeys<CounterOptions>({ kernel: 0 });
 
 /** Hits listed per input (a file, a stream) unless `maxHits` says otherwise. */
 export const DEFAULT_MAX_HITS = 10_000;
@@ -70,7 +84,8 @@ export function segmentHits(pairs: Float64Array): SegmentHit[] {
 /** An evaluation with its hits (if it lists them) as `SegmentHit`s, its histogram as an object. */
 export function counterResult(e: Evaluation): CounterResult {
   const { hits, hitsTruncated, histogram, ...rest } = e;
-  const r: CounterResult = rest;
+  // The back end's figures agree with one another: offset and line are numbers iff matched.
+  const r = rest as CounterResult;
   if (histogram) r.histogram = histogramOf(histogram);
   if (!hits) return r;
   r.hits = segmentHits(hits);
@@ -93,6 +108,12 @@ export interface StreamOptions {
   /** Count segments per count held: `result()` has `histogram` (the stream never settles early). */
   histogram?: boolean;
 }
+
+/** Only this module makes streams (`new CounterStream()` elsewhere is refused). */
+const MAKE = Symbol('CounterStream');
+
+/** `StreamOptions` by name (an unknown key is refused). */
+const STREAM_OPTIONS = optionKeys<StreamOptions>({ full: 0, allHits: 0, maxHits: 0, histogram: 0 });
 
 /** Kernel back ends this CPU can run, fastest first. */
 export function availableKernels(): KernelName[] {
@@ -125,10 +146,11 @@ export class Counter {
     this.min = checkInteger('min', min);
     this.reset = checkReset('reset', reset);
     options = checkOptions(options);
+    checkKeys('new Counter()', options, COUNTER_OPTIONS);
     this.#backend = backend();
     const kernels = this.#backend.kernels();
     if (options.kernel !== undefined && !kernels.includes(options.kernel)) {
-      throw new RangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
+      throw rangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
     }
     this.kernel = options.kernel ?? kernels[0]!;
     this.handle = this.#backend.createCounter(this.what, this.min, resetCode(this.reset), this.kernel);
@@ -141,7 +163,7 @@ export class Counter {
 
   /** Where the threshold is first reached; stops there. */
   firstHit(input: string | Uint8Array): Hit {
-    return this.#backend.evaluate(this.handle, checkInput('input', input), FIRST_HIT);
+    return this.#backend.evaluate(this.handle, checkInput('input', input), FIRST_HIT) as Hit;
   }
 
   /** The first hit plus occurrences and segments: reads all of `input`. */
@@ -168,18 +190,52 @@ export class Counter {
   /** Evaluates input that arrives in chunks; any chunking gives the same answer. */
   stream(options: StreamOptions = {}): CounterStream {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`options must be an object, got ${show(options)}`);
+      throw typeError(`options must be an object, got ${show(options)}`);
     }
+    checkKeys('counter.stream()', options, STREAM_OPTIONS);
     const full = options.full === undefined ? false : checkBoolean('full', options.full);
     const allHits = options.allHits === undefined ? false : checkBoolean('allHits', options.allHits);
     if (options.maxHits !== undefined && !allHits) {
-      throw new TypeError(`maxHits needs allHits: true, got maxHits ${show(options.maxHits)} without it`);
+      throw typeError(
+        `maxHits needs allHits: true, got maxHits ${show(options.maxHits)} without it`,
+        'ERR_INVALID_ARG_VALUE',
+      );
     }
     const maxHits = allHits ? checkInteger('maxHits', options.maxHits ?? DEFAULT_MAX_HITS, 1) : undefined;
     const histogram = options.histogram === undefined ? false : checkBoolean('histogram', options.histogram);
-    if (histogram && allHits) throw new TypeError('histogram cannot be combined with allHits: true');
+    if (histogram && allHits)
+      throw typeError('histogram cannot be combined with allHits: true', 'ERR_INVALID_ARG_VALUE');
     const scanner = this.#backend.createScanner(this.handle, { full, maxHits, histogram });
-    return new CounterStream(this.#backend, scanner, full || histogram);
+    return CounterStream.make(this.#backend, scanner, full || histogram);
+  }
+
+  /**
+   * Reads `source` — a `Readable` (a file, a socket, a response body), or any iterable or
+   * async iterable of string and `Uint8Array` chunks — and gives the answer `stream(options)`
+   * would give for it; a first-hit read (or an `allHits` read past `maxHits`) stops as soon as
+   * the answer is known and leaves the rest unread (a `Readable` is destroyed, an iterator
+   * returned): `await counter.consume(createReadStream(path))`. It is also a `pipeline`
+   * stage: `await pipeline(source, (s) => counter.consume(s))` resolves with the answer.
+   */
+  async consume(
+    source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+    options?: StreamOptions,
+  ): Promise<CounterResult> {
+    const s = this.stream(options);
+    const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null | undefined;
+    const iterates =
+      typeof iterable?.[Symbol.asyncIterator] === 'function' || typeof iterable?.[Symbol.iterator] === 'function';
+    if (typeof source === 'string' || !iterates) {
+      throw typeError(`source must be a Readable or an (async) iterable of chunks, got ${show(source)}`);
+    }
+    for await (const chunk of source) {
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        throw typeError(`source's chunks must be strings or Uint8Arrays, got ${show(chunk)}`);
+      }
+      s.take(chunk);
+      if (s.settled) break;
+    }
+    return s.result();
   }
 
   toString(): string {
@@ -214,14 +270,22 @@ export class CounterStream extends Writable {
   private pending = '';
   private done = false;
 
-  /** Made by `counter.stream()`. */
-  constructor(
+  /** Made by `counter.stream()`, never with `new`. @internal */
+  static make(backend: Backend, scanner: ScannerHandle, full: boolean): CounterStream {
+    return new CounterStream(MAKE, backend, scanner, full);
+  }
+
+  private constructor(
+    make: symbol,
     private readonly backend: Backend,
     private readonly scanner: ScannerHandle,
     readonly full: boolean,
   ) {
     // Strings are kept as strings: one split inside a surrogate pair is joined again below.
     super({ decodeStrings: false });
+    if (make !== MAKE) {
+      throw typeError('a CounterStream is made by counter.stream(), not with new', 'ERR_ILLEGAL_CONSTRUCTOR');
+    }
   }
 
   /**
@@ -264,26 +328,31 @@ export class CounterStream extends Writable {
    */
   override _write(chunk: string | Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
-      if (typeof chunk !== 'string') {
-        this.flushPending();
-        this.feed(chunk);
-      } else if (encoding !== 'utf8' && encoding !== 'utf-8') {
-        // `write(hex, 'hex')`: the string stands for bytes.
-        this.flushPending();
-        this.feed(Buffer.from(chunk, encoding));
-      } else {
-        let text = this.pending + chunk;
-        this.pending = '';
-        const last = text.charCodeAt(text.length - 1);
-        if (last >= 0xd800 && last <= 0xdbff) {
-          this.pending = text.slice(-1);
-          text = text.slice(0, -1);
-        }
-        if (text !== '') this.feed(text);
-      }
+      this.take(chunk, encoding);
       callback();
     } catch (e) {
       callback(e as Error);
+    }
+  }
+
+  /** Counts a chunk at once, as `_write` does (`Counter.consume()` feeds it so). @internal */
+  take(chunk: string | Uint8Array, encoding: BufferEncoding = 'utf8'): void {
+    if (typeof chunk !== 'string') {
+      this.flushPending();
+      this.feed(chunk);
+    } else if (encoding !== 'utf8' && encoding !== 'utf-8') {
+      // `write(hex, 'hex')`: the string stands for bytes.
+      this.flushPending();
+      this.feed(Buffer.from(chunk, encoding));
+    } else {
+      let text = this.pending + chunk;
+      this.pending = '';
+      const last = text.charCodeAt(text.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) {
+        this.pending = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      if (text !== '') this.feed(text);
     }
   }
 
@@ -308,7 +377,10 @@ export class CounterStream extends Writable {
   }
 
   private feed(input: string | Uint8Array): void {
-    if (!this.done && this.backend.scannerFeed(this.scanner, input)) this.done = true;
+    if (!this.done && this.backend.scannerFeed(this.scanner, input)) {
+      this.done = true;
+      this.emit('settled');
+    }
   }
 
   /** A high surrogate with no pair to come is fed alone (the encoder makes it U+FFFD). */

@@ -127,7 +127,7 @@ function referenceWithHits(
     }
     if (cp === 0x0a) lines++;
   }
-  return { matched: offset !== null, offset, line, occurrences, segments, hits };
+  return { matched: offset !== null, offset, line, occurrences, segments, hits } as FullScan & { hits: SegmentHit[] };
 }
 
 /** The seed's `hasCount`, in TypeScript. */
