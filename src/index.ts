@@ -8,19 +8,23 @@ export { isAbortError, MergeError, QueueUnavailableError, ScanConsumedError } fr
 export type { ArgumentErrorCode } from './core/errors.js';
 export type {
   AnyRecord,
+  CounterDetails,
   CounterResult,
+  Figures,
   FileError,
   FileRecord,
   FullScan,
   Histogram,
   Hit,
   KernelName,
+  MatchedHit,
   MultiFileRecord,
   Progress,
   SegmentHit,
   Shard,
   SkipReason,
   Summary,
+  UnmatchedHit,
 } from './core/types.js';
 export { listFiles } from './engine/list.js';
 export type { ListedFile } from './engine/list.js';
