@@ -353,3 +353,14 @@ describe('a settled stream stops reading its source', () => {
     expect([heard, s.settled]).toEqual([1, true]);
   });
 });
+
+test('scan() with patterns and no options says the options are missing, as scan(options) does', () => {
+  for (const patterns of ['x', ['x']]) {
+    expect(() => scan(patterns as never)).toThrow(
+      expect.objectContaining({
+        code: 'ERR_INVALID_ARG_TYPE',
+        message: expect.stringMatching(/^options must be an object, got/),
+      }),
+    );
+  }
+});

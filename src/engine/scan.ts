@@ -333,15 +333,19 @@ export type PatternsFirst<O extends ScanOptions = ScanOptions> = Omit<O, 'patter
  * them, or `(options)` with `patterns` inside — as one options object. @internal
  */
 export function scanArguments(first: unknown, second: unknown): ScanOptions {
-  if (typeof first !== 'string' && !Array.isArray(first)) {
-    if (second !== undefined) {
-      throw typeError(
-        `scan()'s first argument is its patterns (a string or an array of them) when options follow, got ${show(first)}`,
-      );
+  // One argument is the options, whatever it is (`scan('x')` is options that are not an object).
+  if (second === undefined) {
+    if (typeof first === 'string' || Array.isArray(first)) {
+      throw typeError(`options must be an object, got ${show(first)}`);
     }
     return first as ScanOptions;
   }
-  const options = checkOptions(second as ScanOptions | undefined);
+  if (typeof first !== 'string' && !Array.isArray(first)) {
+    throw typeError(
+      `scan()'s first argument is its patterns (a string or an array of them) when options follow, got ${show(first)}`,
+    );
+  }
+  const options = checkOptions(second as ScanOptions);
   if (options.patterns !== undefined) {
     throw typeError(
       `patterns given twice: as the first argument ${show(first)} and as the option ${show(options.patterns)}`,
