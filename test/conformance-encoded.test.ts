@@ -75,7 +75,7 @@ function latin1Of(input: Uint8Array): { bytes: Uint8Array; at: Map<number, numbe
 
 /** The vector's expected answer, its offset moved by `move`. */
 function expected(v: Vector, full: boolean, move: (offset: number) => number): CounterResult {
-  const hit = { matched: v.matched, offset: v.offset === null ? null : move(v.offset), line: v.line };
+  const hit = { matched: v.matched, offset: v.offset === null ? null : move(v.offset), line: v.line } as CounterResult;
   return full ? { ...hit, occurrences: v.occurrences, segments: v.segments } : hit;
 }
 

@@ -64,8 +64,8 @@ describe('Counter', () => {
     [['c', NaN], RangeError, /min must be an integer at least 0, got NaN/],
     [['c', 2 ** 53], RangeError, /min must be an integer at least 0, got 9007199254740992/],
     [['c', '3'], TypeError, /min must be a number, got '3'/],
-    [['c', 1, 3], RangeError, /reset must be Reset.NewlinesReset, Reset.SpacesReset or Reset.NoReset, got 3/],
-    [['c', 1, 'newline'], RangeError, /reset must be .* got 'newline'/],
+    [['c', 1, 3], RangeError, /reset must be 'newline', 'space' or 'none', got 3/],
+    [['c', 1, 'NewlinesReset'], RangeError, /reset must be 'newline', 'space' or 'none', got 'NewlinesReset'/],
   ])('new Counter(%j) throws', (args, type, message) => {
     const make = Counter as unknown as new (...a: unknown[]) => Counter;
     expect(() => new make(...args)).toThrow(type);

@@ -141,7 +141,9 @@ test('random inputs in random chunks, with random limits: the oracle, cut at the
 test('Counter.stream checks its options', () => {
   const c = new Counter('c', 1);
   expect(() => c.stream({ maxHits: 5 })).toThrow(
-    new TypeError('maxHits needs allHits: true, got maxHits 5 without it'),
+    Object.assign(new TypeError('maxHits needs allHits: true, got maxHits 5 without it'), {
+      code: 'ERR_INVALID_ARG_VALUE',
+    }),
   );
   expect(() => c.stream({ allHits: true, maxHits: 0 })).toThrow(RangeError);
   expect(() => c.stream({ allHits: 'yes' as never })).toThrow(/allHits must be a boolean/);
@@ -229,12 +231,16 @@ describe('scan({ allHits })', () => {
   test('options are checked', () => {
     const counter = new Counter('c', 1);
     expect(() => scan({ counter, maxHits: 5 })).toThrow(
-      new TypeError('maxHits needs allHits: true, got maxHits 5 without it'),
+      Object.assign(new TypeError('maxHits needs allHits: true, got maxHits 5 without it'), {
+        code: 'ERR_INVALID_ARG_VALUE',
+      }),
     );
     expect(() => scan({ counter, allHits: true, maxHits: 0 })).toThrow(
-      new RangeError('maxHits must be an integer at least 1, got 0'),
+      Object.assign(new RangeError('maxHits must be an integer at least 1, got 0'), { code: 'ERR_OUT_OF_RANGE' }),
     );
-    expect(() => scan({ counter, allHits: 1 as never })).toThrow(new TypeError('allHits must be a boolean, got 1'));
+    expect(() => scan({ counter, allHits: 1 as never })).toThrow(
+      Object.assign(new TypeError('allHits must be a boolean, got 1'), { code: 'ERR_INVALID_ARG_TYPE' }),
+    );
   });
 });
 

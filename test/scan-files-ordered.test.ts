@@ -85,7 +85,7 @@ test("a ScanPool's scanFiles takes ordered as scanFiles does; its scan refuses i
     iterated.push(r.path);
   expect(iterated).toEqual(paths);
   expect(() => pool.scanFiles(paths, { counter, ordered: 'yes' as unknown as boolean })).toThrow(
-    new TypeError("ordered must be a boolean, got 'yes'"),
+    Object.assign(new TypeError("ordered must be a boolean, got 'yes'"), { code: 'ERR_INVALID_ARG_TYPE' }),
   );
   expect(() => pool.scan({ counter, ordered: true } as Parameters<typeof pool.scan>[0])).toThrow(
     /^ordered is an option of scanFiles\(\)/,
@@ -94,7 +94,7 @@ test("a ScanPool's scanFiles takes ordered as scanFiles does; its scan refuses i
 
 test('ordered is checked, and is for scanFiles only', () => {
   expect(() => scanFiles(paths, { counter, ordered: 'yes' as unknown as boolean })).toThrow(
-    new TypeError("ordered must be a boolean, got 'yes'"),
+    Object.assign(new TypeError("ordered must be a boolean, got 'yes'"), { code: 'ERR_INVALID_ARG_TYPE' }),
   );
   expect(() => scan({ counter, ordered: true } as Parameters<typeof scan>[0])).toThrow(
     /^ordered is an option of scanFiles\(\): scan\(\) reports files as they finish/,

@@ -407,7 +407,7 @@ describe('run control', () => {
         ['x', "'x'"],
       ] as const) {
         expect(() => call(value as never), `${entry} given ${shown}`).toThrow(
-          new TypeError(`options must be an object, got ${shown}`),
+          Object.assign(new TypeError(`options must be an object, got ${shown}`), { code: 'ERR_INVALID_ARG_TYPE' }),
         );
       }
     }
@@ -424,7 +424,9 @@ describe('run control', () => {
       [[null], 'inputs[0] must be an object { name, doc } with a string name, got null'],
       [[{ doc: {} }], 'inputs[0] must be an object { name, doc } with a string name, got { doc: {} }'],
     ] as const) {
-      expect(() => mergeShards(inputs as never), message).toThrow(new TypeError(message));
+      expect(() => mergeShards(inputs as never), message).toThrow(
+        Object.assign(new TypeError(message), { code: 'ERR_INVALID_ARG_TYPE' }),
+      );
     }
   });
 

@@ -288,7 +288,7 @@ export function decodeBatch(
       rec = { path, bytes, counters: results };
     } else {
       // Keys in the order of `{ path, ...result, bytes }`: it is the order of the JSON output.
-      const r: Omit<FileRecord, 'bytes'> & { bytes?: number } = putCounter(
+      const r: { path: string; bytes?: number } & CounterResult = putCounter(
         { path },
         numbers,
         at + HEADER_FIELDS,

@@ -1,8 +1,47 @@
 /**
- * Errors every layer may raise or recognise.
+ * Errors every layer may raise or recognise: charcount's own error classes, each with a
+ * stable `code` (contract §4.6), and what an aborted run rejects with. A leaf: the classes
+ * can be made and tested for wherever they are needed (a queued run's without BullMQ).
  */
 import { types } from 'node:util';
 import { show } from './validate.js';
+
+export type { ArgumentErrorCode } from './validate.js';
+
+/**
+ * `mergeShards()` cannot give the answer one run would have: a document that is not a
+ * shard's, a missing or repeated shard, shards of different sizes or queries, a path in two
+ * shards. The message names the document.
+ */
+export class MergeError extends Error {
+  override readonly name = 'MergeError';
+  readonly code = 'EMERGE';
+}
+
+/**
+ * Redis could not be reached, or was lost during a run, or cannot be used as configured; or
+ * `bullmq` / `ioredis` are not installed (the message says what to install).
+ */
+export class QueueUnavailableError extends Error {
+  override readonly name = 'QueueUnavailableError';
+  readonly code = 'EQUEUE';
+  constructor(
+    message: string,
+    /** Worth trying again later (the server is down), as opposed to wrongly configured (a bad password or database). */
+    readonly retryable = false,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * A `ScanRun` asked for records it no longer has: it was iterated (or its `result()` taken)
+ * already, and a run reads its files once. The message says what to call instead.
+ */
+export class ScanConsumedError extends Error {
+  override readonly name = 'ScanConsumedError';
+  readonly code = 'ECONSUMED';
+}
 
 /**
  * True for what a run rejects with when its signal was aborted without a reason of the

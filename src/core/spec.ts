@@ -4,6 +4,7 @@
  * to the threads and machines that scan (plain data), derived from it.
  */
 import type { Progress, Shard } from './types.js';
+import { optionKeys } from './validate.js';
 
 /**
  * How a run goes, every option but its counters — declared here once, with its default:
@@ -164,6 +165,45 @@ export interface ScanSettings {
   /** Told what a user should know while the run goes (e.g. no queue worker connected yet). */
   onWarning?: (message: string) => void;
 }
+
+/**
+ * Every option of `ScanSettings` by name, at run time: the list an options object's keys are
+ * checked against (an unknown key is refused). The compiler keeps it equal to the interface.
+ */
+export const SCAN_SETTINGS = optionKeys<ScanSettings>({
+  patterns: 0,
+  cwd: 0,
+  threads: 0,
+  ignoreFiles: 0,
+  vcsIgnoreFiles: 0,
+  extraIgnoreFiles: 0,
+  globs: 0,
+  iglobs: 0,
+  exclude: 0,
+  ignore: 0,
+  types: 0,
+  typeDefinitions: 0,
+  maxDepth: 0,
+  hidden: 0,
+  follow: 0,
+  maxFilesize: 0,
+  binary: 0,
+  encoding: 0,
+  encodingSniff: 0,
+  searchZip: 0,
+  fullScan: 0,
+  allHits: 0,
+  maxHits: 0,
+  histogram: 0,
+  sort: 0,
+  signal: 0,
+  onProgress: 0,
+  progressIntervalMs: 0,
+  batchSize: 0,
+  queue: 0,
+  shard: 0,
+  onWarning: 0,
+});
 
 /** One counter, as plain data (handles cannot cross threads or machines). */
 export interface CounterSpec {

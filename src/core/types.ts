@@ -16,14 +16,27 @@ export type KernelName = 'avx512' | 'avx2' | 'sse2' | 'neon' | 'scalar' | 'types
  */
 export type BackendName = 'native' | 'portable';
 
-/** Where the threshold is first reached (offsets in bytes of UTF-8, lines 1-based). */
-export interface Hit {
-  matched: boolean;
+/** The threshold is reached: where first (offsets in bytes of UTF-8, lines 1-based). */
+export interface MatchedHit {
+  matched: true;
   /** Byte offset of the character at which the threshold is first reached. */
-  offset: number | null;
+  offset: number;
   /** 1 + the number of `\n` before `offset`. */
-  line: number | null;
+  line: number;
 }
+
+/** The threshold is not reached: no offset, no line. */
+export interface UnmatchedHit {
+  matched: false;
+  offset: null;
+  line: null;
+}
+
+/**
+ * Where the threshold is first reached, or that it is not: `if (hit.matched)` makes
+ * `offset` and `line` numbers.
+ */
+export type Hit = MatchedHit | UnmatchedHit;
 
 /**
  * Where one segment (a line, a word, or the whole input) reaches the threshold: the
@@ -44,13 +57,16 @@ export interface SegmentHit {
  */
 export type Histogram = Record<string, number>;
 
-/** A hit plus the figures only a whole read can give. */
-export interface FullScan extends Hit {
+/** The figures only a whole read can give. */
+export interface Figures {
   /** Characters equal to `what`. */
   occurrences: number;
   /** Segments (lines, words, or the whole input) in which the threshold is reached. */
   segments: number;
 }
+
+/** A hit plus the figures only a whole read can give. */
+export type FullScan = Hit & Figures;
 
 /** A per-file failure: Node-style `code` (`ENOENT`, `EACCES`, …) and a message. */
 export interface FileError {
@@ -58,11 +74,8 @@ export interface FileError {
   message: string;
 }
 
-/**
- * One counter's answer for one file: a `Hit`, with full scans a `FullScan`'s figures, and
- * with `allHits` every hit.
- */
-export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences' | 'segments'>> {
+/** What a counter's answer carries besides its hit, when asked. */
+export interface CounterDetails extends Partial<Figures> {
   /** With `allHits`, for scanned files: every segment's hit in file order, at most `maxHits`. */
   hits?: SegmentHit[];
   /** Present (true) when the file has more hits than `hits` lists (`maxHits` cut the list). */
@@ -72,12 +85,21 @@ export interface CounterResult extends Hit, Partial<Pick<FullScan, 'occurrences'
 }
 
 /**
+ * One counter's answer for one input: a `Hit`, with full scans a `FullScan`'s figures, and
+ * with `allHits` every hit. `if (r.matched)` makes `offset` and `line` numbers.
+ */
+export type CounterResult = Hit & CounterDetails;
+
+/**
  * One counter's answer as a back end gives it (a `CounterResult` in compact form):
  * `occurrences`/`segments` only for full scans; with `maxHits`, every hit as (offset,
  * line) pairs and whether the list was cut; with `histogram`, (k, segments holding exactly
  * k) pairs by increasing k.
  */
-export interface Evaluation extends Omit<CounterResult, 'hits' | 'hitsTruncated' | 'histogram'> {
+export interface Evaluation extends Partial<Figures> {
+  matched: boolean;
+  offset: number | null;
+  line: number | null;
   hits?: Float64Array;
   hitsTruncated?: boolean;
   histogram?: Float64Array;
@@ -94,17 +116,46 @@ interface RecordBase {
   pathBytes?: Uint8Array;
   /** Bytes read from the file. */
   bytes: number;
-  skipped?: SkipReason;
-  error?: FileError;
 }
 
-/** A file's record in a run with one counter. */
-export interface FileRecord extends RecordBase, CounterResult {}
-
-/** A file's record in a run with several counters: one result per counter, in order. */
-export interface MultiFileRecord extends RecordBase {
-  counters: CounterResult[];
+/** A file that was read and counted. */
+export interface Scanned {
+  skipped?: undefined;
+  error?: undefined;
 }
+
+/** A file that was not read, and why (its counters did not match). */
+export interface Skipped {
+  skipped: SkipReason;
+  error?: undefined;
+}
+
+/** A path that could not be read (its counters did not match). */
+export interface Failed {
+  skipped?: undefined;
+  /** What failed: `{ code, message }`, Node's codes (`ENOENT`…) or charcount's (`EWORKER`…). */
+  error: FileError;
+}
+
+/**
+ * A file's record in a run with one counter: the file's `CounterResult`, and `skipped` or
+ * `error` when it was not counted. Discriminated: `if (r.matched)` makes `offset` and
+ * `line` numbers (and the file one that was read); `if (r.error)` an error record, whose
+ * `matched` is `false`.
+ */
+export type FileRecord =
+  | (RecordBase & Scanned & CounterResult)
+  | (RecordBase & Skipped & UnmatchedHit & CounterDetails)
+  | (RecordBase & Failed & UnmatchedHit & CounterDetails);
+
+/**
+ * A file's record in a run with several counters: one result per counter, in order; none
+ * matched where the file was skipped or failed.
+ */
+export type MultiFileRecord =
+  | (RecordBase & Scanned & { counters: CounterResult[] })
+  | (RecordBase & Skipped & { counters: (UnmatchedHit & CounterDetails)[] })
+  | (RecordBase & Failed & { counters: (UnmatchedHit & CounterDetails)[] });
 
 /** A record of either shape. */
 export type AnyRecord = FileRecord | MultiFileRecord;

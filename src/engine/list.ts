@@ -5,9 +5,8 @@
 import { abortError } from '../core/errors.js';
 import { recordPath } from '../core/path-bytes.js';
 import type { FileError } from '../core/types.js';
-import { checkInteger } from '../core/validate.js';
 import { discover, type Discovered } from './discover.js';
-import { resolveDiscovery, type DiscoveryOptions, type ResolvedDiscovery, type ScanOptions } from './options.js';
+import { resolveListing, type ListingOptions, type ResolvedDiscovery } from './options.js';
 import { inShard } from './shard.js';
 
 /** A file a scan would read, or a path that could not be listed and why. */
@@ -29,23 +28,11 @@ export async function* listBatches(o: ResolvedDiscovery): AsyncGenerator<Discove
 }
 
 /**
-/**
- * Discovery for a listing: of what a walk finds, only what a scan with these options reads
- * (regular files, none over `maxFilesize`), as `rg --files` lists them. @internal
- */
-export function resolveListing(o: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'>): ResolvedDiscovery {
-  const maxFilesize = o?.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize);
-  return { ...resolveDiscovery(o), listing: { maxFilesize } };
-}
-
-/**
  * The files `scan()` with these options would read, in discovery order, without reading
  * them. Its options are checked on the call, as `scan()`'s are; nothing is read until it is
  * iterated.
  */
-export function listFiles(
-  options: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'> = {},
-): AsyncGenerator<ListedFile> {
+export function listFiles(options: ListingOptions = {}): AsyncGenerator<ListedFile> {
   return listed(resolveListing(options));
 }
 

@@ -9,14 +9,13 @@
 import { byPath } from '../codec/batch.js';
 import { pathFromJson, pathOf } from '../core/path-bytes.js';
 import type { FileRecord, Shard } from '../core/types.js';
+import { MergeError } from '../core/errors.js';
 import { Aggregator } from './aggregate.js';
 import { describeQuery, sameQuery, type Query, type ScanDocument } from './query.js';
 import { checkShard } from './shard.js';
-import { show } from '../core/validate.js';
+import { checkKeys, show, typeError } from '../core/validate.js';
 
-export class MergeError extends Error {
-  override readonly name = 'MergeError';
-}
+export { MergeError };
 
 /** A parsed `--json` document and where it came from (for messages). */
 export interface NamedDocument {
@@ -58,12 +57,13 @@ function checkDocument(name: string, doc: unknown): ShardDocument {
 }
 
 export function mergeShards(inputs: NamedDocument[]): ScanDocument & { query: Query } {
-  if (!Array.isArray(inputs)) throw new TypeError(`inputs must be an array of { name, doc }, got ${show(inputs)}`);
+  if (!Array.isArray(inputs)) throw typeError(`inputs must be an array of { name, doc }, got ${show(inputs)}`);
   inputs.forEach((input: unknown, i) => {
     const name = (input as Partial<NamedDocument> | null)?.name;
     if (typeof input !== 'object' || input === null || typeof name !== 'string') {
-      throw new TypeError(`inputs[${i}] must be an object { name, doc } with a string name, got ${show(input)}`);
+      throw typeError(`inputs[${i}] must be an object { name, doc } with a string name, got ${show(input)}`);
     }
+    checkKeys(`mergeShards(): inputs[${i}]`, input, ['name', 'doc'], 'key');
   });
   if (inputs.length === 0) throw new MergeError('no shard outputs to merge');
   const docs = inputs.map(({ name, doc }) => ({ name, doc: checkDocument(name, doc) }));

@@ -8,10 +8,10 @@ import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { backend } from '../backends/select.js';
 import { pathFromText } from '../core/path-bytes.js';
-import type { ReadRules, ScanSettings } from '../core/spec.js';
+import { SCAN_SETTINGS, type ReadRules, type ScanSettings } from '../core/spec.js';
 import { fsErrorOf } from '../core/fs-error.js';
 import type { FileError, Shard } from '../core/types.js';
-import { checkBoolean, checkInteger, checkRedisUrl, show } from '../core/validate.js';
+import { checkBoolean, checkInteger, checkKeys, checkRedisUrl, rangeError, show, typeError } from '../core/validate.js';
 import { typeGlobs, typeTable } from './file-types.js';
 import { resolveAsOpened, type DiscoverOptions } from './discover.js';
 import { queryOf, type Query } from './query.js';
@@ -26,26 +26,31 @@ export interface ScanOptions extends ScanSettings {
   counters?: Counter[];
 }
 
+/** The options that choose files, by name (`listFiles()` takes only these). */
+export const DISCOVERY_OPTIONS = [
+  'patterns',
+  'cwd',
+  'ignoreFiles',
+  'vcsIgnoreFiles',
+  'extraIgnoreFiles',
+  'globs',
+  'iglobs',
+  'exclude',
+  'ignore',
+  'types',
+  'typeDefinitions',
+  'maxDepth',
+  'hidden',
+  'follow',
+  'shard',
+  'signal',
+] as const satisfies readonly (keyof ScanSettings)[];
+
 /** The options that choose files (`listFiles()` takes only these). */
-export type DiscoveryOptions = Pick<
-  ScanOptions,
-  | 'patterns'
-  | 'cwd'
-  | 'ignoreFiles'
-  | 'vcsIgnoreFiles'
-  | 'extraIgnoreFiles'
-  | 'globs'
-  | 'iglobs'
-  | 'exclude'
-  | 'ignore'
-  | 'types'
-  | 'typeDefinitions'
-  | 'maxDepth'
-  | 'hidden'
-  | 'follow'
-  | 'shard'
-  | 'signal'
->;
+export type DiscoveryOptions = Pick<ScanOptions, (typeof DISCOVERY_OPTIONS)[number]>;
+
+/** `scan()`'s options by name: the settings and the counters. */
+const SCAN_OPTIONS: readonly string[] = [...SCAN_SETTINGS, 'counter', 'counters'] satisfies (keyof ScanOptions)[];
 
 export interface ResolvedDiscovery extends DiscoverOptions {
   shard: Shard | undefined;
@@ -61,6 +66,9 @@ export interface ScanFilesOptions extends Omit<ScanOptions, 'patterns'> {
    */
   ordered?: boolean;
 }
+
+/** `scanFiles()`'s options by name. */
+const SCAN_FILES_OPTIONS: readonly string[] = [...SCAN_OPTIONS.filter((k) => k !== 'patterns'), 'ordered'];
 
 /** A setting as it is once resolved: present, and never `undefined`. */
 type Defined<T> = { [K in keyof T]-?: Exclude<T[K], undefined> };
@@ -84,7 +92,7 @@ function stringList(name: string, value: unknown, fallback: string[]): string[] 
   if (value === undefined) return fallback;
   const list = typeof value === 'string' ? [value] : value;
   if (!Array.isArray(list) || !list.every((p) => typeof p === 'string' && p !== '')) {
-    throw new TypeError(`${name} must be a non-empty string or an array of them, got ${show(value)}`);
+    throw typeError(`${name} must be a non-empty string or an array of them, got ${show(value)}`);
   }
   return list;
 }
@@ -97,25 +105,40 @@ function resolveTypes(o: DiscoveryOptions): string[] {
       defs === null ||
       !Object.values(defs).every((g) => Array.isArray(g) && g.every((x) => typeof x === 'string' && x !== '')))
   ) {
-    throw new TypeError(`typeDefinitions must be an object of non-empty glob arrays, got ${show(defs)}`);
+    throw typeError(`typeDefinitions must be an object of non-empty glob arrays, got ${show(defs)}`);
   }
   const selections = stringList('types', o.types, []);
   if (selections.length === 0) return [];
   try {
     return typeGlobs(selections, typeTable(defs));
   } catch (e) {
-    throw new RangeError(`types: ${(e as Error).message}`);
+    throw rangeError(`types: ${(e as Error).message}`);
   }
+}
+
+/** The options of a listing (`listFiles()`, `--files`): those that choose files, and the size a scan skips past. */
+export const LISTING_OPTIONS = [...DISCOVERY_OPTIONS, 'maxFilesize'] as const;
+export type ListingOptions = Pick<ScanOptions, (typeof LISTING_OPTIONS)[number]>;
+
+/**
+ * `listFiles()`'s options, checked and defaulted: of what a walk finds, only what a scan
+ * with these options reads (regular files, none over `maxFilesize`), as `rg --files` lists them.
+ */
+export function resolveListing(o: ListingOptions): ResolvedDiscovery {
+  if (typeof o === 'object' && o !== null) checkKeys('listFiles()', o, LISTING_OPTIONS);
+  const resolved = resolveDiscovery(o);
+  const maxFilesize = o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize);
+  return { ...resolved, listing: { maxFilesize } };
 }
 
 /** The options that choose files, checked and defaulted. */
 export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
+  if (typeof o !== 'object' || o === null) throw typeError(`options must be an object, got ${show(o)}`);
   if (o.cwd !== undefined && (typeof o.cwd !== 'string' || o.cwd === '')) {
-    throw new TypeError(`cwd must be a non-empty string, got ${show(o.cwd)}`);
+    throw typeError(`cwd must be a non-empty string, got ${show(o.cwd)}`);
   }
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) {
-    throw new TypeError(`signal must be an AbortSignal, got ${show(o.signal)}`);
+    throw typeError(`signal must be an AbortSignal, got ${show(o.signal)}`);
   }
   const flag = (name: 'hidden' | 'follow') => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   const resolved: ResolvedDiscovery = {
@@ -153,7 +176,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
       types: resolved.typeGlobs,
     });
   } catch (e) {
-    throw badGlob(o, resolved.cwd) ?? new RangeError((e as Error).message.replace(/^options\./, ''));
+    throw badGlob(o, resolved.cwd) ?? rangeError((e as Error).message.replace(/^options\./, ''));
   }
   return resolved;
 }
@@ -191,8 +214,7 @@ function badGlob(o: DiscoveryOptions, cwd: string): RangeError | undefined {
   for (const [name, kind, globs] of sources) {
     for (const [i, glob] of globs.entries()) {
       const why = globProblem(cwd, kind, glob);
-      if (why !== undefined)
-        return new RangeError(`${name}[${i}] is not a valid glob (${JSON.stringify(glob)}): ${why}`);
+      if (why !== undefined) return rangeError(`${name}[${i}] is not a valid glob (${JSON.stringify(glob)}): ${why}`);
     }
   }
   return undefined;
@@ -203,37 +225,45 @@ function badGlob(o: DiscoveryOptions, cwd: string): RangeError | undefined {
  * (`files`): a search has no order of the caller's to keep.
  */
 export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'>, files = false): ResolvedOptions {
-  if (typeof o !== 'object' || o === null) throw new TypeError(`options must be an object, got ${show(o)}`);
+  if (typeof o !== 'object' || o === null) throw typeError(`options must be an object, got ${show(o)}`);
   if (!files && o.ordered !== undefined) {
-    throw new TypeError(
+    throw typeError(
       'ordered is an option of scanFiles(): scan() reports files as they finish (sort: true sorts its result by path)',
+      'ERR_UNKNOWN_OPTION',
     );
   }
+  if (files && (o as ScanOptions).patterns !== undefined) {
+    throw typeError(
+      'patterns is an option of scan(): scanFiles() reads the paths it is given, as given',
+      'ERR_UNKNOWN_OPTION',
+    );
+  }
+  checkKeys(files ? 'scanFiles()' : 'scan()', o, files ? SCAN_FILES_OPTIONS : SCAN_OPTIONS);
   if ((o.counter === undefined) === (o.counters === undefined)) {
-    throw new TypeError('options must have exactly one of counter or counters');
+    throw typeError('options must have exactly one of counter or counters', 'ERR_INVALID_ARG_VALUE');
   }
   const counters = o.counter !== undefined ? [o.counter] : o.counters;
   if (!Array.isArray(counters) || counters.length === 0 || !counters.every((c) => c instanceof Counter)) {
-    throw new TypeError(
+    throw typeError(
       `${o.counter !== undefined ? 'counter must be a Counter' : 'counters must be a non-empty array of Counters'}, got ${show(o.counter ?? o.counters)}`,
     );
   }
   if (o.binary !== undefined && o.binary !== 'skip' && o.binary !== 'scan') {
-    throw new RangeError(`binary must be 'skip' or 'scan', got ${show(o.binary)}`);
+    throw rangeError(`binary must be 'skip' or 'scan', got ${show(o.binary)}`);
   }
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') {
-    throw new TypeError(`onProgress must be a function, got ${show(o.onProgress)}`);
+    throw typeError(`onProgress must be a function, got ${show(o.onProgress)}`);
   }
   if (o.onWarning !== undefined && typeof o.onWarning !== 'function') {
-    throw new TypeError(`onWarning must be a function, got ${show(o.onWarning)}`);
+    throw typeError(`onWarning must be a function, got ${show(o.onWarning)}`);
   }
   const flag = (name: keyof ScanOptions) => (o[name] === undefined ? false : checkBoolean(name, o[name]));
   const allHits = flag('allHits');
   if (o.maxHits !== undefined && !allHits) {
-    throw new TypeError(`maxHits needs allHits: true, got maxHits ${show(o.maxHits)} without it`);
+    throw typeError(`maxHits needs allHits: true, got maxHits ${show(o.maxHits)} without it`, 'ERR_INVALID_ARG_VALUE');
   }
   const histogram = flag('histogram');
-  if (histogram && allHits) throw new TypeError('histogram cannot be combined with allHits: true');
+  if (histogram && allHits) throw typeError('histogram cannot be combined with allHits: true', 'ERR_INVALID_ARG_VALUE');
   const encoding = o.encoding === undefined ? 'utf-8' : checkEncoding('encoding', o.encoding);
   const maxHits = !allHits
     ? undefined

@@ -5,7 +5,7 @@
 import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import type { AnyRecord, FileRecord, MultiFileRecord } from '../core/types.js';
-import { checkInteger, checkOptions } from '../core/validate.js';
+import { checkInteger, checkKeys, checkOptions, optionKeys, typeError } from '../core/validate.js';
 import { ThreadPool } from '../dispatch/local.js';
 import { resolveOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
 import {
@@ -13,6 +13,8 @@ import {
   scanRun,
   type FilesWithCounter,
   type FilesWithCounters,
+  scanArguments,
+  type PatternsFirst,
   type ScanRun,
   type WithCounter,
   type WithCounters,
@@ -25,6 +27,9 @@ export interface ScanPoolOptions {
    */
   threads?: number;
 }
+
+/** `ScanPoolOptions` by name (an unknown key is refused). */
+const POOL_OPTIONS = optionKeys<ScanPoolOptions>({ threads: 0 });
 
 /**
  * Threads kept between runs: `scan()` and `scanFiles()` as the module's functions, on
@@ -45,6 +50,7 @@ export class ScanPool {
 
   constructor(options?: ScanPoolOptions) {
     options = checkOptions(options);
+    checkKeys('new ScanPool()', options, POOL_OPTIONS);
     const threads =
       options.threads === undefined ? availableParallelism() : checkInteger('threads', options.threads, 1, 1024);
     this.pool = new ThreadPool(threads);
@@ -57,11 +63,14 @@ export class ScanPool {
     return this.pool.threads;
   }
 
+  scan(patterns: string | string[], options: PatternsFirst<WithCounter>): ScanRun<FileRecord>;
+  scan(patterns: string | string[], options: PatternsFirst<WithCounters>): ScanRun<MultiFileRecord>;
+  scan(patterns: string | string[], options: PatternsFirst): ScanRun<AnyRecord>;
   scan(options: WithCounter): ScanRun<FileRecord>;
   scan(options: WithCounters): ScanRun<MultiFileRecord>;
   scan(options: ScanOptions): ScanRun<AnyRecord>;
-  scan(options: ScanOptions): ScanRun<AnyRecord> {
-    return scanRun(this.options(options), { pool: this.open() });
+  scan(first: ScanOptions | string | string[], options?: PatternsFirst): ScanRun<AnyRecord> {
+    return scanRun(this.options(scanArguments(first, options)), { pool: this.open() });
   }
 
   scanFiles(paths: (string | Uint8Array)[], options: FilesWithCounter): ScanRun<FileRecord>;
@@ -98,7 +107,10 @@ export class ScanPool {
   private options(options: ScanOptions & Pick<ScanFilesOptions, 'ordered'>, files = false) {
     const o = resolveOptions(options, files);
     if (o.queue)
-      throw new TypeError('queue runs scan on charcount worker processes, not on a ScanPool: use scan({ queue })');
+      throw typeError(
+        'queue runs scan on charcount worker processes, not on a ScanPool: use scan({ queue })',
+        'ERR_INVALID_ARG_VALUE',
+      );
     const closing = this.closing.signal;
     return { ...o, threads: this.pool.threads, signal: o.signal ? AbortSignal.any([o.signal, closing]) : closing };
   }

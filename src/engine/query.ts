@@ -5,14 +5,13 @@
  * queries differ, and the text report takes its words (the character, the segment) from it.
  */
 import type { FileRecord, Shard, Summary } from '../core/types.js';
-import { RESETS } from '../core/wire-format.js';
-import type { Counter } from '../scan/counter.js';
+import type { Counter, Reset } from '../scan/counter.js';
 
 /** What the command line asked, as recorded in `--json` output (and checked by `merge`). */
 export interface Query {
   char: string;
   min: number;
-  reset: (typeof RESETS)[number]['name'];
+  reset: Reset;
   /** `--count`: full-scan figures. */
   count: boolean;
   /** `--all-hits`: every hit (present only then). */
@@ -57,7 +56,7 @@ export interface QueryAsks {
 
 /** The query of a run of one counter. Keys in the order `--json` prints them. */
 export function queryOf(counter: Counter, asks: QueryAsks): Query {
-  const q: Query = { char: counter.what, min: counter.min, reset: RESETS[counter.reset].name, count: asks.count };
+  const q: Query = { char: counter.what, min: counter.min, reset: counter.reset, count: asks.count };
   if (asks.maxHits !== undefined) Object.assign(q, { allHits: true, maxHits: asks.maxHits });
   if (asks.histogram) q.histogram = true;
   if (asks.encoding !== 'utf-8') q.encoding = asks.encoding;

@@ -9,11 +9,11 @@
  * there are; records are produced only as fast as the caller consumes them.
  */
 import { BatchView, byPath, decodeBatch, failedRecord, isReported, type RecordShape } from '../codec/batch.js';
-import type { Counter } from '../scan/counter.js';
-import { isAbortOf } from '../core/errors.js';
+import { resetCode, type Counter } from '../scan/counter.js';
+import { isAbortOf, ScanConsumedError } from '../core/errors.js';
 import { pathFromBytes, pathFromText } from '../core/path-bytes.js';
-import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Summary } from '../core/types.js';
-import { show } from '../core/validate.js';
+import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Shard, Summary } from '../core/types.js';
+import { checkOptions, show, typeError } from '../core/validate.js';
 import { HINT_FOLLOW } from '../core/wire-format.js';
 import { LocalTransport, ThreadPool } from '../dispatch/local.js';
 import { loadQueueModule } from '../dispatch/queue/load.js';
@@ -22,6 +22,7 @@ import { Aggregator } from './aggregate.js';
 import { BUDGET_BYTES, BUDGET_HITS } from './sizing.js';
 import { discover, type Discovered } from './discover.js';
 import { resolveOptions, type ResolvedOptions, type ScanFilesOptions, type ScanOptions } from './options.js';
+import type { Query } from './query.js';
 import { runLoop } from './run.js';
 import { inShard } from './shard.js';
 
@@ -43,7 +44,7 @@ export interface RunInternals {
 function runSpec(o: ResolvedOptions, internals: RunInternals = {}): RunSpec {
   return {
     cwd: o.cwd,
-    counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: c.reset })),
+    counters: o.counters.map((c) => ({ what: c.what, min: c.min, reset: resetCode(c.reset) })),
     // A queued job's JSON says `histogram` only when it is asked.
     read: { ...o.read, histogram: o.read.histogram || undefined, readOnly: internals.readOnly },
   };
@@ -92,31 +93,62 @@ async function* numbered(source: AsyncIterable<Discovered[]>): AsyncGenerator<Di
   for await (const found of source) yield found.map((d) => ({ ...d, at: at++ }));
 }
 
-/** The records and summary of a finished run. */
+/**
+ * The records and summary of a finished run, and what it answered: with one counter a
+ * `--json` document's `query` (and `shard`), so that `mergeShards()` takes the results of
+ * sharded runs as it takes `charcount --shard K/N --json` documents.
+ */
 export interface ScanResult<R> {
   records: R[];
   summary: Summary;
+  /** With one counter: the query the run answered, as `--json` records it. */
+  query?: Query;
+  /** With `shard`: the shard this run scanned. */
+  shard?: Shard;
 }
+
+/** Only this module makes runs (`new ScanRun()` elsewhere is refused). */
+const MAKE = Symbol('ScanRun');
+
+/** How a run was consumed, for the message of a second try. */
+type Consumer = 'iterated' | 'result()' | 'summary()';
 
 /**
  * A running scan: iterate it for records as they finish (once), or await `summary()` /
- * `result()`. The run starts when first iterated or awaited.
+ * `result()`. The run starts when first iterated, or when `summary()` or `result()` is
+ * called. Made by `scan()`, `scanFiles()` and a `ScanPool`'s methods, never with `new`.
  */
 export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIterable<R> {
-  private started = false;
+  private consumer: Consumer | undefined;
   private readonly agg: Aggregator;
   private readonly finished: Promise<Summary>;
   private settle!: (s: Summary) => void;
   private fail!: (e: unknown) => void;
 
-  /** @internal */
-  constructor(
+  /** A run of these options over `source`. @internal */
+  static make<R extends FileRecord | MultiFileRecord>(
+    o: ResolvedOptions,
+    source: AsyncIterable<Discovered[]>,
+    internals?: RunInternals,
+    lead?: () => Promise<AnyRecord[]>,
+  ): ScanRun<R> {
+    return new ScanRun<R>(MAKE, o, source, internals, lead);
+  }
+
+  private constructor(
+    make: symbol,
     private readonly o: ResolvedOptions,
     private readonly source: AsyncIterable<Discovered[]>,
     private readonly internals: RunInternals = {},
     /** Records made before the run (standard input), reported first. */
     private readonly lead?: () => Promise<AnyRecord[]>,
   ) {
+    if (make !== MAKE) {
+      throw typeError(
+        'a ScanRun is made by scan(), scanFiles() or a ScanPool, not with new',
+        'ERR_ILLEGAL_CONSTRUCTOR',
+      );
+    }
     this.agg = new Aggregator(o.counters.length, o.threads, o.multi, o.read.histogram);
     this.agg.backend = o.backend.name;
     this.finished = new Promise((resolve, reject) => {
@@ -131,9 +163,8 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
    * settling the summary however it ends. With `reportedOnly`, yields only the records of
    * files that matched or failed.
    */
-  private async *drive(reportedOnly: boolean): AsyncGenerator<R[]> {
-    if (this.started) throw new Error('a scan can be iterated only once; use result() to keep its records');
-    this.started = true;
+  private async *drive(reportedOnly: boolean, consumer: Consumer = 'iterated'): AsyncGenerator<R[]> {
+    this.claim(consumer);
     const { o, agg } = this;
     const shape: RecordShape = { ...o.read, counters: o.counters.length, multi: o.multi };
     let transport: (Transport & { workers?: number; backend?: BackendName }) | undefined;
@@ -187,6 +218,24 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     }
   }
 
+  /**
+   * Takes the run for one consumer. A run reads its files once: a second consumer is told
+   * what it can still have (the summary) and what to do instead.
+   */
+  private claim(consumer: Consumer): void {
+    const first = this.consumer;
+    if (first === undefined) {
+      this.consumer = consumer;
+      return;
+    }
+    const asked = consumer === 'result()' ? 'result() has no records to give' : 'it cannot be iterated again';
+    throw new ScanConsumedError(
+      `this ScanRun was ${first === 'iterated' ? 'iterated already' : `consumed by ${first}`}, and a run reads its files once, so ${asked}: ` +
+        'await run.summary() for its summary; to keep every record, call result() instead of iterating ' +
+        '(or collect them while iterating), or start a new scan',
+    );
+  }
+
   /** Records one at a time, as files finish. */
   async *[Symbol.asyncIterator](): AsyncGenerator<R> {
     for await (const batch of this.drive(false)) yield* batch;
@@ -208,9 +257,9 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
 
   /** The summary once the run ends; runs it (making no record it need not) if nobody iterates. */
   async summary(): Promise<Summary> {
-    if (!this.started) {
+    if (this.consumer === undefined) {
       try {
-        for await (const _ of this.drive(true));
+        for await (const _ of this.drive(true, 'summary()'));
       } catch (e) {
         if (!isAbortOf(e, this.o.signal)) throw e;
       }
@@ -218,12 +267,19 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     return this.finished;
   }
 
-  /** Every record (sorted by path with `sort: true`) and the summary. */
+  /**
+   * Every record (sorted by path with `sort: true`), the summary, and with one counter the
+   * query (and `shard`): what `mergeShards()` takes. Rejects with a `ScanConsumedError`
+   * (code `ECONSUMED`) if the run was iterated already: `summary()` still has its summary.
+   */
   async result(): Promise<ScanResult<R>> {
     const records: R[] = [];
-    for await (const batch of this.batches()) for (const r of batch) records.push(r);
+    for await (const batch of this.drive(false, 'result()')) for (const r of batch) records.push(r);
     if (this.o.sort) records.sort(byPath);
-    return { records, summary: await this.finished };
+    const result: ScanResult<R> = { records, summary: await this.finished };
+    if (this.o.query) result.query = this.o.query;
+    if (this.o.shard) result.shard = this.o.shard;
+    return result;
   }
 }
 
@@ -236,7 +292,7 @@ export function scanRun(
   internals?: RunInternals,
   lead?: () => Promise<AnyRecord[]>,
 ): ScanRun<AnyRecord> {
-  return new ScanRun(o, o.shard ? inShard(discover(o), o.shard) : discover(o), internals, lead);
+  return ScanRun.make(o, o.shard ? inShard(discover(o), o.shard) : discover(o), internals, lead);
 }
 
 /** The error `fs` gives for a path holding a NUL byte. */
@@ -254,9 +310,7 @@ export function filesRun(
   internals?: RunInternals,
 ): ScanRun<AnyRecord> {
   if (!Array.isArray(paths) || !paths.every((p) => typeof p === 'string' || p instanceof Uint8Array)) {
-    throw new TypeError(
-      `paths must be an array of strings or Uint8Arrays (bytes, as fs takes them), got ${show(paths)}`,
-    );
+    throw typeError(`paths must be an array of strings or Uint8Arrays (bytes, as fs takes them), got ${show(paths)}`);
   }
   async function* given(): AsyncGenerator<Discovered[]> {
     // Named paths are read even through a link, as on the command line. A NUL cannot be
@@ -268,15 +322,55 @@ export function filesRun(
     });
   }
   const source = o.shard ? inShard(given(), o.shard) : given();
-  return new ScanRun(o, o.ordered ? numbered(source) : source, internals);
+  return ScanRun.make(o, o.ordered ? numbered(source) : source, internals);
 }
 
-/** Scans the files that `patterns` name (default: everything below `cwd`). */
+/** `scan()`'s options when the patterns come first: `scan(patterns, options)`. */
+export type PatternsFirst<O extends ScanOptions = ScanOptions> = Omit<O, 'patterns'>;
+
+/**
+ * `scan()`'s arguments, either form — `(patterns, options)` as fast-glob and globby take
+ * them, or `(options)` with `patterns` inside — as one options object. @internal
+ */
+export function scanArguments(first: unknown, second: unknown): ScanOptions {
+  // One argument is the options, whatever it is (`scan('x')` is options that are not an object).
+  if (second === undefined) {
+    if (typeof first === 'string' || Array.isArray(first)) {
+      throw typeError(`options must be an object, got ${show(first)}`);
+    }
+    return first as ScanOptions;
+  }
+  if (typeof first !== 'string' && !Array.isArray(first)) {
+    throw typeError(
+      `scan()'s first argument is its patterns (a string or an array of them) when options follow, got ${show(first)}`,
+    );
+  }
+  const options = checkOptions(second as ScanOptions);
+  if (options.patterns !== undefined) {
+    throw typeError(
+      `patterns given twice: as the first argument ${show(first)} and as the option ${show(options.patterns)}`,
+      'ERR_INVALID_ARG_VALUE',
+    );
+  }
+  return { ...options, patterns: first as string | string[] };
+}
+
+/**
+ * Scans the files that `patterns` name (default: everything below `cwd`): globs, files or
+ * directories, searched as ripgrep searches them. `scan(patterns, options)`, as fast-glob
+ * and globby are called, or `scan({ patterns, ...options })`.
+ */
+export function scan(patterns: string | string[], options: PatternsFirst<WithCounter>): ScanRun<FileRecord>;
+export function scan(patterns: string | string[], options: PatternsFirst<WithCounters>): ScanRun<MultiFileRecord>;
+export function scan(patterns: string | string[], options: PatternsFirst): ScanRun<FileRecord | MultiFileRecord>;
 export function scan(options: WithCounter): ScanRun<FileRecord>;
 export function scan(options: WithCounters): ScanRun<MultiFileRecord>;
 export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord>;
-export function scan(options: ScanOptions): ScanRun<FileRecord | MultiFileRecord> {
-  return scanRun(resolveOptions(options));
+export function scan(
+  first: ScanOptions | string | string[],
+  options?: PatternsFirst,
+): ScanRun<FileRecord | MultiFileRecord> {
+  return scanRun(resolveOptions(scanArguments(first, options)));
 }
 
 export type FilesWithCounter = ScanFilesOptions & { counter: Counter; counters?: undefined };

@@ -8,23 +8,23 @@
  * exactly one shard reports each.
  */
 import type { Shard } from '../core/types.js';
-import { show } from '../core/validate.js';
+import { rangeError, show, typeError } from '../core/validate.js';
 import type { Discovered } from './discover.js';
 
 /** `"2/4"` → `{ index: 2, count: 4 }`. */
 export function parseShard(text: string): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
-  if (!m) throw new RangeError(`--shard must be K/N (shard K of N, counted from 1), got '${text}'`);
+  if (!m) throw rangeError(`--shard must be K/N (shard K of N, counted from 1), got '${text}'`);
   return checkShard({ index: Number(m[1]), count: Number(m[2]) }, '--shard');
 }
 
 export function checkShard(shard: unknown, name = 'shard'): Shard {
   const s = shard as Shard;
   if (typeof s !== 'object' || s === null || !Number.isSafeInteger(s.index) || !Number.isSafeInteger(s.count)) {
-    throw new TypeError(`${name} must be { index, count } with whole numbers, got ${show(shard)}`);
+    throw typeError(`${name} must be { index, count } with whole numbers, got ${show(shard)}`);
   }
   if (s.count < 1 || s.index < 1 || s.index > s.count) {
-    throw new RangeError(`${name} must be shard K of N with 1 ≤ K ≤ N, got ${s.index}/${s.count}`);
+    throw rangeError(`${name} must be shard K of N with 1 ≤ K ≤ N, got ${s.index}/${s.count}`, 'ERR_OUT_OF_RANGE');
   }
   return { index: s.index, count: s.count };
 }

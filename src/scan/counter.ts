@@ -3,7 +3,7 @@
  * arguments are checked here, once: the back end takes them as they are.
  *
  * ```ts
- * new Counter('c', 3, Reset.NewlinesReset).hasCount('hello-c-c-c-goodbye'); // true
+ * new Counter('c', 3, 'newline').hasCount('hello-c-c-c-goodbye'); // true
  * ```
  */
 import { Writable } from 'node:stream';
@@ -11,32 +11,65 @@ import type { Backend, CounterHandle, ScanMode, ScannerHandle } from '../backend
 import { backend } from '../backends/select.js';
 import { histogramOf } from '../codec/batch.js';
 import type { CounterResult, Evaluation, FullScan, Hit, Histogram, KernelName, SegmentHit } from '../core/types.js';
-import { checkBoolean, checkChar, checkInput, checkInteger, checkOptions, show } from '../core/validate.js';
+import {
+  checkBoolean,
+  checkChar,
+  checkInput,
+  checkInteger,
+  checkKeys,
+  checkOptions,
+  optionKeys,
+  rangeError,
+  show,
+  typeError,
+} from '../core/validate.js';
 import { RESETS } from '../core/wire-format.js';
 
 type ResetMode = (typeof RESETS)[number];
 
 /**
- * When the running count starts again from zero, by the kernel's codes (core/wire-format.ts):
- * `NewlinesReset` at every `\n` (does some line hold `min` of `what`?), `SpacesReset` at
- * every space, U+0020 (some word?), `NoReset` never (the whole input?).
+ * When the running count starts again from zero: `'newline'` at every `\n` (does some line
+ * hold `min` of `what`?), `'space'` at every space, U+0020 (some word?), `'none'` never (the
+ * whole input?). The names of the command line's `--reset` and of `--json`'s query, from the
+ * kernel's table (core/wire-format.ts).
  */
-export const Reset = Object.freeze(Object.fromEntries(RESETS.map((r) => [r.member, r.code]))) as {
-  readonly [R in ResetMode as R['member']]: R['code'];
-};
-export type Reset = ResetMode['code'];
+export type Reset = ResetMode['name'];
 
+/**
+ * The reset modes by their 0.1 names, kept as aliases: `Reset.NewlinesReset === 'newline'`,
+ * `Reset.SpacesReset === 'space'`, `Reset.NoReset === 'none'`.
+ */
+export const Reset = Object.freeze(Object.fromEntries(RESETS.map((r) => [r.member, r.name]))) as {
+  readonly [R in ResetMode as R['member']]: R['name'];
+};
+
+/**
+ * The kernel's number for a mode (0, 1, 2), which 0.1's `Reset` members were. Still taken
+ * where a reset is: `new Counter(',', 3, 0)` is `'newline'`.
+ * @deprecated write the name (`'newline'`), or `Reset.NewlinesReset`
+ */
+export type ResetCode = ResetMode['code'];
+
+/** A reset mode as a name or (from 0.1) its number, checked: its name. */
 export function checkReset(name: string, value: unknown): Reset {
-  const mode = RESETS.find((r) => r.code === value);
-  if (mode) return mode.code;
-  const members = RESETS.map((r) => `Reset.${r.member}`);
-  throw new RangeError(`${name} must be ${members.slice(0, -1).join(', ')} or ${members.at(-1)}, got ${show(value)}`);
+  const mode = RESETS.find((r) => r.name === value || r.code === value);
+  if (mode) return mode.name;
+  const names = RESETS.map((r) => `'${r.name}'`);
+  throw rangeError(`${name} must be ${names.slice(0, -1).join(', ')} or ${names.at(-1)}, got ${show(value)}`);
+}
+
+/** The kernel's number for a reset mode (what crosses to the back ends and threads). @internal */
+export function resetCode(reset: Reset): ResetCode {
+  return RESETS.find((r) => r.name === reset)!.code;
 }
 
 export interface CounterOptions {
   /** Pin a kernel back end (tests and benchmarks); default: the fastest available. */
   kernel?: KernelName;
 }
+
+/** `CounterOptions` by name (an unknown key is refused). */
+const COUNTER_OPTIONS = optionKeys<CounterOptions>({ kernel: 0 });
 
 /** Hits listed per input (a file, a stream) unless `maxHits` says otherwise. */
 export const DEFAULT_MAX_HITS = 10_000;
@@ -51,7 +84,8 @@ export function segmentHits(pairs: Float64Array): SegmentHit[] {
 /** An evaluation with its hits (if it lists them) as `SegmentHit`s, its histogram as an object. */
 export function counterResult(e: Evaluation): CounterResult {
   const { hits, hitsTruncated, histogram, ...rest } = e;
-  const r: CounterResult = rest;
+  // The back end's figures agree with one another: offset and line are numbers iff matched.
+  const r = rest as CounterResult;
   if (histogram) r.histogram = histogramOf(histogram);
   if (!hits) return r;
   r.hits = segmentHits(hits);
@@ -74,6 +108,12 @@ export interface StreamOptions {
   /** Count segments per count held: `result()` has `histogram` (the stream never settles early). */
   histogram?: boolean;
 }
+
+/** Only this module makes streams (`new CounterStream()` elsewhere is refused). */
+const MAKE = Symbol('CounterStream');
+
+/** `StreamOptions` by name (an unknown key is refused). */
+const STREAM_OPTIONS = optionKeys<StreamOptions>({ full: 0, allHits: 0, maxHits: 0, histogram: 0 });
 
 /** Kernel back ends this CPU can run, fastest first. */
 export function availableKernels(): KernelName[] {
@@ -99,20 +139,21 @@ export class Counter {
   /**
    * @param what exactly one character (Unicode scalar value)
    * @param min the threshold: a non-negative integer up to 2^53-1
-   * @param reset when the count starts again (default: at every newline)
+   * @param reset when the count starts again: `'newline'` (default), `'space'` or `'none'`
    */
-  constructor(what: string, min: number, reset: Reset = Reset.NewlinesReset, options?: CounterOptions) {
+  constructor(what: string, min: number, reset: Reset | ResetCode = 'newline', options?: CounterOptions) {
     this.what = checkChar('what', what);
     this.min = checkInteger('min', min);
     this.reset = checkReset('reset', reset);
     options = checkOptions(options);
+    checkKeys('new Counter()', options, COUNTER_OPTIONS);
     this.#backend = backend();
     const kernels = this.#backend.kernels();
     if (options.kernel !== undefined && !kernels.includes(options.kernel)) {
-      throw new RangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
+      throw rangeError(`options.kernel must be one of ${kernels.join(', ')}, got ${show(options.kernel)}`);
     }
     this.kernel = options.kernel ?? kernels[0]!;
-    this.handle = this.#backend.createCounter(this.what, this.min, this.reset, this.kernel);
+    this.handle = this.#backend.createCounter(this.what, this.min, resetCode(this.reset), this.kernel);
   }
 
   /** True iff `what` reaches `min` in some segment of `input`. */
@@ -122,7 +163,7 @@ export class Counter {
 
   /** Where the threshold is first reached; stops there. */
   firstHit(input: string | Uint8Array): Hit {
-    return this.#backend.evaluate(this.handle, checkInput('input', input), FIRST_HIT);
+    return this.#backend.evaluate(this.handle, checkInput('input', input), FIRST_HIT) as Hit;
   }
 
   /** The first hit plus occurrences and segments: reads all of `input`. */
@@ -149,26 +190,61 @@ export class Counter {
   /** Evaluates input that arrives in chunks; any chunking gives the same answer. */
   stream(options: StreamOptions = {}): CounterStream {
     if (typeof options !== 'object' || options === null) {
-      throw new TypeError(`options must be an object, got ${show(options)}`);
+      throw typeError(`options must be an object, got ${show(options)}`);
     }
+    checkKeys('counter.stream()', options, STREAM_OPTIONS);
     const full = options.full === undefined ? false : checkBoolean('full', options.full);
     const allHits = options.allHits === undefined ? false : checkBoolean('allHits', options.allHits);
     if (options.maxHits !== undefined && !allHits) {
-      throw new TypeError(`maxHits needs allHits: true, got maxHits ${show(options.maxHits)} without it`);
+      throw typeError(
+        `maxHits needs allHits: true, got maxHits ${show(options.maxHits)} without it`,
+        'ERR_INVALID_ARG_VALUE',
+      );
     }
     const maxHits = allHits ? checkInteger('maxHits', options.maxHits ?? DEFAULT_MAX_HITS, 1) : undefined;
     const histogram = options.histogram === undefined ? false : checkBoolean('histogram', options.histogram);
-    if (histogram && allHits) throw new TypeError('histogram cannot be combined with allHits: true');
+    if (histogram && allHits)
+      throw typeError('histogram cannot be combined with allHits: true', 'ERR_INVALID_ARG_VALUE');
     const scanner = this.#backend.createScanner(this.handle, { full, maxHits, histogram });
-    return new CounterStream(this.#backend, scanner, full || histogram);
+    return CounterStream.make(this.#backend, scanner, full || histogram);
+  }
+
+  /**
+   * Reads `source` — a `Readable` (a file, a socket, a response body), or any iterable or
+   * async iterable of string and `Uint8Array` chunks — and gives the answer `stream(options)`
+   * would give for it; a first-hit read (or an `allHits` read past `maxHits`) stops as soon as
+   * the answer is known and leaves the rest unread (a `Readable` is destroyed, an iterator
+   * returned): `await counter.consume(createReadStream(path))`. It is also a `pipeline`
+   * stage: `await pipeline(source, (s) => counter.consume(s))` resolves with the answer.
+   */
+  async consume(
+    source: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
+    options?: StreamOptions,
+  ): Promise<CounterResult> {
+    const s = this.stream(options);
+    const iterable = source as Partial<AsyncIterable<unknown> & Iterable<unknown>> | null | undefined;
+    const iterates =
+      typeof iterable?.[Symbol.asyncIterator] === 'function' || typeof iterable?.[Symbol.iterator] === 'function';
+    if (typeof source === 'string' || !iterates) {
+      throw typeError(`source must be a Readable or an (async) iterable of chunks, got ${show(source)}`);
+    }
+    for await (const chunk of source) {
+      if (typeof chunk !== 'string' && !(chunk instanceof Uint8Array)) {
+        throw typeError(`source's chunks must be strings or Uint8Arrays, got ${show(chunk)}`);
+      }
+      s.take(chunk);
+      if (s.settled) break;
+    }
+    return s.result();
   }
 
   toString(): string {
-    return `Counter(${JSON.stringify(this.what)}, ${this.min}, Reset.${RESETS[this.reset].member})`;
+    return `Counter(${JSON.stringify(this.what)}, ${this.min}, ${JSON.stringify(this.reset)})`;
   }
 
-  toJSON(): { what: string; min: number; reset: string } {
-    return { what: this.what, min: this.min, reset: RESETS[this.reset].member };
+  /** The counter as `--json`'s query names it: `{ char, min, reset }` (`reset` a name, `'newline'`). */
+  toJSON(): { char: string; min: number; reset: Reset } {
+    return { char: this.what, min: this.min, reset: this.reset };
   }
 }
 
@@ -194,14 +270,22 @@ export class CounterStream extends Writable {
   private pending = '';
   private done = false;
 
-  /** Made by `counter.stream()`. */
-  constructor(
+  /** Made by `counter.stream()`, never with `new`. @internal */
+  static make(backend: Backend, scanner: ScannerHandle, full: boolean): CounterStream {
+    return new CounterStream(MAKE, backend, scanner, full);
+  }
+
+  private constructor(
+    make: symbol,
     private readonly backend: Backend,
     private readonly scanner: ScannerHandle,
     readonly full: boolean,
   ) {
     // Strings are kept as strings: one split inside a surrogate pair is joined again below.
     super({ decodeStrings: false });
+    if (make !== MAKE) {
+      throw typeError('a CounterStream is made by counter.stream(), not with new', 'ERR_ILLEGAL_CONSTRUCTOR');
+    }
   }
 
   /**
@@ -244,26 +328,31 @@ export class CounterStream extends Writable {
    */
   override _write(chunk: string | Buffer, encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     try {
-      if (typeof chunk !== 'string') {
-        this.flushPending();
-        this.feed(chunk);
-      } else if (encoding !== 'utf8' && encoding !== 'utf-8') {
-        // `write(hex, 'hex')`: the string stands for bytes.
-        this.flushPending();
-        this.feed(Buffer.from(chunk, encoding));
-      } else {
-        let text = this.pending + chunk;
-        this.pending = '';
-        const last = text.charCodeAt(text.length - 1);
-        if (last >= 0xd800 && last <= 0xdbff) {
-          this.pending = text.slice(-1);
-          text = text.slice(0, -1);
-        }
-        if (text !== '') this.feed(text);
-      }
+      this.take(chunk, encoding);
       callback();
     } catch (e) {
       callback(e as Error);
+    }
+  }
+
+  /** Counts a chunk at once, as `_write` does (`Counter.consume()` feeds it so). @internal */
+  take(chunk: string | Uint8Array, encoding: BufferEncoding = 'utf8'): void {
+    if (typeof chunk !== 'string') {
+      this.flushPending();
+      this.feed(chunk);
+    } else if (encoding !== 'utf8' && encoding !== 'utf-8') {
+      // `write(hex, 'hex')`: the string stands for bytes.
+      this.flushPending();
+      this.feed(Buffer.from(chunk, encoding));
+    } else {
+      let text = this.pending + chunk;
+      this.pending = '';
+      const last = text.charCodeAt(text.length - 1);
+      if (last >= 0xd800 && last <= 0xdbff) {
+        this.pending = text.slice(-1);
+        text = text.slice(0, -1);
+      }
+      if (text !== '') this.feed(text);
     }
   }
 
@@ -288,7 +377,10 @@ export class CounterStream extends Writable {
   }
 
   private feed(input: string | Uint8Array): void {
-    if (!this.done && this.backend.scannerFeed(this.scanner, input)) this.done = true;
+    if (!this.done && this.backend.scannerFeed(this.scanner, input)) {
+      this.done = true;
+      this.emit('settled');
+    }
   }
 
   /** A high surrogate with no pair to come is fed alone (the encoder makes it U+FFFD). */

@@ -28,7 +28,7 @@
  * follows the WHATWG table.
  */
 import { TextDecoder } from 'node:util';
-import { show } from '../core/validate.js';
+import { rangeError, show, typeError } from '../core/validate.js';
 
 /** A stream's text, as the kernel reads it. */
 export interface TextStage {
@@ -104,14 +104,14 @@ export const NATIVE_ENCODINGS: ReadonlySet<string> = new Set(['utf-8', 'utf-16le
  * are, no byte-order mark sniffed. Anything else is a `RangeError` naming the option.
  */
 export function checkEncoding(name: string, value: unknown): string {
-  if (typeof value !== 'string') throw new TypeError(`${name} must be a string, got ${show(value)}`);
+  if (typeof value !== 'string') throw typeError(`${name} must be a string, got ${show(value)}`);
   const label = value.trim().toLowerCase();
   if (label === 'none') return 'none';
   if (label === 'auto') return 'utf-8';
   try {
     return new TextDecoder(label).encoding;
   } catch {
-    throw new RangeError(
+    throw rangeError(
       `${name} must be an encoding of the WHATWG Encoding Standard that Node decodes (utf-8, utf-16le, utf-16be, ` +
         `latin1, windows-1251, shift_jis, euc-kr, gbk, big5, …), auto or none, got ${show(value)}`,
     );

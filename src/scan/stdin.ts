@@ -12,7 +12,7 @@ import { shaped } from '../codec/batch.js';
 import { counterResult, type Counter } from './counter.js';
 import { textStage } from './decode.js';
 import type { ReadRules } from '../core/spec.js';
-import type { AnyRecord } from '../core/types.js';
+import type { AnyRecord, CounterResult } from '../core/types.js';
 import { countStream } from './decoded.js';
 
 export interface ReadableScan {
@@ -39,7 +39,7 @@ export async function scanReadable(
   const results =
     'results' in r
       ? r.results.map(counterResult)
-      : o.counters.map(() => ({ matched: false, offset: null, line: null }));
+      : o.counters.map((): CounterResult => ({ matched: false, offset: null, line: null }));
   const record = shaped(path, r.bytes, results, o.multi);
   if ('skipped' in r) record.skipped = r.skipped;
   return record;

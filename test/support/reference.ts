@@ -5,6 +5,11 @@
  */
 import type { FullScan, SegmentHit } from '../../src/core/types.js';
 
+/** The byte that resets a mode, by its name (`'newline'`) or its kernel number (0); -2: none. */
+function resetByte(reset: number | string): number {
+  return reset === 0 || reset === 'newline' ? 0x0a : reset === 1 || reset === 'space' ? 0x20 : -2;
+}
+
 const encoder = new TextEncoder();
 
 /**
@@ -63,24 +68,34 @@ export function toBytes(input: string | Uint8Array): Uint8Array {
 }
 
 /** contract §1 with every figure: `matched`, `offset`, `line`, `occurrences`, `segments`. */
-export function referenceEvaluate(what: string, min: number, reset: number, input: string | Uint8Array): FullScan {
+export function referenceEvaluate(
+  what: string,
+  min: number,
+  reset: number | string,
+  input: string | Uint8Array,
+): FullScan {
   const { hits: _, ...figures } = referenceWithHits(what, min, reset, input);
   return figures;
 }
 
 /** Every hit: where each segment first reaches the threshold, in input order. */
-export function referenceHits(what: string, min: number, reset: number, input: string | Uint8Array): SegmentHit[] {
+export function referenceHits(
+  what: string,
+  min: number,
+  reset: number | string,
+  input: string | Uint8Array,
+): SegmentHit[] {
   return referenceWithHits(what, min, reset, input).hits;
 }
 
 function referenceWithHits(
   what: string,
   min: number,
-  reset: number,
+  reset: number | string,
   input: string | Uint8Array,
 ): FullScan & { hits: SegmentHit[] } {
   const target = what.codePointAt(0)!;
-  const resetChar = reset === 0 ? 0x0a : reset === 1 ? 0x20 : -2;
+  const resetChar = resetByte(reset);
   let count = 0;
   let segment = 0;
   let lastCounted = -1;
@@ -112,11 +127,16 @@ function referenceWithHits(
     }
     if (cp === 0x0a) lines++;
   }
-  return { matched: offset !== null, offset, line, occurrences, segments, hits };
+  return { matched: offset !== null, offset, line, occurrences, segments, hits } as FullScan & { hits: SegmentHit[] };
 }
 
 /** The seed's `hasCount`, in TypeScript. */
-export function referenceHasCount(what: string, min: number, reset: number, input: string | Uint8Array): boolean {
+export function referenceHasCount(
+  what: string,
+  min: number,
+  reset: number | string,
+  input: string | Uint8Array,
+): boolean {
   return referenceEvaluate(what, min, reset, input).matched;
 }
 
@@ -125,9 +145,13 @@ export function referenceHasCount(what: string, min: number, reset: number, inpu
  * character (which belongs to it); a reset that ends the input opens none unless it is
  * `what`; an empty input has none.
  */
-export function referenceHistogram(what: string, reset: number, input: string | Uint8Array): Record<string, number> {
+export function referenceHistogram(
+  what: string,
+  reset: number | string,
+  input: string | Uint8Array,
+): Record<string, number> {
   const target = what.codePointAt(0)!;
-  const resetChar = reset === 0 ? 0x0a : reset === 1 ? 0x20 : -2;
+  const resetChar = resetByte(reset);
   const counts = [0];
   let last = -3;
   for (const [, cp] of decodeUtf8(toBytes(input))) {

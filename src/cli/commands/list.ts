@@ -2,8 +2,8 @@
 import { byPath } from '../../codec/batch.js';
 import { isAbortOf } from '../../core/errors.js';
 import { bytesOfPath, hasEscapes, recordPath } from '../../core/path-bytes.js';
-import { listBatches, resolveListing } from '../../engine/list.js';
-import type { DiscoveryOptions, ScanOptions } from '../../engine/options.js';
+import { listBatches } from '../../engine/list.js';
+import { LISTING_OPTIONS, resolveListing, type ListingOptions } from '../../engine/options.js';
 import type { FlagValues } from '../flags.js';
 import { fileErrorLine, type Output } from '../report/reporters.js';
 import { reportOutputError, stderr } from '../streams.js';
@@ -15,7 +15,7 @@ function listed(paths: string[], separator: string): string | Buffer {
 }
 
 export async function listCommand(
-  discovery: DiscoveryOptions & Pick<ScanOptions, 'maxFilesize'>,
+  asked: ListingOptions,
   o: Pick<FlagValues, 'quiet' | 'sort' | 'null' | 'messages'>,
   out: Output,
   interruption: { status: number | undefined },
@@ -25,7 +25,7 @@ export async function listCommand(
   let errors = 0;
   const held: string[] | undefined = o.sort === 'path' ? [] : undefined;
   try {
-    for await (const batch of listBatches(resolveListing(discovery))) {
+    for await (const batch of listBatches(resolveListing(listingOf(asked)))) {
       const paths: string[] = [];
       for (const d of batch) {
         if (d.error) {
@@ -42,7 +42,7 @@ export async function listCommand(
       if (out.isClosed) break;
     }
   } catch (e) {
-    if (!isAbortOf(e, discovery.signal)) throw e;
+    if (!isAbortOf(e, asked.signal)) throw e;
   }
   if (held && !o.quiet) {
     held.sort((a, b) => byPath({ path: a }, { path: b }));
@@ -56,3 +56,7 @@ export async function listCommand(
   if (o.quiet && found > 0) return 0;
   return errors > 0 ? 2 : found > 0 ? 0 : 1;
 }
+
+/** Of the run's options, those a listing takes. */
+const listingOf = (o: ListingOptions): ListingOptions =>
+  Object.fromEntries(LISTING_OPTIONS.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));

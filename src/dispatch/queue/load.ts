@@ -2,25 +2,16 @@
  * queue/load: loading the queue's modules. BullMQ and ioredis are optional peer
  * dependencies of charcount (a library install leaves them out), so the modules that
  * import them load only for a queued run, through `loadQueueModule`, which turns their
- * absence into one sentence saying what to install. `QueueUnavailableError` lives here,
- * beside it, so that it can be made without them.
+ * absence into one sentence saying what to install (a `QueueUnavailableError`, which
+ * core/errors.ts declares, so that it can be made without them).
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { QueueUnavailableError } from '../../core/errors.js';
 import { packageDir } from '../../core/package.js';
 
-/** Redis could not be reached, or was lost during a run, or cannot be used as configured. */
-export class QueueUnavailableError extends Error {
-  override readonly name = 'QueueUnavailableError';
-  readonly code = 'EQUEUE';
-  constructor(
-    message: string,
-    /** Worth trying again later (the server is down), as opposed to wrongly configured (a bad password or database). */
-    readonly retryable = false,
-  ) {
-    super(message);
-  }
-}
+// Made where ioredis need not be installed (core/errors.ts), and known here by its old address.
+export { QueueUnavailableError };
 
 /** The packages a queued run needs, which charcount lists as optional peer dependencies. */
 export const QUEUE_PACKAGES = ['bullmq', 'ioredis'] as const;
