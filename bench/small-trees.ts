@@ -51,8 +51,11 @@ const QUERIES: Query[] = [
 ];
 
 const allTrees: { name: string; dir?: string; note?: string }[] = [
-  { name: '1,000 files × 8 KB', dir: smallFiles(tiny ? 100 : 1000, 8192, 8192) },
-  { name: '20,000-file tree (0.5–16 KB)', dir: treeFiles(tiny ? 300 : 20_000) },
+  { name: `${(tiny ? 100 : 1000).toLocaleString('en')} files × 8 KB`, dir: smallFiles(tiny ? 100 : 1000, 8192, 8192) },
+  {
+    name: `${(tiny ? 300 : 20_000).toLocaleString('en')}-file tree (0.5–16 KB)`,
+    dir: treeFiles(tiny ? 300 : 20_000),
+  },
   existsSync('/usr/include')
     ? { name: 'C headers (/usr/include)', dir: '/usr/include' }
     : { name: 'C headers (/usr/include)', note: 'skipped: no /usr/include on this machine' },
@@ -167,11 +170,11 @@ for (const r of rows) {
   });
   lines.push(`| ${r.tree} — ${r.query} | ${fmt(node)} | ${fmt(rg)} | ${cells.join(' | ')} | ${r.files} |`);
 }
-const first = rows.find((r) => r.ms && r.tree.startsWith('1,000'));
+const first = rows.find((r) => r.ms && r.tree.endsWith('files × 8 KB'));
 if (first?.ms) {
   lines.push('');
   lines.push(
-    `Fixed cost of a threaded run (1,000 × 8 KB, full scan, less \`node -e 0\`): ${names
+    `Fixed cost of a threaded run (${first.tree}, full scan, less \`node -e 0\`): ${names
       .map((n) => `${n} ${fmt(first.ms![n]! - first.ms!['node -e 0']!)} ms`)
       .join(', ')} (ripgrep's whole process: ${fmt(first.ms['ripgrep'])} ms).`,
   );
