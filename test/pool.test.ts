@@ -122,23 +122,26 @@ describe("scan() without a pool shares the process's threads", () => {
       timeout: 60_000,
     });
 
-  test('calls after the first find its threads started, and the process exits by itself', () => {
+  test('calls find its threads booted and keep them, and the process exits by itself', () => {
     const r = node(`
       const threads = (await import('node:os')).availableParallelism();
+      const pool = sharedPool(threads);
+      pool.start();
+      while (!pool.warm) await new Promise((resolve) => setTimeout(resolve, 5));
       const calls = [];
       for (let i = 0; i < 3; i++) {
         const { summary } = await scan({ cwd: ${JSON.stringify(big.dir)}, counter }).result();
-        calls.push([summary.filesScanned, sharedPool(threads).started]);
+        calls.push([summary.filesScanned, sharedPool(threads) === pool, pool.started]);
       }
       console.log(JSON.stringify({ threads, calls }));`);
     expect(r.signal).toBe(null);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    const { threads, calls } = JSON.parse(r.stdout) as { threads: number; calls: number[][] };
+    const { threads, calls } = JSON.parse(r.stdout) as { threads: number; calls: unknown[][] };
     expect(calls).toEqual([
-      [81, threads],
-      [81, threads],
-      [81, threads],
+      [81, true, threads],
+      [81, true, threads],
+      [81, true, threads],
     ]);
   });
 

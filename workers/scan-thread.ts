@@ -10,6 +10,3 @@ import { runTask, type BatchTask } from '../src/scan/task.js';
 const chosen = backend();
 
 export default (task: BatchTask) => runTask(chosen, task);
-
-/** The pool's first task for each thread (dispatch/local.ts): its answer says the thread has booted. */
-export const warmUp = () => 0;

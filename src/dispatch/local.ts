@@ -49,8 +49,12 @@ export class ThreadPool {
   private destroyed = false;
   private ending?: Promise<void>;
   private eager = false;
-  /** Threads that have answered their warm-up task. */
+  /** Threads that have come online (the default module's, started by `start()`). */
   private booted = 0;
+  /** Runs using the pool now (their transports are open). */
+  private users = 0;
+  /** Called when the last run using the pool lets go of it. */
+  onIdle?: () => void;
   /** Called as each thread boots (transports with tasks waiting for one). */
   private readonly listeners = new Set<() => void>();
   /** Tasks given to the threads and not settled yet, with the flag that cancels each. */
@@ -66,26 +70,22 @@ export class ThreadPool {
     this.inline = workerUrl.href === defaultWorkerUrl().href;
   }
 
-  /**
-   * Starts every thread now (the default module's with an empty task each, whose answer
-   * marks the thread booted: `idle`, `warm`).
-   */
+  /** Starts every thread now (the default module's marked booted as each comes online: `idle`, `warm`). */
   start(): void {
     if (this.pool) return;
     this.eager = true;
     this.piscina().then(
       (pool) => {
-        // One empty task a thread (Piscina gives each to a different idle thread): its
-        // answer says that thread has booted and takes tasks without waiting.
+        // A thread that is online has booted Node (what takes tens of milliseconds); a
+        // task sent now starts at once. (Not an empty task to each: a task under way keeps
+        // the process running, and a program whose run ended before the threads were up
+        // would wait for them.)
         if (this.inline)
-          for (let i = 0; i < this.threads; i++)
-            pool.run(undefined, { name: 'warmUp' }).then(
-              () => {
-                this.booted++;
-                for (const listener of this.listeners) listener();
-              },
-              () => {},
-            );
+          for (const thread of pool.threads)
+            thread.once('online', () => {
+              this.booted++;
+              for (const listener of this.listeners) listener();
+            });
       },
       () => {},
     );
@@ -100,15 +100,19 @@ export class ThreadPool {
     return Math.max(0, this.booted - this.running.size);
   }
 
-  onBoot(listener: () => void): void {
+  /** A run's transport opens on the pool, `listener` to be called as threads boot. */
+  use(listener: () => void): void {
+    this.users++;
     this.listeners.add(listener);
   }
 
-  offBoot(listener: () => void): void {
-    this.listeners.delete(listener);
+  /** That run lets go of the pool. */
+  release(listener: () => void): void {
+    if (!this.listeners.delete(listener)) return;
+    if (--this.users === 0) this.onIdle?.();
   }
 
-  /** Whether every thread has booted (the pool's `start()` was called and each answered). */
+  /** Whether every thread has booted (the pool's `start()` was called and each came online). */
   get warm(): boolean {
     return this.booted >= this.threads;
   }
@@ -206,7 +210,18 @@ let shared: ThreadPool | undefined;
  */
 export function sharedPool(threads: number): ThreadPool | undefined {
   if (threads !== availableParallelism()) return undefined;
-  return (shared ??= new ThreadPool(threads, defaultWorkerUrl(), SHARED_IDLE_MS));
+  if (!shared) {
+    const pool = (shared = new ThreadPool(threads, defaultWorkerUrl(), SHARED_IDLE_MS));
+    // Piscina keeps the process running while a thread boots: threads still booting when
+    // the last run lets go are ended (the next run starts others), so that a program
+    // whose run ended first exits at once.
+    pool.onIdle = () => {
+      if (!pool.begun || pool.warm) return;
+      if (shared === pool) shared = undefined;
+      void pool.destroy();
+    };
+  }
+  return shared;
 }
 
 /**
@@ -257,7 +272,7 @@ export class LocalTransport implements Transport {
   ) {
     this.batchSize = options.batchSize;
     this.window = localWindow(pool.threads);
-    pool.onBoot(this.pump);
+    pool.use(this.pump);
   }
 
   get threads(): number {
@@ -374,7 +389,7 @@ export class LocalTransport implements Transport {
   private letGo(): void {
     this.ended = true;
     this.held.length = 0;
-    this.pool.offBoot(this.pump);
+    this.pool.release(this.pump);
   }
 
   take(): Outcome[] {
