@@ -3,7 +3,8 @@
  * the same corpora in the same run, with every run's matching files cross-checked.
  *
  *   npm run bench                          # 20,000 small files, two trees (20,000 and 100,000 files),
- *                                          # 4 × 256 MiB, node_modules, fixed costs, 20 library calls
+ *                                          # 4 × 256 MiB, node_modules, fixed costs, 20 library calls,
+ *                                          # small trees (1,000 × 8 KB, /usr/include: bench/small-trees.ts)
  *   npm run bench -- --size tiny           # a quick run (CI: checks agreement, no timings asserted)
  *   npm run bench -- --small 100000 --runs 5
  *   npm run bench -- --tree 5000 --deep 20000 --fixed-runs 11
@@ -596,6 +597,8 @@ interface CallsRow {
 const callDirs = [
   { name: 'one file (4 KiB)', dir: oneFile() },
   { name: '200 files (tree, 0.5–16 KB)', dir: treeFiles(200) },
+  // Big enough to start the threads (what is left past the first 4 MiB is worth them).
+  ...(tiny ? [] : [{ name: '5,000 files (tree, 0.5–16 KB)', dir: treeFiles(5000) }]),
 ];
 const callsQuery = QUERIES['line-early']!;
 const callCases = callDirs.flatMap((d) => (['plain', 'pool'] as const).map((mode) => ({ mode, d })));
@@ -692,6 +695,30 @@ const ruleRows: RuleRow[] = ruleCases.map((c) => {
 });
 rmSync(scratch, { recursive: true, force: true });
 
+// ── small trees (issue 22) ─────────────────────────────────────────────────────────
+// 1,000 × 8 KB, the 20,000-file tree and /usr/include against ripgrep and `node -e 0`,
+// alternating rounds (bench/small-trees.ts, which writes small-trees.{md,json} beside).
+const smallTreeRuns = tiny ? 1 : Math.max(9, runs);
+const smallTreeRun = spawnSync(
+  process.execPath,
+  [
+    join(here, 'small-trees.js'),
+    ...['--runs', String(smallTreeRuns), '--out', outDir],
+    ...(tiny ? ['--tiny'] : []),
+    ...(values.baseline === undefined ? [] : ['--baseline', values.baseline]),
+  ],
+  { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+);
+if (smallTreeRun.status !== 0) disagreements.push(`small trees: bench/small-trees.js failed (${smallTreeRun.status})`);
+const smallTreeMd = smallTreeRun.stdout;
+const smallTreeRows = existsSync(join(outDir, 'small-trees.json'))
+  ? (
+      JSON.parse(readFileSync(join(outDir, 'small-trees.json'), 'utf8')) as {
+        rows: { tree: string; query: string; ms?: Record<string, number> }[];
+      }
+    ).rows.filter((r) => r.ms)
+  : [];
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -749,6 +776,14 @@ const goals = [
   ...ruleRows
     .filter((r) => r.variant !== ruleVariants[0]!.name)
     .map((r) => ({ goal: `${r.directory}: ${r.variant} ≤ 1.10× no rules`, value: r.ratio, limit: 1.1 })),
+  // Small trees (issue 22): less Node's own start, and as whole processes.
+  ...smallTreeRows.flatMap((r) => {
+    const { ripgrep: rg, charcount: cc, 'node -e 0': node } = r.ms!;
+    return [
+      { goal: `${r.tree}, ${r.query}: ≤ 1.0× ripgrep less \`node -e 0\``, value: (cc! - node!) / rg!, limit: 1.0 },
+      { goal: `${r.tree}, ${r.query}: ≤ 1.3× ripgrep`, value: cc! / rg!, limit: 1.3 },
+    ];
+  }),
   // Strictly less: the 19 calls after the first together cost less than the first.
   ...callsRows.map((r) => ({
     goal: `${CALLS} calls, ${r.mode === 'pool' ? 'ScanPool' : 'plain scan()'}, ${r.directory}: the ${CALLS - 1} after the first < the first`,
@@ -891,6 +926,7 @@ for (const p of portableCost) {
   md.push(`| ${p.corpus} | ${p.query} | ${fmt(p.nativeMs)} | ${fmt(p.portableMs)} | ${fmt(p.ratio, 2)} |`);
 }
 md.push('');
+md.push('### Small trees against ripgrep (whole processes and less `node -e 0`)', '', smallTreeMd);
 md.push('### Goals', '', '| goal | measured | met |', '|---|---:|:---:|');
 for (const g of goals) {
   const known = g.value !== undefined && !Number.isNaN(g.value);

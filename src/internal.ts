@@ -9,7 +9,7 @@ import { filesRun, scanRun, type RunInternals, type ScanRun } from './engine/sca
 
 export { backend, nativeOrigin, testHooks } from './backends/select.js';
 export { loadNative, platformTriple, targetTriple } from './backends/native.js';
-export { ThreadPool } from './dispatch/local.js';
+export { sharedPool, ThreadPool } from './dispatch/local.js';
 export { PathQueue, Intake, onePerTask } from './engine/batch.js';
 export { discover } from './engine/discover.js';
 export type { RunInternals };

@@ -37,6 +37,20 @@ describe('PathQueue', () => {
     expect([...next.at]).toEqual([1, 2, 3, 4, 5]);
   });
 
+  test('requeue after the queue was compacted under the task: the rest still goes first', () => {
+    const q = queueOf(6000);
+    // 5,000 taken: the queue drops them (compaction), so they cannot go back in place.
+    const t = q.take(5000, 1, false);
+    q.requeue(t, 4990);
+    const next = q.take(20, 1, false);
+    expect(next.paths).toEqual([
+      ...Array.from({ length: 10 }, (_, i) => `p${4990 + i}`),
+      ...Array.from({ length: 10 }, (_, i) => `p${5000 + i}`),
+    ]);
+    expect([...next.at]).toEqual(Array.from({ length: 20 }, (_, i) => 4990 + i));
+    expect(q.length).toBe(990);
+  });
+
   test('compaction after many takes keeps every path exactly once', () => {
     const q = queueOf(20_000);
     const seen: string[] = [];

@@ -1,12 +1,17 @@
 /** ScanPool: threads kept between runs, the same answers as scan(). */
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Counter, isAbortError, scan, ScanPool, type FileRecord, type ScanRun } from '../src/index.js';
-import { tempDir } from './helpers.js';
+import { repoRoot, tempDir } from './helpers.js';
 
 const { dir, cleanup } = tempDir();
-/** Files enough to pass what a run scans on the calling thread before its pool starts (4 MiB). */
+/**
+ * Files that start a run's threads: one larger than what a run scans on the calling thread
+ * (4 MiB), and more.
+ */
 const big = tempDir();
 const counter = new Counter('c', 3);
 beforeAll(() => {
@@ -15,6 +20,7 @@ beforeAll(() => {
     writeFileSync(join(dir, `d${i % 10}`, `f${i}.txt`), i % 3 ? 'ccc\n' : 'c\n');
   }
   for (let i = 0; i < 80; i++) writeFileSync(join(big.dir, `b${i}.txt`), 'c'.repeat(64 * 1024));
+  writeFileSync(join(big.dir, 'large.txt'), 'c'.repeat(5 * 1024 * 1024));
 });
 afterAll(() => {
   cleanup();
@@ -74,7 +80,7 @@ describe('close() during a run ends the run as an abort does, never as file erro
   test('with its threads running', async () => {
     const pool = new ScanPool({ threads: 2 });
     // A first run past the calling thread's share starts the threads; later runs use them only.
-    expect((await pool.scan({ cwd: big.dir, counter }).summary()).filesScanned).toBe(80);
+    expect((await pool.scan({ cwd: big.dir, counter }).summary()).filesScanned).toBe(81);
     expectAborted(await closedMidRun(pool, pool.scan({ cwd: dir, counter, batchSize: 4 })));
   });
 
@@ -99,6 +105,63 @@ describe('close() during a run ends the run as an abort does, never as file erro
     const reason = new Error('mine');
     const run = pool.scan({ cwd: dir, counter, signal: AbortSignal.abort(reason) });
     await expect(run.result()).rejects.toBe(reason);
-    expect((await pool.scan({ cwd: big.dir, counter }).summary()).filesScanned).toBe(80);
+    expect((await pool.scan({ cwd: big.dir, counter }).summary()).filesScanned).toBe(81);
+  });
+});
+
+describe("scan() without a pool shares the process's threads", () => {
+  const script = (body: string) => `
+    const { Counter, scan, scanFiles } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'src', 'index.js')).href)});
+    const { sharedPool } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'src', 'internal.js')).href)});
+    const counter = new Counter('c', 3);
+    ${body}`;
+  const node = (body: string) =>
+    spawnSync(process.execPath, ['--input-type=module', '-e', script(body)], {
+      encoding: 'utf8',
+      // Only a process that never exits meets this: the test is that it exits by itself.
+      timeout: 60_000,
+    });
+
+  test('calls find its threads booted and keep them, and the process exits by itself', () => {
+    const r = node(`
+      const threads = (await import('node:os')).availableParallelism();
+      const pool = sharedPool(threads);
+      pool.start();
+      while (!pool.warm) await new Promise((resolve) => setTimeout(resolve, 5));
+      const calls = [];
+      for (let i = 0; i < 3; i++) {
+        const { summary } = await scan({ cwd: ${JSON.stringify(big.dir)}, counter }).result();
+        calls.push([summary.filesScanned, sharedPool(threads) === pool, pool.started]);
+      }
+      console.log(JSON.stringify({ threads, calls }));`);
+    expect(r.signal).toBe(null);
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const { threads, calls } = JSON.parse(r.stdout) as { threads: number; calls: unknown[][] };
+    expect(calls).toEqual([
+      [81, true, threads],
+      [81, true, threads],
+      [81, true, threads],
+    ]);
+  });
+
+  test('a program that calls scan() once exits by itself, its threads idle', () => {
+    const r = node(`
+      const { summary } = await scan({ cwd: ${JSON.stringify(big.dir)}, counter }).result();
+      console.log(summary.filesScanned);`);
+    expect(r.signal).toBe(null);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '81\n', '']);
+  });
+
+  test('one aborted on the shared threads leaves them to the next', () => {
+    const r = node(`
+      const files = Array.from({ length: 40 }, () => 'large.txt');
+      const aborted = scanFiles(files, { cwd: ${JSON.stringify(big.dir)}, counter, signal: AbortSignal.timeout(1) });
+      const error = await aborted.result().then(() => 'finished', (e) => e.name);
+      const { summary } = await scan({ cwd: ${JSON.stringify(big.dir)}, counter }).result();
+      console.log(JSON.stringify([error === 'finished' || error === 'TimeoutError', summary.filesScanned, summary.filesErrored]));`);
+    expect(r.signal).toBe(null);
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual([true, 81, 0]);
   });
 });

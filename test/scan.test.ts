@@ -498,24 +498,41 @@ describe('scanFiles input that must not confuse the batch', () => {
       const { records } = (await run.result()) as { records: FileRecord[] };
       expect(records.filter((r) => r.matched)).toHaveLength(300);
       expect(pool.started).toBe(0);
-      // A file larger than that goes to a thread.
+      // A file larger than that goes to a thread: the pool's threads start, all at once.
       writeFileSync(join(dir, 'five-mib.txt'), 'x'.repeat(5 * 2 ** 20));
       const big = await scanFilesWith(['five-mib.txt'], { cwd: dir, counter: c3 }, { pool }).result();
       expect(big.records[0]).toMatchObject({ matched: false, bytes: 5 * 2 ** 20 });
+      expect(pool.started).toBe(2);
+    } finally {
+      await pool.destroy();
+    }
+  });
+
+  test('past its first 4 MiB a run starts its threads if the rest is worth them, however small each task', async () => {
+    const pool = new ThreadPool(1);
+    try {
+      // 1,100 files of 64 KiB: what is left past 4 MiB is more work than a thread's boot.
+      const files = Array.from({ length: 1100 }, (_, i) => `k${i}.txt`);
+      tree(dir, Object.fromEntries(files.map((p) => [p, 'x'.repeat(65535) + '\n'])));
+      const run = scanFilesWith(files, { cwd: dir, counter: c3, batchSize: 16 }, { pool });
+      expect((await run.result()).summary.filesScanned).toBe(1100);
       expect(pool.started).toBe(1);
     } finally {
       await pool.destroy();
     }
   });
 
-  test('past its first 4 MiB a run starts its threads, however small each task', async () => {
-    const pool = new ThreadPool(1);
+  test('a run a little past 4 MiB is scanned by the coordinator alone: booting threads would cost more', async () => {
+    const pool = new ThreadPool(2);
     try {
-      const files = Array.from({ length: 1100 }, (_, i) => `k${i}.txt`);
-      tree(dir, Object.fromEntries(files.map((p) => [p, 'x'.repeat(4095) + '\n'])));
+      // 600 files of 8 KiB (4.7 MiB): the rest past 4 MiB is less work than a thread's boot.
+      const files = Array.from({ length: 600 }, (_, i) => `m${i}.txt`);
+      tree(dir, Object.fromEntries(files.map((p) => [p, 'ccc\n' + 'x'.repeat(8187) + '\n'])));
       const run = scanFilesWith(files, { cwd: dir, counter: c3, batchSize: 16 }, { pool });
-      expect((await run.result()).summary.filesScanned).toBe(1100);
-      expect(pool.started).toBe(1);
+      const { records, summary } = (await run.result()) as { records: FileRecord[]; summary: Summary };
+      expect(summary.filesScanned).toBe(600);
+      expect(records.filter((r) => r.matched)).toHaveLength(600);
+      expect(pool.started).toBe(0);
     } finally {
       await pool.destroy();
     }

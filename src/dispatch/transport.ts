@@ -33,4 +33,6 @@ export interface Transport {
   cancel(): void;
   /** Releases what the transport holds; it takes no task after this. */
   close(): Promise<void>;
+  /** Told before each submission: paths queued and not yet in a task, and whether discovery has ended. */
+  backlog?(queued: number, discoveryDone: boolean): void;
 }

@@ -43,6 +43,18 @@ export class PathQueue {
 
   /** Paths a task handed back (those from `from` on): they go first. */
   requeue(task: Task, from: number): void {
+    const n = task.paths.length - from;
+    if (n <= this.head) {
+      // Into the slots already taken, before the head: no copy of the whole queue (a
+      // task cut short by its byte budget hands paths back often on trees of larger files).
+      this.head -= n;
+      for (let i = 0; i < n; i++) {
+        this.paths[this.head + i] = task.paths[from + i]!;
+        this.hints[this.head + i] = task.hints[from + i]!;
+        this.at[this.head + i] = task.at[from + i]!;
+      }
+      return;
+    }
     this.paths = [...task.paths.slice(from), ...this.paths.slice(this.head)];
     this.hints = [...task.hints.subarray(from), ...this.hints.slice(this.head)];
     this.at = [...task.at.subarray(from), ...this.at.slice(this.head)];

@@ -123,6 +123,7 @@ export async function* runLoop(
         } else break;
       }
       if (tasks.length) {
+        t.backlog?.(queue.length, discovered.done);
         outstanding += tasks.length;
         await t.submit(tasks);
       }

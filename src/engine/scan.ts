@@ -15,7 +15,7 @@ import { pathFromBytes, pathFromText } from '../core/path-bytes.js';
 import type { AnyRecord, BackendName, FileError, FileRecord, MultiFileRecord, Shard, Summary } from '../core/types.js';
 import { checkOptions, show, typeError } from '../core/validate.js';
 import { HINT_FOLLOW } from '../core/wire-format.js';
-import { LocalTransport, ThreadPool } from '../dispatch/local.js';
+import { LocalTransport, sharedPool, ThreadPool } from '../dispatch/local.js';
 import { loadQueueModule } from '../dispatch/queue/load.js';
 import type { RunSpec, Transport } from '../dispatch/transport.js';
 import { Aggregator } from './aggregate.js';
@@ -61,13 +61,15 @@ async function openTransport(
     const { QueueTransport } = await loadQueueModule(() => import('../dispatch/queue/client.js'));
     return QueueTransport.open(o.queue, spec, notify, o.onWarning);
   }
-  const pool = internals.pool ?? new ThreadPool(o.threads, internals.workerUrl);
+  // A run without a pool of its own shares the process's (its threads stay for the next run).
+  const given = internals.pool ?? (internals.workerUrl ? undefined : sharedPool(o.threads));
+  const pool = given ?? new ThreadPool(o.threads, internals.workerUrl);
   return new LocalTransport(pool, spec, notify, {
     backend: o.backend,
     batchSize: o.batchSize,
     budgetBytes: BUDGET_BYTES,
     budgetHits: BUDGET_HITS,
-    ownsPool: !internals.pool,
+    ownsPool: !given,
   });
 }
 

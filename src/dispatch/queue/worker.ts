@@ -190,6 +190,9 @@ export class QueueWorker {
     }
     if (this.stopping) return;
     this.pool = new ThreadPool(this.info.threads);
+    // A worker serves a stream of jobs, each too small alone to be worth starting threads
+    // for (local.ts): its threads start with it.
+    this.pool.start();
     this.redis = this.client();
     this.reachability = new Reachability(this.redis);
     const subscriber = this.client();
