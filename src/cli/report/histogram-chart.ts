@@ -1,7 +1,8 @@
 /**
  * `--histogram` in text output: the run's segments per count as a horizontal bar chart,
  * then the files whose counts stray from the run's mode — the question behind "which rows
- * of these exports are malformed?".
+ * of these exports are malformed?" — when that singles files out (`StrayFiles.says`: of two
+ * files or more, at most half stray; when most do, straying is the rule and one line says so).
  *
  * On a terminal the bars are Unicode blocks (eighths of a cell) scaled to its width; into a
  * pipe or a file the same table comes without bars, so that it reads as plain text.
@@ -264,6 +265,15 @@ export class StrayFiles {
   }
 
   /**
+   * Whether the list of `strays` files off the mode, of `held` files holding segments,
+   * says something: it singles files out when at most half of them stray. When more do,
+   * straying is the rule, the list would be (nearly) every file.
+   */
+  static says(strays: number, held: number): boolean {
+    return held >= 2 && strays > 0 && 2 * strays <= held;
+  }
+
+  /**
    * The files holding segments whose count is not `mode`: how many, and the first
    * `listed` — the outliers, those with a count no other file has, first, then by how many
    * segments stray, then by path — each with its counts off the mode and its outliers.
@@ -290,10 +300,23 @@ export class StrayFiles {
     return { strays, listed: stray.slice(0, this.listed).map(({ path, off, only }) => ({ path, off, only })) };
   }
 
-  /** `list(mode)` as text output prints it. */
-  text(mode: number, noun: string): string {
+  /**
+   * What text output prints after the chart about the files off the mode: the list, only
+   * when it singles files out (`says`), else a line saying why there is none, or nothing.
+   */
+  text(mode: number | undefined, noun: string): string {
+    const held = this.files - this.empty;
+    // One file (or none) holding segments: the chart is that file's, there is nothing to compare.
+    if (held < 2) return '';
+    if (mode === undefined) return `No count is held by most ${noun}s: no file strays from one.\n`;
     const { strays, listed } = this.list(mode);
-    if (strays === 0) return `Every file's ${noun}s hold ${mode}.\n`;
+    if (strays === 0) return `Every file's ${noun}s hold ${number(mode)}.\n`;
+    if (!StrayFiles.says(strays, held)) {
+      return (
+        `${number(strays)} of ${plural(held, 'file')} have ${noun}s not holding ${number(mode)}: ` +
+        `more than half, so none is singled out (--json lists every histogram).\n`
+      );
+    }
     const lines = listed.map((f) => {
       const counts = f.off.slice(0, COUNTS_PER_FILE).map(([k, n]) => `${k}×${number(n)}`);
       if (f.off.length > COUNTS_PER_FILE) counts.push('…');

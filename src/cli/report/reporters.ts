@@ -258,9 +258,8 @@ function histogramReporter(
     end: async (summary) => {
       const h = summary.histogram ?? {};
       let text = histogramChart(h, files.files, style);
-      const mode = modeOf(h);
-      if (mode !== undefined) text += '\n' + files.text(mode, style.noun);
-      else if (files.files > 0) text += `\nNo count is held by most ${style.noun}s: no file strays from one.\n`;
+      const strays = files.text(modeOf(h), style.noun);
+      if (strays) text += '\n' + strays;
       if (style.min !== undefined) {
         const what = `at least ${style.min} ${JSON.stringify(style.char)} in some ${style.noun}`;
         text += `\n${matched.length} of ${files.files} files hold ${what}:\n`;
