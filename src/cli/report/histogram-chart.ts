@@ -10,6 +10,7 @@
 import { RESETS } from '../../core/wire-format.js';
 import type { Histogram } from '../../core/types.js';
 import { isTerminal, stdout } from '../streams.js';
+import { count, plural } from './numbers.js';
 
 /** Rows of the chart before the rest is folded into a last `≥ k` row. */
 export const CHART_ROWS = 20;
@@ -40,9 +41,6 @@ export interface ChartStyle {
   /** Terminal columns to fill, or `undefined` for plain text (no bars). */
   columns: number | undefined;
 }
-
-const number = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, noun: string) => `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /** `(k, segments)` by increasing k. */
 function entries(h: Histogram): [number, number][] {
@@ -80,15 +78,15 @@ export function histogramChart(h: Histogram, files: number, style: ChartStyle): 
   const head = `${JSON.stringify(style.char)} per ${noun}: ${plural(total, noun)}${where}\n`;
   if (total === 0) return head;
   let note = '';
-  let shown: [string, number][] = rows.map(([k, n]) => [String(k), n]);
+  let shown: [string, number][] = rows.map(([k, n]) => [count(k), n]);
   if (rows.length > CHART_ROWS) {
     const tail = rows.slice(CHART_ROWS - 1);
     const from = tail[0]![0];
-    shown = [...shown.slice(0, CHART_ROWS - 1), [`≥ ${from}`, tail.reduce((a, [, n]) => a + n, 0)]];
-    note = `(the last row folds ${tail.length} counts, from ${from} to ${tail.at(-1)![0]})\n`;
+    shown = [...shown.slice(0, CHART_ROWS - 1), [`≥ ${count(from)}`, tail.reduce((a, [, n]) => a + n, 0)]];
+    note = `(the last row folds ${count(tail.length)} counts, from ${count(from)} to ${count(tail.at(-1)![0])})\n`;
   }
   const kWidth = Math.max(1, ...shown.map(([k]) => k.length));
-  const nWidth = Math.max(noun.length + 1, ...shown.map(([, n]) => number(n).length));
+  const nWidth = Math.max(noun.length + 1, ...shown.map(([, n]) => count(n).length));
   // A share that rounds to 0 or 100 but is not says so: a stray line among millions shows.
   const share = (n: number) => {
     const p = (100 * n) / total;
@@ -96,14 +94,14 @@ export function histogramChart(h: Histogram, files: number, style: ChartStyle): 
   };
   const header = `${'k'.padStart(kWidth)}  ${`${noun}s`.padStart(nWidth)}   share\n`;
   if (columns === undefined) {
-    const lines = shown.map(([k, n]) => `${k.padStart(kWidth)}  ${number(n).padStart(nWidth)}  ${share(n)}\n`);
+    const lines = shown.map(([k, n]) => `${k.padStart(kWidth)}  ${count(n).padStart(nWidth)}  ${share(n)}\n`);
     return head + header + lines.join('') + note;
   }
   const max = Math.max(...shown.map(([, n]) => n));
   const barWidth = Math.max(10, columns - kWidth - nWidth - 14);
   const lines = shown.map(
     ([k, n]) =>
-      `${k.padStart(kWidth)}  ${bar(n, max, barWidth).padEnd(barWidth)}  ${number(n).padStart(nWidth)}  ${share(n)}\n`,
+      `${k.padStart(kWidth)}  ${bar(n, max, barWidth).padEnd(barWidth)}  ${count(n).padStart(nWidth)}  ${share(n)}\n`,
   );
   return head + lines.join('') + note;
 }
@@ -310,24 +308,24 @@ export class StrayFiles {
     if (held < 2) return '';
     if (mode === undefined) return `No count is held by most ${noun}s: no file strays from one.\n`;
     const { strays, listed } = this.list(mode);
-    if (strays === 0) return `Every file's ${noun}s hold ${number(mode)}.\n`;
+    if (strays === 0) return `Every file's ${noun}s hold ${count(mode)}.\n`;
     if (!StrayFiles.says(strays, held)) {
       return (
-        `${number(strays)} of ${plural(held, 'file')} have ${noun}s not holding ${number(mode)}: ` +
+        `${count(strays)} of ${plural(held, 'file')} have ${noun}s not holding ${count(mode)}: ` +
         `more than half, so none is singled out (--json lists every histogram).\n`
       );
     }
     const lines = listed.map((f) => {
-      const counts = f.off.slice(0, COUNTS_PER_FILE).map(([k, n]) => `${k}×${number(n)}`);
+      const counts = f.off.slice(0, COUNTS_PER_FILE).map(([k, n]) => `${count(k)}×${count(n)}`);
       if (f.off.length > COUNTS_PER_FILE) counts.push('…');
-      const only = f.only.length ? `  (no other file: ${f.only.slice(0, COUNTS_PER_FILE).join(', ')})` : '';
+      const only = f.only.length ? `  (no other file: ${f.only.slice(0, COUNTS_PER_FILE).map(count).join(', ')})` : '';
       return `  ${f.path}  ${counts.join(' ')}${only}\n`;
     });
     const more =
       strays > this.listed
         ? `  … and ${plural(strays - this.listed, 'file')} more (--json lists every histogram)\n`
         : '';
-    const title = `${plural(strays, 'file')} of ${number(this.files)} with ${noun}s not holding ${mode} (k×${noun}s):\n`;
+    const title = `${plural(strays, 'file')} of ${count(this.files)} with ${noun}s not holding ${count(mode)} (k×${noun}s):\n`;
     return title + lines.join('') + more;
   }
 }
