@@ -64,6 +64,11 @@ export class Output {
   private hurried = false;
   private readonly wakers = new Set<() => void>();
   private opened?: Stream;
+  /**
+   * Called before text is written: a progress bar on the same terminal clears its line,
+   * so that the text prints above it (it is drawn again at its next update).
+   */
+  beforeWrite: (() => void) | undefined;
 
   /** `target`: the stream, or how to open it when the first text comes (see `stdout()`). */
   constructor(private readonly target: Stream | (() => Stream)) {}
@@ -100,6 +105,7 @@ export class Output {
 
   async write(text: string | Uint8Array): Promise<void> {
     if (this.isClosed) return;
+    this.beforeWrite?.();
     if (!this.stream.write(text)) await this.drained();
   }
 
