@@ -90,17 +90,38 @@ describe('the bar', () => {
     vi.useRealTimers();
   });
 
-  /** An update at `ms` of the run's clock, and the timers run up to it. */
+  /**
+   * An update at `ms` of the run's clock (the fake clock set to it, the timers not run:
+   * the bar draws an update at once when its last drawing is older than its frame).
+   */
   const at = (ms: number, p: Partial<Progress>) => {
     vi.setSystemTime(ms);
     bar.update(progress({ elapsedMs: ms, ...p }));
-    vi.advanceTimersByTime(100);
   };
 
   test('a run that ends within a second draws nothing, not even a cursor change', () => {
     for (const ms of [0, 100, 500, SHOW_AFTER_MS - 1]) at(ms, { discovered: 3000, done: ms, bytesRead: 1e6 });
     bar.stop();
     expect(bar.shown).toBe(false);
+    expect(term.written).toBe('');
+  });
+
+  test('drawn after a second even when no update comes (one long file), its time going on', () => {
+    at(0, { discovered: 1, discoveryDone: true });
+    vi.advanceTimersByTime(SHOW_AFTER_MS - 1);
+    expect(term.written).toBe('');
+    vi.advanceTimersByTime(1);
+    expect(term.line).toBe(' ░░░░░░░░░░░░░░░░░░░░   0% | 0 / 1 files | 0 B/s | 1.0 s');
+    vi.advanceTimersByTime(2000);
+    expect(term.line).toMatch(/ \| 3\.0 s$/);
+  });
+
+  test('ended within the second: the pending draw is called off', () => {
+    at(500, { discovered: 10, done: 3 });
+    bar.stop();
+    vi.advanceTimersByTime(5000);
+    bar.update(progress({ elapsedMs: 6000, discovered: 10, done: 10 }));
+    vi.advanceTimersByTime(1000);
     expect(term.written).toBe('');
   });
 
@@ -152,7 +173,7 @@ describe('the bar', () => {
 
   test('results on the same terminal print above the bar, never after it on its line', async () => {
     const out = new Output(term as unknown as Stream);
-    out.beforeWrite = () => bar.stop();
+    out.beforeWrite = () => bar.clear();
     at(1000, { discovered: 40, done: 10, discoveryDone: true });
     expect(term.line).toMatch(/25% \| 10 \/ 40 files/);
     await out.write('a.csv\nb.csv\n');
@@ -170,8 +191,9 @@ describe('the bar', () => {
     const piped = new ProgressBar({ stream: file as unknown as Stream });
     vi.setSystemTime(0);
     piped.update(progress({ elapsedMs: 400, discovered: 5, done: 1 }));
-    vi.advanceTimersByTime(600);
+    vi.advanceTimersByTime(500);
     expect(file.written).toBe('');
+    vi.setSystemTime(1000);
     piped.update(progress({ elapsedMs: 1000, discovered: 1500, done: 1000, discoveryDone: true }));
     vi.advanceTimersByTime(1000);
     piped.stop();

@@ -2,7 +2,8 @@
  * The progress bar for long runs, drawn on stderr only (stdout carries results), via
  * cli-progress (its redraws, the cursor, clearing the line):
  *
- * * nothing for a run that ends within `SHOW_AFTER_MS` (by the run's clock);
+ * * nothing for a run that ends within `SHOW_AFTER_MS` (by the run's clock); drawn then,
+ *   with or without a new update (a long file), and its time goes on between updates;
  * * while discovery goes on, the files done and found so far, as counts: the total still
  *   grows, so there is no bar, share or ETA yet;
  * * once discovery has ended, a bar, the percentage, done / total files and an ETA from
@@ -60,22 +61,47 @@ export function progressLine(p: Progress, columns = 80): string {
 export interface ProgressBarOptions {
   /** Where it is drawn: stderr unless said (a test's fake terminal). */
   stream?: Stream;
+  /** Milliseconds, for the time between updates (a test's fake clock): `Date.now` unless said. */
+  now?: () => number;
 }
 
 export class ProgressBar {
   private readonly stream: Stream;
+  private readonly now: () => number;
   private bar: cliProgress.SingleBar | undefined;
   private drawn = false;
+  private ended = false;
+  /** The last update, and when it came. */
+  private last: { p: Progress; at: number } | undefined;
+  /** Draws the bar at `SHOW_AFTER_MS` when no update comes by then (one long file). */
+  private pending: NodeJS.Timeout | undefined;
 
   constructor(o: ProgressBarOptions = {}) {
     this.stream = o.stream ?? stderr();
+    this.now = o.now ?? Date.now;
   }
 
   update(p: Progress): void {
-    if (p.elapsedMs < SHOW_AFTER_MS) return;
+    if (this.ended) return;
+    this.last = { p, at: this.now() };
+    if (this.drawn) this.bar!.update({});
+    else if (p.elapsedMs >= SHOW_AFTER_MS) this.draw();
+    else this.pending ??= setTimeout(() => this.draw(), SHOW_AFTER_MS - p.elapsedMs).unref();
+  }
+
+  /** The last update, its elapsed time moved on to now: the time, rate and ETA go on between updates. */
+  private current(): Progress {
+    const { p, at } = this.last!;
+    return { ...p, elapsedMs: p.elapsedMs + Math.max(this.now() - at, 0) };
+  }
+
+  private draw(): void {
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    if (this.ended || this.drawn) return;
     this.bar ??= new cliProgress.SingleBar({
       stream: this.stream,
-      format: (_options, params, payload: { progress: Progress }) => progressLine(payload.progress, params.maxWidth),
+      format: (_options, params) => progressLine(this.current(), params.maxWidth),
       hideCursor: true,
       // `--progress` on a non-terminal stderr: plain redraws twice a second.
       noTTYOutput: true,
@@ -83,12 +109,8 @@ export class ProgressBar {
       clearOnComplete: true,
       fps: 10,
     });
-    if (!this.drawn) {
-      this.bar.start(1, 0, { progress: p });
-      this.drawn = true;
-    } else {
-      this.bar.update({ progress: p });
-    }
+    this.bar.start(1, 0);
+    this.drawn = true;
   }
 
   /** Whether the bar is on the screen (a run shorter than `SHOW_AFTER_MS` never draws it). */
@@ -102,13 +124,21 @@ export class ProgressBar {
    * it behind once a long line wraps.
    */
   note(line: string): void {
-    this.stop();
+    this.clear();
     this.stream.write(line);
   }
 
-  /** Clears the bar (on a terminal; into a file or a pipe, ends its last line). */
-  stop(): void {
+  /** Clears the bar for now (on a terminal; into a file or a pipe, ends its last line): the next update draws it again. */
+  clear(): void {
     if (this.drawn) this.bar!.stop();
     this.drawn = false;
+  }
+
+  /** The run has ended: the bar is cleared, and drawn no more. */
+  stop(): void {
+    this.clear();
+    clearTimeout(this.pending);
+    this.pending = undefined;
+    this.ended = true;
   }
 }
