@@ -11,7 +11,7 @@ export const MAN_COLUMNS = 80;
 const EXAMPLE_INDENT = 7 + 2;
 
 /**
- * Every environment variable charcount reads, and what it does. Two are left out on
+ * Every environment variable charcount reads, and what it does. Left out on
  * purpose: `CHARCOUNT_QUEUE_ALIVE_TTL_MS` (an internal knob for tests, dispatch/queue/protocol.ts)
  * and the native core's build- and test-time `CHARCOUNT_TEST_HOOKS`, `CHARCOUNT_UPDATE_WIRE`.
  */
