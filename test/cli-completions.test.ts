@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { BUILTIN_TYPES } from '../src/engine/file-types.js';
 import { repoRoot, tempDir } from './helpers.js';
 import { runCli } from './support/cli.js';
 
@@ -41,6 +42,13 @@ test.each(shells)('the %s script knows every option of every command', (shell) =
   }
 });
 
+test.each(shells)('the %s script offers every file type for -t and -T', (shell) => {
+  const text = script(shell);
+  for (const type of ['all', ...Object.keys(BUILTIN_TYPES)])
+    expect(text, type).toMatch(new RegExp(`[ '(]${type.replace(/[+.]/g, '\\$&')}[ ')]`));
+  expect(text.split('csharp').length - 1, 'once for -t, once for -T').toBe(2);
+});
+
 test('another shell is a usage error', () => {
   expect(runCli(dir, ['completions', 'powershell'])).toMatchObject({
     status: 2,
@@ -71,6 +79,16 @@ printf '%s\\n' "\${COMPREPLY[@]}"`;
     expect(complete('charcount', 'worker', '--c')).toEqual(['--concurrency']); // not the scan's --char, --count
     expect(complete('charcount', 'completions', '')).toEqual(['bash', 'fish', 'zsh']);
   });
+
+  test('-t, --type, -T and --type-not complete file types', () => {
+    expect(complete('charcount', '-c', ',', '-t', 'cs')).toEqual(['cs', 'csharp', 'cshtml', 'css', 'csv']);
+    expect(complete('charcount', '--type', 'jso')).toEqual(['json', 'jsonl']);
+    expect(complete('charcount', '-T', 'al')).toEqual(['all']);
+    expect(complete('charcount', '--type-not', 'py')).toEqual(['py']);
+    expect(complete('charcount', '-t', '')).toHaveLength(Object.keys(BUILTIN_TYPES).length + 1);
+    // Not a choice: a type --type-add defines is taken, and other values still complete files.
+    expect(complete('charcount', '--type-add', 'x')).toEqual([]);
+  });
 });
 
 describe.skipIf(!has('fish'))('fish', () => {
@@ -98,6 +116,11 @@ describe.skipIf(!has('fish'))('fish', () => {
     expect(complete('charcount ')).toEqual(['completions', 'data.csv', 'merge', 'worker']);
     expect(complete('charcount worker --st')).toEqual(['--stall-timeout']);
     expect(complete('charcount completions ')).toEqual(['bash', 'fish', 'zsh']);
+  });
+
+  test('-t, --type, -T and --type-not complete file types', () => {
+    expect(complete('charcount -t cs')).toEqual(['cs', 'csharp', 'cshtml', 'css', 'csv']);
+    expect(complete('charcount --type-not jso')).toEqual(['json', 'jsonl']);
   });
 });
 
@@ -131,5 +154,11 @@ zpty -w z exit`;
     expect(shows('charcount -r ', 'newline')).toBe(true);
     expect(shows('charcount ', '-- Print the completion script')).toBe(true);
     expect(shows('charcount worker --st', '--stall-timeout')).toBe(true);
+  }, 60_000);
+
+  test('-t and -T complete file types', () => {
+    expect(shows('charcount -t csh', 'csharp  cshtml')).toBe(true);
+    expect(shows('charcount --type-not jso', 'charcount --type-not json')).toBe(true);
+    expect(shows('charcount -T xm', 'charcount -T xml')).toBe(true);
   }, 60_000);
 });

@@ -48,6 +48,16 @@ describe('--histogram', () => {
     );
   });
 
+  test('text: no list of files off the mode when most files stray from it, nor for one file', () => {
+    const r = charcount('-c', ',', '--histogram', 'data/crlf.csv', 'data/wide.csv', 'data/ok1.csv');
+    expect(r.stdout.split('\n\n')[1]).toBe(
+      '2 of 3 files have lines not holding 2: more than half, so none is singled out (--json lists every histogram).\n',
+    );
+    expect(charcount('-c', ',', '--histogram', 'data/wide.csv').stdout).toBe(
+      ['"," per line: 7 lines in 1 file', 'k  lines   share', '2      6   85.7%', '5      1   14.3%', ''].join('\n'),
+    );
+  });
+
   test('with --min, the files that match follow; JSON lines and JSON carry every histogram', () => {
     const r = charcount('-c', ',', '-m', '4', '--histogram', '--sort', 'path', 'data');
     expect(r.stdout.endsWith('\n1 of 4 files hold at least 4 "," in some line:\ndata/wide.csv\n')).toBe(true);
@@ -140,15 +150,46 @@ describe('the chart', () => {
       { path: 'c', histogram: { 2: 10 } },
       { path: 'd', histogram: { 2: 1, 9: 1 } },
     ];
-    const strayFiles = (some: typeof files) => {
+    const usual = ['e', 'f'].map((path) => ({ path, histogram: { 2: 4 } }));
+    const strayFiles = (some: typeof files, mode: number | undefined) => {
       const s = new StrayFiles();
       for (const f of some) s.add(f.path, f.histogram);
+      return s.text(mode, 'line');
+    };
+    expect(strayFiles([...files, ...usual], 2)).toBe(
+      '3 files of 6 with lines not holding 2 (k×lines):\n  d  9×1  (no other file: 9)\n  a  1×3\n  b  1×1\n',
+    );
+    expect(strayFiles(usual, 2)).toBe("Every file's lines hold 2.\n");
+    expect(strayFiles(usual, undefined)).toBe('No count is held by most lines: no file strays from one.\n');
+  });
+
+  test('the list only when it singles files out: at most half of the files holding lines stray, of two or more', () => {
+    const strayFiles = (...histograms: Histogram[]) => {
+      const s = new StrayFiles();
+      histograms.forEach((h, i) => s.add(`f${i}`, h));
       return s.text(2, 'line');
     };
-    expect(strayFiles(files)).toBe(
-      '3 files of 4 with lines not holding 2 (k×lines):\n  d  9×1  (no other file: 9)\n  a  1×3\n  b  1×1\n',
+    const usual = { 2: 10 };
+    const odd = { 2: 10, 3: 1 };
+    // Half of them stray: listed.
+    expect(strayFiles(usual, odd)).toBe(
+      '1 file of 2 with lines not holding 2 (k×lines):\n  f1  3×1  (no other file: 3)\n',
     );
-    expect(strayFiles(files.slice(2, 3))).toBe("Every file's lines hold 2.\n");
+    // A file without lines is not counted among them, either way.
+    expect(strayFiles(usual, odd, {})).toMatch(/^1 file of 3 with lines not holding 2/);
+    // More than half: straying is the rule, no file is singled out.
+    expect(strayFiles(usual, odd, odd, {})).toBe(
+      '2 of 3 files have lines not holding 2: more than half, so none is singled out (--json lists every histogram).\n',
+    );
+    expect(strayFiles(odd, odd)).toMatch(/^2 of 2 files have lines not holding 2: more than half/);
+    // One file: the chart is that file's; nothing to compare it with.
+    expect(strayFiles(odd)).toBe('');
+    expect(strayFiles(usual)).toBe('');
+    expect(strayFiles(odd, {})).toBe('');
+    expect(StrayFiles.says(1, 2)).toBe(true);
+    expect(StrayFiles.says(2, 3)).toBe(false);
+    expect(StrayFiles.says(50, 100)).toBe(true);
+    expect(StrayFiles.says(51, 100)).toBe(false);
   });
 
   test('the files off the mode, gathered as records come, are those every histogram at once gives, whatever the mode', () => {

@@ -1,8 +1,9 @@
 /**
  * Shell completion scripts for bash, zsh and fish, made from the commands' specs
- * (command-specs.ts): every option, the values of those with choices, the subcommands as
- * the first word, and file names for paths.
+ * (command-specs.ts): every option, the values of those with choices (and the file types
+ * for a `TYPE`), the subcommands as the first word, and file names for paths.
  */
+import { BUILTIN_TYPES } from '../engine/file-types.js';
 import type { CommandSpec, OptionSpec } from './command-specs.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -26,6 +27,19 @@ const header = (shell: Shell) =>
 const names = (o: OptionSpec) => [o.short, o.long].filter((n): n is string => n !== undefined);
 const firstLine = (text: string) => text.split('\n')[0]!.replace(/\.$/, '');
 
+/**
+ * Words offered for a value that has no choices, by the value's name in the option table:
+ * `-t/--type <TYPE>` and `-T/--type-not <TYPE>` complete the built-in file types and `all`
+ * (not a restriction: `--type-add` defines more).
+ */
+export const VALUE_WORDS: Readonly<Record<string, readonly string[]>> = {
+  TYPE: ['all', ...Object.keys(BUILTIN_TYPES)].sort(),
+};
+
+/** The words to offer for the option's value: its choices, else `VALUE_WORDS`' for its value's name. */
+export const valueWords = (o: OptionSpec): readonly string[] | undefined =>
+  o.choices ?? (o.value === undefined ? undefined : VALUE_WORDS[o.value]);
+
 function bash(commands: CommandSpec[]): string {
   const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const words = (list: readonly string[]) => `mapfile -t COMPREPLY < <(compgen -W ${q(list.join(' '))} -- "$cur")`;
@@ -34,7 +48,10 @@ function bash(commands: CommandSpec[]): string {
   const cases = commands.map((c) => {
     const valueCases = c.options
       .filter((o) => o.value)
-      .map((o) => `        ${names(o).join('|')}) ${o.choices ? words(o.choices) : 'COMPREPLY=()'}; return ;;`);
+      .map((o) => {
+        const values = valueWords(o);
+        return `        ${names(o).join('|')}) ${values ? words(values) : 'COMPREPLY=()'}; return ;;`;
+      });
     const choices = c.arguments.flatMap((a) => a.choices ?? []);
     const positional = choices.length ? words(choices) : c.arguments.length ? files : 'COMPREPLY=()';
     return [
@@ -70,7 +87,8 @@ function zsh(commands: CommandSpec[]): string {
   const quote = (s: string) => s.replace(/'/g, `'\\''`);
   const spec = (s: string) => quote(s.replace(/([\\[\]:])/g, '\\$1'));
   const optionSpec = (o: OptionSpec) => {
-    const value = o.value ? `:${spec(o.value)}:${o.choices ? `(${o.choices.map(spec).join(' ')})` : ''}` : '';
+    const values = valueWords(o);
+    const value = o.value ? `:${spec(o.value)}:${values ? `(${values.map(spec).join(' ')})` : ''}` : '';
     const forms = o.short
       ? `{${o.short}${o.value ? '+' : ''},${o.long}${o.value ? '=' : ''}}`
       : `${o.long}${o.value ? '=' : ''}`;
@@ -127,7 +145,8 @@ function fish(commands: CommandSpec[]): string {
     const when = `-n ${q(`test (__charcount_command) = ${c.name || 'scan'}`)}`;
     for (const o of c.options) {
       const short = o.short ? ` -s ${o.short.slice(1)}` : '';
-      const value = o.value ? ` -x${o.choices ? ` -a ${q(o.choices.join(' '))}` : ''}` : '';
+      const values = valueWords(o);
+      const value = o.value ? ` -x${values ? ` -a ${q(values.join(' '))}` : ''}` : '';
       lines.push(`complete -c charcount ${when}${short} -l ${o.long.slice(2)}${value} -d ${q(firstLine(o.summary))}`);
     }
     for (const a of c.arguments) {

@@ -41,6 +41,8 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const bar =
     !o.quiet && (o.progress ?? isTerminal(2)) ? new (await import('../report/progress.js')).ProgressBar() : undefined;
   const say = sideChannel(bar);
+  // Results on the bar's terminal print above it, not after it on its line.
+  if (bar && isTerminal(1) && isTerminal(2)) out.beforeWrite = () => bar.clear();
   const options = resolveOptions({
     ...api,
     // With --histogram alone a file matches when it holds C at all.

@@ -1,7 +1,8 @@
 /**
  * `--histogram` in text output: the run's segments per count as a horizontal bar chart,
  * then the files whose counts stray from the run's mode — the question behind "which rows
- * of these exports are malformed?".
+ * of these exports are malformed?" — when that singles files out (`StrayFiles.says`: of two
+ * files or more, at most half stray; when most do, straying is the rule and one line says so).
  *
  * On a terminal the bars are Unicode blocks (eighths of a cell) scaled to its width; into a
  * pipe or a file the same table comes without bars, so that it reads as plain text.
@@ -9,6 +10,7 @@
 import { RESETS } from '../../core/wire-format.js';
 import type { Histogram } from '../../core/types.js';
 import { isTerminal, stdout } from '../streams.js';
+import { count, plural } from './numbers.js';
 
 /** Rows of the chart before the rest is folded into a last `≥ k` row. */
 export const CHART_ROWS = 20;
@@ -39,9 +41,6 @@ export interface ChartStyle {
   /** Terminal columns to fill, or `undefined` for plain text (no bars). */
   columns: number | undefined;
 }
-
-const number = (n: number) => n.toLocaleString('en-US');
-const plural = (n: number, noun: string) => `${number(n)} ${noun}${n === 1 ? '' : 's'}`;
 
 /** `(k, segments)` by increasing k. */
 function entries(h: Histogram): [number, number][] {
@@ -79,15 +78,15 @@ export function histogramChart(h: Histogram, files: number, style: ChartStyle): 
   const head = `${JSON.stringify(style.char)} per ${noun}: ${plural(total, noun)}${where}\n`;
   if (total === 0) return head;
   let note = '';
-  let shown: [string, number][] = rows.map(([k, n]) => [String(k), n]);
+  let shown: [string, number][] = rows.map(([k, n]) => [count(k), n]);
   if (rows.length > CHART_ROWS) {
     const tail = rows.slice(CHART_ROWS - 1);
     const from = tail[0]![0];
-    shown = [...shown.slice(0, CHART_ROWS - 1), [`≥ ${from}`, tail.reduce((a, [, n]) => a + n, 0)]];
-    note = `(the last row folds ${tail.length} counts, from ${from} to ${tail.at(-1)![0]})\n`;
+    shown = [...shown.slice(0, CHART_ROWS - 1), [`≥ ${count(from)}`, tail.reduce((a, [, n]) => a + n, 0)]];
+    note = `(the last row folds ${count(tail.length)} counts, from ${count(from)} to ${count(tail.at(-1)![0])})\n`;
   }
   const kWidth = Math.max(1, ...shown.map(([k]) => k.length));
-  const nWidth = Math.max(noun.length + 1, ...shown.map(([, n]) => number(n).length));
+  const nWidth = Math.max(noun.length + 1, ...shown.map(([, n]) => count(n).length));
   // A share that rounds to 0 or 100 but is not says so: a stray line among millions shows.
   const share = (n: number) => {
     const p = (100 * n) / total;
@@ -95,14 +94,14 @@ export function histogramChart(h: Histogram, files: number, style: ChartStyle): 
   };
   const header = `${'k'.padStart(kWidth)}  ${`${noun}s`.padStart(nWidth)}   share\n`;
   if (columns === undefined) {
-    const lines = shown.map(([k, n]) => `${k.padStart(kWidth)}  ${number(n).padStart(nWidth)}  ${share(n)}\n`);
+    const lines = shown.map(([k, n]) => `${k.padStart(kWidth)}  ${count(n).padStart(nWidth)}  ${share(n)}\n`);
     return head + header + lines.join('') + note;
   }
   const max = Math.max(...shown.map(([, n]) => n));
   const barWidth = Math.max(10, columns - kWidth - nWidth - 14);
   const lines = shown.map(
     ([k, n]) =>
-      `${k.padStart(kWidth)}  ${bar(n, max, barWidth).padEnd(barWidth)}  ${number(n).padStart(nWidth)}  ${share(n)}\n`,
+      `${k.padStart(kWidth)}  ${bar(n, max, barWidth).padEnd(barWidth)}  ${count(n).padStart(nWidth)}  ${share(n)}\n`,
   );
   return head + lines.join('') + note;
 }
@@ -264,6 +263,15 @@ export class StrayFiles {
   }
 
   /**
+   * Whether the list of `strays` files off the mode, of `held` files holding segments,
+   * says something: it singles files out when at most half of them stray. When more do,
+   * straying is the rule, the list would be (nearly) every file.
+   */
+  static says(strays: number, held: number): boolean {
+    return held >= 2 && strays > 0 && 2 * strays <= held;
+  }
+
+  /**
    * The files holding segments whose count is not `mode`: how many, and the first
    * `listed` — the outliers, those with a count no other file has, first, then by how many
    * segments stray, then by path — each with its counts off the mode and its outliers.
@@ -290,21 +298,34 @@ export class StrayFiles {
     return { strays, listed: stray.slice(0, this.listed).map(({ path, off, only }) => ({ path, off, only })) };
   }
 
-  /** `list(mode)` as text output prints it. */
-  text(mode: number, noun: string): string {
+  /**
+   * What text output prints after the chart about the files off the mode: the list, only
+   * when it singles files out (`says`), else a line saying why there is none, or nothing.
+   */
+  text(mode: number | undefined, noun: string): string {
+    const held = this.files - this.empty;
+    // One file (or none) holding segments: the chart is that file's, there is nothing to compare.
+    if (held < 2) return '';
+    if (mode === undefined) return `No count is held by most ${noun}s: no file strays from one.\n`;
     const { strays, listed } = this.list(mode);
-    if (strays === 0) return `Every file's ${noun}s hold ${mode}.\n`;
+    if (strays === 0) return `Every file's ${noun}s hold ${count(mode)}.\n`;
+    if (!StrayFiles.says(strays, held)) {
+      return (
+        `${count(strays)} of ${plural(held, 'file')} have ${noun}s not holding ${count(mode)}: ` +
+        `more than half, so none is singled out (--json lists every histogram).\n`
+      );
+    }
     const lines = listed.map((f) => {
-      const counts = f.off.slice(0, COUNTS_PER_FILE).map(([k, n]) => `${k}×${number(n)}`);
+      const counts = f.off.slice(0, COUNTS_PER_FILE).map(([k, n]) => `${count(k)}×${count(n)}`);
       if (f.off.length > COUNTS_PER_FILE) counts.push('…');
-      const only = f.only.length ? `  (no other file: ${f.only.slice(0, COUNTS_PER_FILE).join(', ')})` : '';
+      const only = f.only.length ? `  (no other file: ${f.only.slice(0, COUNTS_PER_FILE).map(count).join(', ')})` : '';
       return `  ${f.path}  ${counts.join(' ')}${only}\n`;
     });
     const more =
       strays > this.listed
         ? `  … and ${plural(strays - this.listed, 'file')} more (--json lists every histogram)\n`
         : '';
-    const title = `${plural(strays, 'file')} of ${number(this.files)} with ${noun}s not holding ${mode} (k×${noun}s):\n`;
+    const title = `${plural(strays, 'file')} of ${count(this.files)} with ${noun}s not holding ${count(mode)} (k×${noun}s):\n`;
     return title + lines.join('') + more;
   }
 }

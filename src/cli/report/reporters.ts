@@ -26,6 +26,7 @@ import { paintPath } from './color.js';
 import { chartColumns, histogramChart, modeOf, NOUNS, StrayFiles, type ChartStyle } from './histogram-chart.js';
 import { documentChunks, jsonRecord, RecordStore } from './json-document.js';
 import { flushed, isAbandoned, type Stream } from '../streams.js';
+import { count, decimal } from './numbers.js';
 
 /** Exit status as grep's: 2 if any file failed, else 0 if some file matched, else 1. */
 export function exitStatus(s: Summary): number {
@@ -33,7 +34,7 @@ export function exitStatus(s: Summary): number {
   return s.filesMatched > 0 ? 0 : 1;
 }
 
-/** `1536` → `1.5 KiB`. */
+/** `1536` → `1.5 KiB`, `1023` → `1,023 B` (human text: thousands separators). */
 export function formatBytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
   let i = 0;
@@ -41,7 +42,7 @@ export function formatBytes(n: number): string {
     n /= 1024;
     i++;
   }
-  return `${n.toFixed(i === 0 ? 0 : 1)} ${units[i]}`;
+  return `${decimal(n, i === 0 ? 0 : 1)} ${units[i]}`;
 }
 
 export type Format = 'text' | 'jsonl' | 'json';
@@ -64,6 +65,11 @@ export class Output {
   private hurried = false;
   private readonly wakers = new Set<() => void>();
   private opened?: Stream;
+  /**
+   * Called before text is written: a progress bar on the same terminal clears its line,
+   * so that the text prints above it (it is drawn again at its next update).
+   */
+  beforeWrite: (() => void) | undefined;
 
   /** `target`: the stream, or how to open it when the first text comes (see `stdout()`). */
   constructor(private readonly target: Stream | (() => Stream)) {}
@@ -100,6 +106,7 @@ export class Output {
 
   async write(text: string | Uint8Array): Promise<void> {
     if (this.isClosed) return;
+    this.beforeWrite?.();
     if (!this.stream.write(text)) await this.drained();
   }
 
@@ -265,12 +272,11 @@ function histogramReporter(
     end: async (summary) => {
       const h = summary.histogram ?? {};
       let text = histogramChart(h, files.files, style);
-      const mode = modeOf(h);
-      if (mode !== undefined) text += '\n' + files.text(mode, style.noun);
-      else if (files.files > 0) text += `\nNo count is held by most ${style.noun}s: no file strays from one.\n`;
+      const strays = files.text(modeOf(h), style.noun);
+      if (strays) text += '\n' + strays;
       if (style.min !== undefined) {
-        const what = `at least ${style.min} ${JSON.stringify(style.char)} in some ${style.noun}`;
-        text += `\n${matched.length} of ${files.files} files hold ${what}:\n`;
+        const what = `at least ${count(style.min)} ${JSON.stringify(style.char)} in some ${style.noun}`;
+        text += `\n${count(matched.length)} of ${count(files.files)} files hold ${what}:\n`;
       }
       await out.write(text);
       matched.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -288,22 +294,23 @@ export function fileErrorLine(r: Pick<FileRecord, 'path' | 'pathBytes' | 'error'
 
 /** How a file whose hits were cut at `maxHits` is told on stderr next to text output. */
 export function truncatedHitsLine(r: Pick<FileRecord, 'path' | 'pathBytes'>, maxHits: number): string | Buffer {
-  const more = `: more than ${maxHits} hits, only the first ${maxHits} are listed (see --max-hits)\n`;
+  const more = `: more than ${count(maxHits)} hits, only the first ${count(maxHits)} are listed (see --max-hits)\n`;
   return joined(['charcount: ', pathLine(r, more)]);
 }
 
-/** The human-readable summary for `--stats` and interrupted runs. */
+/** The human-readable summary for `--stats` and interrupted runs (thousands separators). */
 export function formatSummary(s: Summary): string {
   const skipped = Object.entries(s.skipped)
     .filter(([, n]) => n > 0)
-    .map(([why, n]) => `${n} ${why}`)
+    .map(([why, n]) => `${count(n)} ${why}`)
     .join(', ');
   const seconds = s.elapsedMs / 1000;
+  const workers = s.workers !== undefined ? ` of ${count(s.workers)} queue workers` : '';
   return [
     s.aborted ? 'interrupted: partial results' : undefined,
-    `${s.filesDiscovered} files discovered, ${s.filesScanned} scanned, ${s.filesMatched} matched`,
-    `${s.filesSkipped} skipped${skipped ? ` (${skipped})` : ''}, ${s.filesErrored} errors`,
-    `${formatBytes(s.bytesRead)} read in ${seconds.toFixed(3)} s (${formatBytes(s.bytesPerSecond)}/s, ${Math.round(s.filesPerSecond)} files/s) on ${s.threads} threads${s.workers !== undefined ? ` of ${s.workers} queue workers` : ''}, ${s.backend} back end`,
+    `${count(s.filesDiscovered)} files discovered, ${count(s.filesScanned)} scanned, ${count(s.filesMatched)} matched`,
+    `${count(s.filesSkipped)} skipped${skipped ? ` (${skipped})` : ''}, ${count(s.filesErrored)} errors`,
+    `${formatBytes(s.bytesRead)} read in ${decimal(seconds, 3)} s (${formatBytes(s.bytesPerSecond)}/s, ${count(s.filesPerSecond)} files/s) on ${count(s.threads)} threads${workers}, ${s.backend} back end`,
   ]
     .filter(Boolean)
     .join('\n');
