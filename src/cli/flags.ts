@@ -462,29 +462,33 @@ Examples:
   charcount -c , -m 30 -t csv --sort path      CSV files only, in path order
   gunzip -c big.csv.gz | charcount -c , -m 30  standard input
 
-Files are chosen as ripgrep chooses them: .gitignore (in a git repository), .ignore and
-.rgignore files apply, hidden files are left out, -g/-t/-T/--max-depth narrow the set.
-A file named on the command line is always read.
+Files are chosen as ripgrep chooses them: .gitignore (in a git repository),
+.ignore and .rgignore files apply, hidden files are left out, and
+-g/-t/-T/--max-depth narrow the set. A file named on the command line is
+always read.
 
-Letters that mean something else than in ripgrep (the counter's own words):
-  -c  --char here, --count in rg         -m  --min here, --max-count in rg
-  -r  --reset here, --replace in rg      --count  occurrences and segments a file
-  --json  one document at the end (--jsonl is closer to rg's stream)
-  --ignore GLOB  the deprecated name of --exclude (in rg, --ignore undoes --no-ignore)
+Flags that mean something else than in ripgrep (the counter's own words):
+  -c             --char here, --count in rg
+  -m             --min here, --max-count in rg
+  -r             --reset here, --replace in rg
+  --count        occurrences and segments of every file
+  --json         one document at the end (--jsonl is closer to rg's stream)
+  --ignore GLOB  old name of --exclude (in rg, --ignore undoes --no-ignore)
 
 Many machines:
   charcount worker --queue redis://redis:6379             on each machine (see charcount worker --help)
   charcount -c , -m 30 --queue redis://redis:6379 /data   the same scan, spread over the workers
   charcount -c , -m 30 --shard 2/8 --json /data > 2.json  shard 2 of 8; then: charcount merge *.json
 
-Output: the matching paths, one a line (--count: PATH:OCCURRENCES:SEGMENTS, --all-hits:
-PATH:LINE:OFFSET a hit). A path that is not UTF-8 is printed as its bytes, and in JSON as
-{"bytes": "<base64>"}.
+Output: the matching paths, one a line (--count: PATH:OCCURRENCES:SEGMENTS,
+--all-hits: PATH:LINE:OFFSET a hit). A path that is not UTF-8 is printed as
+its bytes, and in JSON as {"bytes": "<base64>"}.
 
-Exit status: 0 if a file matched (with --files-without-match: a file did not; with
---files: a file was found), 1 if none did, 2 on bad usage or any file error (-q: 0 on a
-match even so), 130 when interrupted by Ctrl-C, 143 by SIGTERM, 129 by SIGHUP (the
-partial summary goes to stderr).`,
+Exit status: 0 if a file matched (with --files-without-match: a file did
+not; with --files: a file was found), 1 if none did, 2 on bad usage or any
+file error (-q: 0 on a match even so), 130 when interrupted by Ctrl-C, 143
+by SIGTERM, 129 by SIGHUP (the partial summary goes to stderr). A search of
+the working directory by default that finds no file at all says so, exit 2.`,
   );
 }
 
