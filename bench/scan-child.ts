@@ -43,6 +43,7 @@ if (mode === 'native-main') {
     extraIgnoreFiles: [],
     globs: [],
     iglobs: [],
+    excludes: [],
     typeGlobs: [],
     maxDepth: undefined,
   })) {

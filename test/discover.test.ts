@@ -25,6 +25,7 @@ async function paths(
     vcsIgnoreFiles: true,
     extraIgnoreFiles: [],
     iglobs: [],
+    excludes: [],
     typeGlobs: [],
     maxDepth: undefined,
     ...rest,

@@ -407,6 +407,10 @@ describe('walker', () => {
         vcsIgnoreFiles: fc.boolean(),
         globs: fc.array(patternArb, { maxLength: 3 }),
         iglobs: fc.array(patternArb, { maxLength: 2 }),
+        excludes: fc.array(
+          patternArb.map((p) => `!${p}`),
+          { maxLength: 2 },
+        ),
         types: fc.array(fc.constantFrom('*.rs', '!*.rs', '*.log', 'd.*', '!x.*'), { maxLength: 3 }),
         maxDepth: fc.integer({ min: 0, max: 4 }),
         filesOnly: fc.boolean(),

@@ -122,6 +122,25 @@ describe.runIf(hasRg && hasGit)('ripgrep habits, beside rg on the same tree', ()
     expect(old.stderr).toMatch(/--ignore GLOB is deprecated: use --exclude GLOB/);
   });
 
+  test('--exclude wins over every glob, --iglob too: what it names stays out', () => {
+    const r = ours(['--files', '--iglob', '*.CSV', '--exclude', 'a.csv']);
+    expect(r.lines).toEqual(theirs(['--files', '--iglob', '*.CSV', '--iglob', '!a.csv']).lines);
+    expect(r.lines).not.toContain('a.csv');
+  });
+
+  test('an --ignore-file that is a pipe applies to every path searched, as rg', () => {
+    const sh = (tool: string) =>
+      spawnSync('bash', ['-c', `${tool} --files --ignore-file <(printf 'c.csv\\nmore-ignores\\n') skip rules`], {
+        cwd: repo,
+        env,
+        encoding: 'utf8',
+      });
+    const [a, b] = [sh(`${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} -u`), sh('rg --no-config -u')];
+    const sorted = (out: string) => out.split('\n').filter(Boolean).sort();
+    expect(sorted(a.stdout)).toEqual(sorted(b.stdout));
+    expect(sorted(a.stdout)).toEqual(['rules/fewer-ignores']);
+  });
+
   test('--no-messages: no line for a path that cannot be read, and the exit status still says so', () => {
     const args = ['--no-messages', 'missing.csv', 'a.csv'];
     const [a, b] = [ours(['-c', ',', '-m', '1', ...args]), theirs(['-l', '-F', ',', ...args])];
@@ -156,6 +175,13 @@ describe.runIf(hasRg && hasGit)('ripgrep habits, beside rg on the same tree', ()
       theirs(['-F', ',', '-g', '*.zzz', '--no-messages']),
     ];
     expect([e.status, f.status, e.stderr, f.stderr]).toEqual([2, 2, '', '']);
+    // Files over --max-filesize are not found either, as rg leaves them out of its walk.
+    const [m, n] = [ours(['-c', ',', '-m', '1', '--max-filesize', '1']), theirs(['-F', ',', '--max-filesize', '1'])];
+    expect([m.status, n.status]).toEqual([2, 2]);
+    expect(m.stderr).toMatch(/^charcount: no files were searched/);
+    // A shard may hold nothing of a small tree: that is no error (rg has no shards).
+    const shards = ['1/3', '2/3', '3/3'].map((k) => ours(['-c', '%', '-m', '1', '--shard', k, '-g', 'a.csv']));
+    for (const sh of shards) expect([sh.status, sh.stderr]).toEqual([1, '']);
     // --files finding nothing is 1, as rg --files.
     const [g, h] = [ours(['--files', '-g', '*.zzz']), theirs(['--files', '-g', '*.zzz'])];
     expect([g.status, h.status]).toEqual([1, 1]);

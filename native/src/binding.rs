@@ -65,6 +65,8 @@
 //!                            // out (directories are not); a glob without '/' matches a name
 //!                            // at any depth, one with '/' a path relative to `cwd`
 //!   iglobs?: string[]        // --iglob: the same, case-insensitive, after `globs`
+//!   excludes?: string[]      // --exclude: '!glob's after `iglobs`, so that no glob brings
+//!                            // back what they leave out
 //!   cwd?: string             // the working directory: globs with a '/' are matched relative
 //!                            // to it, as ripgrep's (default: the root)
 //!   types?: string[]         // -t/-T file types as globs on a file's name, in the order the

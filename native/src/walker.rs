@@ -121,9 +121,11 @@ fn glob_reason(e: ignore::Error) -> String {
 /// glob matches is left out (a directory is not). A glob with a `/` is matched against the
 /// path relative to `cwd`; one without, against the name at any depth (gitignore's rules,
 /// as `ignore::overrides` has them).
-pub fn overrides<S: AsRef<str>>(cwd: &Path, globs: &[S], iglobs: &[S]) -> Result<Override, GlobError> {
+pub fn overrides<S: AsRef<str>>(cwd: &Path, globs: &[S], iglobs: &[S], excludes: &[S]) -> Result<Override, GlobError> {
     let mut builder = OverrideBuilder::new(cwd);
-    for (list, case_insensitive, globs) in [("globs", false, globs), ("iglobs", true, iglobs)] {
+    // `excludes` (`!glob`s) come last, so that no other glob brings back what they leave out.
+    let lists = [("globs", false, globs), ("iglobs", true, iglobs), ("excludes", false, excludes)];
+    for (list, case_insensitive, globs) in lists {
         // Only the globs added after it are affected, as in ripgrep.
         builder.case_insensitive(case_insensitive).expect("never fails");
         for (index, glob) in globs.iter().enumerate() {
@@ -398,7 +400,7 @@ mod tests {
         assert_eq!(depth(2), ["a.txt", "d/b.rs"]);
         assert_eq!(depth(3), ["a.txt", "d/b.rs", "d/e/c.rs"]);
         let globs = |g: &[&str], i: &[&str], hidden| {
-            files(&root, hidden, WalkOptions { overrides: overrides(&root, g, i).unwrap(), ..options() })
+            files(&root, hidden, WalkOptions { overrides: overrides(&root, g, i, &[]).unwrap(), ..options() })
         };
         // As ripgrep: an include glob brings in a hidden file it matches, but a hidden
         // directory is entered only if a glob matches the directory itself.
@@ -417,7 +419,7 @@ mod tests {
     fn globs_are_relative_to_the_working_directory() {
         let root = scratch("cwd", &["src/a.rs", "src/sub/b.rs", "c/a/x.rs", "a/y.rs"]);
         let walk = |dir: &str, display: &str, g: &[&str]| {
-            let o = WalkOptions { overrides: overrides(&root, g, &[]).unwrap(), ..options() };
+            let o = WalkOptions { overrides: overrides(&root, g, &[], &[]).unwrap(), ..options() };
             let mut w = Walker::new(display.into(), root.join(dir), false, false, o);
             let mut all: Vec<String> = Vec::new();
             while !w.is_done() {
@@ -452,7 +454,7 @@ mod tests {
 
     #[test]
     fn bad_globs_name_their_list_and_place() {
-        let e = overrides(Path::new("/"), &["ok"], &["a", "[x"]).unwrap_err();
+        let e = overrides(Path::new("/"), &["ok"], &["a", "[x"], &[]).unwrap_err();
         assert_eq!((e.list, e.index, e.glob.as_str()), ("iglobs", 1, "[x"));
         assert_eq!(e.message, "unclosed character class; missing ']'");
         let e = types(&["*.rs", "!{a"]).unwrap_err();
@@ -480,7 +482,7 @@ mod tests {
         fs::write(root.join(".ignore"), "!.hd/\n").unwrap();
         assert_eq!(files(&root, false, options()), [".hd/x", "b.txt", "zz/c.txt"]);
         // A glob overrides the ignore files.
-        let o = WalkOptions { overrides: overrides(&root, &["*.log"], &[]).unwrap(), ..options() };
+        let o = WalkOptions { overrides: overrides(&root, &["*.log"], &[], &[]).unwrap(), ..options() };
         assert_eq!(files(&root, false, o), ["a.log", "sub/d.log"]);
         // A line that is no glob, in a parent's ignore file as in the root's, is left out
         // without an error (ripgrep warns).

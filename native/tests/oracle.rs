@@ -580,7 +580,7 @@ fn rg_case(case: u64, seed: u64) -> Result<(), String> {
     let rg: BTreeSet<String> = listed.into_iter().collect();
     let options = WalkOptions {
         ignore_files,
-        overrides: overrides(&tree, &globs, &iglobs).unwrap(),
+        overrides: overrides(&tree, &globs, &iglobs, &[]).unwrap(),
         types: types(&type_globs).unwrap(),
         max_depth,
         files_only: true,
@@ -653,9 +653,9 @@ fn a_directory_named_with_invalid_utf8() {
         assert_eq!(rg(), b"bad\xff/f.txt\nok.txt\n", "rg --files");
     }
     // A glob on its bytes: no error at all.
-    let excluded = WalkOptions { overrides: overrides(&tree, &["!bad*"], &[]).unwrap(), ..plain() };
+    let excluded = WalkOptions { overrides: overrides(&tree, &["!bad*"], &[], &[]).unwrap(), ..plain() };
     assert_eq!(found(excluded), vec![Found::File("ok.txt".into(), true)]);
-    let only_txt = WalkOptions { overrides: overrides(&tree, &["*.txt"], &[]).unwrap(), ..plain() };
+    let only_txt = WalkOptions { overrides: overrides(&tree, &["*.txt"], &[], &[]).unwrap(), ..plain() };
     assert_eq!(found(only_txt).len(), 2, "the directory is not excluded by an include glob");
     // An ignore file is read as UTF-8 text, line by line, as ripgrep 13 reads it: a line that
     // is not UTF-8 ends the file (the lines before it apply), so `bad\xff/` ignores nothing

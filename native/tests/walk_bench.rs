@@ -29,7 +29,7 @@ fn walk_bench() {
         ("ignore files", plain.clone()),
         (
             "ignore files, -g '*.js' -g '!*.min.js'",
-            WalkOptions { overrides: overrides(&root, &["*.js", "!*.min.js"], &[]).unwrap(), ..plain.clone() },
+            WalkOptions { overrides: overrides(&root, &["*.js", "!*.min.js"], &[], &[]).unwrap(), ..plain.clone() },
         ),
     ];
     let walk = |options: &WalkOptions| {

@@ -97,6 +97,8 @@ export interface WalkOptions {
   globs?: string[];
   /** `--iglob`: the same, case-insensitive, after `globs`. */
   iglobs?: string[];
+  /** `--exclude`: `!glob`s after `iglobs`, so that no glob brings back what they leave out. */
+  excludes?: string[];
   /** `-t`/`-T` file types as globs on a file's name: `glob` selects, `!glob` excludes. */
   types?: string[];
   /** 1 = the root's own entries, 0 = nothing. */

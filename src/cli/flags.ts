@@ -285,9 +285,11 @@ export const SCAN_FLAGS: readonly Flag[] = [
       description: 'deprecated: the old name of --exclude',
       hidden: true,
       parse: (value: string, previous: string[]) => {
-        stderr().write(
-          'charcount: --ignore GLOB is deprecated: use --exclude GLOB (in ripgrep, --ignore turns ignore files back on)\n',
-        );
+        if (previous.length === 0) {
+          stderr().write(
+            'charcount: --ignore GLOB is deprecated: use --exclude GLOB (in ripgrep, --ignore turns ignore files back on)\n',
+          );
+        }
         return excludeGlob('--ignore')(value, previous);
       },
       ordered: 'excludes',
@@ -584,6 +586,7 @@ export function inFlagWords(message: string, o: FlagValues, definitions: Record<
   };
   return message
     .replace(/^types: /, '-t/--type: ')
+    .replace(/^extraIgnoreFiles must be a non-empty string.*/, '--ignore-file must be a non-empty path')
     .replace(/^extraIgnoreFiles\[(\d+)\] \("(?:[^"\\]|\\.)*"\) cannot be read:/, (whole, i: string) => {
       const path = o.ignoreFile?.[Number(i)];
       return path === undefined ? whole : `--ignore-file ${JSON.stringify(path)} cannot be read:`;

@@ -41,6 +41,8 @@ export interface DiscoverOptions {
   globs: string[];
   /** ripgrep's `--iglob`: the same, case-insensitive, after `globs`. */
   iglobs: string[];
+  /** `--exclude`: `!glob`s after `iglobs`, so that no glob brings back what they leave out. */
+  excludes: string[];
   /** `-t`/`-T` file types as globs on a file's name: `glob` selects, `!glob` excludes. */
   typeGlobs: string[];
   /** 1 = a directory's own entries; undefined = no limit. */
@@ -238,6 +240,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
       extraIgnoreFiles: o.extraIgnoreFiles,
       globs: o.globs,
       iglobs: o.iglobs,
+      excludes: o.excludes,
       types: o.typeGlobs,
       maxDepth: Math.min(o.maxDepth ?? Infinity, root.depth ?? Infinity),
       cwd: o.cwd,

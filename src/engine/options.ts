@@ -2,8 +2,9 @@
  * `scan()` options: their types, defaults and checks. Every check names the option and
  * the value given, with `TypeError` for the wrong kind and `RangeError` out of range.
  */
-import { closeSync, openSync, statSync } from 'node:fs';
-import { availableParallelism } from 'node:os';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { backend } from '../backends/select.js';
@@ -150,13 +151,10 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     ignoreFiles: o.ignoreFiles === undefined ? true : checkBoolean('ignoreFiles', o.ignoreFiles),
     vcsIgnoreFiles: o.vcsIgnoreFiles === undefined ? true : checkBoolean('vcsIgnoreFiles', o.vcsIgnoreFiles),
     extraIgnoreFiles: [],
-    // `exclude` excludes after every other glob, so that what it names stays out.
-    globs: [
-      ...stringList('globs', o.globs, []),
-      ...stringList('ignore', o.ignore, []).map((g) => `!${g}`),
-      ...stringList('exclude', o.exclude, []).map((g) => `!${g}`),
-    ],
+    globs: stringList('globs', o.globs, []),
     iglobs: stringList('iglobs', o.iglobs, []),
+    // After every other glob (`iglobs` too), so that what they name stays out.
+    excludes: [...stringList('ignore', o.ignore, []), ...stringList('exclude', o.exclude, [])].map((g) => `!${g}`),
     typeGlobs: resolveTypes(o),
     maxDepth: o.maxDepth === undefined ? undefined : checkInteger('maxDepth', o.maxDepth),
     hidden: flag('hidden'),
@@ -165,7 +163,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     signal: o.signal,
   };
   resolved.extraIgnoreFiles = stringList('extraIgnoreFiles', o.extraIgnoreFiles, []).map((file, i) =>
-    readableFile(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file))),
+    readableFile(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file)), file),
   );
   // The walker compiles the globs when it is made (it reads nothing then): a glob that does
   // not parse is a RangeError now, not a failure midway through a run.
@@ -173,6 +171,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     resolved.backend.createWalker('', resolved.cwd, false, false, {
       globs: resolved.globs,
       iglobs: resolved.iglobs,
+      excludes: resolved.excludes,
       types: resolved.typeGlobs,
     });
   } catch (e) {
@@ -306,14 +305,30 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
 }
 
 /** `path`, when it is a file that can be read; else a RangeError naming the option and why. */
-function readableFile(name: string, path: string): string {
+function readableFile(name: string, path: string, given: string): string {
   let why: FileError | undefined;
   try {
-    if (statSync(path).isDirectory()) why = { code: 'EISDIR', message: 'Is a directory' };
-    else closeSync(openSync(path, 'r'));
+    const st = statSync(path);
+    if (st.isDirectory()) why = { code: 'EISDIR', message: 'Is a directory' };
+    else if (st.isFile()) closeSync(openSync(path, 'r'));
+    // A pipe (`--ignore-file <(…)`) can be read once, and each walk reads its ignore files.
+    else return keptCopy(readFileSync(path));
   } catch (e) {
     why = fsErrorOf(e);
   }
-  if (why) throw new RangeError(`${name} (${JSON.stringify(path)}) cannot be read: ${why.message} (${why.code})`);
+  if (why) throw rangeError(`${name} (${JSON.stringify(given)}) cannot be read: ${why.message} (${why.code})`);
   return path;
+}
+
+let copies: string | undefined;
+/** `data` in a file of its own, removed when the process exits. */
+function keptCopy(data: Buffer): string {
+  if (copies === undefined) {
+    const dir = mkdtempSync(join(tmpdir(), 'charcount-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    copies = dir;
+  }
+  const file = join(copies, `ignore-${readdirSync(copies).length}`);
+  writeFileSync(file, data);
+  return file;
 }

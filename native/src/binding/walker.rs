@@ -21,7 +21,7 @@ impl Env {
 // createWalker(display: string, root: string, hidden: boolean, follow: boolean, options?): External
 //
 // `options` (see the module doc): `{ ignoreFiles?, vcsIgnoreFiles?, extraIgnoreFiles?, globs?,
-// iglobs?, cwd?, types?, maxDepth?, filesOnly?, maxFilesize? }`. Nothing is read until the first `walkNext`.
+// iglobs?, excludes?, cwd?, types?, maxDepth?, filesOnly?, maxFilesize? }`. Nothing is read until the first `walkNext`.
 export!(create_walker, |env, info| {
     let [display, root, hidden, follow, options] = env.args::<5>(info)?;
     let root: std::path::PathBuf = env.path(root)?.into();
@@ -69,7 +69,8 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
     let invalid = |e: walker::GlobError| {
         JsError::Range(format!("options.{}[{}] is not a valid glob ({:?}): {}", e.list, e.index, e.glob, e.message))
     };
-    o.overrides = walker::overrides(cwd.as_deref().unwrap_or(root), &globs, &iglobs).map_err(invalid)?;
+    let excludes = strings("excludes")?;
+    o.overrides = walker::overrides(cwd.as_deref().unwrap_or(root), &globs, &iglobs, &excludes).map_err(invalid)?;
     o.types = walker::types(&strings("types")?).map_err(invalid)?;
     let integer = |name: &str| -> JsResult<Option<f64>> {
         let x = env.get(v, name)?;

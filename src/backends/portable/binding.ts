@@ -167,7 +167,7 @@ function walkRules(o: WalkOptions, root: string): WalkRules {
     vcsIgnoreFiles: o.vcsIgnoreFiles ?? true,
     extraIgnoreFiles: (o.extraIgnoreFiles ?? []).map(byteString),
     overrides: compiled(() =>
-      buildOverride(o.cwd === undefined ? root : byteString(o.cwd), o.globs ?? [], o.iglobs ?? []),
+      buildOverride(o.cwd === undefined ? root : byteString(o.cwd), o.globs ?? [], o.iglobs ?? [], o.excludes ?? []),
     ),
     types: compiled(() => buildTypes(o.types ?? [])),
     maxDepth: o.maxDepth,

@@ -186,7 +186,7 @@ export class GitignoreBuilder {
 /** A glob of `-g`/`--iglob`/`-t` that did not parse: its list, place, text and why. */
 export class OverrideError extends Error {
   constructor(
-    readonly list: 'globs' | 'iglobs' | 'types',
+    readonly list: 'globs' | 'iglobs' | 'excludes' | 'types',
     readonly index: number,
     readonly glob: string,
     message: string,
@@ -243,11 +243,13 @@ export class Override {
 }
 
 /** `-g` globs then `--iglob` globs (case-insensitive), relative to `cwd` (a byte string). */
-export function buildOverride(cwd: string, globs: string[], iglobs: string[]): Override {
+export function buildOverride(cwd: string, globs: string[], iglobs: string[], excludes: string[] = []): Override {
   const builder = new GitignoreBuilder(cwd);
+  // `excludes` (`!glob`s) come last, so that no other glob brings back what they leave out.
   for (const [list, caseInsensitive, items] of [
     ['globs', false, globs],
     ['iglobs', true, iglobs],
+    ['excludes', false, excludes],
   ] as const) {
     builder.caseInsensitive = caseInsensitive;
     items.forEach((glob, index) => {

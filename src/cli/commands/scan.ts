@@ -69,9 +69,11 @@ export async function scanCommand(argv: string[]): Promise<number> {
   }
   const summary = await run.summary();
   const exit = await report.end(summary, interruption);
-  if (exit !== 1 || summary.filesDiscovered > 0 || !args.defaultPath) return exit;
   // As ripgrep: searching the working directory by default and finding nothing to read is
-  // most likely a filter the user did not expect.
+  // most likely a filter the user did not expect. (Files over --max-filesize count as not
+  // found, as rg leaves them out of its walk; a shard may hold nothing of a small tree.)
+  const found = summary.filesDiscovered - summary.skipped['too-large'];
+  if (exit !== 1 || found > 0 || !args.defaultPath || args.asked.shard) return exit;
   if (o.messages) stderr().write(NOTHING_SEARCHED);
   return 2;
 }
@@ -129,11 +131,14 @@ async function checkArguments(
   if (o.char === '\uFFFD' && !rawArgs(argv)) {
     return usage("--char '\uFFFD' (U+FFFD) cannot be told from a byte that is not UTF-8 on this system");
   }
+  let extraIgnoreFiles: string[];
   try {
-    resolveDiscovery({ ...asked, patterns });
+    ({ extraIgnoreFiles } = resolveDiscovery({ ...asked, patterns }));
   } catch (e) {
     return usage(flags.inFlagWords((e as Error).message, o, asked.typeDefinitions));
   }
   const stdin = !o.files && inputs.includes('-');
-  return { asked: { ...asked, patterns }, format, stdin, defaultPath: given.length === 0 && !stdin };
+  // The ignore files as resolved (a pipe is read once, into a file of its own).
+  asked = { ...asked, patterns, ...(extraIgnoreFiles.length > 0 && { extraIgnoreFiles }) };
+  return { asked, format, stdin, defaultPath: given.length === 0 && !stdin };
 }
