@@ -62,6 +62,7 @@ beforeAll(() => {
     'plain.txt': 'no commas\n',
     'rules/more-ignores': 'extra.txt\n',
     'rules/fewer-ignores': '!extra.txt\nplain.txt\n',
+    'rules/anchored': '/skip/c.csv\nrules/more-*\n!rules/more-x\n**/fewer-ignores\n',
   };
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(join(repo, path, '..'), { recursive: true });
@@ -104,6 +105,21 @@ describe.runIf(hasRg && hasGit)('ripgrep habits, beside rg on the same tree', ()
     expect(both).not.toContain('plain.txt');
   });
 
+  test('--ignore-file rules with a / are relative to the working directory, as rg applies them', () => {
+    const files = sameFiles(['-u', '--ignore-file', 'rules/anchored']);
+    expect(files).not.toContain('skip/c.csv');
+    expect(files).not.toContain('rules/more-ignores');
+    expect(files).not.toContain('rules/fewer-ignores');
+    sameMatches(['-u', '--ignore-file', 'rules/anchored']);
+    // From a directory below: the rules are the working directory's, as in rg.
+    const sub = join(repo, 'rules');
+    const [a, b] = [
+      ours(['--files', '-u', '--ignore-file', 'anchored', '..'], sub),
+      theirs(['--files', '-u', '--ignore-file', 'anchored', '..'], sub),
+    ];
+    expect(a.lines).toEqual(b.lines);
+  });
+
   test('an --ignore-file that cannot be read is a usage error naming it', () => {
     const r = ours(['--files', '--ignore-file', 'rules/missing']);
     expect(r.status).toBe(2);
@@ -138,7 +154,7 @@ describe.runIf(hasRg && hasGit)('ripgrep habits, beside rg on the same tree', ()
     const [a, b] = [sh(`${JSON.stringify(process.execPath)} ${JSON.stringify(cli)} -u`), sh('rg --no-config -u')];
     const sorted = (out: string) => out.split('\n').filter(Boolean).sort();
     expect(sorted(a.stdout)).toEqual(sorted(b.stdout));
-    expect(sorted(a.stdout)).toEqual(['rules/fewer-ignores']);
+    expect(sorted(a.stdout)).toEqual(['rules/anchored', 'rules/fewer-ignores']);
   });
 
   test('--no-messages: no line for a path that cannot be read, and the exit status still says so', () => {

@@ -60,6 +60,7 @@
 //!                            // lowest precedence first, below every other ignore file; they
 //!                            // apply without ignoreFiles too; their globs are matched as
 //!                            // the walk's paths are made, from the root's absolute path
+//!                            // (the library first makes rules with a '/' relative to cwd)
 //!   globs?: string[]         // ripgrep's -g, in order: 'glob' includes, '!glob' excludes; the
 //!                            // last match wins; with any include, unmatched files are left
 //!                            // out (directories are not); a glob without '/' matches a name

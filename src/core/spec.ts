@@ -44,7 +44,8 @@ export interface ScanSettings {
   /**
    * More ignore files, in gitignore's format (ripgrep's `--ignore-file`), relative to `cwd`;
    * later ones take precedence, and all of them less than any other ignore file. They
-   * apply with `ignoreFiles: false` too. One that cannot be read is a `RangeError`.
+   * apply with `ignoreFiles: false` too; their rules with a `/` are relative to `cwd`, as
+   * ripgrep applies them. One that cannot be read is a `RangeError`.
    * @default []
    */
   extraIgnoreFiles?: string | string[];

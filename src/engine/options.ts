@@ -2,13 +2,14 @@
  * `scan()` options: their types, defaults and checks. Every check names the option and
  * the value given, with `TypeError` for the wrong kind and `RangeError` out of range.
  */
-import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { backend } from '../backends/select.js';
-import { pathFromText } from '../core/path-bytes.js';
+import { hasEscapes, pathFromText } from '../core/path-bytes.js';
 import { SCAN_SETTINGS, type ReadRules, type ScanSettings } from '../core/spec.js';
 import { fsErrorOf } from '../core/fs-error.js';
 import type { FileError, Shard } from '../core/types.js';
@@ -163,7 +164,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     signal: o.signal,
   };
   resolved.extraIgnoreFiles = stringList('extraIgnoreFiles', o.extraIgnoreFiles, []).map((file, i) =>
-    readableFile(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file)), file),
+    ignoreFileOf(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file)), file, resolved.cwd),
   );
   // The walker compiles the globs when it is made (it reads nothing then): a glob that does
   // not parse is a RangeError now, not a failure midway through a run.
@@ -305,22 +306,56 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
 }
 
 /** `path`, when it is a file that can be read; else a RangeError naming the option and why. */
-function readableFile(name: string, path: string, given: string): string {
+/** Where copies of ignore files are kept (made on first use, removed when the process exits). */
+let copies: string | undefined;
+
+function ignoreFileOf(name: string, path: string, given: string, cwd: string): string {
+  // A copy made by an earlier call (the command line resolves its options twice) is ready.
+  if (copies !== undefined && path.startsWith(`${copies}/`)) return path;
   let why: FileError | undefined;
   try {
-    const st = statSync(path);
-    if (st.isDirectory()) why = { code: 'EISDIR', message: 'Is a directory' };
-    else if (st.isFile()) closeSync(openSync(path, 'r'));
-    // A pipe (`--ignore-file <(…)`) can be read once, and each walk reads its ignore files.
-    else return keptCopy(readFileSync(path));
+    if (statSync(path).isDirectory()) why = { code: 'EISDIR', message: 'Is a directory' };
+    else {
+      const data = readFileSync(path);
+      const rules = anchoredAt(cwd, data);
+      // A pipe (`--ignore-file <(…)`) can be read once, and each walk reads its ignore files.
+      return rules === data && statSync(path).isFile() ? path : keptCopy(rules);
+    }
   } catch (e) {
     why = fsErrorOf(e);
   }
-  if (why) throw rangeError(`${name} (${JSON.stringify(given)}) cannot be read: ${why.message} (${why.code})`);
-  return path;
+  throw rangeError(`${name} (${JSON.stringify(given)}) cannot be read: ${why.message} (${why.code})`);
 }
 
-let copies: string | undefined;
+/**
+ * An `--ignore-file`'s rules with those anchored to a directory (a `/` that is not the last
+ * character, and not led by `**` and a slash) made relative to `cwd`, as ripgrep applies them to the
+ * relative paths it walks: the walkers match these files against absolute paths. `data`
+ * itself when no rule is anchored (or `cwd` is not plain UTF-8 text).
+ */
+export function anchoredAt(cwd: string, data: Buffer): Buffer {
+  if (hasEscapes(cwd) || !isUtf8(data)) return data;
+  // The walkers' paths lose their leading `/`; the directory's glob characters are escaped.
+  const base = cwd.replace(/^\/+/, '').replace(/[\\*?[\]{}]/g, (c) => `\\${c}`);
+  let changed = false;
+  const lines = data
+    .toString('utf8')
+    .split('\n')
+    .map((line) => {
+      let body = line.endsWith('\\ ') ? line : line.trimEnd();
+      if (body === '' || body.startsWith('#') || body.startsWith('\\')) return line;
+      const negated = body.startsWith('!');
+      if (negated) body = body.slice(1);
+      const absolute = body.startsWith('/');
+      if (absolute) body = body.slice(1);
+      const inside = body.endsWith('/') ? body.slice(0, -1) : body;
+      if (!absolute && (!inside.includes('/') || inside.startsWith('**/'))) return line;
+      changed = true;
+      return `${negated ? '!' : ''}/${base === '' ? '' : base + '/'}${body}`;
+    });
+  return changed ? Buffer.from(lines.join('\n')) : data;
+}
+
 /** `data` in a file of its own, removed when the process exits. */
 function keptCopy(data: Buffer): string {
   if (copies === undefined) {
