@@ -3,7 +3,7 @@
  * the value given, with `TypeError` for the wrong kind and `RangeError` out of range.
  */
 import { isUtf8 } from 'node:buffer';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Counter, DEFAULT_MAX_HITS } from '../scan/counter.js';
@@ -305,21 +305,27 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
   };
 }
 
-/** `path`, when it is a file that can be read; else a RangeError naming the option and why. */
 /** Where copies of ignore files are kept (made on first use, removed when the process exits). */
 let copies: string | undefined;
+let copiesMade = 0;
 
+/**
+ * The ignore file at `path` as the walkers should read it: `path` itself, or a kept copy
+ * when its rules need anchoring to `cwd` or it can be read only once (a pipe); a RangeError
+ * naming the option and the value `given` when it cannot be read.
+ */
 function ignoreFileOf(name: string, path: string, given: string, cwd: string): string {
   // A copy made by an earlier call (the command line resolves its options twice) is ready.
   if (copies !== undefined && path.startsWith(`${copies}/`)) return path;
-  let why: FileError | undefined;
+  let why: FileError;
   try {
-    if (statSync(path).isDirectory()) why = { code: 'EISDIR', message: 'Is a directory' };
+    const st = statSync(path);
+    if (st.isDirectory()) why = { code: 'EISDIR', message: 'Is a directory' };
     else {
       const data = readFileSync(path);
       const rules = anchoredAt(cwd, data);
       // A pipe (`--ignore-file <(…)`) can be read once, and each walk reads its ignore files.
-      return rules === data && statSync(path).isFile() ? path : keptCopy(rules);
+      return rules === data && st.isFile() ? path : keptCopy(rules);
     }
   } catch (e) {
     why = fsErrorOf(e);
@@ -333,7 +339,7 @@ function ignoreFileOf(name: string, path: string, given: string, cwd: string): s
  * relative paths it walks: the walkers match these files against absolute paths. `data`
  * itself when no rule is anchored (or `cwd` is not plain UTF-8 text).
  */
-export function anchoredAt(cwd: string, data: Buffer): Buffer {
+function anchoredAt(cwd: string, data: Buffer): Buffer {
   if (hasEscapes(cwd) || !isUtf8(data)) return data;
   // The walkers' paths lose their leading `/`; the directory's glob characters are escaped.
   const base = cwd.replace(/^\/+/, '').replace(/[\\*?[\]{}]/g, (c) => `\\${c}`);
@@ -363,7 +369,7 @@ function keptCopy(data: Buffer): string {
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
     copies = dir;
   }
-  const file = join(copies, `ignore-${readdirSync(copies).length}`);
+  const file = join(copies, `ignore-${copiesMade++}`);
   writeFileSync(file, data);
   return file;
 }

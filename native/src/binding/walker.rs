@@ -50,14 +50,12 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
         }
         Ok(Some(env.boolean(x)?))
     };
-    if let Some(b) = flag("ignoreFiles")? {
-        o.ignore_files = b;
-    }
+    o.ignore_files = flag("ignoreFiles")?.unwrap_or(true);
     o.files_only = flag("filesOnly")?.unwrap_or(false);
     o.vcs_ignore = flag("vcsIgnoreFiles")?.unwrap_or(true);
     let strings = |name: &str| string_list(env, v, name, |s| env.string(s));
     o.extra_ignore_files = string_list(env, v, "extraIgnoreFiles", |s| env.path(s).map(PathBuf::from))?;
-    let (globs, iglobs) = (strings("globs")?, strings("iglobs")?);
+    let (globs, iglobs, excludes) = (strings("globs")?, strings("iglobs")?, strings("excludes")?);
     let cwd = env.get(v, "cwd")?;
     let cwd = if env.is_nullish(cwd)? {
         None
@@ -69,7 +67,6 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
     let invalid = |e: walker::GlobError| {
         JsError::Range(format!("options.{}[{}] is not a valid glob ({:?}): {}", e.list, e.index, e.glob, e.message))
     };
-    let excludes = strings("excludes")?;
     o.overrides = walker::overrides(cwd.as_deref().unwrap_or(root), &globs, &iglobs, &excludes).map_err(invalid)?;
     o.types = walker::types(&strings("types")?).map_err(invalid)?;
     let integer = |name: &str| -> JsResult<Option<f64>> {
