@@ -51,11 +51,9 @@ export class ThreadPool {
   private eager = false;
   /** Threads that have come online (the default module's, started by `start()`). */
   private booted = 0;
-  /** Runs using the pool now (their transports are open). */
-  private users = 0;
   /** Called when the last run using the pool lets go of it. */
   onIdle?: () => void;
-  /** Called as each thread boots (transports with tasks waiting for one). */
+  /** The runs using the pool now (their open transports), each called as a thread boots. */
   private readonly listeners = new Set<() => void>();
   /** Tasks given to the threads and not settled yet, with the flag that cancels each. */
   private readonly running = new Map<Promise<unknown>, Int32Array | undefined>();
@@ -102,14 +100,13 @@ export class ThreadPool {
 
   /** A run's transport opens on the pool, `listener` to be called as threads boot. */
   use(listener: () => void): void {
-    this.users++;
     this.listeners.add(listener);
   }
 
   /** That run lets go of the pool. */
   release(listener: () => void): void {
     if (!this.listeners.delete(listener)) return;
-    if (--this.users === 0) this.onIdle?.();
+    if (this.listeners.size === 0) this.onIdle?.();
   }
 
   /** Whether every thread has booted (the pool's `start()` was called and each came online). */
