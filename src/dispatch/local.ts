@@ -176,17 +176,19 @@ export class ThreadPool {
 
   private async end(): Promise<void> {
     this.destroyed = true;
-    if (this.running.size) {
-      for (const cancel of this.running.values()) if (cancel) Atomics.store(cancel, 0, 1);
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        Promise.allSettled(this.running.keys()),
-        new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS))),
-      ]);
-      clearTimeout(timer);
-    }
+    for (const cancel of this.running.values()) if (cancel) Atomics.store(cancel, 0, 1);
+    await drained(this.running.keys());
     await (await this.pool)?.destroy();
   }
+}
+
+/** Waits until `tasks` (cancelled) have settled, or `DRAIN_MS`, whichever comes first. */
+async function drained(tasks: Iterable<Promise<unknown>>): Promise<void> {
+  const all = [...tasks];
+  if (!all.length) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([Promise.allSettled(all), new Promise((resolve) => (timer = setTimeout(resolve, DRAIN_MS)))]);
+  clearTimeout(timer);
 }
 
 /**
@@ -255,6 +257,8 @@ export class LocalTransport implements Transport {
   private readonly held: { task: Task; message: BatchTask }[] = [];
   /** The run has let go (cancelled or closed): held tasks are dropped. */
   private ended = false;
+  /** Tasks given to the pool that have not come back. */
+  private readonly inPool = new Set<Promise<Outcome>>();
   /** What this thread has scanned of the run: files, and their work (see `worthThreads`). */
   private readonly here = { files: 0, work: 0 };
   /** The run loop's queue (`backlog`). */
@@ -356,17 +360,19 @@ export class LocalTransport implements Transport {
   }
 
   private toPool({ task, message }: { task: Task; message: BatchTask }): void {
-    this.pool.run(message).then(
-      (batch) => {
-        this.arrive({ task, batch });
-        this.pump();
-      },
-      (failure) =>
-        this.arrive({
-          task,
-          lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}`,
-        }),
+    const outcome = this.pool.run(message).then(
+      (batch): Outcome => ({ task, batch }),
+      (failure): Outcome => ({
+        task,
+        lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}`,
+      }),
     );
+    this.inPool.add(outcome);
+    void outcome.then((o) => {
+      this.inPool.delete(outcome);
+      this.arrive(o);
+      if ('batch' in o) this.pump();
+    });
   }
 
   /** The task scanned on this thread, up to `bytes`; undefined if that failed. */
@@ -401,9 +407,12 @@ export class LocalTransport implements Transport {
 
   async close(): Promise<void> {
     // Tasks still out when a run lets go (its consumer stopped iterating) are not wanted:
-    // on a shared pool they would otherwise go on to their end.
+    // on a shared pool they would otherwise go on to their end. The run ends once they
+    // have come back (a chunk's read): a file's decompressor is reaped by then (contract
+    // §2.3.1), and nothing of the run is left working behind its end.
     this.letGo();
     Atomics.store(this.cancelFlag, 0, 1);
     if (this.options.ownsPool) await this.pool.destroy();
+    else await drained(this.inPool);
   }
 }
