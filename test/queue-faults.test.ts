@@ -107,7 +107,11 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       const { code, took } = await w.stopWith('SIGTERM', 8_000);
       expect(code).toBe(0);
       expect(took).toBeLessThan(5_000);
-      expect(w.stderr).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable: stopping without it\n/);
+      // Whether it says Redis is gone depends on whether anything of it was waiting on
+      // Redis at that moment (a poll of the runs set): idle, there may be nothing to give up.
+      expect(w.stderr).toMatch(
+        /SIGTERM: [^\n]*\n(charcount worker: Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable: stopping without it\n)?charcount worker: stopped\n$/,
+      );
     }, 20_000);
 
     test('in the middle of a batch when Redis is killed (and a second signal changes nothing)', async () => {
