@@ -46,7 +46,12 @@ test('a closed pool refuses new runs; a queued run is not for a pool', async () 
   const pool = new ScanPool({ threads: 1 });
   expect(() => pool.scan({ cwd: dir, counter, queue: 'redis://127.0.0.1:1' })).toThrow(/not on a ScanPool/);
   await pool.close();
-  expect(() => pool.scan({ cwd: dir, counter })).toThrow(/closed/);
+  expect(() => pool.scan({ cwd: dir, counter })).toThrow(
+    expect.objectContaining({ code: 'ERR_INVALID_STATE', message: 'this ScanPool is closed' }),
+  );
+  expect(() => pool.scanFiles(['d0/f0.txt'], { cwd: dir, counter })).toThrow(
+    expect.objectContaining({ code: 'ERR_INVALID_STATE' }),
+  );
   expect(() => new ScanPool({ threads: 0 })).toThrow(RangeError);
 });
 
@@ -151,6 +156,16 @@ describe("scan() without a pool shares the process's threads", () => {
       console.log(summary.filesScanned);`);
     expect(r.signal).toBe(null);
     expect([r.status, r.stdout, r.stderr]).toEqual([0, '81\n', '']);
+  });
+
+  test('a program that never closes its ScanPool exits by itself once its runs are done', () => {
+    const r = node(`
+      const { ScanPool } = await import(${JSON.stringify(pathToFileURL(join(repoRoot, 'dist', 'src', 'index.js')).href)});
+      const pool = new ScanPool({ threads: 2 });
+      const { summary } = await pool.scan({ cwd: ${JSON.stringify(big.dir)}, counter }).result();
+      console.log(summary.filesScanned, pool.threads);`);
+    expect(r.signal).toBe(null);
+    expect([r.status, r.stdout, r.stderr]).toEqual([0, '81 2\n', '']);
   });
 
   test('one aborted on the shared threads leaves them to the next', () => {

@@ -34,9 +34,10 @@ const POOL_OPTIONS = optionKeys<ScanPoolOptions>({ threads: 0 });
 /**
  * Threads kept between runs: `scan()` and `scanFiles()` as the module's functions, on
  * this pool's threads (the `threads` option of a run is ignored). Threads start as the
- * first runs need them and live until `close()`, which a program must call (or use
- * `await using pool = new ScanPool()` in TypeScript, or in JavaScript on Node.js 24 and later:
- * Node.js 20 and 22 do not parse it): live threads keep the process running.
+ * first runs need them and live until `close()` (or `await using pool = new ScanPool()` in
+ * TypeScript, or in JavaScript on Node.js 24 and later: Node.js 20 and 22 do not parse
+ * it), which gives their memory back. Idle threads never keep the process running (Piscina
+ * unrefs them): a program that forgets `close()` still exits when its work is done.
  */
 export class ScanPool {
   private readonly pool: ThreadPool;
@@ -99,7 +100,7 @@ export class ScanPool {
   }
 
   private open(): ThreadPool {
-    if (this.closed) throw new Error('this ScanPool is closed');
+    if (this.closed) throw Object.assign(new Error('this ScanPool is closed'), { code: 'ERR_INVALID_STATE' });
     return this.pool;
   }
 
