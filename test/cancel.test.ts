@@ -19,12 +19,14 @@ beforeAll(() => {
 afterAll(cleanup);
 
 test('Ctrl-C while a worker reads a huge file: exit 130 within seconds, with the partial summary', async () => {
-  const child = spawn(process.execPath, [cli, '-c', ',', '-m', '1', '--count', dir], {
+  const child = spawn(process.execPath, [cli, '-c', ',', '-m', '1', '--count', '--progress', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-  await new Promise((r) => setTimeout(r, 1500));
+  // Interrupt once the run is under way: the progress bar draws after a second of it (a
+  // fixed wait could end before a slow machine has even started the command).
+  await new Promise<void>((resolve) => child.stderr.once('data', () => resolve()));
   const sent = performance.now();
   child.kill('SIGINT');
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));

@@ -104,15 +104,15 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       await w.waitFor(/waiting for runs/);
       await redis.down();
       await sleep(500);
-      const { code, took } = await w.stopWith('SIGTERM', 8_000);
+      const { code, took } = await w.stopWith('SIGTERM', 10_000);
       expect(code).toBe(0);
-      expect(took).toBeLessThan(5_000);
+      expect(took).toBeLessThan(7_500); // its 2 s grace for Redis, on a loaded machine; not the 11 s reconnection window
       // Whether it says Redis is gone depends on whether anything of it was waiting on
       // Redis at that moment (a poll of the runs set): idle, there may be nothing to give up.
       expect(w.stderr).toMatch(
         /SIGTERM: [^\n]*\n(charcount worker: Redis at redis:\/\/127\.0\.0\.1:\d+ is unreachable: stopping without it\n)?charcount worker: stopped\n$/,
       );
-    }, 20_000);
+    }, 25_000);
 
     test('in the middle of a batch when Redis is killed (and a second signal changes nothing)', async () => {
       const redis = await RedisServer.start();
@@ -122,12 +122,12 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       w.child.kill('SIGTERM');
       await sleep(200);
       w.child.kill('SIGTERM'); // hand back: impossible without Redis, and must not hang either
-      expect(await w.exit(8_000)).toBe(0);
-      expect(performance.now() - t0).toBeLessThan(5_000);
+      expect(await w.exit(10_000)).toBe(0);
+      expect(performance.now() - t0).toBeLessThan(7_500);
       expect(w.stderr).toMatch(
         /is unreachable: stopping without it; the \d+ batches in hand go to another worker once their locks expire/,
       );
-    }, 30_000);
+    }, 35_000);
 
     test('holding a batch it cannot answer (Redis hangs): it leaves, and another worker scans the batch', async () => {
       const redis = await RedisServer.start();
@@ -136,9 +136,9 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       const [run, ...more] = await withRedis(url, (r) => r.smembers('charcount:runs'));
       expect(more).toEqual([]);
       redis.pause();
-      const { code, took } = await w.stopWith('SIGTERM', 8_000);
+      const { code, took } = await w.stopWith('SIGTERM', 10_000);
       expect(code).toBe(0);
-      expect(took).toBeLessThan(5_000);
+      expect(took).toBeLessThan(7_500); // its 2 s grace for Redis, on a loaded machine; not the 11 s reconnection window
       redis.resume();
       // The batches it left in hand, whichever they are (it may have finished the one it was
       // caught with): still active in Redis, under a lock nobody renews.
@@ -149,7 +149,7 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       const next = worker(url, '--stall-timeout', '1000');
       await expectCompleted(coordinator, [big, 'tree']);
       for (const batch of inHand) expect(next.stderr).toMatch(new RegExp(`batch ${batch} \\(`));
-    }, 45_000);
+    }, 50_000);
   });
 
   test('a coordinator paused past the heartbeat TTL registers its run again, re-sends its batches and completes', async () => {
@@ -178,8 +178,9 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
     await redis.up();
     await coordinator.waitFor(/so it registered the run again and re-sent its \d+ outstanding batches/);
     await expectCompleted(coordinator, [big, 'tree']);
-    await w.waitFor(/left, finished/);
-    expect(await keys(url)).toEqual([]);
+    // The worker may have left the run once while Redis was away, and joined it again: a
+    // "left, finished" line can come before its last clean-up, so wait for the keys to go.
+    await until(async () => (await keys(url)).length === 0, 15_000, 'the run to leave nothing in Redis');
   }, 60_000);
 
   test('a coordinator that loses Redis mid-run says so in one sentence naming the server', async () => {

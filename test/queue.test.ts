@@ -297,11 +297,11 @@ describe.skipIf(!external && !hasRedisServer)('queued runs (BullMQ on Redis)', (
     await coordinator.exited;
     expect(await keys(url)).not.toEqual([]);
     // The TTL after the last heartbeat, and a poll (2 s) later.
-    await w.waitFor(/left, its coordinator stopped answering/, 10_000);
+    await w.waitFor(/left, its coordinator stopped answering/, 20_000);
     // It says so once the run's queues are gone; the run's entry in the runs set goes next.
     await until(async () => (await keys(url)).length === 0, 5_000).catch(() => {});
     expect(await keys(url)).toEqual([]);
-  }, 30_000);
+  }, 40_000);
 
   test.skipIf(!canUnshare)(
     "a worker that cannot see the run's directory does not join it (and drains nothing)",
