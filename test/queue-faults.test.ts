@@ -172,7 +172,7 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
   test('Redis restarted empty mid-run: the coordinator registers the run again and it completes', async () => {
     const redis = await RedisServer.start();
     const url = redis.url();
-    const { w, coordinator } = await underWay(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '4000' });
+    const { coordinator } = await underWay(url, { CHARCOUNT_QUEUE_ALIVE_TTL_MS: '4000' });
     await redis.down();
     await sleep(500);
     await redis.up();
