@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   Counter,
   CounterStream,
+  isAbortError,
   listFiles,
   mergeShards,
   QueueUnavailableError,
@@ -240,6 +241,20 @@ describe('ScanRun', () => {
         for await (const _ of run);
       })(),
     ).rejects.toThrow(/consumed by result\(\).*cannot be iterated again/);
+  });
+
+  test('await run gives what result() gives (not the run object), and consumes it as result() does', async () => {
+    const want = await scan([dir], { counter, sort: true }).result();
+    const run = scan([dir], { counter, sort: true });
+    const got = await run;
+    expect(got.records).toEqual(want.records);
+    expect(got.records).toHaveLength(3);
+    expect(got.query).toEqual(want.query);
+    expect(got.summary.filesScanned).toBe(3);
+    await expect(run.result()).rejects.toThrow(/consumed by result\(\)/);
+    // A run returned from an async function is its result there too, errors included.
+    const failing = async () => scan([dir], { counter, signal: AbortSignal.abort() });
+    await expect(failing()).rejects.toSatisfy(isAbortError);
   });
 
   test('is not made with new', () => {

@@ -116,11 +116,11 @@ const MAKE = Symbol('ScanRun');
 type Consumer = 'iterated' | 'result()' | 'summary()';
 
 /**
- * A running scan: iterate it for records as they finish (once), or await `summary()` /
- * `result()`. The run starts when first iterated, or when `summary()` or `result()` is
+ * A running scan: iterate it for records as they finish (once), or await it (its
+ * `result()`) or `summary()`. The run starts when first iterated, or when `summary()` or `result()` is
  * called. Made by `scan()`, `scanFiles()` and a `ScanPool`'s methods, never with `new`.
  */
-export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIterable<R> {
+export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIterable<R>, PromiseLike<ScanResult<R>> {
   private consumer: Consumer | undefined;
   private readonly agg: Aggregator;
   private readonly finished: Promise<Summary>;
@@ -282,6 +282,18 @@ export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIte
     if (this.o.query) result.query = this.o.query;
     if (this.o.shard) result.shard = this.o.shard;
     return result;
+  }
+
+  /**
+   * `await run` is `await run.result()`, so that a run awaited without `.result()` gives
+   * its answer rather than itself (as a child process of execa does). Awaiting consumes the
+   * run, as `result()` does.
+   */
+  then<A = ScanResult<R>, B = never>(
+    onFulfilled?: ((result: ScanResult<R>) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    return this.result().then(onFulfilled, onRejected);
   }
 }
 
