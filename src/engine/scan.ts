@@ -117,8 +117,9 @@ type Consumer = 'iterated' | 'result()' | 'summary()';
 
 /**
  * A running scan: iterate it for records as they finish (once), or await it (its
- * `result()`) or `summary()`. The run starts when first iterated, or when `summary()` or `result()` is
- * called. Made by `scan()`, `scanFiles()` and a `ScanPool`'s methods, never with `new`.
+ * `result()`) or `summary()`. The run starts when first iterated, or when it is awaited
+ * or `summary()` or `result()` is called. Made by `scan()`, `scanFiles()` and a
+ * `ScanPool`'s methods, never with `new`.
  */
 export class ScanRun<R extends FileRecord | MultiFileRecord> implements AsyncIterable<R>, PromiseLike<ScanResult<R>> {
   private consumer: Consumer | undefined;
