@@ -3,7 +3,7 @@ import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { DiscoverOptions, Discovered } from '../src/engine/discover.js';
-import { Counter, scan, scanFiles, type FileRecord, type ScanRun } from '../src/index.js';
+import { Counter, listFiles, scan, scanFiles, type FileRecord, type ScanRun } from '../src/index.js';
 import { backend, discover } from '../src/internal.js';
 import { tempDir } from './helpers.js';
 
@@ -69,6 +69,33 @@ describe('discovery de-duplication', () => {
 
   test('the same file named twice is one path; a missing one is an error', async () => {
     expect(await paths(['d/w.txt', './d/w.txt', 'nope.txt'], dir)).toEqual(['ERR nope.txt ENOENT', 'd/w.txt']);
+  });
+});
+
+describe('a line of an ignore file that is not a glob', () => {
+  const { dir, cleanup } = tempDir();
+  beforeAll(() => {
+    mkdirSync(join(dir, 'sub'), { recursive: true });
+    writeFileSync(join(dir, '.ignore'), 'a[\n*.log\n');
+    writeFileSync(join(dir, 'sub', '.ignore'), '{b\n');
+    for (const f of ['a.txt', 'b.log', 'sub/c.txt']) writeFileSync(join(dir, f), 'x');
+  });
+  afterAll(cleanup);
+
+  test("is left out, the run goes on, and scan()'s onWarning is told it once, in ripgrep's words", async () => {
+    const told: string[] = [];
+    const run = scan(['.', 'sub', '*.txt'], { cwd: dir, counter: new Counter('x', 1), onWarning: (m) => told.push(m) });
+    const { records, summary } = await run.result();
+    expect(records.map((r) => r.path).sort()).toEqual(['a.txt', 'sub/c.txt']);
+    expect(summary.filesErrored).toBe(0);
+    expect(told).toEqual([
+      ".ignore: line 1: error parsing glob 'a[': unclosed character class; missing ']'",
+      "sub/.ignore: line 1: error parsing glob '{b': unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)",
+    ]);
+    // listFiles() has no onWarning: it lists the same files, without a word.
+    const listed: string[] = [];
+    for await (const f of listFiles({ cwd: dir })) listed.push(f.error ? `ERR ${f.path}` : f.path);
+    expect(listed.sort()).toEqual(['a.txt', 'sub/c.txt']);
   });
 });
 

@@ -339,7 +339,7 @@ describe('walker', () => {
     const out: unknown[] = [];
     for (let i = 0; i < 100_000; i++) {
       const r = b.walkNext(w, step);
-      out.push(r.files, [...r.regular], r.errors);
+      out.push(r.files, [...r.regular], r.errors, r.badLines);
       if (r.done) return out;
     }
     throw new Error('the walk did not end');
@@ -424,7 +424,7 @@ describe('walker', () => {
     step: fc.integer({ min: 1, max: 7 }),
   });
 
-  test('random trees, rules and options: the same files, in the same order, with the same errors', () => {
+  test('random trees, rules and options: the same files, in the same order, with the same errors and bad lines', () => {
     let n = 0;
     fc.assert(
       fc.property(caseArb, (c) => {

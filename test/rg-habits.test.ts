@@ -168,6 +168,69 @@ describe.runIf(hasRg && hasGit)('ripgrep habits, beside rg on the same tree', ()
     expect(loud.stderr).toMatch(/missing\.csv/);
   });
 
+  test('a line of an ignore file that is not a glob: left out with a warning, as rg (--no-messages: none)', () => {
+    const tree = join(dir, 'bad-lines');
+    const files: Record<string, string> = {
+      '.gitignore': 'a[\n*.log\n',
+      '.ignore': 'ok\n{b\n',
+      '.rgignore': 'c\\\n',
+      '.git/info/exclude': '[z-a]\n',
+      'sub/.gitignore': 's[\n',
+      'sub/x.csv': ',\n',
+      'sub2/z.csv': ',\n',
+      'a.csv': ',\n',
+      'b.log': ',\n',
+      // An --ignore-file whose rules with a / are rewritten (relative to the working
+      // directory): its line that is not a glob is still quoted as written.
+      rules: 'sub/y.csv\nsub/r[\n',
+      'xdg/git/ignore': 'g[\n',
+    };
+    execFileSync('git', ['init', '-q', tree], { env });
+    for (const [path, text] of Object.entries(files)) {
+      mkdirSync(join(tree, path, '..'), { recursive: true });
+      writeFileSync(join(tree, path), text);
+    }
+    // git's global excludes file: read without a word by both.
+    const quiet = { ...env, XDG_CONFIG_HOME: join(tree, 'xdg') };
+    const tool = (command: string, args: string[], cwd = tree) => {
+      const r = spawnSync(command, args, { cwd, env: quiet, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      const lines = (text: string) => text.split('\n').filter(Boolean).sort();
+      return { status: r.status, out: lines(r.stdout), err: lines(r.stderr) };
+    };
+    const [ourFiles, rgFiles] = [['--files'], ['--files']];
+    const [ourScan, rgScan] = [
+      ['-c', ',', '-m', '1'],
+      ['-l', '-F', ','],
+    ];
+    for (const [mine, rgs] of [
+      [ourFiles, rgFiles],
+      [ourScan, rgScan],
+    ]) {
+      for (const more of [[], ['--ignore-file', 'rules'], ['sub'], ['sub', 'sub2'], ['--no-messages']]) {
+        const a = tool(process.execPath, [cli, ...mine!, ...more]);
+        const b = tool('rg', ['--no-config', ...rgs!, ...more]);
+        const label = [...mine!, ...more].join(' ');
+        expect(a.out, label).toEqual(b.out);
+        // rg 13 takes the lines of a parent directory's ignore file (sub's, here) for errors,
+        // and exits 2; charcount warns, and its exit status is unchanged.
+        expect([a.status, b.status], label).toEqual(more.includes('sub') ? [0, 2] : [b.status, b.status]);
+        // rg names the working directory's files `./x`; each warning once (rg tells a
+        // parent's file once per directory searched).
+        const told = [...new Set(b.err.map((line) => `charcount: ${line.replace(/^\.\//, '')}`))].sort();
+        expect(a.err, label).toEqual(told);
+      }
+    }
+    const all = tool(process.execPath, [cli, '--files', '--ignore-file', 'rules', 'sub']).err;
+    expect(all).toEqual([
+      `charcount: ${tree}/.git/info/exclude: line 1: error parsing glob '[z-a]': invalid range; 'z' > 'a'`,
+      `charcount: ${tree}/.gitignore: line 1: error parsing glob 'a[': unclosed character class; missing ']'`,
+      `charcount: ${tree}/.ignore: line 2: error parsing glob '{b': unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)`,
+      `charcount: ${tree}/.rgignore: line 1: error parsing glob 'c\\': dangling '\\'`,
+      "charcount: rules: line 2: error parsing glob 'sub/r[': unclosed character class; missing ']'",
+      "charcount: sub/.gitignore: line 1: error parsing glob 's[': unclosed character class; missing ']'",
+    ]);
+  });
+
   test('--count-matches: each matching file with its count of C, as rg --count-matches', () => {
     const [a, b] = [ours(['-c', ',', '-m', '1', '--count-matches']), theirs(['--count-matches', '-F', ','])];
     expect(a.lines).toEqual(b.lines);

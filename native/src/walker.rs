@@ -25,6 +25,11 @@
 //!   it before asking what it is).
 //! * **Errors** as [`FileError`]s under the path that failed: a directory that cannot be
 //!   read, a dangling link or a link loop when following links.
+//! * **Bad lines**: a line of an ignore file that is not a glob is left out of its rules
+//!   and reported as a [`BadLine`] (ripgrep prints it as a warning), when the file is read:
+//!   an `--ignore-file` at the walk's start, a parent directory's before the root's entries,
+//!   a directory's when it is entered. git's global excludes file is read without a word,
+//!   as ripgrep reads it.
 //! * **Listing** ([`WalkOptions::files_only`], `--files`): only what a scan would read —
 //!   regular files (through followed links), none over [`WalkOptions::max_filesize`] —
 //!   as `rg --files` lists them.
@@ -46,6 +51,43 @@ pub enum Found {
     File(OsString, bool),
     /// A path that could not be walked, and why.
     Failed(OsString, FileError),
+    /// A line of an ignore file that is not a glob, left out of the rules.
+    BadLine(BadLine),
+}
+
+/// A line of an ignore file that is not a glob: ripgrep's warning `FILE: line LINE: error
+/// parsing glob 'GLOB': MESSAGE`.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BadLine {
+    /// The ignore file, as the walk read it (absolute, but for an `--ignore-file` as given).
+    pub file: PathBuf,
+    /// Its line number, from 1.
+    pub line: u64,
+    /// The line, less trailing whitespace.
+    pub glob: String,
+    /// Why, in `globset`'s words (`unclosed character class; missing ']'`).
+    pub message: String,
+}
+
+/// The lines that are not globs in an error about ignore files, in the order they were read;
+/// anything else it holds (a file that cannot be read) is left out, as the walk leaves it out.
+fn bad_lines(err: &ignore::Error, out: &mut Vec<Found>) {
+    fn walk(err: &ignore::Error, file: Option<&Path>, line: Option<u64>, out: &mut Vec<Found>) {
+        match err {
+            ignore::Error::Partial(errs) => errs.iter().for_each(|e| walk(e, file, line, out)),
+            ignore::Error::WithPath { path, err } => walk(err, Some(path), line, out),
+            ignore::Error::WithLineNumber { line, err } => walk(err, file, Some(*line), out),
+            ignore::Error::WithDepth { err, .. } => walk(err, file, line, out),
+            ignore::Error::Glob { glob: Some(glob), err } => {
+                if let (Some(file), Some(line)) = (file, line) {
+                    let (file, glob, message) = (file.to_path_buf(), glob.clone(), err.clone());
+                    out.push(Found::BadLine(BadLine { file, line, glob, message }));
+                }
+            }
+            _ => {}
+        }
+    }
+    walk(err, None, None, out)
 }
 
 /// How a walk selects files, beyond the hidden rule. The default reads ignore files and
@@ -185,6 +227,8 @@ pub struct Walker {
     /// The display paths of the directories on the walk path, by depth: where an error
     /// without a path happened (a directory whose listing failed midway).
     dirs: Vec<OsString>,
+    /// The bad lines of the `--ignore-file`s, read when the walk was set up: reported first.
+    bad_lines: Vec<Found>,
     done: bool,
 }
 
@@ -211,8 +255,8 @@ enum Failure {
 /// `None` for an error that is not the walk's own. The walk's are I/O errors (`ignore` wraps
 /// walkdir's error, which keeps the OS's errno) and link loops; the others are about ignore
 /// files of the root's parents (a line that is not a glob, a file that cannot be read),
-/// which ripgrep reports as warnings and the walk leaves out, as it does those of the
-/// directories below.
+/// which ripgrep reports as warnings: their bad lines are reported ([`bad_lines`]), as
+/// those of the directories below.
 fn failure(err: &ignore::Error) -> Option<(Option<&Path>, Option<usize>, Failure)> {
     match err {
         ignore::Error::WithPath { path, err } => {
@@ -253,10 +297,13 @@ impl Walker {
         if options.ignore_files {
             builder.add_custom_ignore_filename(".rgignore");
         }
+        let mut bad = Vec::new();
         for path in &options.extra_ignore_files {
             // A file that cannot be read was refused before the walk; a line that is not a
-            // glob is left out, as in the walk's own ignore files.
-            let _ = builder.add_ignore(path);
+            // glob is left out, as in the walk's own ignore files, and reported.
+            if let Some(err) = builder.add_ignore(path) {
+                bad_lines(&err, &mut bad);
+            }
         }
         Walker {
             builder: Some(builder),
@@ -265,6 +312,7 @@ impl Walker {
             display,
             files_only: options.files_only,
             dirs: Vec::new(),
+            bad_lines: bad,
             done: false,
         }
     }
@@ -279,9 +327,13 @@ impl Walker {
     }
 
     /// A failure under the path it names; one without a path (a listing that failed
-    /// midway) under the directory being listed. `None` for an error about ignore files.
-    fn failed(&self, err: &ignore::Error) -> Option<Found> {
-        let (path, depth, why) = failure(err)?;
+    /// midway) under the directory being listed. An error about ignore files is no failure:
+    /// its bad lines go to `out`.
+    fn failed(&self, err: &ignore::Error, out: &mut Vec<Found>) -> Option<Found> {
+        let Some((path, depth, why)) = failure(err) else {
+            bad_lines(err, out);
+            return None;
+        };
         let path = match (path, depth) {
             (Some(p), _) => self.shown(p),
             (None, Some(d)) => self.dirs.get(d.saturating_sub(1)).cloned().unwrap_or_else(|| self.display.clone()),
@@ -300,8 +352,12 @@ impl Walker {
     }
 
     /// What an entry becomes: a file to report, or nothing (a directory, which the walk
-    /// enters; with `files_only`, anything a scan would not read).
-    fn entry(&mut self, ent: &DirEntry) -> Option<Found> {
+    /// enters; with `files_only`, anything a scan would not read). The bad lines of a
+    /// directory's ignore files, read as it is entered, go to `out`.
+    fn entry(&mut self, ent: &DirEntry, out: &mut Vec<Found>) -> Option<Found> {
+        if let Some(err) = ent.error() {
+            bad_lines(err, out);
+        }
         let kind = ent.file_type()?;
         if kind.is_dir() || ent.depth() == 0 {
             self.dirs.truncate(ent.depth());
@@ -314,9 +370,10 @@ impl Walker {
         Some(Found::File(self.shown(ent.path()), kind.is_file() && !ent.path_is_symlink()))
     }
 
-    /// Up to `max` more results (fewer only when the walk is over).
+    /// Up to `max` more files and failures (fewer only when the walk is over), with the bad
+    /// lines of the ignore files read meanwhile.
     pub fn next(&mut self, max: usize) -> Vec<Found> {
-        let mut out = Vec::new();
+        let mut out = std::mem::take(&mut self.bad_lines);
         if self.done {
             return out;
         }
@@ -324,14 +381,19 @@ impl Walker {
             Some(w) => w,
             None => self.builder.take().expect("a walk not yet started").build(),
         };
-        while out.len() < max {
-            match walk.next() {
+        let mut n = 0;
+        while n < max {
+            let found = match walk.next() {
                 None => {
                     self.done = true;
                     break;
                 }
-                Some(Ok(ent)) => out.extend(self.entry(&ent)),
-                Some(Err(err)) => out.extend(self.failed(&err)),
+                Some(Ok(ent)) => self.entry(&ent, &mut out),
+                Some(Err(err)) => self.failed(&err, &mut out),
+            };
+            if let Some(f) = found {
+                out.push(f);
+                n += 1;
             }
         }
         if !self.done {
@@ -382,9 +444,10 @@ mod tests {
     fn files(root: &Path, hidden: bool, options: WalkOptions) -> Vec<String> {
         let mut v: Vec<String> = walk_all(root, hidden, false, options)
             .into_iter()
-            .map(|f| match f {
-                Found::File(p, _) => p.into_string().unwrap(),
+            .filter_map(|f| match f {
+                Found::File(p, _) => Some(p.into_string().unwrap()),
                 Found::Failed(p, e) => panic!("{p:?}: {e:?}"),
+                Found::BadLine(_) => None,
             })
             .collect();
         v.sort();
@@ -485,10 +548,30 @@ mod tests {
         let o = WalkOptions { overrides: overrides(&root, &["*.log"], &[], &[]).unwrap(), ..options() };
         assert_eq!(files(&root, false, o), ["a.log", "sub/d.log"]);
         // A line that is no glob, in a parent's ignore file as in the root's, is left out
-        // without an error (ripgrep warns).
+        // without an error, and reported (ripgrep warns): the parent's first, then the
+        // root's, then an --ignore-file's before both.
         fs::write(root.join(".ignore"), "[\\\n").unwrap();
-        fs::write(root.join("zz/.ignore"), "[\n").unwrap();
+        fs::write(root.join("zz/.ignore"), "ok\n[\n").unwrap();
         assert_eq!(files(&root.join("zz"), false, options()), ["c.txt"]);
+        let extra = root.join("sub/extra");
+        fs::write(&extra, "{a\n").unwrap();
+        let o = WalkOptions { extra_ignore_files: vec![extra.clone()], ..options() };
+        let bad: Vec<(PathBuf, u64, String, String)> = walk_all(&root.join("zz"), false, false, o)
+            .into_iter()
+            .filter_map(|f| match f {
+                Found::BadLine(b) => Some((b.file, b.line, b.glob, b.message)),
+                _ => None,
+            })
+            .collect();
+        let class = "unclosed character class; missing ']'".to_string();
+        assert_eq!(
+            bad,
+            [
+                (extra, 1, "{a".into(), "unclosed alternate group; missing '}' (maybe escape '{' with '[{]'?)".into()),
+                (root.join(".ignore"), 1, "[\\".into(), class.clone()),
+                (root.join("zz/.ignore"), 2, "[".into(), class),
+            ]
+        );
         fs::remove_dir_all(&root).unwrap();
     }
 
@@ -528,6 +611,7 @@ mod tests {
                 .map(|f| match f {
                     Found::File(p, _) => p.to_string_lossy().into_owned(),
                     Found::Failed(p, e) => format!("{} errno {}", p.to_string_lossy(), e.errno),
+                    Found::BadLine(b) => panic!("no ignore file here: {b:?}"),
                 })
                 .collect();
             all.sort();

@@ -111,6 +111,18 @@ export interface WalkOptions {
   maxFilesize?: number;
 }
 
+/** A line of an ignore file that is not a glob. */
+export interface BadLine {
+  /** The ignore file as the walk read it: absolute (an `--ignore-file` as given). */
+  file: string;
+  /** Its line number, from 1. */
+  line: number;
+  /** The line, less trailing whitespace. */
+  glob: string;
+  /** Why, in globset's words (`unclosed character class; missing ']'`). */
+  message: string;
+}
+
 /** One step of a walk. */
 export interface WalkStep {
   /** The files' paths, separated by NUL (`''` for none). */
@@ -119,6 +131,11 @@ export interface WalkStep {
   regular: Uint8Array;
   /** Paths that could not be listed or followed. */
   errors: (Omit<NativeError, 'index'> & { path: string })[];
+  /**
+   * The lines of ignore files read in this step that are not globs (left out of the rules,
+   * as ripgrep leaves them out, with a warning), in the order they were read.
+   */
+  badLines: BadLine[];
   /** True once the walk is over. */
   done: boolean;
 }

@@ -163,7 +163,10 @@ export interface ScanSettings {
   queue?: string;
   /** Scan only shard `index` of `count` (1-based): a fixed 1/count of the paths, by hash. */
   shard?: Shard;
-  /** Told what a user should know while the run goes (e.g. no queue worker connected yet). */
+  /**
+   * Told what a user should know while the run goes (e.g. no queue worker connected yet;
+   * once, each line of an ignore file that is not a glob, in ripgrep's words: contract §2.2).
+   */
   onWarning?: (message: string) => void;
 }
 

@@ -13,11 +13,14 @@
  *   its files are matched with micromatch (fast-glob's matcher): the same rules apply to
  *   a pattern as to a directory, on the same fast path.
  * * The walk is resumable, so discovery stops when the scan stops pulling.
+ * * A line of an ignore file that is not a glob is left out of the rules, as ripgrep leaves
+ *   it out, and told once to `onIgnoreWarning` in ripgrep's words (`badLineWarning`).
  */
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { dirname, isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileErrorOf, fsErrorOf } from '../core/fs-error.js';
-import type { Backend, WalkOptions } from '../backends/backend.js';
+import { recordPath } from '../core/path-bytes.js';
+import type { Backend, BadLine, WalkOptions } from '../backends/backend.js';
 import type { FileError } from '../core/types.js';
 import { HINT_FOLLOW, HINT_REGULAR } from '../core/wire-format.js';
 
@@ -53,6 +56,14 @@ export interface DiscoverOptions {
    * (A scan's own `maxFilesize` is the reader's: its files are recorded as skipped.)
    */
   listing?: { maxFilesize: number | undefined };
+  /**
+   * Told each line of an ignore file that is not a glob (left out of the rules), once:
+   * ripgrep's warning (`badLineWarning`). `scan()`'s `onWarning`; the command line's unless
+   * `--no-messages`.
+   */
+  onIgnoreWarning?: (message: string) => void;
+  /** The file each kept copy among `extraIgnoreFiles` was made from: what a warning names. */
+  ignoreFileOrigins?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -178,6 +189,22 @@ function patternRoots(o: DiscoverOptions, lib: Globber, patterns: string[]): Roo
   return roots;
 }
 
+/**
+ * How a line of an ignore file that is not a glob is told, in ripgrep's words: `FILE: line
+ * N: error parsing glob 'GLOB': WHY`. `FILE` is named as the walk's paths are when it lies
+ * in the searched directory (`.gitignore`, `sub/.ignore`); an `--ignore-file` relative to
+ * the working directory when it lies inside it, as it is usually given; any other (a
+ * parent directory's) by its absolute path, as ripgrep names those.
+ */
+function badLineWarning(o: DiscoverOptions, root: Root, b: BadLine): string {
+  const file = o.ignoreFileOrigins?.get(b.file) ?? b.file;
+  let shown = file;
+  if (file !== root.abs && inside(file, root.abs)) shown = joined(root.base, relative(root.abs, file));
+  else if (o.extraIgnoreFiles.includes(b.file) && inside(file, o.cwd)) shown = relative(o.cwd, file);
+  // A name that is not UTF-8 as text, as ripgrep prints it.
+  return `${recordPath(shown).path}: line ${b.line}: error parsing glob '${b.glob}': ${b.message}`;
+}
+
 /** What `abs` is (through links), or `fallback` when that cannot be known (a dangling link). */
 function statOr<T>(abs: string, fallback: T): Stats | T {
   try {
@@ -232,6 +259,8 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     [...files.keys()].some((f) => roots.some((r) => inside(f, r.abs))) ||
     roots.some((r, i) => roots.some((q, j) => i !== j && inside(r.abs, q.abs)));
   const reported = overlapping ? new Set(files.keys()) : undefined;
+  // Each warning once, however many walks read its file.
+  const warned = new Set<string>();
 
   for (const root of roots) {
     const options: WalkOptions = {
@@ -252,6 +281,11 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     for (let done = false; !done;) {
       const step = o.backend.walkNext(walker, WALK_STEP);
       done = step.done;
+      for (const b of step.badLines) {
+        const message = badLineWarning(o, root, b);
+        if (!warned.has(message)) o.onIgnoreWarning?.(message);
+        warned.add(message);
+      }
       const found: Discovered[] = step.errors.map((e) => ({ path: e.path, error: fileErrorOf(e) }));
       if (step.files !== '') {
         step.files.split('\0').forEach((path, i) => {

@@ -162,6 +162,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     follow: flag('follow'),
     shard: o.shard === undefined ? undefined : checkShard(o.shard),
     signal: o.signal,
+    ignoreFileOrigins: copiedFrom,
   };
   resolved.extraIgnoreFiles = stringList('extraIgnoreFiles', o.extraIgnoreFiles, []).map((file, i) =>
     ignoreFileOf(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file)), file, resolved.cwd),
@@ -297,6 +298,7 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
     batchSize: o.batchSize === undefined ? TASK_FILES : checkInteger('batchSize', o.batchSize, 1, 1_000_000),
     queue: o.queue === undefined ? undefined : checkRedisUrl('queue', o.queue),
     onWarning: o.onWarning,
+    onIgnoreWarning: o.onWarning,
     ordered: o.ordered === undefined ? false : checkBoolean('ordered', o.ordered),
     query:
       counters.length === 1
@@ -308,6 +310,8 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
 /** Where copies of ignore files are kept (made on first use, removed when the process exits). */
 let copies: string | undefined;
 let copiesMade = 0;
+/** The file each copy was made from: what a warning about one of its lines names. */
+const copiedFrom = new Map<string, string>();
 
 /**
  * The ignore file at `path` as the walkers should read it: `path` itself, or a kept copy
@@ -325,7 +329,7 @@ function ignoreFileOf(name: string, path: string, given: string, cwd: string): s
       const data = readFileSync(path);
       const rules = anchoredAt(cwd, data);
       // A pipe (`--ignore-file <(…)`) can be read once, and each walk reads its ignore files.
-      return rules === data && st.isFile() ? path : keptCopy(rules);
+      return rules === data && st.isFile() ? path : keptCopy(rules, path);
     }
   } catch (e) {
     why = fsErrorOf(e);
@@ -337,7 +341,8 @@ function ignoreFileOf(name: string, path: string, given: string, cwd: string): s
  * An `--ignore-file`'s rules with those anchored to a directory (a `/` that is not the last
  * character, and not led by `**` and a slash) made relative to `cwd`, as ripgrep applies them to the
  * relative paths it walks: the walkers match these files against absolute paths. `data`
- * itself when no rule is anchored (or `cwd` is not plain UTF-8 text).
+ * itself when no rule is anchored (or `cwd` is not plain UTF-8 text). A line that is not a
+ * glob stays as written: the walkers leave it out, and their warning quotes it.
  */
 function anchoredAt(cwd: string, data: Buffer): Buffer {
   if (hasEscapes(cwd) || !isUtf8(data)) return data;
@@ -356,14 +361,15 @@ function anchoredAt(cwd: string, data: Buffer): Buffer {
       if (absolute) body = body.slice(1);
       const inside = body.endsWith('/') ? body.slice(0, -1) : body;
       if (!absolute && (!inside.includes('/') || inside.startsWith('**/'))) return line;
+      if (globProblem(cwd, 'globs', line) !== undefined) return line;
       changed = true;
       return `${negated ? '!' : ''}/${base === '' ? '' : base + '/'}${body}`;
     });
   return changed ? Buffer.from(lines.join('\n')) : data;
 }
 
-/** `data` in a file of its own, removed when the process exits. */
-function keptCopy(data: Buffer): string {
+/** `data`, made from the file `from`, in a file of its own, removed when the process exits. */
+function keptCopy(data: Buffer, from: string): string {
   if (copies === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'charcount-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -371,5 +377,6 @@ function keptCopy(data: Buffer): string {
   }
   const file = join(copies, `ignore-${copiesMade++}`);
   writeFileSync(file, data);
+  copiedFrom.set(file, from);
   return file;
 }

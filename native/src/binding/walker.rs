@@ -88,11 +88,13 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
     Ok(o)
 }
 
-// walkNext(walker, max: number): { files, regular, errors, done } — `files` is up to `max`
-// NUL-separated paths ('' when there are none), `regular[i]` is 1 where `readdir` said
-// file i is a regular file, `errors` the paths that failed as `{ path, errno, code,
-// message }` (see the module doc). One string a call, not one object a file: the walk of
-// a large tree is dominated by what crosses into JS.
+// walkNext(walker, max: number): { files, regular, errors, badLines, done } — `files` is up
+// to `max` NUL-separated paths ('' when there are none), `regular[i]` is 1 where `readdir`
+// said file i is a regular file, `errors` the paths that failed as `{ path, errno, code,
+// message }` (see the module doc), `badLines` the lines of ignore files read in this step
+// that are not globs, as `{ file, line, glob, message }` (`file` as the walk read it:
+// absolute, an `--ignore-file` as given). One string a call, not one object a file: the
+// walk of a large tree is dominated by what crosses into JS.
 export!(walk_next, |env, info| {
     let [walker, max] = env.args::<2>(info)?;
     let max = env.double(max)?.clamp(1.0, 1e6) as usize;
@@ -104,6 +106,8 @@ export!(walk_next, |env, info| {
     let mut regular = Vec::new();
     let errors = env.array(0)?;
     let mut n_errors = 0;
+    let bad_lines = env.array(0)?;
+    let mut n_bad = 0;
     for f in &found {
         match f {
             Found::File(path, is_regular) => {
@@ -119,12 +123,22 @@ export!(walk_next, |env, info| {
                 env.set_element(errors, n_errors, e)?;
                 n_errors += 1;
             }
+            Found::BadLine(b) => {
+                let o = env.object()?;
+                env.set(o, "file", env.path_value(b.file.as_os_str().as_bytes())?)?;
+                env.set(o, "line", env.number(b.line as f64)?)?;
+                env.set(o, "glob", env.str_value(&b.glob)?)?;
+                env.set(o, "message", env.str_value(&b.message)?)?;
+                env.set_element(bad_lines, n_bad, o)?;
+                n_bad += 1;
+            }
         }
     }
     let o = env.object()?;
     env.set(o, "files", env.path_value(&files)?)?;
     env.set(o, "regular", env.typed_array(NAPI_UINT8_ARRAY, &regular)?)?;
     env.set(o, "errors", errors)?;
+    env.set(o, "badLines", bad_lines)?;
     env.set(o, "done", env.bool_value(done)?)?;
     Ok(o)
 });

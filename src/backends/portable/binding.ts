@@ -263,12 +263,13 @@ export const portableBackend: Backend = {
 
   walkNext(walker, max) {
     const w = walkerOf(walker);
-    const out: WalkSink = { files: [], regular: [], errors: [] };
+    const out: WalkSink = { files: [], regular: [], errors: [], badLines: [] };
     w.next(max, out);
     return {
       files: out.files.join('\0'),
       regular: Uint8Array.from(out.regular),
       errors: out.errors.map((e) => ({ ...errorObject(e), path: e.path })),
+      badLines: out.badLines.map((b) => ({ ...b, file: pathFromBytes(Buffer.from(b.file, 'latin1')) })),
       done: w.isDone(),
     };
   },

@@ -10,6 +10,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
+import type { BadLine } from '../backend.js';
 import { Candidate, Glob, GlobError, GlobSet, utf8Bytes } from './glob.js';
 
 /** A byte string as a path `fs` takes. */
@@ -152,9 +153,10 @@ export class GitignoreBuilder {
   /**
    * An ignore file's lines, as the crate reads them: UTF-8 text split at newlines (a
    * `\r\n` ending is one); reading stops at a line that is not UTF-8, or when the file
-   * cannot be read. A line whose glob does not parse is left out.
+   * cannot be read. A line whose glob does not parse is left out, and told to `bad` (its
+   * `file` the byte string `path`) when given.
    */
-  addFile(path: string): void {
+  addFile(path: string, bad?: BadLine[]): void {
     let data: Buffer;
     try {
       data = readFileSync(fsPathOf(path));
@@ -162,7 +164,7 @@ export class GitignoreBuilder {
       return;
     }
     let start = 0;
-    while (start < data.length) {
+    for (let number = 1; start < data.length; number++) {
       let end = data.indexOf(0x0a, start);
       const terminated = end >= 0;
       if (!terminated) end = data.length;
@@ -173,6 +175,7 @@ export class GitignoreBuilder {
         this.addLine(line.toString('utf8'));
       } catch (e) {
         if (!(e instanceof LineError)) throw e;
+        bad?.push({ file: path, line: number, glob: e.glob, message: e.message });
       }
       start = end + 1;
     }
@@ -361,9 +364,9 @@ function globalGitignore(): Gitignore {
 }
 
 /** A file's rules, matched against the path as walked (the crate's `WalkBuilder::add_ignore`). */
-function fileGitignore(path: string): Gitignore {
+function fileGitignore(path: string, bad?: BadLine[]): Gitignore {
   const builder = new GitignoreBuilder('');
-  builder.addFile(path);
+  builder.addFile(path, bad);
   return builder.build();
 }
 
@@ -403,12 +406,12 @@ interface Matchers {
   hasGit: boolean;
 }
 
-/** The globs of the files `names` in `fileDir`, matched relative to `dir`. */
-function createGitignore(dir: string, fileDir: string, names: string[]): Gitignore {
+/** The globs of the files `names` in `fileDir`, matched relative to `dir`; lines that are not globs told to `bad`. */
+function createGitignore(dir: string, fileDir: string, names: string[], bad: BadLine[]): Gitignore {
   const builder = new GitignoreBuilder(dir);
   for (const name of names) {
     const path = joinPath(fileDir, name);
-    if (stat(path)) builder.addFile(path);
+    if (stat(path)) builder.addFile(path, bad);
   }
   return builder.build();
 }
@@ -446,21 +449,26 @@ export class Ignore {
     private readonly m: Matchers,
   ) {}
 
-  /** The root of a walk's ignore tree: no directory yet, git's global file read. */
-  static root(opts: IgnoreOptions, overrides: Override, types: Types): Ignore {
+  /**
+   * The root of a walk's ignore tree: no directory yet, git's global file read (its lines
+   * that are not globs left out without a word, as the crate does), the `--ignore-file`s'
+   * told to `bad`.
+   */
+  static root(opts: IgnoreOptions, overrides: Override, types: Types, bad: BadLine[]): Ignore {
     const global = opts.gitGlobal ? globalGitignore() : Gitignore.empty();
     const none = Gitignore.empty();
     const m = { custom: none, ignore: none, gitignore: none, exclude: none, hasGit: false };
-    const explicit = opts.explicit.map(fileGitignore);
+    const explicit = opts.explicit.map((path) => fileGitignore(path, bad));
     return new Ignore({ opts, overrides, types, global, explicit }, '', undefined, true, undefined, m);
   }
 
   /**
-   * A directory's ignore files. `listed`: the names of these files the directory's listing
-   * has, when known — a file it does not list cannot be there, so only those are looked at
-   * (the crate looks each one up; the answers are the same).
+   * A directory's ignore files, their lines that are not globs told to `bad`. `listed`: the
+   * names of these files the directory's listing has, when known — a file it does not list
+   * cannot be there, so only those are looked at (the crate looks each one up; the answers
+   * are the same).
    */
-  private matchers(dir: string, listed?: ReadonlySet<string>): Matchers {
+  private matchers(dir: string, bad: BadLine[], listed?: ReadonlySet<string>): Matchers {
     const o = this.shared.opts;
     const has = (name: string) => listed === undefined || listed.has(name);
     const git = (o.gitIgnore || o.gitExclude) && has('.git') ? stat(joinPath(dir, '.git')) : undefined;
@@ -469,16 +477,16 @@ export class Ignore {
     const commonDir = o.gitExclude && (git !== undefined || listed === undefined) ? gitCommonDir(dir, git) : undefined;
     const custom = o.custom.filter(has);
     return {
-      custom: custom.length ? createGitignore(dir, dir, custom) : empty,
-      ignore: o.ignore && has('.ignore') ? createGitignore(dir, dir, ['.ignore']) : empty,
-      gitignore: o.gitIgnore && has('.gitignore') ? createGitignore(dir, dir, ['.gitignore']) : empty,
-      exclude: commonDir !== undefined ? createGitignore(dir, commonDir, ['info/exclude']) : empty,
+      custom: custom.length ? createGitignore(dir, dir, custom, bad) : empty,
+      ignore: o.ignore && has('.ignore') ? createGitignore(dir, dir, ['.ignore'], bad) : empty,
+      gitignore: o.gitIgnore && has('.gitignore') ? createGitignore(dir, dir, ['.gitignore'], bad) : empty,
+      exclude: commonDir !== undefined ? createGitignore(dir, commonDir, ['info/exclude'], bad) : empty,
       hasGit: git !== undefined,
     };
   }
 
   /** With the ignore files of `path`'s parents (through its real path), below this root. */
-  addParents(path: string): Ignore {
+  addParents(path: string, bad: BadLine[]): Ignore {
     const o = this.shared.opts;
     if (!o.parents && !o.gitIgnore && !o.gitExclude && !o.gitGlobal) return this;
     let base: string;
@@ -495,15 +503,15 @@ export class Ignore {
       parents.push(p);
     }
     return parents.reverse().reduce<Ignore>((ig, dir) => {
-      const m = ig.matchers(dir);
+      const m = ig.matchers(dir, bad);
       m.hasGit = o.gitIgnore ? stat(joinPath(dir, '.git')) !== undefined : false;
       return new Ignore(this.shared, dir, ig, true, base, m);
     }, this);
   }
 
   /** With the ignore files of `dir`, a directory the walk enters. */
-  addChild(dir: string, listed?: ReadonlySet<string>): Ignore {
-    return new Ignore(this.shared, dir, this, false, this.absoluteBase, this.matchers(dir, listed));
+  addChild(dir: string, bad: BadLine[], listed?: ReadonlySet<string>): Ignore {
+    return new Ignore(this.shared, dir, this, false, this.absoluteBase, this.matchers(dir, bad, listed));
   }
 
   /** What the ignore files of `self` and its parents say (the crate's `matched_ignore`). */

@@ -13,6 +13,7 @@
  */
 import { closeSync, fstatSync, lstatSync, openSync, opendirSync, statSync, type Dirent, type Stats } from 'node:fs';
 import { bytesOfPath, hasEscapes, pathFromBytes } from '../../core/path-bytes.js';
+import type { BadLine } from '../backend.js';
 import { fromFsError, osError, type PortableFileError } from './errors.js';
 import { fsPathOf, Ignore, joinPath, type Override, type Types } from './ignore.js';
 
@@ -36,11 +37,15 @@ export interface WalkRules {
   maxFilesize: number | undefined;
 }
 
-/** What one walk step found: files (and whether `readdir` said each is a regular file), and failures. */
+/**
+ * What one walk step found: files (and whether `readdir` said each is a regular file),
+ * failures, and the lines of ignore files read that are not globs (their files as byte strings).
+ */
 export interface WalkSink {
   files: string[];
   regular: number[];
   errors: (PortableFileError & { path: string })[];
+  badLines: BadLine[];
 }
 
 const enum Kind {
@@ -313,6 +318,7 @@ export class Walker {
         },
         o.overrides,
         o.types,
+        out.badLines,
       );
       let isDir = false;
       try {
@@ -320,7 +326,7 @@ export class Walker {
       } catch {
         // Not a directory: no parents' ignore files.
       }
-      this.base = isDir ? root.addParents(this.root) : root;
+      this.base = isDir ? root.addParents(this.root, out.badLines) : root;
     }
     while (out.files.length + out.errors.length < max) {
       const before = this.stack.length;
@@ -343,7 +349,8 @@ export class Walker {
           this.stack.pop();
           continue;
         }
-        frame.ig = this.igOf(holder).addChild(ent.path, new Set(frame.names.filter((n) => IGNORE_NAMES.has(n))));
+        const listed = new Set(frame.names.filter((n) => IGNORE_NAMES.has(n)));
+        frame.ig = this.igOf(holder).addChild(ent.path, out.badLines, listed);
       } else if (ent.depth > 0 && this.skip(this.igOf(holder), ent, false)) continue;
       if (ent.kind === Kind.Dir || ent.depth === 0) {
         this.dirs.length = ent.depth;

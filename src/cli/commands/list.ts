@@ -5,7 +5,7 @@ import { bytesOfPath, hasEscapes, recordPath } from '../../core/path-bytes.js';
 import { listBatches } from '../../engine/list.js';
 import { LISTING_OPTIONS, resolveListing, type ListingOptions } from '../../engine/options.js';
 import type { FlagValues } from '../flags.js';
-import { fileErrorLine, type Output } from '../report/reporters.js';
+import { fileErrorLine, warningLine, type Output } from '../report/reporters.js';
 import { reportOutputError, stderr } from '../streams.js';
 
 /** Paths, each followed by `separator`; a name that is not UTF-8 as its bytes, as rg writes it. */
@@ -25,7 +25,9 @@ export async function listCommand(
   let errors = 0;
   const held: string[] | undefined = o.sort === 'path' ? [] : undefined;
   try {
-    for await (const batch of listBatches(resolveListing(listingOf(asked)))) {
+    const listing = resolveListing(listingOf(asked));
+    if (o.messages) listing.onIgnoreWarning = (message) => stderr().write(warningLine(message));
+    for await (const batch of listBatches(listing)) {
       const paths: string[] = [];
       for (const d of batch) {
         if (d.error) {

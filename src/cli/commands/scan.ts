@@ -14,7 +14,7 @@ import { Counter } from '../../scan/counter.js';
 import { scanReadable } from '../../scan/stdin.js';
 import { outputFormat, parse, rawArgs, usageLine } from '../args.js';
 import * as flags from '../flags.js';
-import { Output, type Format } from '../report/reporters.js';
+import { Output, warningLine, type Format } from '../report/reporters.js';
 import { Report, sideChannel } from '../report/stage.js';
 import { onStopSignal } from '../signals.js';
 import { isTerminal, stderr, stdout } from '../streams.js';
@@ -49,8 +49,10 @@ export async function scanCommand(argv: string[]): Promise<number> {
     counter: new Counter(char!, min ?? 1, flags.RESETS[reset!]),
     signal: controller.signal,
     onProgress: bar && ((p) => bar.update(p)),
-    onWarning: (message) => say(`charcount: ${message}\n`),
+    onWarning: (message) => say(warningLine(message)),
   });
+  // --no-messages: not the warnings about ignore files (ripgrep's), but the run's own still.
+  if (!o.messages) options.onIgnoreWarning = undefined;
   const query = flags.flagsQuery(o, options.query!);
   const report = new Report(out, { ...flags.reportedOf(o), format: args.format, query }, say);
   const stdin = args.stdin

@@ -292,6 +292,11 @@ export function fileErrorLine(r: Pick<FileRecord, 'path' | 'pathBytes' | 'error'
   return joined(['charcount: ', pathLine(r, `: ${r.error!.message} (${r.error!.code})\n`)]);
 }
 
+/** How a warning is told on stderr: the run's own (no queue worker yet), ripgrep's about an ignore file's line. */
+export function warningLine(message: string): string {
+  return `charcount: ${message}\n`;
+}
+
 /** How a file whose hits were cut at `maxHits` is told on stderr next to text output. */
 export function truncatedHitsLine(r: Pick<FileRecord, 'path' | 'pathBytes'>, maxHits: number): string | Buffer {
   const more = `: more than ${count(maxHits)} hits, only the first ${count(maxHits)} are listed (see --max-hits)\n`;
