@@ -24,6 +24,7 @@
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Piscina } from 'piscina';
 import { BatchView } from '../codec/batch.js';
 import type { NativeBatch } from '../core/types.js';
@@ -182,6 +183,12 @@ export class ThreadPool {
   }
 }
 
+/** Waits until element 0 of `underway` is 0 (cancelled tasks have stopped), or `DRAIN_MS`. */
+async function stopped(underway: Int32Array): Promise<void> {
+  const end = performance.now() + DRAIN_MS;
+  while (Atomics.load(underway, 0) > 0 && performance.now() < end) await sleep(2);
+}
+
 /** Waits until `tasks` (cancelled) have settled, or `DRAIN_MS`, whichever comes first. */
 async function drained(tasks: Iterable<Promise<unknown>>): Promise<void> {
   const all = [...tasks];
@@ -257,8 +264,8 @@ export class LocalTransport implements Transport {
   private readonly held: { task: Task; message: BatchTask }[] = [];
   /** The run has let go (cancelled or closed): held tasks are dropped. */
   private ended = false;
-  /** Tasks given to the pool that have not come back. */
-  private readonly inPool = new Set<Promise<Outcome>>();
+  /** The run's tasks reading files on a thread now (`BatchTask.underway`). */
+  private readonly underway = new Int32Array(new SharedArrayBuffer(4));
   /** What this thread has scanned of the run: files, and their work (see `worthThreads`). */
   private readonly here = { files: 0, work: 0 };
   /** The run loop's queue (`backlog`). */
@@ -294,6 +301,7 @@ export class LocalTransport implements Transport {
           budgetHits: this.options.budgetHits,
           cancel: this.cancelFlag,
         },
+        underway: this.underway,
       };
       this.held.push({ task, message });
     }
@@ -360,19 +368,17 @@ export class LocalTransport implements Transport {
   }
 
   private toPool({ task, message }: { task: Task; message: BatchTask }): void {
-    const outcome = this.pool.run(message).then(
-      (batch): Outcome => ({ task, batch }),
-      (failure): Outcome => ({
-        task,
-        lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}`,
-      }),
+    this.pool.run(message).then(
+      (batch) => {
+        this.arrive({ task, batch });
+        this.pump();
+      },
+      (failure) =>
+        this.arrive({
+          task,
+          lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}`,
+        }),
     );
-    this.inPool.add(outcome);
-    void outcome.then((o) => {
-      this.inPool.delete(outcome);
-      this.arrive(o);
-      if ('batch' in o) this.pump();
-    });
   }
 
   /** The task scanned on this thread, up to `bytes`; undefined if that failed. */
@@ -407,12 +413,13 @@ export class LocalTransport implements Transport {
 
   async close(): Promise<void> {
     // Tasks still out when a run lets go (its consumer stopped iterating) are not wanted:
-    // on a shared pool they would otherwise go on to their end. The run ends once they
-    // have come back (a chunk's read): a file's decompressor is reaped by then (contract
-    // §2.3.1), and nothing of the run is left working behind its end.
+    // on a shared pool they would otherwise go on to their end. The run ends once those
+    // reading files on a thread have stopped (a chunk's read): a file's decompressor is
+    // reaped by then (contract §2.3.1). Tasks still queued behind other runs' are not
+    // waited for: they see the flag before they open anything.
     this.letGo();
     Atomics.store(this.cancelFlag, 0, 1);
     if (this.options.ownsPool) await this.pool.destroy();
-    else await drained(this.inPool);
+    else await stopped(this.underway);
   }
 }

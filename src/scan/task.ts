@@ -26,6 +26,12 @@ export interface BatchTask {
   hints?: Uint8Array;
   counters: CounterSpec[];
   read: ReadOptions & DecodeRules;
+  /**
+   * Element 0: how many of the run's tasks are reading files on this side now (where a
+   * decompressor may run). Shared with the coordinator, which waits for it to reach 0 when
+   * the run ends: a task that starts later sees the cancel flag before opening anything.
+   */
+  underway?: Int32Array;
 }
 
 /** Counters built so far, per back end and spec. */
@@ -72,6 +78,16 @@ export function scanWhole(backend: Backend, task: BatchTask): NativeBatch {
  * call of the back end.
  */
 async function scanMixed(backend: Backend, task: BatchTask): Promise<NativeBatch> {
+  const { underway } = task;
+  if (underway) Atomics.add(underway, 0, 1);
+  try {
+    return await scanInOrder(backend, task);
+  } finally {
+    if (underway) Atomics.sub(underway, 0, 1);
+  }
+}
+
+async function scanInOrder(backend: Backend, task: BatchTask): Promise<NativeBatch> {
   const paths = task.paths.split('\0');
   const hints = task.hints ?? new Uint8Array(paths.length);
   const { budgetBytes, budgetHits, cancel } = task.read;
