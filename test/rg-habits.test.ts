@@ -206,20 +206,44 @@ describe.runIf(hasRg && hasGit)('ripgrep habits, beside rg on the same tree', ()
       [ourFiles, rgFiles],
       [ourScan, rgScan],
     ]) {
-      for (const more of [[], ['--ignore-file', 'rules'], ['sub'], ['sub', 'sub2'], ['--no-messages']]) {
+      for (const more of [
+        [],
+        ['--ignore-file', 'rules'],
+        ['sub'],
+        ['sub', 'sub2'],
+        ['--no-messages'],
+        // An --ignore-file is named as given, once, whatever the roots (absolute ones too)…
+        ['--ignore-file', 'rules', tree],
+        ['--ignore-file', 'rules', join(tree, 'sub'), 'sub2'],
+        // …and told when no directory is walked at all.
+        ['--ignore-file', 'rules', 'a.csv'],
+      ]) {
         const a = tool(process.execPath, [cli, ...mine!, ...more]);
         const b = tool('rg', ['--no-config', ...rgs!, ...more]);
         const label = [...mine!, ...more].join(' ');
         expect(a.out, label).toEqual(b.out);
         // rg 13 takes the lines of a parent directory's ignore file (sub's, here) for errors,
         // and exits 2; charcount warns, and its exit status is unchanged.
-        expect([a.status, b.status], label).toEqual(more.includes('sub') ? [0, 2] : [b.status, b.status]);
+        expect([a.status, b.status], label).toEqual(
+          more.includes('sub') || more.includes(join(tree, 'sub')) ? [0, 2] : [b.status, b.status],
+        );
         // rg names the working directory's files `./x`; each warning once (rg tells a
         // parent's file once per directory searched).
         const told = [...new Set(b.err.map((line) => `charcount: ${line.replace(/^\.\//, '')}`))].sort();
         expect(a.err, label).toEqual(told);
       }
     }
+    // From a directory below, given as ../rules: named so.
+    const below = ['--ignore-file', '../rules'];
+    const [up, rgUp] = [
+      tool(process.execPath, [cli, ...ourScan, ...below], join(tree, 'sub')),
+      tool('rg', ['--no-config', ...rgScan, ...below], join(tree, 'sub')),
+    ];
+    expect(up.out).toEqual(rgUp.out);
+    expect(up.err).toContain(
+      "charcount: ../rules: line 2: error parsing glob 'sub/r[': unclosed character class; missing ']'",
+    );
+    expect(rgUp.err).toContain("../rules: line 2: error parsing glob 'sub/r[': unclosed character class; missing ']'");
     const all = tool(process.execPath, [cli, '--files', '--ignore-file', 'rules', 'sub']).err;
     expect(all).toEqual([
       `charcount: ${tree}/.git/info/exclude: line 1: error parsing glob '[z-a]': invalid range; 'z' > 'a'`,

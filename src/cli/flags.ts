@@ -250,7 +250,8 @@ export const SCAN_FLAGS: readonly Flag[] = [
     { flags: '--stats', description: 'print a summary to stderr at the end', reports: 'stats' },
     {
       flags: '--no-messages',
-      description: 'no error line for a file that cannot be read (the exit status still says 2)',
+      description:
+        'no error line for a file that cannot be read (the exit status still says 2), no warning about an ignore file',
       reports: (messages: boolean) => (messages ? {} : { noMessages: true }),
     },
     {

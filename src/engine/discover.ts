@@ -62,8 +62,8 @@ export interface DiscoverOptions {
    * `--no-messages`.
    */
   onIgnoreWarning?: (message: string) => void;
-  /** The file each kept copy among `extraIgnoreFiles` was made from: what a warning names. */
-  ignoreFileOrigins?: ReadonlyMap<string, string>;
+  /** Each of `extraIgnoreFiles` → the path it was given as: what a warning names. */
+  ignoreFileNames?: ReadonlyMap<string, string>;
 }
 
 /**
@@ -191,16 +191,15 @@ function patternRoots(o: DiscoverOptions, lib: Globber, patterns: string[]): Roo
 
 /**
  * How a line of an ignore file that is not a glob is told, in ripgrep's words: `FILE: line
- * N: error parsing glob 'GLOB': WHY`. `FILE` is named as the walk's paths are when it lies
- * in the searched directory (`.gitignore`, `sub/.ignore`); an `--ignore-file` relative to
- * the working directory when it lies inside it, as it is usually given; any other (a
- * parent directory's) by its absolute path, as ripgrep names those.
+ * N: error parsing glob 'GLOB': WHY`. `FILE` is an `--ignore-file` as it was given; one the
+ * walk found in the searched directory as the walk's paths are named (`.gitignore`,
+ * `sub/.ignore`); any other (a parent directory's) by its absolute path, as ripgrep names
+ * those.
  */
 function badLineWarning(o: DiscoverOptions, root: Root, b: BadLine): string {
-  const file = o.ignoreFileOrigins?.get(b.file) ?? b.file;
-  let shown = file;
-  if (file !== root.abs && inside(file, root.abs)) shown = joined(root.base, relative(root.abs, file));
-  else if (o.extraIgnoreFiles.includes(b.file) && inside(file, o.cwd)) shown = relative(o.cwd, file);
+  let shown = b.file;
+  if (o.extraIgnoreFiles.includes(b.file)) shown = o.ignoreFileNames?.get(b.file) ?? b.file;
+  else if (b.file !== root.abs && inside(b.file, root.abs)) shown = joined(root.base, relative(root.abs, b.file));
   // A name that is not UTF-8 as text, as ripgrep prints it.
   return `${recordPath(shown).path}: line ${b.line}: error parsing glob '${b.glob}': ${b.message}`;
 }
@@ -261,6 +260,26 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   const reported = overlapping ? new Set(files.keys()) : undefined;
   // Each warning once, however many walks read its file.
   const warned = new Set<string>();
+  const warn = (root: Root, badLines: BadLine[]) => {
+    for (const b of badLines) {
+      const message = badLineWarning(o, root, b);
+      if (!warned.has(message)) o.onIgnoreWarning?.(message);
+      warned.add(message);
+    }
+  };
+  if (!roots.length && o.extraIgnoreFiles.length && o.onIgnoreWarning) {
+    // No walk reads the --ignore-files: a walk of one of them alone (no other rules, no
+    // depth) does, to tell their lines that are not globs, as ripgrep tells them whatever
+    // it searches.
+    const [first] = o.extraIgnoreFiles as [string];
+    const walker = o.backend.createWalker('', first, true, false, {
+      ignoreFiles: false,
+      extraIgnoreFiles: o.extraIgnoreFiles,
+      maxDepth: 0,
+      cwd: o.cwd,
+    });
+    warn({ abs: first, base: '' }, o.backend.walkNext(walker, 1).badLines);
+  }
 
   for (const root of roots) {
     const options: WalkOptions = {
@@ -281,11 +300,7 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
     for (let done = false; !done;) {
       const step = o.backend.walkNext(walker, WALK_STEP);
       done = step.done;
-      for (const b of step.badLines) {
-        const message = badLineWarning(o, root, b);
-        if (!warned.has(message)) o.onIgnoreWarning?.(message);
-        warned.add(message);
-      }
+      warn(root, step.badLines);
       const found: Discovered[] = step.errors.map((e) => ({ path: e.path, error: fileErrorOf(e) }));
       if (step.files !== '') {
         step.files.split('\0').forEach((path, i) => {

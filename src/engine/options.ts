@@ -162,7 +162,7 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     follow: flag('follow'),
     shard: o.shard === undefined ? undefined : checkShard(o.shard),
     signal: o.signal,
-    ignoreFileOrigins: copiedFrom,
+    ignoreFileNames: givenAs,
   };
   resolved.extraIgnoreFiles = stringList('extraIgnoreFiles', o.extraIgnoreFiles, []).map((file, i) =>
     ignoreFileOf(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file)), file, resolved.cwd),
@@ -310,8 +310,12 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
 /** Where copies of ignore files are kept (made on first use, removed when the process exits). */
 let copies: string | undefined;
 let copiesMade = 0;
-/** The file each copy was made from: what a warning about one of its lines names. */
-const copiedFrom = new Map<string, string>();
+/**
+ * Each ignore file as the walkers read it (the file, or its kept copy) → the path it was
+ * given as, the first time: what a warning about one of its lines names, as ripgrep names
+ * it. (The command line's second resolution gives the first's paths: they keep their name.)
+ */
+const givenAs = new Map<string, string>();
 
 /**
  * The ignore file at `path` as the walkers should read it: `path` itself, or a kept copy
@@ -319,6 +323,12 @@ const copiedFrom = new Map<string, string>();
  * naming the option and the value `given` when it cannot be read.
  */
 function ignoreFileOf(name: string, path: string, given: string, cwd: string): string {
+  const read = readableIgnoreFile(name, path, given, cwd);
+  if (!givenAs.has(read)) givenAs.set(read, given);
+  return read;
+}
+
+function readableIgnoreFile(name: string, path: string, given: string, cwd: string): string {
   // A copy made by an earlier call (the command line resolves its options twice) is ready.
   if (copies !== undefined && path.startsWith(`${copies}/`)) return path;
   let why: FileError;
@@ -329,7 +339,7 @@ function ignoreFileOf(name: string, path: string, given: string, cwd: string): s
       const data = readFileSync(path);
       const rules = anchoredAt(cwd, data);
       // A pipe (`--ignore-file <(…)`) can be read once, and each walk reads its ignore files.
-      return rules === data && st.isFile() ? path : keptCopy(rules, path);
+      return rules === data && st.isFile() ? path : keptCopy(rules);
     }
   } catch (e) {
     why = fsErrorOf(e);
@@ -368,8 +378,8 @@ function anchoredAt(cwd: string, data: Buffer): Buffer {
   return changed ? Buffer.from(lines.join('\n')) : data;
 }
 
-/** `data`, made from the file `from`, in a file of its own, removed when the process exits. */
-function keptCopy(data: Buffer, from: string): string {
+/** `data` in a file of its own, removed when the process exits. */
+function keptCopy(data: Buffer): string {
   if (copies === undefined) {
     const dir = mkdtempSync(join(tmpdir(), 'charcount-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
@@ -377,6 +387,5 @@ function keptCopy(data: Buffer, from: string): string {
   }
   const file = join(copies, `ignore-${copiesMade++}`);
   writeFileSync(file, data);
-  copiedFrom.set(file, from);
   return file;
 }
