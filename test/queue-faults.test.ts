@@ -141,9 +141,13 @@ describe.skipIf(!hasRedisServer)('queued runs when Redis or a peer misbehaves', 
       expect(took).toBeLessThan(7_500); // its 2 s grace for Redis, on a loaded machine; not the 11 s reconnection window
       redis.resume();
       // What the worker wrote before it left and Redis had not read (a batch it finished
-      // in its grace: its answer) is in Redis's socket and done as soon as Redis runs;
-      // give it that moment, or a batch finished that way would look left in hand.
-      await sleep(300);
+      // in its grace: its answer) is in Redis's sockets, done before Redis sees them close:
+      // once the worker's connections are gone, a batch still active was left in hand.
+      await until(
+        async () => !String(await withRedis(url, (r) => r.client('LIST'))).includes('name=charcount-worker'),
+        10_000,
+        "the stopped worker's connections to close",
+      );
       // The batches it left in hand, whichever they are (it may have finished the one it was
       // caught with): still active in Redis, under a lock nobody renews.
       const inHand = await withRedis(url, (r) => r.lrange(`bull:charcount-${run}:active`, 0, -1));

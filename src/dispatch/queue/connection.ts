@@ -51,6 +51,8 @@ export function redisClient(url: string, role: Role, track?: (client: Redis) => 
     // disconnect() otherwise keeps the process alive up to 2 s waiting for the socket to close.
     disconnectTimeout: 100,
     maxRetriesPerRequest: null,
+    // Who is who in the server's CLIENT LIST (duplicates keep the name).
+    connectionName: `charcount-${role}`,
     retryStrategy: (times) => (role === 'coordinator' && times > COORDINATOR_RETRIES ? null : retryDelay(times)),
   };
   return watched(new Redis(url, options), url, track);
