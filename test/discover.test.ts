@@ -97,6 +97,24 @@ describe('a line of an ignore file that is not a glob', () => {
     for await (const f of listFiles({ cwd: dir })) listed.push(f.error ? `ERR ${f.path}` : f.path);
     expect(listed.sort()).toEqual(['a.txt', 'sub/c.txt']);
   });
+
+  test('an extraIgnoreFiles entry is named as each call gives it, whatever an earlier call gave', async () => {
+    writeFileSync(join(dir, 'rules'), 'r[\n');
+    const told = async (cwd: string, file: string) => {
+      const messages: string[] = [];
+      await scan(['a.txt'], {
+        cwd,
+        counter: new Counter('x', 1),
+        extraIgnoreFiles: [file],
+        onWarning: (m) => messages.push(m),
+      }).summary();
+      return messages;
+    };
+    const said = (name: string) => [`${name}: line 1: error parsing glob 'r[': unclosed character class; missing ']'`];
+    expect(await told(dir, 'rules')).toEqual(said('rules'));
+    expect(await told(join(dir, 'sub'), '../rules')).toEqual(said('../rules'));
+    expect(await told(dir, join(dir, 'rules'))).toEqual(said(join(dir, 'rules')));
+  });
 });
 
 describe('walking with ignore patterns (the glob walk)', () => {

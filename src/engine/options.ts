@@ -162,10 +162,14 @@ export function resolveDiscovery(o: DiscoveryOptions): ResolvedDiscovery {
     follow: flag('follow'),
     shard: o.shard === undefined ? undefined : checkShard(o.shard),
     signal: o.signal,
-    ignoreFileNames: givenAs,
   };
-  resolved.extraIgnoreFiles = stringList('extraIgnoreFiles', o.extraIgnoreFiles, []).map((file, i) =>
+  const givenIgnoreFiles = stringList('extraIgnoreFiles', o.extraIgnoreFiles, []);
+  resolved.extraIgnoreFiles = givenIgnoreFiles.map((file, i) =>
     ignoreFileOf(`extraIgnoreFiles[${i}]`, resolveAsOpened(resolved.cwd, pathFromText(file)), file, resolved.cwd),
+  );
+  // What a warning names: each as given (a kept copy given back: as its file was given).
+  resolved.ignoreFileNames = new Map(
+    resolved.extraIgnoreFiles.map((read, i) => [read, copiedFrom.get(givenIgnoreFiles[i]!) ?? givenIgnoreFiles[i]!]),
   );
   // The walker compiles the globs when it is made (it reads nothing then): a glob that does
   // not parse is a RangeError now, not a failure midway through a run.
@@ -310,12 +314,17 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
 /** Where copies of ignore files are kept (made on first use, removed when the process exits). */
 let copies: string | undefined;
 let copiesMade = 0;
+/** Each kept copy → the path its file was given as. */
+const copiedFrom = new Map<string, string>();
+
 /**
- * Each ignore file as the walkers read it (the file, or its kept copy) → the path it was
- * given as, the first time: what a warning about one of its lines names, as ripgrep names
- * it. (The command line's second resolution gives the first's paths: they keep their name.)
+ * Whether `path` is a kept copy of an ignore file (a pipe read once, rules anchored): the
+ * command line, which resolves its options twice, gives the second resolution the copy
+ * and every other ignore file as it was given.
  */
-const givenAs = new Map<string, string>();
+export function isKeptCopy(path: string): boolean {
+  return copiedFrom.has(path);
+}
 
 /**
  * The ignore file at `path` as the walkers should read it: `path` itself, or a kept copy
@@ -323,14 +332,8 @@ const givenAs = new Map<string, string>();
  * naming the option and the value `given` when it cannot be read.
  */
 function ignoreFileOf(name: string, path: string, given: string, cwd: string): string {
-  const read = readableIgnoreFile(name, path, given, cwd);
-  if (!givenAs.has(read)) givenAs.set(read, given);
-  return read;
-}
-
-function readableIgnoreFile(name: string, path: string, given: string, cwd: string): string {
   // A copy made by an earlier call (the command line resolves its options twice) is ready.
-  if (copies !== undefined && path.startsWith(`${copies}/`)) return path;
+  if (copiedFrom.has(path)) return path;
   let why: FileError;
   try {
     const st = statSync(path);
@@ -339,7 +342,10 @@ function readableIgnoreFile(name: string, path: string, given: string, cwd: stri
       const data = readFileSync(path);
       const rules = anchoredAt(cwd, data);
       // A pipe (`--ignore-file <(…)`) can be read once, and each walk reads its ignore files.
-      return rules === data && st.isFile() ? path : keptCopy(rules);
+      if (rules === data && st.isFile()) return path;
+      const copy = keptCopy(rules);
+      copiedFrom.set(copy, given);
+      return copy;
     }
   } catch (e) {
     why = fsErrorOf(e);

@@ -8,7 +8,7 @@ import { fstatSync } from 'node:fs';
 import { isAbortOf } from '../../core/errors.js';
 import type { FileRecord } from '../../core/types.js';
 import { formatTypeList, typeTable } from '../../engine/file-types.js';
-import { resolveDiscovery, resolveOptions } from '../../engine/options.js';
+import { isKeptCopy, resolveDiscovery, resolveOptions } from '../../engine/options.js';
 import { scanRun } from '../../engine/scan.js';
 import { Counter } from '../../scan/counter.js';
 import { scanReadable } from '../../scan/stdin.js';
@@ -140,7 +140,15 @@ async function checkArguments(
     return usage(flags.inFlagWords((e as Error).message, o, asked.typeDefinitions));
   }
   const stdin = !o.files && inputs.includes('-');
-  // The ignore files as resolved (a pipe is read once, into a file of its own).
-  asked = { ...asked, patterns, ...(extraIgnoreFiles.length > 0 && { extraIgnoreFiles }) };
+  // A pipe is read once, into a file of its own: the run takes that copy (any other
+  // ignore file as given, which is what its warnings name).
+  const ignoreFilesAsked = [asked.extraIgnoreFiles ?? []].flat();
+  asked = {
+    ...asked,
+    patterns,
+    ...(extraIgnoreFiles.length > 0 && {
+      extraIgnoreFiles: extraIgnoreFiles.map((read, i) => (isKeptCopy(read) ? read : ignoreFilesAsked[i]!)),
+    }),
+  };
   return { asked, format, stdin, defaultPath: given.length === 0 && !stdin };
 }
