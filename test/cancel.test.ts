@@ -24,15 +24,14 @@ test('Ctrl-C while a worker reads a huge file: exit 130 within seconds, with the
   });
   let stderr = '';
   child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   // Interrupt once the run is under way: the progress bar draws after a second of it (a
-  // fixed wait could end before a slow machine has even started the command).
-  await new Promise<void>((resolve) => {
-    child.stderr.once('data', () => resolve());
-    child.once('exit', () => resolve()); // ended without a bar: the assertions below say how
-  });
+  // fixed wait could end before a slow machine has even started the command). Ended
+  // without a bar, the assertions below say how.
+  await Promise.race([new Promise((resolve) => child.stderr.once('data', resolve)), exited]);
   const sent = performance.now();
   child.kill('SIGINT');
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const code = await exited;
   const tookMs = performance.now() - sent;
   expect(code).toBe(130);
   expect(stderr).toMatch(/interrupted: partial results\n1 files discovered, 0 scanned/);
