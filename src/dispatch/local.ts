@@ -183,12 +183,6 @@ export class ThreadPool {
   }
 }
 
-/** Waits until element 0 of `underway` is 0 (cancelled tasks have stopped), or `DRAIN_MS`. */
-async function stopped(underway: Int32Array): Promise<void> {
-  const end = performance.now() + DRAIN_MS;
-  while (Atomics.load(underway, 0) > 0 && performance.now() < end) await sleep(2);
-}
-
 /** Waits until `tasks` (cancelled) have settled, or `DRAIN_MS`, whichever comes first. */
 async function drained(tasks: Iterable<Promise<unknown>>): Promise<void> {
   const all = [...tasks];
@@ -266,6 +260,8 @@ export class LocalTransport implements Transport {
   private ended = false;
   /** The run's tasks reading files on a thread now (`BatchTask.underway`). */
   private readonly underway = new Int32Array(new SharedArrayBuffer(4));
+  /** The run's tasks given to the pool that have not come back (or failed with their thread). */
+  private inPool = 0;
   /** What this thread has scanned of the run: files, and their work (see `worthThreads`). */
   private readonly here = { files: 0, work: 0 };
   /** The run loop's queue (`backlog`). */
@@ -368,16 +364,20 @@ export class LocalTransport implements Transport {
   }
 
   private toPool({ task, message }: { task: Task; message: BatchTask }): void {
+    this.inPool++;
     this.pool.run(message).then(
       (batch) => {
+        this.inPool--;
         this.arrive({ task, batch });
         this.pump();
       },
-      (failure) =>
+      (failure) => {
+        this.inPool--;
         this.arrive({
           task,
           lost: `the worker scanning this file died: ${failure instanceof Error ? failure.message : String(failure)}`,
-        }),
+        });
+      },
     );
   }
 
@@ -416,10 +416,14 @@ export class LocalTransport implements Transport {
     // on a shared pool they would otherwise go on to their end. The run ends once those
     // reading files on a thread have stopped (a chunk's read): a file's decompressor is
     // reaped by then (contract §2.3.1). Tasks still queued behind other runs' are not
-    // waited for: they see the flag before they open anything.
+    // waited for: they see the flag before they open anything. (Nor is a count left up by
+    // a thread that died: once every task has come back, none is reading.)
     this.letGo();
     Atomics.store(this.cancelFlag, 0, 1);
     if (this.options.ownsPool) await this.pool.destroy();
-    else await stopped(this.underway);
+    else {
+      const end = performance.now() + DRAIN_MS;
+      while (Atomics.load(this.underway, 0) > 0 && this.inPool > 0 && performance.now() < end) await sleep(2);
+    }
   }
 }
