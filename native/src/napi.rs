@@ -329,6 +329,15 @@ impl Env {
         let t = self.type_of(v)?;
         Ok(t == NAPI_UNDEFINED || t == NAPI_NULL)
     }
+    /// The option `obj[name]`, or `None` when it is `undefined` or `null`, or `obj` itself
+    /// is (no options given).
+    pub(crate) fn optional(self, obj: napi_value, name: &str) -> JsResult<Option<napi_value>> {
+        if self.is_nullish(obj)? {
+            return Ok(None);
+        }
+        let x = self.get(obj, name)?;
+        Ok(if self.is_nullish(x)? { None } else { Some(x) })
+    }
 
     /// Callback arguments, padded with `undefined` up to `N`.
     pub(crate) fn args<const N: usize>(self, info: napi_callback_info) -> JsResult<[napi_value; N]> {

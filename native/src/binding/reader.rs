@@ -79,14 +79,7 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
     if env.is_nullish(v)? {
         return Ok(o);
     }
-    let flag = |name: &str| -> JsResult<bool> {
-        let x = env.get(v, name)?;
-        if env.is_nullish(x)? {
-            Ok(false)
-        } else {
-            env.boolean(x)
-        }
-    };
+    let flag = |name: &str| -> JsResult<bool> { env.optional(v, name)?.map_or(Ok(false), |x| env.boolean(x)) };
     o.full = flag("full")?;
     o.read_only = flag("readOnly")?;
     o.scan_binary = flag("scanBinary")?;
@@ -97,27 +90,23 @@ fn read_options(env: Env, v: napi_value) -> JsResult<ReadOptions> {
     if let Some(n) = optional_count(env, v, "chunkSize")? {
         o.chunk_size = (n as usize).clamp(1, 64 << 20);
     }
-    let encoding = env.get(v, "encoding")?;
-    if !env.is_nullish(encoding)? {
+    if let Some(encoding) = env.optional(v, "encoding")? {
         let name = env.string(encoding)?;
         o.encoding = Encoding::from_name(&name).ok_or_else(|| {
             JsError::Range(format!("encoding must be 'utf-8', 'utf-16le' or 'utf-16be', got {name:?}"))
         })?;
     }
-    let sniff = env.get(v, "bomSniff")?;
-    if !env.is_nullish(sniff)? {
+    if let Some(sniff) = env.optional(v, "bomSniff")? {
         o.bom_sniff = env.boolean(sniff)?;
     }
     Ok(o)
 }
 
-/// `asciiWidth`: absent, or an integer from 1 to 8.
-/// `options[name]`: absent, or a non-negative integer.
+/// `options[name]`: absent (or no options), or a non-negative integer.
 fn optional_count(env: Env, options: napi_value, name: &str) -> JsResult<Option<u64>> {
-    let x = env.get(options, name)?;
-    if env.is_nullish(x)? {
+    let Some(x) = env.optional(options, name)? else {
         return Ok(None);
-    }
+    };
     let n = env.double(x)?;
     if !(n >= 0.0 && n.fract() == 0.0) {
         return Err(JsError::Range(format!("{name} must be a non-negative integer, got {n}")));
@@ -166,25 +155,26 @@ fn scan_paths(
         return Err(JsError::Type("counters must hold at least one counter".into()));
     }
     let opts = read_options(env, options)?;
-    let (budget, hints, cwd, cancel) = if env.is_nullish(options)? {
-        (None, Vec::new(), None, Cancel::Snapshot(AtomicI32::new(0)))
-    } else {
-        let hints = env.get(options, "hints")?;
-        // Copied: the scan below makes calls that may run JS, which could detach its buffer.
-        let hints = if env.is_nullish(hints)? { Vec::new() } else { env.input_bytes(hints)?.into_vec() };
-        let cwd = env.get(options, "cwd")?;
-        let cwd = if env.is_nullish(cwd)? { None } else { Some(std::path::PathBuf::from(env.path(cwd)?)) };
-        let cancel = env.get(options, "cancel")?;
-        let cancel =
-            if env.is_nullish(cancel)? { Cancel::Snapshot(AtomicI32::new(0)) } else { env.cancel_flag(cancel)? };
-        (optional_count(env, options, "budgetBytes")?, hints, cwd, cancel)
+    // Copied: the scan below makes calls that may run JS, which could detach its buffer.
+    let hints = match env.optional(options, "hints")? {
+        Some(h) => env.input_bytes(h)?.into_vec(),
+        None => Vec::new(),
     };
+    let cwd = match env.optional(options, "cwd")? {
+        Some(c) => Some(std::path::PathBuf::from(env.path(c)?)),
+        None => None,
+    };
+    let cancel = match env.optional(options, "cancel")? {
+        Some(c) => env.cancel_flag(c)?,
+        None => Cancel::Snapshot(AtomicI32::new(0)),
+    };
+    let budget = optional_count(env, options, "budgetBytes")?;
     // `stopAtBytes`: a hard budget — a file whose reading would pass it is abandoned (no
     // record) and ends the batch, even the first; `budgetBytes` only ends it between files.
-    let stop_at = if env.is_nullish(options)? { None } else { optional_count(env, options, "stopAtBytes")? };
+    let stop_at = optional_count(env, options, "stopAtBytes")?;
     // `budgetHits`: as `budgetBytes`, for the hits listed (with `maxHits`): what a batch
     // holds in memory stays bounded however many hits its files have.
-    let hit_budget = if env.is_nullish(options)? { None } else { optional_count(env, options, "budgetHits")? };
+    let hit_budget = optional_count(env, options, "budgetHits")?;
     let mut hits = 0u64;
     let (list, values) = path_list(env, paths)?;
     let mut reader = Reader::new();

@@ -41,10 +41,9 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
         return Err(JsError::Type("createWalker options must be an object".into()));
     }
     let flag = |name: &str| -> JsResult<Option<bool>> {
-        let x = env.get(v, name)?;
-        if env.is_nullish(x)? {
+        let Some(x) = env.optional(v, name)? else {
             return Ok(None);
-        }
+        };
         if env.type_of(x)? != NAPI_BOOLEAN {
             return Err(JsError::Type(format!("options.{name} must be a boolean")));
         }
@@ -56,13 +55,10 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
     let strings = |name: &str| string_list(env, v, name, |s| env.string(s));
     o.extra_ignore_files = string_list(env, v, "extraIgnoreFiles", |s| env.path(s).map(PathBuf::from))?;
     let (globs, iglobs, excludes) = (strings("globs")?, strings("iglobs")?, strings("excludes")?);
-    let cwd = env.get(v, "cwd")?;
-    let cwd = if env.is_nullish(cwd)? {
-        None
-    } else if env.type_of(cwd)? != NAPI_STRING {
-        return Err(JsError::Type("options.cwd must be a string".into()));
-    } else {
-        Some(std::path::PathBuf::from(env.path(cwd)?))
+    let cwd = match env.optional(v, "cwd")? {
+        Some(c) if env.type_of(c)? != NAPI_STRING => return Err(JsError::Type("options.cwd must be a string".into())),
+        Some(c) => Some(std::path::PathBuf::from(env.path(c)?)),
+        None => None,
     };
     let invalid = |e: walker::GlobError| {
         JsError::Range(format!("options.{}[{}] is not a valid glob ({:?}): {}", e.list, e.index, e.glob, e.message))
@@ -70,10 +66,9 @@ fn walk_options(env: Env, v: napi_value, root: &std::path::Path) -> JsResult<Wal
     o.overrides = walker::overrides(cwd.as_deref().unwrap_or(root), &globs, &iglobs, &excludes).map_err(invalid)?;
     o.types = walker::types(&strings("types")?).map_err(invalid)?;
     let integer = |name: &str| -> JsResult<Option<f64>> {
-        let x = env.get(v, name)?;
-        if env.is_nullish(x)? {
+        let Some(x) = env.optional(v, name)? else {
             return Ok(None);
-        }
+        };
         if env.type_of(x)? != NAPI_NUMBER {
             return Err(JsError::Type(format!("options.{name} must be a number")));
         }
@@ -146,10 +141,9 @@ export!(walk_next, |env, info| {
 /// The list option `options[name]`: absent, or an array of strings, each read by `read` (as
 /// text, or as a path's bytes).
 fn string_list<T>(env: Env, v: napi_value, name: &str, read: impl Fn(napi_value) -> JsResult<T>) -> JsResult<Vec<T>> {
-    let list = env.get(v, name)?;
-    if env.is_nullish(list)? {
+    let Some(list) = env.optional(v, name)? else {
         return Ok(Vec::new());
-    }
+    };
     let is_array: bool = out!(env, napi_is_array(list));
     if !is_array {
         return Err(JsError::Type(format!("options.{name} must be an array of strings")));
