@@ -40,7 +40,7 @@ import {
 import type { PortableFileError } from './errors.js';
 import { buildOverride, buildTypes, OverrideError } from './ignore.js';
 import { DEFAULT_CHUNK, Reader, type ReadResult, type ReaderOptions } from './reader.js';
-import { Walker, type WalkRules, type WalkSink } from './walker.js';
+import { textOfByteString, Walker, type WalkRules, type WalkSink } from './walker.js';
 
 const counterOf = (h: CounterHandle) => h as unknown as PortableCounter;
 const scannerOf = (h: ScannerHandle) => h as unknown as PortableScanner;
@@ -177,7 +177,7 @@ function walkRules(o: WalkOptions, root: string): WalkRules {
 }
 
 /** A path string (lone surrogates as bytes, see path-bytes.ts) as a byte string. */
-const byteString = (s: string) => bytesOfPath(pathText(s)).toString('latin1');
+const byteString = (s: string) => bytesOfPath(s).toString('latin1');
 
 /** The portable back end. */
 export const portableBackend: Backend = {
@@ -252,14 +252,11 @@ export const portableBackend: Backend = {
     return batch;
   },
 
-  createWalker: (display, root, hidden, follow, options) =>
-    new Walker(
-      pathText(display),
-      byteString(root),
-      hidden,
-      follow,
-      walkRules(options ?? {}, byteString(root)),
-    ) as unknown as WalkerHandle,
+  createWalker(display, root, hidden, follow, options) {
+    const rootBytes = byteString(root);
+    const walker = new Walker(pathText(display), rootBytes, hidden, follow, walkRules(options ?? {}, rootBytes));
+    return walker as unknown as WalkerHandle;
+  },
 
   walkNext(walker, max) {
     const w = walkerOf(walker);
@@ -269,7 +266,7 @@ export const portableBackend: Backend = {
       files: out.files.join('\0'),
       regular: Uint8Array.from(out.regular),
       errors: out.errors.map((e) => ({ ...errorObject(e), path: e.path })),
-      badLines: out.badLines.map((b) => ({ ...b, file: pathFromBytes(Buffer.from(b.file, 'latin1')) })),
+      badLines: out.badLines.map((b) => ({ ...b, file: textOfByteString(b.file) })),
       done: w.isDone(),
     };
   },

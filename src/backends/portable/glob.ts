@@ -27,14 +27,12 @@ export interface GlobOptions {
   caseInsensitive: boolean;
   /** `*` and `?` do not match `/`. */
   literalSeparator: boolean;
-  /** `\` escapes the next character (always so on Unix). */
-  backslashEscape?: boolean;
 }
 
 const isSeparator = (c: string | undefined) => c === '/';
 
 /** globset's `Parser`, over the glob's characters (code points). */
-function parse(glob: string, opts: GlobOptions): Token[] {
+function parse(glob: string): Token[] {
   const chars = [...glob];
   let i = 0;
   let prev: string | undefined;
@@ -138,7 +136,8 @@ function parse(glob: string, opts: GlobOptions): Token[] {
     } else if (c === ',') {
       if (stack.length <= 1) push({ t: 'lit', c: ',' });
       else stack.push([]);
-    } else if (c === '\\' && opts.backslashEscape !== false) {
+    } else if (c === '\\') {
+      // `\` escapes the next character (globset's `backslash_escape`, always on Unix).
       const e = bump();
       if (e === undefined) throw new GlobError("dangling '\\'");
       push({ t: 'lit', c: e });
@@ -312,17 +311,14 @@ function strategyOf(tokens: Token[], opts: GlobOptions): Strategy {
 /** A parsed glob: `new Glob(text, options)` throws `GlobError` when it does not parse. */
 export class Glob {
   readonly strategy: Strategy;
-  constructor(
-    readonly glob: string,
-    opts: GlobOptions,
-  ) {
-    this.strategy = strategyOf(parse(glob, opts), opts);
+  constructor(glob: string, opts: GlobOptions) {
+    this.strategy = strategyOf(parse(glob), opts);
   }
 }
 
-/** globset's file name of a path: after the last `/`; none if empty or ending in `.`. */
-function fileName(path: string): string {
-  if (path === '' || path.endsWith('.')) return '';
+/** The crates' `file_name`: after the last `/`; none if empty, or ending in `.` (`..` too). */
+export function fileNameOf(path: string): string | undefined {
+  if (path === '' || path.endsWith('.')) return undefined;
   return path.slice(path.lastIndexOf('/') + 1);
 }
 
@@ -331,7 +327,7 @@ export class Candidate {
   readonly basename: string;
   readonly ext: string;
   constructor(readonly path: string) {
-    this.basename = fileName(path);
+    this.basename = fileNameOf(path) ?? '';
     const dot = this.basename.lastIndexOf('.');
     this.ext = dot < 0 ? '' : this.basename.slice(dot);
   }

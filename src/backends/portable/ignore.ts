@@ -11,7 +11,7 @@ import { isUtf8 } from 'node:buffer';
 import { readFileSync, realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import type { BadLine } from '../backend.js';
-import { Candidate, Glob, GlobError, GlobSet, utf8Bytes } from './glob.js';
+import { Candidate, fileNameOf, Glob, GlobError, GlobSet, utf8Bytes } from './glob.js';
 
 /** A byte string as a path `fs` takes. */
 export const fsPathOf = (bytes: string) => Buffer.from(bytes, 'latin1');
@@ -34,12 +34,6 @@ export function joinPath(dir: string, name: string): string {
   return dir.endsWith('/') ? dir + name : `${dir}/${name}`;
 }
 
-/** The crate's `file_name`: after the last `/`; none if empty, or ending in `.` (`..` too). */
-export function fileNameOf(path: string): string | undefined {
-  if (path === '' || path.endsWith('.')) return undefined;
-  return path.slice(path.lastIndexOf('/') + 1);
-}
-
 /** Rust's `char::is_whitespace` characters, at the end of a line (`trim_end`). */
 const TRAILING_SPACE = /[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/u;
 
@@ -51,12 +45,15 @@ interface Rule {
 /** The globs of one ignore file (or of the overrides), matched relative to `root`. */
 export class Gitignore {
   private readonly set: GlobSet;
+  /** How many rules are not negated (the crate's `num_ignores`). */
+  private readonly ignores: number;
   constructor(
     readonly root: string,
     private readonly rules: Rule[],
     globs: Glob[],
   ) {
     this.set = new GlobSet(globs);
+    this.ignores = rules.filter((r) => !r.whitelist).length;
   }
 
   static empty(): Gitignore {
@@ -69,7 +66,7 @@ export class Gitignore {
 
   /** How many globs are not negated. */
   numIgnores(): number {
-    return this.rules.filter((r) => !r.whitelist).length;
+    return this.ignores;
   }
 
   /** The path with `./` and this file's directory taken off the front, as the crate strips it. */
@@ -142,7 +139,7 @@ export class GitignoreBuilder {
     if (actual.endsWith('/**')) actual = `${actual}/*`;
     let glob: Glob;
     try {
-      glob = new Glob(actual, { literalSeparator: true, caseInsensitive: this.caseInsensitive, backslashEscape: true });
+      glob = new Glob(actual, { literalSeparator: true, caseInsensitive: this.caseInsensitive });
     } catch (e) {
       throw e instanceof GlobError ? new LineError(original, e.message) : e;
     }
@@ -268,13 +265,13 @@ export function buildOverride(cwd: string, globs: string[], iglobs: string[], ex
 
 /** ripgrep's `-t`/`-T` (the crate's `Types`): globs on a file's name, the last match decides. */
 export class Types {
+  /** Some glob selects a type (the crate's `has_selected`): a file of no selected type is left out. */
+  private readonly hasSelected: boolean;
   constructor(
     private readonly set: GlobSet = new GlobSet([]),
     private readonly negated: boolean[] = [],
-  ) {}
-
-  private get hasSelected(): boolean {
-    return this.negated.some((n) => !n);
+  ) {
+    this.hasSelected = negated.some((n) => !n);
   }
 
   isEmpty(): boolean {
@@ -440,6 +437,8 @@ function gitCommonDir(dir: string, git: Stats | undefined): string | undefined {
 
 /** The ignore files in force for the entries of one directory (the crate's `Ignore`). */
 export class Ignore {
+  /** This directory or one above it holds a `.git`: git's rules apply. */
+  private readonly anyGit: boolean;
   private constructor(
     private readonly shared: Shared,
     readonly dir: string,
@@ -447,7 +446,9 @@ export class Ignore {
     private readonly absoluteParent: boolean,
     private readonly absoluteBase: string | undefined,
     private readonly m: Matchers,
-  ) {}
+  ) {
+    this.anyGit = m.hasGit || (parent?.anyGit ?? false);
+  }
 
   /**
    * The root of a walk's ignore tree: no directory yet, git's global file read (its lines
@@ -518,8 +519,7 @@ export class Ignore {
   private static matchedIgnore(self: Ignore, path: string, isDir: boolean): Match {
     const o = self.shared.opts;
     let [custom, ignore, gi, exclude]: Match[] = [undefined, undefined, undefined, undefined];
-    let anyGit = false;
-    for (let ig: Ignore | undefined = self; ig && !anyGit; ig = ig.parent) anyGit = ig.m.hasGit;
+    const anyGit = self.anyGit;
     let sawGit = false;
     const visit = (ig: Ignore, p: string) => {
       custom ??= ig.m.custom.matched(p, isDir);

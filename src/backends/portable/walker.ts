@@ -55,17 +55,11 @@ const enum Kind {
   Other,
 }
 
-function kindOfDirent(d: Dirent): Kind {
+/** What a directory entry or a stat says the file is. */
+function kindOf(d: Dirent | Stats): Kind {
   if (d.isFile()) return Kind.File;
   if (d.isDirectory()) return Kind.Dir;
   if (d.isSymbolicLink()) return Kind.Link;
-  return Kind.Other;
-}
-
-function kindOfStats(s: Stats): Kind {
-  if (s.isFile()) return Kind.File;
-  if (s.isDirectory()) return Kind.Dir;
-  if (s.isSymbolicLink()) return Kind.Link;
   return Kind.Other;
 }
 
@@ -124,7 +118,7 @@ function list(frame: Frame): void {
   try {
     for (let d = dir.readSync(); d; d = dir.readSync()) {
       frame.names.push((d.name as unknown as Buffer).toString('latin1'));
-      frame.kinds.push(kindOfDirent(d));
+      frame.kinds.push(kindOf(d));
     }
   } catch (e) {
     frame.readError = fromFsError(e);
@@ -133,8 +127,8 @@ function list(frame: Frame): void {
   }
 }
 
-/** A path string of a byte string. */
-function pathText(bytes: string): string {
+/** A path string of a byte string (the walkers' paths, an ignore file's name). */
+export function textOfByteString(bytes: string): string {
   // eslint-disable-next-line no-control-regex
   return /^[\x00-\x7f]*$/.test(bytes) ? bytes : pathFromBytes(Buffer.from(bytes, 'latin1'));
 }
@@ -172,7 +166,7 @@ export class Walker {
   private shown(path: string): string {
     let below = path.startsWith(this.root) ? path.slice(this.root.length) : path;
     if (below.startsWith('/')) below = below.slice(1);
-    return joinDisplay(this.display, pathText(below));
+    return joinDisplay(this.display, textOfByteString(below));
   }
 
   private push(ent: Entry): void {
@@ -189,7 +183,7 @@ export class Walker {
     } catch (e) {
       return { path: ent.path, depth: ent.depth, error: fromFsError(e) };
     }
-    const followed: Entry = { path: ent.path, depth: ent.depth, kind: kindOfStats(s), followed: true };
+    const followed: Entry = { path: ent.path, depth: ent.depth, kind: kindOf(s), followed: true };
     if (followed.kind !== Kind.Dir) return followed;
     // As `same-file`: the child and each directory being read are opened and compared.
     try {
@@ -234,7 +228,7 @@ export class Walker {
       } catch (e) {
         return { path: this.root, depth: 0, error: fromFsError(e) };
       }
-      return this.handle({ path: this.root, depth: 0, kind: kindOfStats(s), followed: false });
+      return this.handle({ path: this.root, depth: 0, kind: kindOf(s), followed: false });
     }
     while (this.stack.length) {
       const depth = this.stack.length;
