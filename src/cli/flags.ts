@@ -15,7 +15,7 @@ import { addTypeDefinition } from '../engine/file-types.js';
 import type { ScanOptions } from '../engine/options.js';
 import type { Query } from '../engine/query.js';
 import { compressionSummary } from '../scan/compression.js';
-import { DEFAULT_MAX_HITS } from '../scan/counter.js';
+import { DEFAULT_MAX_HITS, type Reset } from '../scan/counter.js';
 import { checkEncoding } from '../scan/decode.js';
 import { arg, collect, excludeGlob, integer, redisUrl, shard, size, version } from './args.js';
 import { stderr } from './streams.js';
@@ -23,10 +23,8 @@ import { COLOR_CHOICES, type ColorWhen } from './report/color.js';
 import type { Format } from './report/reporters.js';
 import type { ReportOptions } from './report/stage.js';
 
-/** `--reset`'s choices and their `Reset` codes, from the kernel's table of modes. */
-export const RESETS = Object.fromEntries(RESET_MODES.map((r) => [r.name, r.code])) as {
-  readonly [R in (typeof RESET_MODES)[number] as R['name']]: R['code'];
-};
+/** `--reset`'s choices: the names of the kernel's modes, as `Counter` takes them. */
+const RESET_NAMES: readonly Reset[] = RESET_MODES.map((r) => r.name);
 
 /**
  * The flags' values as commander keeps them, by attribute: a flag not given is absent
@@ -35,7 +33,7 @@ export const RESETS = Object.fromEntries(RESET_MODES.map((r) => [r.name, r.code]
 export interface FlagValues {
   char?: string;
   min?: number;
-  reset: keyof typeof RESETS;
+  reset: Reset;
   filesWithMatches?: boolean;
   filesWithoutMatch?: boolean;
   quiet?: boolean;
@@ -96,7 +94,7 @@ export interface Ordered {
 export interface Asked extends Omit<ScanOptions, 'counter' | 'counters'> {
   char?: string;
   min?: number;
-  reset?: keyof typeof RESETS;
+  reset?: Reset;
 }
 
 export interface Flag {
@@ -163,7 +161,7 @@ export const SCAN_FLAGS: readonly Flag[] = [
   {
     flags: '-r, --reset <mode>',
     description: 'where the count starts again: per line, per space-separated word, or never',
-    choices: Object.keys(RESETS),
+    choices: [...RESET_NAMES],
     default: 'newline',
     asks: 'reset',
     inQuery: 'reset',

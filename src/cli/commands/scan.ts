@@ -46,7 +46,7 @@ export async function scanCommand(argv: string[]): Promise<number> {
   const options = resolveOptions({
     ...api,
     // With --histogram alone a file matches when it holds C at all.
-    counter: new Counter(char!, min ?? 1, flags.RESETS[reset!]),
+    counter: new Counter(char!, min ?? 1, reset),
     signal: controller.signal,
     onProgress: bar && ((p) => bar.update(p)),
     onWarning: (message) => say(warningLine(message)),

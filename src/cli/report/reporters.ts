@@ -191,7 +191,9 @@ export function makeReporter(
   const { count, allHits } = query;
   const paint = text.color ? paintPath : (p: string) => p;
   const field = separator === '\n' ? ':' : separator;
-  const lines = (batch: FileRecord[], line: (r: FileRecord) => string | Buffer | (string | Buffer)[] | undefined) => {
+  /** What one record prints in text: nothing, a line, or several (its hits). */
+  type Line = (r: FileRecord) => string | Buffer | (string | Buffer)[] | undefined;
+  const lines = (batch: FileRecord[], line: Line) => {
     const text = joined(batch.flatMap((r) => line(r) ?? []));
     return text.length ? out.write(text) : Promise.resolve();
   };
@@ -220,30 +222,22 @@ export function makeReporter(
         },
       };
     }
-    case 'text':
+    case 'text': {
+      // What a record prints, chosen once for the run (the flags do not change per record).
+      const line: Line = allHits
+        ? (r) => (r.hits ?? []).map((h) => pathLine(r, `${field}${h.line}:${h.offset}\n`, paint))
+        : text.countMatches
+          ? (r) => (r.matched ? pathLine(r, `${field}${r.occurrences}\n`, paint) : undefined)
+          : count
+            ? (r) => (r.skipped || r.error ? undefined : pathLine(r, `${field}${r.occurrences}:${r.segments}\n`, paint))
+            : withoutMatch
+              ? (r) => (r.skipped || r.error || r.matched ? undefined : pathLine(r, separator, paint))
+              : (r) => (r.matched ? pathLine(r, separator, paint) : undefined);
       return {
-        records: (batch) =>
-          lines(batch, (r) =>
-            allHits
-              ? (r.hits ?? []).map((h) => pathLine(r, `${field}${h.line}:${h.offset}\n`, paint))
-              : text.countMatches
-                ? r.matched
-                  ? pathLine(r, `${field}${r.occurrences}\n`, paint)
-                  : undefined
-                : count
-                  ? r.skipped || r.error
-                    ? undefined
-                    : pathLine(r, `${field}${r.occurrences}:${r.segments}\n`, paint)
-                  : withoutMatch
-                    ? r.skipped || r.error || r.matched
-                      ? undefined
-                      : pathLine(r, separator, paint)
-                    : r.matched
-                      ? pathLine(r, separator, paint)
-                      : undefined,
-          ),
+        records: (batch) => lines(batch, line),
         end: async () => {},
       };
+    }
   }
 }
 
