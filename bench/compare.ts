@@ -30,6 +30,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { deepFiles, emptyDir, encodedFiles, largeFiles, oneFile, smallFiles, treeFiles } from './corpus.js';
+import type { SmallTreeRow } from './small-trees.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -712,11 +713,9 @@ const smallTreeRun = spawnSync(
 if (smallTreeRun.status !== 0) disagreements.push(`small trees: bench/small-trees.js failed (${smallTreeRun.status})`);
 const smallTreeMd = smallTreeRun.stdout;
 const smallTreeRows = existsSync(join(outDir, 'small-trees.json'))
-  ? (
-      JSON.parse(readFileSync(join(outDir, 'small-trees.json'), 'utf8')) as {
-        rows: { tree: string; query: string; ms?: Record<string, number> }[];
-      }
-    ).rows.filter((r) => r.ms)
+  ? (JSON.parse(readFileSync(join(outDir, 'small-trees.json'), 'utf8')) as { rows: SmallTreeRow[] }).rows.filter(
+      (r) => r.ms,
+    )
   : [];
 
 function median(xs: number[]): number {

@@ -261,9 +261,10 @@ export async function* discover(o: DiscoverOptions): AsyncGenerator<Discovered[]
   // Each warning once, however many walks read its file.
   const warned = new Set<string>();
   const warn = (root: Root, badLines: BadLine[]) => {
+    if (!o.onIgnoreWarning) return; // nobody listens (listFiles(), --no-messages)
     for (const b of badLines) {
       const message = badLineWarning(o, root, b);
-      if (!warned.has(message)) o.onIgnoreWarning?.(message);
+      if (!warned.has(message)) o.onIgnoreWarning(message);
       warned.add(message);
     }
   };

@@ -29,7 +29,7 @@ export interface ScanOptions extends ScanSettings {
 }
 
 /** The options that choose files, by name (`listFiles()` takes only these). */
-export const DISCOVERY_OPTIONS = [
+const DISCOVERY_OPTIONS = [
   'patterns',
   'cwd',
   'ignoreFiles',
@@ -129,7 +129,7 @@ export type ListingOptions = Pick<ScanOptions, (typeof LISTING_OPTIONS)[number]>
 export function resolveListing(o: ListingOptions): ResolvedDiscovery {
   if (typeof o === 'object' && o !== null) checkKeys('listFiles()', o, LISTING_OPTIONS);
   const resolved = resolveDiscovery(o);
-  const maxFilesize = o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize);
+  const maxFilesize = maxFilesizeOf(o);
   return { ...resolved, listing: { maxFilesize } };
 }
 
@@ -289,7 +289,7 @@ export function resolveOptions(o: ScanOptions & Pick<ScanFilesOptions, 'ordered'
       histogram,
       scanBinary: o.binary === 'scan',
       follow: o.follow ?? false,
-      maxFilesize: o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize),
+      maxFilesize: maxFilesizeOf(o),
       encoding: encoding === 'none' ? 'utf-8' : encoding,
       bomSniff: encoding !== 'none' && encodingSniff,
       searchZip,
@@ -394,4 +394,9 @@ function keptCopy(data: Buffer): string {
   const file = join(copies, `ignore-${copiesMade++}`);
   writeFileSync(file, data);
   return file;
+}
+
+/** `maxFilesize`, checked: what a listing leaves out and a scan skips. */
+function maxFilesizeOf(o: Pick<ScanOptions, 'maxFilesize'>): number | undefined {
+  return o.maxFilesize === undefined ? undefined : checkInteger('maxFilesize', o.maxFilesize);
 }
